@@ -98,10 +98,12 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
             }
             throw e;
         }
-        if (!specificReader) {
+        Class<?> specificClass = !specificReader ? null : targetClass != null ? targetClass : allowedSpecificClass(writer);
+        if (specificClass == null) {
+            // GenericData never instantiates classes named in a schema; SpecificData would (e.g. "java.lang.Runtime").
             return new GenericDatumReader<>(writer, writer, GenericData.get());
         }
-        Schema reader = targetClass != null ? SpecificData.get().getSchema(targetClass) : allowedSpecificSchema(writer);
+        Schema reader = SpecificData.get().getSchema(specificClass);
         var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw new InvalidRecordException(Reason.INCOMPATIBLE_SCHEMA, "schema id " + id + " (" + writer.getFullName()
@@ -110,17 +112,13 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
         return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
     }
 
-    /** The generated class's schema for a writer's record name, only for our own generated classes. */
-    private static Schema allowedSpecificSchema(Schema writer) {
-        String name = writer.getFullName();
-        if (writer.getType() != Schema.Type.RECORD || !name.startsWith(SPECIFIC_PACKAGE)) {
-            return writer; // read generically: no class is loaded for names outside our package
+    /** The generated class for a writer's record name, only among our own generated classes; else null. */
+    private static Class<?> allowedSpecificClass(Schema writer) {
+        if (writer.getType() != Schema.Type.RECORD || !writer.getFullName().startsWith(SPECIFIC_PACKAGE)) {
+            return null;
         }
         Class<?> c = SpecificData.get().getClass(writer);
-        if (c == null || !SpecificRecord.class.isAssignableFrom(c)) {
-            return writer;
-        }
-        return SpecificData.get().getSchema(c);
+        return c != null && SpecificRecord.class.isAssignableFrom(c) ? c : null;
     }
 
     @Override
