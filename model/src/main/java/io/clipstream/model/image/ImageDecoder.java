@@ -1,0 +1,336 @@
+package io.clipstream.model.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+import io.clipstream.model.image.ImageRejectedException.Reason;
+
+/**
+ * Decodes untrusted image bytes into a {@link DecodedImage} with the mode Pillow 9.4 would give the same file.
+ *
+ * <p>Defensive by construction: the format is recognised from the leading bytes and decoded only by the one
+ * reader class allowed for it ({@link ImageFormat}); the byte limit is checked first and the pixel limit from
+ * the header, before any pixel memory is allocated; any reader warning (ImageIO reports a truncated JPEG as a
+ * warning and fills the rest with grey) rejects the image. Every failure is an {@link ImageRejectedException}.
+ *
+ * <p>Mode rules follow Pillow: a 16-bit grey PNG becomes "I", other 16-bit PNGs keep the high byte, grey PNGs
+ * of 1 bit become "1" and of 2/4 bits "L"; a PNG colour key (tRNS on grey/RGB) adds no alpha; palette images
+ * stay "P" unless the palette is the grey ramp (GIF, BMP); CMYK JPEGs keep their inverted (Adobe) ink values.
+ * Instances are immutable and thread-safe; each call uses its own reader.
+ */
+public final class ImageDecoder {
+
+    /** 20 MiB: far above any photo the stream should carry. */
+    public static final long DEFAULT_MAX_BYTES = 20L << 20;
+    /** 40 megapixels; a decoded pixel costs about 8 bytes transiently (reader image plus packed copy). */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
+    private final long maxBytes;
+    private final long maxPixels;
+
+    public ImageDecoder() {
+        this(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS);
+    }
+
+    public ImageDecoder(long maxBytes, long maxPixels) {
+        if (maxBytes <= 0 || maxPixels <= 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
+    }
+
+    /** Decodes the first image (first frame of a GIF) of {@code bytes}. */
+    public DecodedImage decode(byte[] bytes) throws ImageRejectedException {
+        if (bytes == null || bytes.length == 0) {
+            throw new ImageRejectedException(Reason.CORRUPT, "empty image");
+        }
+        if (bytes.length > maxBytes) {
+            throw new ImageRejectedException(Reason.TOO_LARGE,
+                    "image of " + bytes.length + " bytes is over the limit of " + maxBytes + " bytes");
+        }
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> unsupported(bytes));
+        PngHeader png = format == ImageFormat.PNG ? PngHeader.parse(bytes) : null;
+        if (format == ImageFormat.WEBP) {
+            checkRiffChunks(bytes); // the WebP reader decodes a truncated VP8 stream without complaint
+        }
+        if (png != null) {
+            checkPixels(format, png.width(), png.height()); // before ImageIO sees the file at all
+        }
+        ImageReader reader = reader(format);
+        List<String> warnings = new ArrayList<>();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            checkPixels(format, width, height);
+            DecodedImage image = read(reader, format, png, bytes);
+            if (!warnings.isEmpty()) {
+                throw new ImageRejectedException(Reason.CORRUPT,
+                        format + " image is damaged or truncated: " + String.join("; ", warnings));
+            }
+            if (image.width() != width || image.height() != height) {
+                throw new ImageRejectedException(Reason.CORRUPT, format + " header says " + width + "x" + height
+                        + " but the image decoded as " + image.width() + "x" + image.height());
+            }
+            return image;
+        } catch (IOException | RuntimeException e) {
+            // readers throw IIOException, EOFException, and on crafted input also IndexOutOfBounds etc.
+            throw new ImageRejectedException(Reason.CORRUPT,
+                    format + " image could not be decoded: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    private void checkPixels(ImageFormat format, int width, int height) throws ImageRejectedException {
+        if (width <= 0 || height <= 0) {
+            throw new ImageRejectedException(Reason.CORRUPT, format + " image declares a size of " + width + "x" + height);
+        }
+        if ((long) width * height > maxPixels) {
+            throw new ImageRejectedException(Reason.TOO_LARGE, format + " image of " + width + "x" + height
+                    + " pixels is over the limit of " + maxPixels + " pixels");
+        }
+    }
+
+    /** A WebP's RIFF container must hold every chunk it declares: a cut file fails here. */
+    private static void checkRiffChunks(byte[] b) throws ImageRejectedException {
+        long riffEnd = 8 + readIntLittleEndian(b, 4);
+        if (riffEnd > b.length) {
+            throw new ImageRejectedException(Reason.CORRUPT, "WebP image is truncated: the RIFF header declares "
+                    + riffEnd + " bytes, the file has " + b.length);
+        }
+        long at = 12;
+        while (at + 8 <= riffEnd) {
+            long chunkEnd = at + 8 + readIntLittleEndian(b, (int) at + 4);
+            if (chunkEnd > riffEnd) {
+                throw new ImageRejectedException(Reason.CORRUPT, "WebP chunk at byte " + at + " runs past the end of the file");
+            }
+            at = chunkEnd + (chunkEnd & 1); // chunks are padded to even sizes
+        }
+    }
+
+    private static long readIntLittleEndian(byte[] b, int at) {
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+    }
+
+    private static ImageRejectedException unsupported(byte[] bytes) {
+        String known = ImageFormat.knownUnsupported(bytes);
+        if (known != null) {
+            return new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, known + " images are not supported");
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            hex.append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return new ImageRejectedException(Reason.UNSUPPORTED_FORMAT,
+                "not a PNG, JPEG, GIF, BMP or WebP image (starts with " + hex + ")");
+    }
+
+    /** A fresh instance of the allowed reader class; never whatever other plugin the classpath offers. */
+    private static ImageReader reader(ImageFormat format) {
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        while (readers.hasNext()) {
+            ImageReader r = readers.next();
+            if (r.getClass().getName().equals(format.readerClass())) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("the " + format + " reader " + format.readerClass() + " is not on the classpath");
+    }
+
+    private static DecodedImage read(ImageReader reader, ImageFormat format, PngHeader png, byte[] bytes)
+            throws IOException, ImageRejectedException {
+        if (format == ImageFormat.JPEG && isCmyk(reader)) {
+            if (JpegAdobe.transform(bytes) == 2) {
+                // YCCK: the raw raster would not be CMYK; take the reader's colour conversion (not Pillow-exact)
+                return fromBufferedImage(reader.read(0), format, null);
+            }
+            return cmyk(reader.readRaster(0, null));
+        }
+        return fromBufferedImage(reader.read(0), format, png);
+    }
+
+    private static boolean isCmyk(ImageReader reader) throws IOException {
+        ImageTypeSpecifier raw = reader.getRawImageType(0);
+        return raw != null && raw.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK;
+    }
+
+    /** Pillow reads every CMYK JPEG as "CMYK;I": ink = 255 - stored value. */
+    private static DecodedImage cmyk(Raster raster) throws ImageRejectedException {
+        if (raster.getNumBands() != 4) {
+            throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "CMYK JPEG with " + raster.getNumBands() + " bands");
+        }
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] pixels = new int[w * h];
+        int[] row = new int[w * 4];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int p = 0;
+                for (int b = 0; b < 4; b++) {
+                    p |= (255 - (row[x * 4 + b] & 0xff)) << (8 * b);
+                }
+                pixels[y * w + x] = p;
+            }
+        }
+        return new DecodedImage(PillowMode.CMYK, w, h, pixels);
+    }
+
+    private static DecodedImage fromBufferedImage(BufferedImage image, ImageFormat format, PngHeader png)
+            throws ImageRejectedException {
+        ColorModel cm = image.getColorModel();
+        Raster raster = image.getRaster();
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int bands = raster.getNumBands();
+        int bits = cm.getComponentSize(0);
+        if (cm instanceof IndexColorModel icm && bands == 1) {
+            return indexed(raster, icm, format, png);
+        }
+        PillowMode mode;
+        int keep = bands; // bands taken from the raster
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK && bands == 4) {
+            throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, format + " CMYK images are not supported");
+        } else if (bands == 1 || bands == 2) {
+            keep = png != null && !png.hasAlpha() ? 1 : bands; // colour key adds no alpha in Pillow
+            mode = keep == 2 ? PillowMode.LA : bits > 8 && png != null ? PillowMode.I : PillowMode.L;
+        } else if (bands == 3 || bands == 4) {
+            keep = png != null && !png.hasAlpha() ? 3 : bands;
+            mode = keep == 4 ? PillowMode.RGBA : PillowMode.RGB;
+        } else {
+            throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, format + " image with " + bands + " bands");
+        }
+        int shift = bits > 8 && mode != PillowMode.I ? bits - 8 : 0; // Pillow keeps the high byte of 16-bit samples
+        int[] pixels = new int[w * h];
+        int[] row = new int[w * bands];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int p;
+                if (mode == PillowMode.I) {
+                    p = row[x * bands];
+                } else {
+                    p = 0;
+                    for (int b = 0; b < keep; b++) {
+                        p |= ((row[x * bands + b] >>> shift) & 0xff) << (8 * b);
+                    }
+                }
+                pixels[y * w + x] = p;
+            }
+        }
+        return new DecodedImage(mode, w, h, pixels);
+    }
+
+    private static DecodedImage indexed(Raster raster, IndexColorModel icm, ImageFormat format, PngHeader png) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int colours = icm.getMapSize();
+        int[] palette = new int[256];
+        for (int i = 0; i < Math.min(colours, 256); i++) {
+            int argb = icm.getRGB(i);
+            palette[i] = ((argb >>> 16) & 0xff) | (argb & 0xff00) | (argb & 0xff) << 16;
+        }
+        int[] pixels = new int[w * h];
+        raster.getSamples(raster.getMinX(), raster.getMinY(), w, h, 0, pixels);
+        if (png != null && png.colourType() == 0) { // grey of 1, 2 or 4 bits
+            int max = (1 << png.bitDepth()) - 1;
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = pixels[i] * 255 / max;
+            }
+            return new DecodedImage(png.bitDepth() == 1 ? PillowMode.BILEVEL : PillowMode.L, w, h, pixels);
+        }
+        if ((format == ImageFormat.GIF || format == ImageFormat.BMP) && isGreyRamp(palette, colours, format)) {
+            boolean bilevel = format == ImageFormat.BMP && colours == 2;
+            if (bilevel) {
+                for (int i = 0; i < pixels.length; i++) {
+                    pixels[i] *= 255;
+                }
+            }
+            return new DecodedImage(bilevel ? PillowMode.BILEVEL : PillowMode.L, w, h, pixels);
+        }
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] &= 0xff;
+        }
+        return new DecodedImage(PillowMode.P, w, h, pixels, palette);
+    }
+
+    /** Pillow drops a palette that is the grey ramp (GIF: entry i is (i,i,i); BMP with 2 colours: black, white). */
+    private static boolean isGreyRamp(int[] palette, int colours, ImageFormat format) {
+        for (int i = 0; i < Math.min(colours, 256); i++) {
+            int v = format == ImageFormat.BMP && colours == 2 ? i * 255 : i;
+            if (palette[i] != (v | v << 8 | v << 16)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The fields of a PNG's IHDR chunk that decide Pillow's mode. */
+    record PngHeader(int width, int height, int bitDepth, int colourType) {
+
+        static PngHeader parse(byte[] b) throws ImageRejectedException {
+            // signature (8), length (4), "IHDR" (4), then width, height, bit depth, colour type
+            if (b.length < 33 || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
+                throw new ImageRejectedException(Reason.CORRUPT, "PNG without an IHDR chunk");
+            }
+            int width = readInt(b, 16);
+            int height = readInt(b, 20);
+            return new PngHeader(width, height, b[24] & 0xff, b[25] & 0xff);
+        }
+
+        /** Colour types 4 (grey + alpha) and 6 (RGBA) carry alpha; a tRNS colour key does not make alpha in Pillow. */
+        boolean hasAlpha() {
+            return colourType == 4 || colourType == 6;
+        }
+
+        private static int readInt(byte[] b, int at) {
+            return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+        }
+    }
+
+    /** Reads the transform byte of a JPEG's Adobe APP14 segment (0 none/RGB/CMYK, 1 YCbCr, 2 YCCK), -1 if absent. */
+    static final class JpegAdobe {
+        private JpegAdobe() {
+        }
+
+        static int transform(byte[] b) {
+            int i = 2;
+            while (i + 4 <= b.length) {
+                if ((b[i] & 0xff) != 0xFF) {
+                    return -1;
+                }
+                int marker = b[i + 1] & 0xff;
+                if (marker == 0xFF) {
+                    i++;
+                    continue;
+                }
+                if (marker == 0xDA || marker == 0xD9) {
+                    return -1; // start of scan: no more header segments
+                }
+                int length = (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
+                if (marker == 0xEE && length >= 14 && i + 4 + 12 <= b.length
+                        && b[i + 4] == 'A' && b[i + 5] == 'd' && b[i + 6] == 'o' && b[i + 7] == 'b' && b[i + 8] == 'e') {
+                    return b[i + 4 + 11] & 0xff;
+                }
+                i += 2 + length;
+            }
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.clipstream.model.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clipstream.model.image.ImageRejectedException.Reason;
+import io.clipstream.model.image.TestImages.Golden;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ImageDecoderTest {
+
+    private final ImageDecoder decoder = new ImageDecoder();
+
+    static List<Golden> allInputs() {
+        return TestImages.index();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allInputs")
+    void decodesEveryFixtureWithPillowsModeAndSize(Golden golden) throws Exception {
+        DecodedImage image = decoder.decode(TestImages.resource(golden.file()));
+
+        assertThat(image.mode().pillowName()).isEqualTo(golden.pillowMode());
+        assertThat(image.width()).isEqualTo(golden.width());
+        assertThat(image.height()).isEqualTo(golden.height());
+    }
+
+    @Test
+    void refusesNoBytes() {
+        assertRejected(new byte[0], Reason.CORRUPT).hasMessageContaining("empty");
+        assertRejected(null, Reason.CORRUPT);
+    }
+
+    @Test
+    void refusesRandomBytes() {
+        byte[] junk = new byte[4096];
+        new Random(7).nextBytes(junk);
+        junk[0] = 0x00;
+        assertRejected(junk, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("not a PNG, JPEG, GIF, BMP or WebP");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inputs/rgb_odd.png", "inputs/baseline.jpg", "inputs/progressive.jpg",
+            "inputs/static.gif", "inputs/lossless.webp", "inputs/lossy.webp", "inputs/bitmap.bmp", "inputs/cmyk.jpg"})
+    void refusesTruncatedFilesInsteadOfReturningHalfAnImage(String file) {
+        byte[] whole = TestImages.resource(file);
+        for (double fraction : new double[] {0.3, 0.6, 0.9}) {
+            byte[] cut = Arrays.copyOf(whole, (int) (whole.length * fraction));
+            assertRejected(cut, Reason.CORRUPT);
+        }
+    }
+
+    @Test
+    void refusesRandomBytesAfterAValidSignature() {
+        byte[] png = TestImages.resource("inputs/rgb_odd.png");
+        byte[] damaged = png.clone();
+        byte[] noise = new byte[damaged.length - 100];
+        new Random(3).nextBytes(noise);
+        System.arraycopy(noise, 0, damaged, 100, noise.length);
+        assertRejected(damaged, Reason.CORRUPT);
+    }
+
+    @Test
+    void refusesAHugePngFromItsHeaderWithoutDecoding() {
+        byte[] png = pngHeaderOnly(30000, 30000);
+        assertRejected(png, Reason.TOO_LARGE).hasMessageContaining("30000x30000");
+    }
+
+    @Test
+    void refusesAHugeJpegFromItsHeader() {
+        byte[] jpeg = TestImages.resource("inputs/baseline.jpg").clone();
+        int sof = indexOf(jpeg, (byte) 0xFF, (byte) 0xC0);
+        assertThat(sof).isPositive();
+        ByteBuffer.wrap(jpeg, sof + 5, 4).putShort((short) 30000).putShort((short) 30000); // height, width
+        assertRejected(jpeg, Reason.TOO_LARGE).hasMessageContaining("30000x30000");
+    }
+
+    @Test
+    void pixelAndByteLimitsAreConfigurable() throws Exception {
+        byte[] png = TestImages.resource("inputs/rgb_odd.png"); // 301x203
+        assertThat(new ImageDecoder(png.length, 301 * 203).decode(png).width()).isEqualTo(301);
+        assertThatThrownBy(() -> new ImageDecoder(png.length, 301 * 203 - 1).decode(png))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
+        assertThatThrownBy(() -> new ImageDecoder(png.length - 1, 301 * 203).decode(png))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
+                .hasMessageContaining("bytes");
+    }
+
+    @Test
+    void refusesTiff() {
+        assertRejected(TestImages.resource("inputs/image.tiff"), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
+    }
+
+    @Test
+    void refusesHeic() {
+        byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
+        assertRejected(heic, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("HEIC");
+    }
+
+    @Test
+    void readsTheFirstFrameOfAnAnimatedGif() throws Exception {
+        DecodedImage image = decoder.decode(TestImages.resource("inputs/animated.gif"));
+
+        assertThat(image.width()).isEqualTo(50);
+        assertThat(image.height()).isEqualTo(40);
+        for (int p : image.pixels()) { // frames are uniform grey 30, 200, 90 (make_image_golden.py)
+            assertThat(PillowConvert.toRgb(image.mode(), p, image.palette())).isEqualTo(30 | 30 << 8 | 30 << 16);
+        }
+    }
+
+    @Test
+    void keepsCmykInksAsPillowDoes() throws Exception {
+        DecodedImage image = decoder.decode(TestImages.resource("inputs/cmyk.jpg"));
+        assertThat(image.mode()).isEqualTo(PillowMode.CMYK);
+    }
+
+    private AbstractThrowableAssert<?, ? extends Throwable> assertRejected(byte[] bytes, Reason reason) {
+        return assertThatThrownBy(() -> decoder.decode(bytes))
+                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    /** A PNG whose IHDR declares the size and which then ends: no IDAT at all. */
+    static byte[] pngHeaderOnly(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] kind = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(kind);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(kind);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    private static int indexOf(byte[] b, byte first, byte second) {
+        for (int i = 0; i + 1 < b.length; i++) {
+            if (b[i] == first && b[i + 1] == second) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
