@@ -10,6 +10,7 @@ It writes, under model/src/test/resources/:
   tiny-model/vocab.json, tiny-model/merges.txt, tiny-model/tokenizer.json  (pair-style merges)
   tokenizer-variants/tokenizer.json                                        (same, "a b" string merges)
   tiny-model/golden/token_ids.json                                         ([{text, ids: 77 ids}])
+  tokenizer/cleaning.json        ([{text, fix_text, unescape, clean}]: ftfy, html.unescape, open_clip's cleaning)
 and a copy of the three tokenizer files under model/src/main/resources/io/clipstream/model/tiny/.
 
 The golden ids come from an independent reference written out here: open_clip's cleaning
@@ -256,6 +257,18 @@ def golden_texts():
     ]
 
 
+def cleaning_texts():
+    return golden_texts()[:-1] + [
+        "&amp &amp; &AMP; &Amp; &ampx &notin; &notit &not; &copy2024 &NotAnEntity; &#65;&#x41;&#X41 &#65 &#;",
+        "&#9999999999999999; &#x110000; &#x0; &#x80; &#x9F; &#xFFFE; &#x1F; &#11; &#x0000041; &#000000065;",
+        "&aacute;&Aacute;&AACUTE;&eacute&EACUTE &nbsp&nbsp; &lt&gt &quot;x&quot; &apos; &hellip; &mdash;",
+        "&" + "a" * 40 + "; &CounterClockwiseContourIntegral; &CounterClockwiseContourIntegra",
+        "\u00e9\u0301 \ufb01\ufb01 \uff5e\uffe5\uff61 \uffe8",
+        "\ud83d\ude00 lone \ud800 high and \udc00 low",
+        "\x1b[1;31mbold red\x1b[0m \x1b[K \x1b]not\x07",
+    ]
+
+
 def main():
     vocab, merges = build_vocab()
     for folder in (TINY, MAIN_TINY):
@@ -271,6 +284,12 @@ def main():
     ranks = {pair: i for i, pair in enumerate(merges)}
     golden = [(text, encode(text, vocab, ranks)) for text in golden_texts()]
     write_golden(os.path.join(TINY, "golden", "token_ids.json"), golden)
+    import ftfy
+    cleaning = [{"text": t, "fix_text": ftfy.fix_text(t), "unescape": html.unescape(t), "clean": clean(t)}
+                for t in cleaning_texts()]
+    os.makedirs(os.path.join(TEST_RES, "tokenizer"), exist_ok=True)
+    with open(os.path.join(TEST_RES, "tokenizer", "cleaning.json"), "w", encoding="utf-8") as f:
+        f.write("[\n" + ",\n".join(json.dumps(c, ensure_ascii=True) for c in cleaning) + "\n]\n")
     print(f"vocab {len(vocab)} ids, {len(merges)} merges, {len(golden)} golden texts", file=sys.stderr)
 
 
