@@ -1,0 +1,78 @@
+package io.clipstream.model.graph;
+
+import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.ClipConfig;
+import java.io.IOException;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Both CLIP towers in one SameDiff graph, built from a checkpoint. Loading is strict, as in open_clip: every
+ * tensor must be used with the expected shape and nothing may be left over. One instance serves several
+ * threads: each call runs its own inference session.
+ */
+public final class ClipGraph {
+    private final SameDiff sd;
+    private final ClipConfig config;
+    private final float logitScale;
+
+    private ClipGraph(SameDiff sd, ClipConfig config, float logitScale) {
+        this.sd = sd;
+        this.config = config;
+        this.logitScale = logitScale;
+    }
+
+    public static ClipGraph build(ClipConfig config, StateDict weights) throws IOException {
+        SameDiff sd = SameDiff.create();
+        VisionTower.build(sd, weights, config.vision(), config.embedDim(), config.quickGelu());
+        TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden());
+        float logitScale = weights.take("logit_scale").data()[0];
+        weights.requireAllTaken();
+        return new ClipGraph(sd, config, logitScale);
+    }
+
+    /**
+     * Image embeddings [batch][embed_dim] of preprocessed pixels laid out [batch, 3, S, S].
+     */
+    public float[][] encodeImages(float[] pixels, int batch) {
+        int side = config.vision().imageSize();
+        if (batch <= 0 || pixels.length < (long) batch * 3 * side * side) {
+            throw new IllegalArgumentException("pixels hold fewer than " + batch + " images of 3x" + side + "x" + side);
+        }
+        INDArray in = Nd4j.create(pixels, new long[]{batch, 3, side, side}, 'c');
+        return run(Map.of(VisionTower.INPUT, in), VisionTower.OUTPUT);
+    }
+
+    /** Text embeddings [rows][embed_dim] of token-id rows (any lengths up to the context length, padding optional). */
+    public float[][] encodeTexts(int[][] ids) {
+        if (ids.length == 0) {
+            return new float[0][];
+        }
+        for (int[] row : ids) {
+            if (row.length == 0 || row.length > config.text().contextLength()) {
+                throw new IllegalArgumentException("token rows must hold 1.." + config.text().contextLength() + " ids");
+            }
+            for (int id : row) {
+                if (id < 0 || id >= config.text().vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.text().vocabSize());
+                }
+            }
+        }
+        return run(TextBatch.inputs(ids, config.text().padId()), TextTower.OUTPUT);
+    }
+
+    /** {@code exp(logit_scale)}, the temperature open_clip multiplies cosine similarities by (≈100 after training). */
+    public float logitScale() {
+        return (float) Math.exp(logitScale);
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    private float[][] run(Map<String, INDArray> inputs, String output) {
+        return sd.output(inputs, output).get(output).toFloatMatrix();
+    }
+}

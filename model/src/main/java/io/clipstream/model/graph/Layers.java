@@ -1,0 +1,65 @@
+package io.clipstream.model.graph;
+
+import java.io.IOException;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The transformer pieces both towers share, built from plain SameDiff ops that were checked against
+ * PyTorch here (see docs/ND4J.md: the built-in layerNorm has no epsilon and the built-in gelu is QuickGELU,
+ * so neither is used). Activations are kept as a token matrix [tokens, width]; only attention reshapes
+ * them into heads.
+ */
+final class Layers {
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+
+    private Layers() {
+    }
+
+    /** {@code x @ W + b}, with W stored as PyTorch's [out, in]. */
+    static SDVariable linear(Weights w, SDVariable x, String prefix, long in, long out) throws IOException {
+        return w.sd().mmul(x, w.linearWeight(prefix + ".weight", out, in)).add(w.get(prefix + ".bias", out));
+    }
+
+    /** {@code x @ W}: a linear layer without bias. */
+    static SDVariable linearNoBias(Weights w, SDVariable x, String key, long in, long out) throws IOException {
+        return w.sd().mmul(x, w.linearWeight(key, out, in));
+    }
+
+    /** torch.nn.LayerNorm over the last dimension: biased variance, epsilon inside the square root. */
+    static SDVariable layerNorm(Weights w, SDVariable x, String prefix, long width, double eps) throws IOException {
+        SDVariable centred = x.sub(x.mean(true, -1));
+        SDVariable variance = w.sd().math().square(centred).mean(true, -1);
+        SDVariable normalised = centred.mul(w.sd().math().rsqrt(variance.add(eps)));
+        return normalised.mul(w.get(prefix + ".weight", width)).add(w.get(prefix + ".bias", width));
+    }
+
+    /** Exact GELU, {@code 0.5·x·(1 + erf(x/√2))}, as torch.nn.GELU() and Hugging Face's "gelu". */
+    static SDVariable gelu(SameDiff sd, SDVariable x) {
+        return x.mul(sd.math().erf(x.mul(SQRT_HALF)).add(1.0)).mul(0.5);
+    }
+
+    /** OpenAI's QuickGELU, {@code x·σ(1.702·x)}. */
+    static SDVariable quickGelu(SameDiff sd, SDVariable x) {
+        return x.mul(sd.nn().sigmoid(x.mul(1.702)));
+    }
+
+    /**
+     * Scaled dot-product attention over heads. q, k and v are token matrices [B·T, width]; {@code sequence}
+     * is the int64 vector [B, T]; {@code keyBias} is null or an additive [B, 1, 1, T] mask. Returns [B·T, width].
+     */
+    static SDVariable attention(SameDiff sd, SDVariable q, SDVariable k, SDVariable v, SDVariable sequence,
+                                int heads, int headWidth, SDVariable keyBias) {
+        SDVariable headShape = sd.concat(0, sequence, sd.constant(Nd4j.createFromArray((long) heads, headWidth)));
+        SDVariable qh = sd.reshape(q, headShape).permute(0, 2, 1, 3);   // [B, H, T, d]
+        SDVariable kh = sd.reshape(k, headShape).permute(0, 2, 1, 3);
+        SDVariable vh = sd.reshape(v, headShape).permute(0, 2, 1, 3);
+        SDVariable scores = sd.mmul(qh, kh, false, true, false).mul(1.0 / Math.sqrt(headWidth));  // [B, H, T, T]
+        if (keyBias != null) {
+            scores = scores.add(keyBias);
+        }
+        SDVariable context = sd.mmul(sd.nn().softmax(scores, -1), vh);   // [B, H, T, d]
+        return context.permute(0, 2, 1, 3).reshape(-1, (long) heads * headWidth);
+    }
+}

@@ -1,0 +1,86 @@
+package io.clipstream.model.graph;
+
+import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.TextConfig;
+import java.io.IOException;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * open_clip's HFTextEncoder over roberta-base as a SameDiff graph: RoBERTa embeddings, post-LN encoder
+ * layers with exact GELU, mean pooling over the non-pad tokens (including {@code <s>} and {@code </s>}), and
+ * the MLP projection {@code Linear → GELU → Linear} without biases. Output "text_embedding" [B, embed_dim],
+ * un-normalised, as {@code encode_text} returns it.
+ *
+ * <p>Inputs are prepared by {@link TextBatch}: token ids, RoBERTa position ids, the additive key mask and
+ * the pooling mask, all [B, L] for any L up to the context length.
+ */
+public final class TextTower {
+    public static final String IDS = "input_ids";
+    public static final String POSITIONS = "position_ids";
+    public static final String KEY_BIAS = "attention_bias";
+    public static final String TOKEN_MASK = "token_mask";
+    public static final String OUTPUT = "text_embedding";
+    private static final String P = "text.transformer.";
+
+    private TextTower() {
+    }
+
+    /** Builds the graph into {@code sd}, taking every {@code text.*} tensor out of {@code dict}. */
+    public static SDVariable build(SameDiff sd, StateDict dict, TextConfig cfg, int embedDim, int projectionHidden)
+            throws IOException {
+        Weights w = new Weights(sd, dict);
+        int hidden = cfg.hidden();
+        double eps = cfg.layerNormEps();
+
+        SDVariable ids = sd.placeHolder(IDS, DataType.INT, -1, -1);
+        SDVariable positions = sd.placeHolder(POSITIONS, DataType.INT, -1, -1);
+        SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, 1, -1);
+        SDVariable tokenMask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, -1, 1);
+        SDVariable sequence = sd.shape(ids);   // [B, L]
+
+        // Embeddings: word + position + token type 0, then LayerNorm. Kept as a token matrix [B·L, hidden].
+        SDVariable word = w.get(P + "embeddings.word_embeddings.weight", cfg.vocabSize(), hidden);
+        SDVariable position = w.get(P + "embeddings.position_embeddings.weight", cfg.maxPositions(), hidden);
+        INDArray tokenTypes = w.array(P + "embeddings.token_type_embeddings.weight", cfg.typeVocabSize(), hidden);
+        SDVariable tokenType0 = sd.constant(P + "embeddings.token_type_embeddings.row0", tokenTypes.getRow(0).dup());
+        SDVariable x = sd.gather(word, ids.reshape(-1), 0)
+                .add(sd.gather(position, positions.reshape(-1), 0))
+                .add(tokenType0);
+        x = Layers.layerNorm(w, x, P + "embeddings.LayerNorm", hidden, eps);
+
+        for (int i = 0; i < cfg.layers(); i++) {
+            x = layer(w, x, P + "encoder.layer." + i, cfg, sequence, keyBias);
+        }
+
+        // Mean pooler: sum over non-pad tokens, divided by their count.
+        SDVariable tokens = sd.reshape(x, sd.concat(0, sequence, sd.constant(Nd4j.createFromArray((long) hidden))));
+        SDVariable pooled = tokens.mul(tokenMask).sum(1).div(tokenMask.sum(1));   // [B, hidden]
+
+        SDVariable h = Layers.linearNoBias(w, pooled, "text.proj.0.weight", hidden, projectionHidden);
+        h = Layers.gelu(sd, h);
+        SDVariable out = Layers.linearNoBias(w, h, "text.proj.2.weight", projectionHidden, embedDim);
+        return sd.identity(OUTPUT, out);
+    }
+
+    /** RoBERTa layer, post-LN: {@code h = LN(attn(x) + x); x = LN(ffn(h) + h)}. */
+    private static SDVariable layer(Weights w, SDVariable x, String p, TextConfig cfg, SDVariable sequence,
+                                    SDVariable keyBias) throws IOException {
+        SameDiff sd = w.sd();
+        int hidden = cfg.hidden();
+        double eps = cfg.layerNormEps();
+        SDVariable q = Layers.linear(w, x, p + ".attention.self.query", hidden, hidden);
+        SDVariable k = Layers.linear(w, x, p + ".attention.self.key", hidden, hidden);
+        SDVariable v = Layers.linear(w, x, p + ".attention.self.value", hidden, hidden);
+        SDVariable context = Layers.attention(sd, q, k, v, sequence, cfg.heads(), cfg.headWidth(), keyBias);
+        SDVariable attended = Layers.linear(w, context, p + ".attention.output.dense", hidden, hidden);
+        SDVariable h = Layers.layerNorm(w, attended.add(x), p + ".attention.output.LayerNorm", hidden, eps);
+        SDVariable ffn = Layers.gelu(sd, Layers.linear(w, h, p + ".intermediate.dense", hidden, cfg.intermediate()));
+        ffn = Layers.linear(w, ffn, p + ".output.dense", cfg.intermediate(), hidden);
+        return Layers.layerNorm(w, ffn.add(h), p + ".output.LayerNorm", hidden, eps);
+    }
+}

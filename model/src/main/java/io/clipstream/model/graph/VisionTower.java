@@ -1,0 +1,98 @@
+package io.clipstream.model.graph;
+
+import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.VisionConfig;
+import java.io.IOException;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * open_clip's VisionTransformer (ViT-B/32 for this model) as a SameDiff graph: patchify, class token and
+ * positions, {@code ln_pre}, pre-LN residual blocks with QuickGELU MLPs, {@code ln_post} on the class token,
+ * {@code @ proj}. Input "pixels" [B, 3, S, S] (normalised), output "image_embedding" [B, embed_dim],
+ * un-normalised, as {@code encode_image} returns it.
+ */
+public final class VisionTower {
+    public static final String INPUT = "pixels";
+    public static final String OUTPUT = "image_embedding";
+    private static final double EPS = 1e-5;
+
+    private VisionTower() {
+    }
+
+    /** Builds the graph into {@code sd}, taking every {@code visual.*} tensor out of {@code dict}. */
+    public static SDVariable build(SameDiff sd, StateDict dict, VisionConfig cfg, int embedDim, boolean quickGelu)
+            throws IOException {
+        Weights w = new Weights(sd, dict);
+        int width = cfg.width();
+        int grid = cfg.grid();
+        int patch = cfg.patchSize();
+        long tokens = cfg.tokens();
+
+        SDVariable pixels = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, cfg.imageSize(), cfg.imageSize());
+        SDVariable batch = sd.shape(pixels).get(SDIndex.interval(0, 1));
+        SDVariable sequence = sd.concat(0, batch, sd.constant(Nd4j.createFromArray(tokens)));   // [B, T]
+
+        // conv1 (kernel = stride = patch, no bias) is a matmul over flattened patches, (channel, row, col) order.
+        SDVariable patches = pixels.reshape(-1, 3, grid, patch, grid, patch)
+                .permute(0, 2, 4, 1, 3, 5)
+                .reshape(-1, (long) grid * grid, 3L * patch * patch);
+        // A zero row in front of the patches becomes the class-token slot: conv1 has no bias, so it stays 0
+        // and the class embedding arrives with position 0 (cls + pos[0], as open_clip adds them).
+        patches = sd.nn().pad(patches, sd.constant(Nd4j.createFromArray(new int[][]{{0, 0}, {1, 0}, {0, 0}})), 0.0);
+        INDArray conv = w.array("visual.conv1.weight", width, 3, patch, patch).reshape('c', width, 3L * patch * patch);
+        SDVariable x = sd.mmul(patches.reshape(-1, 3L * patch * patch), sd.constant("visual.conv1.weight", conv.transpose().dup('c')));
+
+        INDArray positions = w.array("visual.positional_embedding", tokens, width).dup();
+        INDArray cls = w.array("visual.class_embedding", width);
+        positions.getRow(0).addi(cls);
+        x = x.reshape(-1, tokens, width).add(sd.constant("visual.positional_embedding", positions)).reshape(-1, width);
+        x = Layers.layerNorm(w, x, "visual.ln_pre", width, EPS);
+
+        for (int i = 0; i < cfg.layers(); i++) {
+            x = block(w, x, "visual.transformer.resblocks." + i, cfg, sequence, quickGelu);
+        }
+
+        SDVariable classToken = x.reshape(-1, tokens, width).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
+        SDVariable pooled = Layers.layerNorm(w, classToken, "visual.ln_post", width, EPS);
+        // proj is stored [width, embed_dim] (in × out), used as it is.
+        return sd.mmul(OUTPUT, pooled, w.get("visual.proj", width, embedDim));
+    }
+
+    /** {@code x += attn(ln_1(x)); x += mlp(ln_2(x))}. */
+    private static SDVariable block(Weights w, SDVariable x, String p, VisionConfig cfg, SDVariable sequence,
+                                    boolean quickGelu) throws IOException {
+        SameDiff sd = w.sd();
+        int width = cfg.width();
+        SDVariable h = Layers.layerNorm(w, x, p + ".ln_1", width, EPS);
+        x = x.add(attention(w, h, p + ".attn", cfg, sequence));
+        h = Layers.layerNorm(w, x, p + ".ln_2", width, EPS);
+        h = Layers.linear(w, h, p + ".mlp.c_fc", width, 4L * width);
+        h = quickGelu ? Layers.quickGelu(sd, h) : Layers.gelu(sd, h);
+        return x.add(Layers.linear(w, h, p + ".mlp.c_proj", 4L * width, width));
+    }
+
+    /** nn.MultiheadAttention with a packed in_proj: rows [0, W) are q, [W, 2W) k, [2W, 3W) v. */
+    private static SDVariable attention(Weights w, SDVariable h, String p, VisionConfig cfg, SDVariable sequence)
+            throws IOException {
+        SameDiff sd = w.sd();
+        long width = cfg.width();
+        INDArray inProj = w.array(p + ".in_proj_weight", 3 * width, width);
+        INDArray inBias = w.array(p + ".in_proj_bias", 3 * width);
+        SDVariable[] qkv = new SDVariable[3];
+        String[] names = {"q", "k", "v"};
+        for (int i = 0; i < 3; i++) {
+            INDArray rows = inProj.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i * width, (i + 1) * width),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+            INDArray bias = inBias.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i * width, (i + 1) * width));
+            qkv[i] = sd.mmul(h, sd.constant(p + "." + names[i] + "_weight", rows.transpose().dup('c')))
+                    .add(sd.constant(p + "." + names[i] + "_bias", bias.dup()));
+        }
+        SDVariable context = Layers.attention(sd, qkv[0], qkv[1], qkv[2], sequence, cfg.heads(), cfg.headWidth(), null);
+        return Layers.linear(w, context, p + ".out_proj", width, width);
+    }
+}
