@@ -1,0 +1,79 @@
+package io.clipstream.topology;
+
+import io.clipstream.schemas.Classification;
+import io.clipstream.schemas.DeadLetter;
+import io.clipstream.schemas.ImageEmbedding;
+import io.clipstream.topology.fetch.ImageFetcher;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The clipstream service as a pure function of a {@link StreamsBuilder}:
+ * <ol>
+ *   <li>{@code label-sets} → {@link LabelSetEncoder} (text tower, prompt cache) → {@code label-embeddings};</li>
+ *   <li>{@code label-embeddings} → global store, kept by {@link LabelEmbeddingLoader}, read through a {@link LabelCatalog};</li>
+ *   <li>{@code images} → {@link ImageBatcher} (buffer, preprocess, image tower, join) → {@code classifications}
+ *       and optionally {@code image-embeddings};</li>
+ *   <li>whatever cannot be processed → {@code images-dlq}.</li>
+ * </ol>
+ * Inputs are read as raw bytes and deserialised inside the processors, so a dead letter always has the original bytes.
+ */
+public final class ClipstreamTopology {
+    private ClipstreamTopology() {
+    }
+
+    public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
+                             TextEncoder text, ImageEncoder images) {
+        Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+        LabelCatalog catalog = new LabelCatalog();
+
+        // 1. label sets → label embeddings (or dead letters)
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LabelSetEncoder.PROMPT_STORE),
+                Serdes.String(), new FloatArraySerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LabelSetEncoder.MEMBERS_STORE),
+                Serdes.String(), LabelSetMembers.serde()));
+        LabelSetRules rules = new LabelSetRules(settings.maxLabels(), settings.maxPromptChars());
+        KStream<byte[], SpecificRecord> labelOutput = builder.stream(settings.labelSetsTopic(), raw)
+                .process(() -> new LabelSetEncoder(serdes.labelSet().deserializer(), text, rules),
+                        Named.as("label-set-encoder"), LabelSetEncoder.PROMPT_STORE, LabelSetEncoder.MEMBERS_STORE);
+        labelOutput.split(Named.as("label-output-"))
+                .branch((k, v) -> v instanceof DeadLetter,
+                        Branched.withConsumer(s -> s.to(settings.deadLetterTopic(), produced(serdes.deadLetter()))))
+                .defaultBranch(Branched.withConsumer(s -> s.to(settings.labelEmbeddingsTopic(),
+                        produced(serdes.labelEmbedding()))));
+
+        // 2. label embeddings → a global store every instance holds in full
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LabelEmbeddingLoader.STORE),
+                        Serdes.String(), serdes.labelEmbedding()).withLoggingDisabled(),
+                settings.labelEmbeddingsTopic(), Consumed.with(Serdes.String(), serdes.labelEmbedding()),
+                () -> new LabelEmbeddingLoader(catalog));
+
+        // 3. images → micro-batched image tower → classifications (+ embeddings) or dead letters
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageBatcher.BUFFER_STORE),
+                Serdes.Long(), Serdes.ByteArray()));
+        ImagePreparer preparer = new ImagePreparer(images,
+                new ImageFetcher(settings.fetch(), settings.maxImageBytes()), settings.maxImageBytes());
+        KStream<byte[], SpecificRecord> imageOutput = builder.stream(settings.imagesTopic(), raw)
+                .process(() -> new ImageBatcher(serdes.imageEvent().deserializer(), images, preparer, catalog, settings),
+                        Named.as("image-batcher"), ImageBatcher.BUFFER_STORE);
+        imageOutput.split(Named.as("image-output-"))
+                .branch((k, v) -> v instanceof Classification,
+                        Branched.withConsumer(s -> s.to(settings.classificationsTopic(), produced(serdes.classification()))))
+                .branch((k, v) -> v instanceof ImageEmbedding,
+                        Branched.withConsumer(s -> s.to(settings.imageEmbeddingsTopic(), produced(serdes.imageEmbedding()))))
+                .defaultBranch(Branched.withConsumer(s -> s.to(settings.deadLetterTopic(), produced(serdes.deadLetter()))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecord> Produced<byte[], SpecificRecord> produced(Serde<T> serde) {
+        return Produced.with(Serdes.ByteArray(), (Serde<SpecificRecord>) (Serde<?>) serde);
+    }
+}

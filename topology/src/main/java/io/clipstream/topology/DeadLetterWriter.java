@@ -1,0 +1,47 @@
+package io.clipstream.topology;
+
+import io.clipstream.schemas.DeadLetter;
+import io.clipstream.schemas.ErrorCode;
+import io.clipstream.schemas.Stage;
+import io.clipstream.schemas.serde.RegistryAvroSerde;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+
+import java.util.Map;
+
+/**
+ * Turns an error seen by a Kafka Streams exception handler into the serialized {@link DeadLetter} record for the
+ * dead-letter topic, with the source record's raw key and value. Configured from the streams config: the topic from
+ * {@value #TOPIC_CONFIG}, the serializer from the registry settings.
+ */
+public final class DeadLetterWriter {
+    /** Streams config key naming the dead-letter topic the handlers write to. */
+    public static final String TOPIC_CONFIG = "clipstream.dead.letter.topic";
+    private final String topic;
+    private final Serializer<DeadLetter> serializer;
+
+    public DeadLetterWriter(String topic, Serializer<DeadLetter> serializer) {
+        this.topic = topic;
+        this.serializer = serializer;
+    }
+
+    public static DeadLetterWriter fromConfig(Map<String, ?> configs) {
+        Object topic = configs.get(TOPIC_CONFIG);
+        RegistryAvroSerde<DeadLetter> serde = RegistryAvroSerde.forClass(DeadLetter.class);
+        serde.configure(configs, false);
+        return new DeadLetterWriter(topic == null ? "images-dlq" : topic.toString(), serde.serializer());
+    }
+
+    public ProducerRecord<byte[], byte[]> record(ErrorHandlerContext context, byte[] key, byte[] value,
+                                                 ErrorCode code, Stage stage, Exception error) {
+        InputRecord input = new InputRecord(context.topic() == null ? "" : context.topic(), context.partition(),
+                context.offset(), context.timestamp(), key, value);
+        DeadLetter letter = DeadLetters.of(input, code, stage, String.valueOf(error), System.currentTimeMillis());
+        return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter));
+    }
+
+    public String topic() {
+        return topic;
+    }
+}
