@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * <p>Of ftfy 6.x's {@code fix_text} this does every step except mojibake repair ({@code fix_encoding}):
  * its HTML unescape (only before the first line holding a '<'), C1 controls read as windows-1252, Latin
  * ligatures, full/half-width forms, curly quotes, line breaks, surrogates, ANSI terminal escapes, control
- * characters, NFC, repeated until nothing changes. Text that looks like mojibake (e.g. "cafÃ©") is left
- * as it is here, where ftfy would repair it.
+ * characters, NFC, repeated until nothing changes (at most {@value #MAX_PASSES} times). Text that looks like
+ * mojibake (e.g. "cafÃ©") is left as it is here, where ftfy would repair it.
  */
 public final class TextCleaner {
 
@@ -25,6 +25,9 @@ public final class TextCleaner {
     private static final String PYTHON_SPACES =
             "\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
                     + "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+    /** ftfy has no cap; beyond it (entities nested more than 64 deep) the outer levels stay escaped. */
+    static final int MAX_PASSES = 64;
 
     private TextCleaner() {
     }
@@ -58,10 +61,9 @@ public final class TextCleaner {
 
     private static String fixSegment(String text, boolean unescapeHtml) {
         var tables = CleanerTables.INSTANCE;
-        // Each pass but the last removes or rewrites something, so the length bounds the number of passes.
-        // Nested entities ("&amp;amp;...") take one pass per level: quadratic, hence the prompt length limit.
-        int maxPasses = text.length() + 8;
-        for (int pass = 0; pass < maxPasses; pass++) {
+        // ftfy repeats until nothing changes. Real text settles in two or three passes; only nested
+        // entities ("&amp;amp;amp;...") need one pass per level, so the passes are capped to bound the work.
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
             String before = text;
             if (unescapeHtml) {
                 text = HtmlUnescaper.ftfyUnescape(text);

@@ -37,8 +37,16 @@ class TextCleanerTest {
     void deeplyNestedEntitiesAreUnwoundLikeFtfy() {
         // ftfy.fix_text unwinds one level a pass until nothing changes (checked with ftfy 6.3.1: "&");
         // a '<' in the line turns ftfy's unescaping off, leaving it to html.unescape's two levels.
-        String nested = "&" + "amp;".repeat(2_000);
+        String nested = "&" + "amp;".repeat(60);
         assertThat(TextCleaner.fixText(nested)).isEqualTo("&");
         assertThat(TextCleaner.fixText(nested + " <b>")).isEqualTo(nested + " <b>");
+    }
+
+    @Test
+    void passesAreCappedForAbsurdNesting() {
+        // ftfy would unwind all 5000 levels, one pass each; we stop after MAX_PASSES.
+        String nested = "&" + "amp;".repeat(5_000);
+        String cleaned = TextCleaner.fixText(nested);
+        assertThat(cleaned).isEqualTo("&" + "amp;".repeat(5_000 - TextCleaner.MAX_PASSES));
     }
 }
