@@ -1,0 +1,136 @@
+package io.clipstream.model;
+
+import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.ClipConfig;
+import io.clipstream.model.config.ModelDirectory;
+import io.clipstream.model.graph.ClipGraph;
+import io.clipstream.model.image.ClipPreprocessor;
+import io.clipstream.model.image.ImageDecoder;
+import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.tokenizer.ClipTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OpenCLIP roberta-ViT-B-32 as one object: preprocessing, tokenizer and both SameDiff towers, loaded from a
+ * {@link ModelDirectory}. {@code encodeImages} / {@code encodeTexts} return what open_clip's
+ * {@code encode_image} / {@code encode_text} return (raw, not normalised). Thread-safe.
+ */
+public final class ClipModel {
+    private static final Logger LOG = LoggerFactory.getLogger(ClipModel.class);
+    /** Prompts per text-tower call; prompts are sorted by token count so a batch pads little. */
+    private static final int TEXT_BATCH = 32;
+
+    private final String id;
+    private final ClipGraph graph;
+    private final ClipTokenizer tokenizer;
+    private final ClipPreprocessor preprocessor;
+
+    public ClipModel(String id, ClipGraph graph, ClipTokenizer tokenizer, ClipPreprocessor preprocessor) {
+        this.id = id;
+        this.graph = graph;
+        this.tokenizer = tokenizer;
+        this.preprocessor = preprocessor;
+    }
+
+    /** Loads the model in {@code dir} with the decoder's default byte and pixel limits. */
+    public static ClipModel load(Path dir) throws IOException {
+        return load(dir, new ImageDecoder());
+    }
+
+    public static ClipModel load(Path dir, ImageDecoder decoder) throws IOException {
+        long start = System.nanoTime();
+        ModelDirectory folder = new ModelDirectory(dir);
+        ClipConfig config = folder.config();
+        Path weights = folder.weights();
+        String id = ModelId.of(weights);
+        ClipTokenizer tokenizer = ClipTokenizer.load(dir);
+        ClipGraph graph = ClipGraph.build(config, StateDict.read(weights));
+        LOG.info("model {} loaded from {} in {} ms", id, weights, (System.nanoTime() - start) / 1_000_000);
+        return new ClipModel(id, graph, tokenizer, new ClipPreprocessor(config.preprocess(), decoder));
+    }
+
+    /** Writes a tiny random-weight model in the real on-disk format into {@code dir}; see {@link TinyModel}. */
+    public static Path writeTinyRandomModel(Path dir, long seed) throws IOException {
+        return TinyModel.write(dir, seed);
+    }
+
+    /** Identifies the weights: the model name and a prefix of the checkpoint's SHA-256. */
+    public String id() {
+        return id;
+    }
+
+    public int embedDim() {
+        return graph.config().embedDim();
+    }
+
+    public ClipConfig config() {
+        return graph.config();
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ClipPreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    /** Decodes, resizes, crops and normalises one image: [3, S, S] floats, CHW. */
+    public float[] preprocess(byte[] imageBytes) throws ImageRejectedException {
+        return preprocessor.preprocess(imageBytes);
+    }
+
+    /** Raw image embeddings, one row per preprocessed image, in one batch. */
+    public float[][] encodeImages(List<float[]> preprocessed) {
+        int per = preprocessor.tensorLength();
+        float[] batch = new float[preprocessed.size() * per];
+        for (int i = 0; i < preprocessed.size(); i++) {
+            System.arraycopy(preprocessed.get(i), 0, batch, i * per, per);
+        }
+        return encodeImages(batch, preprocessed.size());
+    }
+
+    /** Raw image embeddings of {@code count} images laid out [count, 3, S, S] in one array. */
+    public float[][] encodeImages(float[] pixels, int count) {
+        if (count == 0) {
+            return new float[0][];
+        }
+        return graph.encodeImages(pixels, count);
+    }
+
+    /** Raw text embeddings, one row per prompt: tokenized, then run at real length in batches of similar length. */
+    public float[][] encodeTexts(List<String> prompts) {
+        int[][] ids = new int[prompts.size()][];
+        Integer[] order = new Integer[prompts.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tokenizer.encodeUnpadded(prompts.get(i));
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
+        float[][] out = new float[ids.length][];
+        for (int from = 0; from < order.length; from += TEXT_BATCH) {
+            int to = Math.min(order.length, from + TEXT_BATCH);
+            List<int[]> rows = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                rows.add(ids[order[k]]);
+            }
+            float[][] embeddings = graph.encodeTexts(rows.toArray(new int[0][]));
+            for (int k = from; k < to; k++) {
+                out[order[k]] = embeddings[k - from];
+            }
+        }
+        return out;
+    }
+
+    /** Raw text embeddings of token-id rows (as {@code tokenize} prints them; padding optional). */
+    public float[][] encodeTokenIds(int[][] ids) {
+        return graph.encodeTexts(ids);
+    }
+}
