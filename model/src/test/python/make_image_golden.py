@@ -74,6 +74,39 @@ def png16(array, color_type):
             + png_chunk(b"IDAT", zlib.compress(raw, 9)) + png_chunk(b"IEND", b""))
 
 
+def s15(v):
+    return struct.pack(">i", int(round(v * 65536)))
+
+
+def linear_rgb_icc():
+    """A minimal ICC v2 display profile: sRGB primaries (D50-adapted) with gamma 1.0, i.e. not sRGB.
+    Pillow ignores embedded profiles; a decoder that applies it shifts colours a lot."""
+    def tag_xyz(x, y, z):
+        return b"XYZ " + b"\0" * 4 + s15(x) + s15(y) + s15(z)
+    desc_text = b"clipstream linear RGB\0"
+    tags = [
+        (b"desc", b"desc" + b"\0" * 4 + struct.pack(">I", len(desc_text)) + desc_text + b"\0" * 8 + b"\0" * 3 + b"\0" * 67),
+        (b"cprt", b"text" + b"\0" * 4 + b"public domain\0"),
+        (b"wtpt", tag_xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", tag_xyz(0.4361, 0.2225, 0.0139)),
+        (b"gXYZ", tag_xyz(0.3851, 0.7169, 0.0971)),
+        (b"bXYZ", tag_xyz(0.1431, 0.0606, 0.7141)),
+        (b"rTRC", b"curv" + b"\0" * 4 + struct.pack(">IH", 1, 256) + b"\0\0"),
+    ]
+    tags += [(b"gTRC", tags[-1][1]), (b"bTRC", tags[-1][1])]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for sig, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += sig + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (struct.pack(">I", size) + b"\0" * 4 + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ " + b"\0" * 12 + b"acsp"
+              + b"\0" * 24 + b"\0" * 4 + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 4 + b"\0" * 44)
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
 def save(img, fmt, **kw):
     buf = io.BytesIO()
     img.save(buf, fmt, **kw)
@@ -108,6 +141,7 @@ def inputs():
     photo = Image.fromarray(scene(320, 240))
     yield "baseline", "jpg", save(photo, "JPEG", quality=90)
     yield "progressive", "jpg", save(photo, "JPEG", quality=85, progressive=True)
+    yield "icc_linear", "jpg", save(photo, "JPEG", quality=90, icc_profile=linear_rgb_icc())
     yield "gray", "jpg", save(Image.fromarray(scene(260, 230, 1), "L"), "JPEG", quality=90)
     yield "cmyk", "jpg", save(Image.fromarray(scene(280, 210, 4), "CMYK"), "JPEG", quality=92)
     yield "lossless", "webp", save(photo, "WEBP", lossless=True)

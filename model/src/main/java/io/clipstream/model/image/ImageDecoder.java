@@ -28,7 +28,8 @@ import io.clipstream.model.image.ImageRejectedException.Reason;
  *
  * <p>Mode rules follow Pillow: a 16-bit grey PNG becomes "I", other 16-bit PNGs keep the high byte, grey PNGs
  * of 1 bit become "1" and of 2/4 bits "L"; a PNG colour key (tRNS on grey/RGB) adds no alpha; palette images
- * stay "P" unless the palette is the grey ramp (GIF, BMP); CMYK JPEGs keep their inverted (Adobe) ink values.
+ * stay "P" unless the palette is the grey ramp (GIF, BMP); CMYK JPEGs keep their inverted (Adobe) ink values;
+ * embedded ICC profiles are ignored, as Pillow ignores them (JPEG profiles are cut out before decoding).
  * Instances are immutable and thread-safe; each call uses its own reader.
  */
 public final class ImageDecoder {
@@ -70,15 +71,16 @@ public final class ImageDecoder {
         if (png != null) {
             checkPixels(format, png.width(), png.height()); // before ImageIO sees the file at all
         }
+        byte[] input = format == ImageFormat.JPEG ? JpegHeader.withoutIccProfile(bytes) : bytes;
         ImageReader reader = reader(format);
         List<String> warnings = new ArrayList<>();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(input))) {
             reader.setInput(in, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkPixels(format, width, height);
-            DecodedImage image = read(reader, format, png, bytes);
+            DecodedImage image = read(reader, format, png, input);
             if (!warnings.isEmpty()) {
                 throw new ImageRejectedException(Reason.CORRUPT,
                         format + " image is damaged or truncated: " + String.join("; ", warnings));
@@ -156,7 +158,7 @@ public final class ImageDecoder {
     private static DecodedImage read(ImageReader reader, ImageFormat format, PngHeader png, byte[] bytes)
             throws IOException, ImageRejectedException {
         if (format == ImageFormat.JPEG && isCmyk(reader)) {
-            if (JpegAdobe.transform(bytes) == 2) {
+            if (JpegHeader.adobeTransform(bytes) == 2) {
                 // YCCK: the raw raster would not be CMYK; take the reader's colour conversion (not Pillow-exact)
                 return fromBufferedImage(reader.read(0), format, null);
             }
@@ -304,33 +306,77 @@ public final class ImageDecoder {
         }
     }
 
-    /** Reads the transform byte of a JPEG's Adobe APP14 segment (0 none/RGB/CMYK, 1 YCbCr, 2 YCCK), -1 if absent. */
-    static final class JpegAdobe {
-        private JpegAdobe() {
+    /** The JPEG header segments (before the first scan) that change what Pillow sees. */
+    static final class JpegHeader {
+        private JpegHeader() {
         }
 
-        static int transform(byte[] b) {
-            int i = 2;
-            while (i + 4 <= b.length) {
-                if ((b[i] & 0xff) != 0xFF) {
-                    return -1;
+        /** The transform byte of the Adobe APP14 segment (0 none/CMYK, 1 YCbCr, 2 YCCK), -1 if absent. */
+        static int adobeTransform(byte[] b) {
+            int[] found = {-1};
+            walk(b, (marker, at, length) -> {
+                if (marker == 0xEE && length >= 14 && startsWith(b, at + 4, "Adobe")) {
+                    found[0] = b[at + 4 + 11] & 0xff;
                 }
+            });
+            return found[0];
+        }
+
+        /**
+         * The same JPEG without its APP2 ICC_PROFILE segments. Pillow ignores embedded profiles while both ImageIO
+         * JPEG readers convert to sRGB with them (measured here: up to 73 levels off for a linear-RGB profile).
+         */
+        static byte[] withoutIccProfile(byte[] b) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+            int[] copied = {0};
+            walk(b, (marker, at, length) -> {
+                if (marker == 0xE2 && startsWith(b, at + 4, "ICC_PROFILE")) {
+                    out.write(b, copied[0], at - copied[0]);
+                    copied[0] = at + 2 + length;
+                }
+            });
+            if (copied[0] == 0) {
+                return b;
+            }
+            out.write(b, copied[0], b.length - copied[0]);
+            return out.toByteArray();
+        }
+
+        private interface SegmentVisitor {
+            void visit(int marker, int at, int length);
+        }
+
+        /** Visits each length-carrying segment before the first scan; stops quietly at anything malformed. */
+        private static void walk(byte[] b, SegmentVisitor visitor) {
+            int i = 2;
+            while (i + 4 <= b.length && (b[i] & 0xff) == 0xFF) {
                 int marker = b[i + 1] & 0xff;
                 if (marker == 0xFF) {
                     i++;
                     continue;
                 }
                 if (marker == 0xDA || marker == 0xD9) {
-                    return -1; // start of scan: no more header segments
+                    return;
                 }
                 int length = (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
-                if (marker == 0xEE && length >= 14 && i + 4 + 12 <= b.length
-                        && b[i + 4] == 'A' && b[i + 5] == 'd' && b[i + 6] == 'o' && b[i + 7] == 'b' && b[i + 8] == 'e') {
-                    return b[i + 4 + 11] & 0xff;
+                if (length < 2 || i + 2 + length > b.length) {
+                    return;
                 }
+                visitor.visit(marker, i, length);
                 i += 2 + length;
             }
-            return -1;
+        }
+
+        private static boolean startsWith(byte[] b, int at, String text) {
+            if (at + text.length() > b.length) {
+                return false;
+            }
+            for (int k = 0; k < text.length(); k++) {
+                if (b[at + k] != text.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
