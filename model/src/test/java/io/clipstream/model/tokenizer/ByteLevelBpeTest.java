@@ -8,7 +8,6 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.Test;
  * against jtokkit's r50k_base (GPT-2's ids) as the oracle.
  */
 class ByteLevelBpeTest {
-
-    private static final Path TESTDATA = Path.of(System.getProperty("clipstream.testdata", "../../shared/testdata"));
 
     private static ByteLevelBpe gpt2;
     private static Encoding r50k;
@@ -48,8 +45,9 @@ class ByteLevelBpeTest {
 
     @Test
     void matchesGpt2OnEveryImageNetPrompt() throws IOException {
-        List<String> classes = lines("imagenet_classnames.txt");
-        List<String> templates = lines("openai_imagenet_templates.txt");
+        // the repository's copies of shared/testdata's class names and the 80 OpenAI templates
+        List<String> classes = lines("io/clipstream/model/imagenet_classnames.txt");
+        List<String> templates = lines("io/clipstream/model/templates/openai.txt");
         assertThat(classes).hasSize(1000);
         assertThat(templates).hasSize(80);
         int compared = 0;
@@ -118,6 +116,6 @@ class ByteLevelBpeTest {
     }
 
     private static List<String> lines(String name) throws IOException {
-        return Files.readAllLines(TESTDATA.resolve(name)).stream().filter(l -> !l.isBlank()).toList();
+        return Files.readAllLines(TokenizerTestFiles.resource(name)).stream().filter(l -> !l.isBlank()).toList();
     }
 }
