@@ -1,0 +1,292 @@
+package io.clipstream.topology;
+
+import io.clipstream.model.ClipModel;
+import io.clipstream.model.zeroshot.ZeroShotClassifier;
+import io.clipstream.schemas.Classification;
+import io.clipstream.schemas.DeadLetter;
+import io.clipstream.schemas.ErrorCode;
+import io.clipstream.schemas.ImageEmbedding;
+import io.clipstream.schemas.Label;
+import io.clipstream.schemas.LabelEmbedding;
+import io.clipstream.schemas.LabelScore;
+import io.clipstream.schemas.LabelSet;
+import io.clipstream.topology.TopologySettings.FetchSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import static io.clipstream.topology.Harness.bytes;
+import static io.clipstream.topology.Harness.inline;
+import static io.clipstream.topology.Harness.labelSet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The whole topology through TopologyTestDriver with the real tiny random-weight model. */
+class ClipstreamTopologyTest {
+    private static final List<String> TEMPLATES = List.of("a photo of a {}.", "a drawing of a {}.");
+    private static final Duration LONG = Duration.ofHours(1);
+
+    @TempDir
+    Path stateDir;
+
+    private final TinyClip.Counting encoders = new TinyClip.Counting();
+
+    private Harness harness(TopologySettings settings) {
+        return new Harness(settings, encoders, stateDir);
+    }
+
+    private static TopologySettings batchOf(int n) {
+        return TopologySettings.defaults().withBatch(n, LONG);
+    }
+
+    @Test
+    void classifiesWithTheScoresTheModelComputesDirectly() {
+        LabelSet set = labelSet("animals", 3, TEMPLATES, "cat", "dog", "diagram", "car", "tree", "boat");
+        set.getLabels().get(0).setThreshold(-1f);     // every cosine reaches it: always flagged
+        set.getLabels().get(1).setThreshold(1.01f);   // no cosine reaches it: never flagged
+        byte[][] images = {TinyClip.png(1, 64, 48), TinyClip.png(2, 300, 200), TinyClip.png(3, 31, 90)};
+        try (Harness h = harness(batchOf(3).withImageEmbeddings(true))) {
+            h.sendLabelSet(set);
+            for (int i = 0; i < images.length; i++) {
+                h.sendImage(inline("img-" + i, "animals", images[i]));
+            }
+            List<org.apache.kafka.streams.KeyValue<String, Classification>> out = h.readClassifications();
+            List<ImageEmbedding> vectors = h.readImageEmbeddings();
+            assertThat(h.readDeadLetters()).isEmpty();
+            assertThat(out).hasSize(3);
+            assertThat(vectors).hasSize(3);
+
+            ClipModel model = TinyClip.model();
+            List<String> names = set.getLabels().stream().map(Label::getName).toList();
+            float[][] unit = new float[names.size()][];
+            for (int l = 0; l < unit.length; l++) {
+                String name = names.get(l);
+                unit[l] = ZeroShotClassifier.ensemble(model.encodeTexts(TEMPLATES.stream()
+                        .map(t -> t.replace("{}", name)).toList()));
+            }
+            ZeroShotClassifier direct = new ZeroShotClassifier(names, unit, ZeroShotClassifier.OPEN_CLIP_SCALE);
+            for (int i = 0; i < images.length; i++) {
+                Classification c = out.get(i).value;
+                assertThat(out.get(i).key).isEqualTo("img-" + i);
+                assertThat(c.getImageId()).isEqualTo("img-" + i);
+                assertThat(c.getLabelSet()).isEqualTo("animals");
+                assertThat(c.getLabelSetVersion()).isEqualTo(3);
+                assertThat(c.getModelId()).isEqualTo(model.id());
+                assertThat(c.getEventTime()).isEqualTo(Harness.START.plusSeconds(1));
+                assertThat(c.getAttributes()).containsEntry("camera", "img-" + i);
+                float[] embedding;
+                try {
+                    embedding = model.encodeImages(List.of(model.preprocess(images[i])))[0];
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                List<ZeroShotClassifier.Score> expected = direct.classify(embedding);
+                assertThat(c.getTop()).hasSize(5);
+                for (int k = 0; k < 5; k++) {
+                    LabelScore got = c.getTop().get(k);
+                    assertThat(got.getLabel()).isEqualTo(expected.get(k).label());
+                    assertThat(got.getProbability()).isCloseTo(expected.get(k).probability(), within(1e-4f));
+                    assertThat(got.getSimilarity()).isCloseTo(expected.get(k).similarity(), within(1e-5f));
+                }
+                assertThat(c.getFlagged()).extracting(LabelScore::getLabel).containsExactly("cat");
+                float[] expectedUnit = ZeroShotClassifier.normalize(embedding);
+                List<Float> got = vectors.get(i).getEmbedding();
+                assertThat(got).hasSize(expectedUnit.length);
+                for (int d = 0; d < expectedUnit.length; d++) {
+                    assertThat(got.get(d)).isCloseTo(expectedUnit[d], within(1e-5f));
+                }
+            }
+            assertThat(encoders.batches).containsExactly(3);
+        }
+    }
+
+    @Test
+    void anUpdateChangesLaterResultsAndNamesItsVersion() {
+        byte[] image = TinyClip.png(5, 80, 80);
+        try (Harness h = harness(batchOf(1))) {
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "apple", "pear"));
+            h.sendImage(inline("a", "s", image));
+            Classification before = h.readClassifications().get(0).value;
+            assertThat(before.getLabelSetVersion()).isEqualTo(1);
+            assertThat(before.getTop()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("apple", "pear");
+
+            List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> update =
+                    h.sendLabelSet(labelSet("s", 2, TEMPLATES, "apple", "plum", "fig"));
+            assertThat(update).filteredOn(kv -> kv.value == null).extracting(kv -> kv.key).containsExactly("s/pear");
+            h.sendImage(inline("b", "s", image));
+            Classification after = h.readClassifications().get(0).value;
+            assertThat(after.getLabelSetVersion()).isEqualTo(2);
+            assertThat(after.getTop()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("apple", "plum", "fig");
+        }
+    }
+
+    @Test
+    void aDeletedSetSendsLaterImagesToTheDeadLetterTopic() {
+        try (Harness h = harness(batchOf(1))) {
+            h.sendLabelSet(labelSet("gone", 1, TEMPLATES, "x", "y"));
+            h.sendImage(inline("before", "gone", TinyClip.png(6, 40, 40)));
+            assertThat(h.readClassifications()).hasSize(1);
+
+            List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> tombstones = h.sendLabelSetBytes("gone", null);
+            assertThat(tombstones).extracting(kv -> kv.key).containsExactlyInAnyOrder("gone/x", "gone/y");
+            assertThat(tombstones).allMatch(kv -> kv.value == null);
+            byte[] sent = h.sendImage(inline("after", "gone", TinyClip.png(7, 40, 40)));
+            assertThat(h.readClassifications()).isEmpty();
+            List<DeadLetter> dead = h.readDeadLetters();
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).getCode()).isEqualTo(ErrorCode.UNKNOWN_LABEL_SET);
+            assertThat(bytes(dead.get(0).getOriginal())).isEqualTo(sent);
+            assertThat(bytes(dead.get(0).getKey())).isEqualTo(bytes("after"));
+        }
+    }
+
+    @Test
+    void oneChangedLabelReencodesOnlyItsPrompts() {
+        String[] names = {"l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"};
+        try (Harness h = harness(batchOf(1))) {
+            h.sendLabelSet(labelSet("big", 1, TEMPLATES, names));
+            assertThat(encoders.prompts).hasSize(20);
+            encoders.prompts.clear();
+
+            String[] changed = names.clone();
+            changed[4] = "zebra";
+            List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> out =
+                    h.sendLabelSet(labelSet("big", 2, TEMPLATES, changed));
+            assertThat(encoders.prompts).containsExactlyInAnyOrder("a photo of a zebra.", "a drawing of a zebra.");
+            assertThat(out.stream().filter(kv -> kv.value != null)).hasSize(10)
+                    .allMatch(kv -> kv.value.getLabelSetVersion() == 2 && kv.value.getLabelCount() == 10);
+            assertThat(out).filteredOn(kv -> kv.value == null).extracting(kv -> kv.key).containsExactly("big/l4");
+
+            // the cached rows give the same label embeddings as fresh encoding
+            LabelEmbedding l0 = out.stream().filter(kv -> kv.key.equals("big/l0")).findFirst().orElseThrow().value;
+            float[] fresh = ZeroShotClassifier.ensemble(TinyClip.model().encodeTexts(
+                    List.of("a photo of a l0.", "a drawing of a l0.")));
+            for (int d = 0; d < fresh.length; d++) {
+                assertThat(l0.getEmbedding().get(d)).isCloseTo(fresh[d], within(1e-6f));
+            }
+        }
+    }
+
+    @Test
+    void aBatchFlushesWhenFull() {
+        try (Harness h = harness(batchOf(3))) {
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
+            h.sendImage(inline("1", "s", TinyClip.png(11, 40, 40)));
+            h.sendImage(inline("2", "s", TinyClip.png(12, 40, 40)));
+            assertThat(h.readClassifications()).isEmpty();
+            h.sendImage(inline("3", "s", TinyClip.png(13, 40, 40)));
+            assertThat(h.readClassifications()).extracting(kv -> kv.key).containsExactly("1", "2", "3");
+            assertThat(encoders.batches).containsExactly(3);
+        }
+    }
+
+    @Test
+    void aPartialBatchFlushesWhenTheOldestImageHasWaitedMaxWait() {
+        TopologySettings settings = TopologySettings.defaults().withBatch(8, Duration.ofMillis(50));
+        try (Harness h = harness(settings)) {
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
+            h.sendImage(inline("1", "s", TinyClip.png(21, 40, 40)));
+            h.sendImage(inline("2", "s", TinyClip.png(22, 40, 40)));
+            h.advance(Duration.ofMillis(30));
+            assertThat(h.readClassifications()).isEmpty();
+            h.advance(Duration.ofMillis(30));
+            assertThat(h.readClassifications()).extracting(kv -> kv.key).containsExactly("1", "2");
+            assertThat(encoders.batches).containsExactly(2);
+        }
+    }
+
+    @Test
+    void everyBadImageInputLandsInTheDeadLetterTopicWithItsCodeAndOriginalBytes() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        FetchSettings fetch = new FetchSettings(true, Set.of("127.0.0.1"), Set.of("127.0.0.1"),
+                Duration.ofSeconds(2), Duration.ofSeconds(2));
+        TopologySettings settings = batchOf(9).withFetch(fetch);
+        settings = new TopologySettings(settings.labelSetsTopic(), settings.labelEmbeddingsTopic(), settings.imagesTopic(),
+                settings.classificationsTopic(), settings.imageEmbeddingsTopic(), settings.deadLetterTopic(), false,
+                settings.batchSize(), settings.maxWait(), 2, 5, 10_000, 1_000, 50_000, fetch);
+        try (Harness h = harness(settings)) {
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
+            byte[] png = TinyClip.png(31, 40, 40);
+            List<byte[]> sent = new ArrayList<>();
+            List<ErrorCode> expected = new ArrayList<>();
+            sent.add(h.sendImage(inline("corrupt", "s", Arrays.copyOf(png, png.length / 2))));
+            expected.add(ErrorCode.CORRUPT_IMAGE);
+            sent.add(h.sendImage(inline("unsupported", "s", bytes("this is plain text, not an image"))));
+            expected.add(ErrorCode.UNSUPPORTED_IMAGE);
+            sent.add(h.sendImage(inline("bomb", "s", TinyClip.pngHeader(30_000, 30_000))));
+            expected.add(ErrorCode.IMAGE_TOO_LARGE);
+            sent.add(h.sendImage(inline("bytes", "s", new byte[60_000])));
+            expected.add(ErrorCode.IMAGE_TOO_LARGE);
+            sent.add(h.sendImage(inline("unknown-set", "nope", png)));
+            expected.add(ErrorCode.UNKNOWN_LABEL_SET);
+            sent.add(h.sendImage(Harness.url("ftp", "s", "ftp://127.0.0.1/x.png")));
+            expected.add(ErrorCode.FETCH_REFUSED);
+            sent.add(h.sendImage(Harness.url("closed", "s", "http://127.0.0.1:" + closedPort + "/x.png")));
+            expected.add(ErrorCode.FETCH_FAILED);
+            byte[] garbage = {0, 0, 0, 0x7f, 0x12, 1, 2, 3};           // magic byte 0, a schema id nobody registered
+            h.images.pipeInput(bytes("garbage"), garbage);
+            sent.add(garbage);
+            expected.add(ErrorCode.UNREADABLE_RECORD);
+            h.images.pipeInput(bytes("ok"), h.serdes.imageEvent().serializer()
+                    .serialize(settings.imagesTopic(), inline("ok", "s", png)));
+
+            assertThat(h.readClassifications()).extracting(kv -> kv.key).containsExactly("ok");
+            List<DeadLetter> dead = h.readDeadLetters();
+            assertThat(dead).extracting(DeadLetter::getCode).containsExactlyElementsOf(expected);
+            for (int i = 0; i < dead.size(); i++) {
+                assertThat(bytes(dead.get(i).getOriginal())).as("original bytes of %s", expected.get(i))
+                        .isEqualTo(sent.get(i));
+                assertThat(dead.get(i).getTopic()).isEqualTo("images");
+                assertThat(dead.get(i).getOffset()).isEqualTo(i);
+                assertThat(dead.get(i).getMessage()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void badLabelSetsLandInTheDeadLetterTopicAndLeaveTheTableAlone() {
+        TopologySettings settings = batchOf(1).withLimits(4, 40);
+        try (Harness h = harness(settings)) {
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
+            List<byte[]> sent = new ArrayList<>();
+            List<LabelSet> bad = List.of(
+                    labelSet("s", 2, TEMPLATES),                                     // no labels
+                    labelSet("s", 2, TEMPLATES, "a", "a"),                           // duplicate
+                    labelSet("s", 2, List.of("a photo"), "a", "c"),                  // template without {}
+                    labelSet("s", 2, TEMPLATES, "1", "2", "3", "4", "5"),           // more than 4 labels
+                    labelSet("s", 2, TEMPLATES, "a very long label name that makes a long prompt"),
+                    labelSet("s", 0, TEMPLATES, "older"));                           // older than version 1
+            for (LabelSet set : bad) {
+                byte[] value = h.serdes.labelSet().serializer().serialize("label-sets", set);
+                sent.add(value);
+                assertThat(h.sendLabelSetBytes("s", value)).isEmpty();
+            }
+            byte[] garbage = bytes("not avro at all");
+            sent.add(garbage);
+            assertThat(h.sendLabelSetBytes("s", garbage)).isEmpty();
+
+            List<DeadLetter> dead = h.readDeadLetters();
+            assertThat(dead).extracting(DeadLetter::getCode).containsExactly(ErrorCode.INVALID_LABEL_SET,
+                    ErrorCode.INVALID_LABEL_SET, ErrorCode.INVALID_LABEL_SET, ErrorCode.INVALID_LABEL_SET,
+                    ErrorCode.INVALID_LABEL_SET, ErrorCode.INVALID_LABEL_SET, ErrorCode.UNREADABLE_RECORD);
+            for (int i = 0; i < dead.size(); i++) {
+                assertThat(bytes(dead.get(i).getOriginal())).isEqualTo(sent.get(i));
+                assertThat(dead.get(i).getTopic()).isEqualTo("label-sets");
+            }
+            h.sendImage(inline("still", "s", TinyClip.png(41, 40, 40)));
+            Classification c = h.readClassifications().get(0).value;
+            assertThat(c.getLabelSetVersion()).isEqualTo(1);
+            assertThat(c.getTop()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("a", "b");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.clipstream.topology;
+
+import io.clipstream.model.ClipModel;
+import io.clipstream.model.image.ImageRejectedException;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+
+/**
+ * Test support: the real tiny random-weight model (written and loaded once per JVM), encoders that count what they
+ * are asked to encode, and generated test images.
+ */
+final class TinyClip {
+    private static ClipModel model;
+
+    private TinyClip() {
+    }
+
+    static synchronized ClipModel model() {
+        if (model == null) {
+            try {
+                Path dir = Files.createTempDirectory("tiny-clip");
+                model = ClipModel.load(ClipModel.writeTinyRandomModel(dir, 7));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return model;
+    }
+
+    /** Both encoders over the tiny model, recording every prompt and every image batch size they see. */
+    static final class Counting implements ImageEncoder, TextEncoder {
+        final ClipEncoders inner = new ClipEncoders(model());
+        final List<String> prompts = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override public String modelId() { return inner.modelId(); }
+
+        @Override public float[] preprocess(byte[] bytes) throws ImageRejectedException { return inner.preprocess(bytes); }
+
+        @Override public float[][] encodeImages(List<float[]> pixels) {
+            batches.add(pixels.size());
+            return inner.encodeImages(pixels);
+        }
+
+        @Override public float[][] encodeTexts(List<String> texts) {
+            prompts.addAll(texts);
+            return inner.encodeTexts(texts);
+        }
+    }
+
+    /** A small PNG of random coloured blocks, different for each seed. */
+    static byte[] png(long seed, int width, int height) {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int block = 8;
+        for (int by = 0; by < height; by += block) {
+            for (int bx = 0; bx < width; bx += block) {
+                int rgb = random.nextInt(1 << 24);
+                for (int y = by; y < Math.min(height, by + block); y++) {
+                    for (int x = bx; x < Math.min(width, bx + block); x++) {
+                        image.setRGB(x, y, rgb);
+                    }
+                }
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Only a PNG signature and an IHDR chunk declaring {@code width}×{@code height}: a decompression-bomb header. */
+    static byte[] pngHeader(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4);
+        png.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put(ihdr.array())
+                .putInt((int) crc.getValue());
+        return png.array();
+    }
+}
