@@ -254,7 +254,25 @@ public final class ModelDownloader {
         String origin = where.getScheme() + "://" + where.getRawAuthority();
         String advice = dir == null ? "check the connection and run the download again"
                 : "download the files on a connected machine into " + dir + ", or pass --model DIR";
-        return new DownloadException("cannot reach " + origin + " (no network?): " + advice + " [" + cause + "]", cause);
+        return new DownloadException("cannot reach " + origin + " (no network?): " + advice + " [" + why(cause) + "]", cause);
+    }
+
+    /** A short reason for a connection failure; java.net.http often wraps it in a ConnectException with no message. */
+    private static String why(Throwable e) {
+        if (hasCause(e, UnknownHostException.class) || hasCause(e, UnresolvedAddressException.class)) {
+            return "host name not found";
+        }
+        if (hasCause(e, HttpTimeoutException.class)) {
+            return "timed out";
+        }
+        if (hasCause(e, ConnectException.class)) {
+            return "connection refused"; // java.net.http gives no detail here (a ClosedChannelException at best)
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

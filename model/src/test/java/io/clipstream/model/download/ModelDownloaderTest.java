@@ -214,8 +214,26 @@ class ModelDownloaderTest {
         assertThatThrownBy(() -> offline.download(MODEL, dir))
                 .isInstanceOf(DownloadException.class)
                 .hasMessageStartingWith("cannot reach http://127.0.0.1:" + closedPort + " (no network?): "
-                        + "download the files on a connected machine into " + dir + ", or pass --model DIR");
+                        + "download the files on a connected machine into " + dir + ", or pass --model DIR")
+                .hasMessageEndingWith("[connection refused]");
         assertThat(progress.events).isEmpty();
+    }
+
+    @Test
+    void anUnresolvableHostGivesTheCannotReachMessage() throws Exception {
+        // A child JVM resolves names from this hosts file only, so the lookup of a .invalid name never reaches DNS.
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
+        Path target = dir.resolve("model");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
+                OfflineDownloadMain.class.getName(), "https://hub.clipstream-test.invalid", target.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor()).as(output).isZero();
+
+        assertThat(output).startsWith("cannot reach https://hub.clipstream-test.invalid (no network?): "
+                + "download the files on a connected machine into " + target + ", or pass --model DIR");
+        assertThat(output).contains("[host name not found]");
     }
 
     /** Records progress calls as strings. */
