@@ -1,0 +1,38 @@
+package io.clipstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code clipstream}: the runnable jar. Results go to stdout as JSON Lines, logs and progress to stderr.
+ */
+@Command(name = "clipstream", mixinStandardHelpOptions = true, version = "clipstream 0.1.0",
+        description = "Real-time CLIP image tagging on Kafka Streams (OpenCLIP roberta-ViT-B-32 in DL4J SameDiff).",
+        subcommands = {
+                DownloadCommand.class,
+                TokenizeCommand.class,
+                EmbedCommand.class,
+                ClassifyCommand.class,
+                BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                // embed's --image/--text record each occurrence in order through setters.
+                .setOverwrittenOptionsAllowed(true)
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+}
