@@ -1,0 +1,48 @@
+package io.clipstream.topology;
+
+import io.clipstream.model.image.ImageRejectedException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encoders for processor unit tests, where the numbers do not matter: an image's "pixels" are its first byte,
+ * bytes starting with 'X' are corrupt, and a text's embedding is a fixed direction. Records what it is asked.
+ */
+final class FakeEncoders implements ImageEncoder, TextEncoder {
+    final List<List<Float>> batches = new ArrayList<>();
+    final List<String> prompts = new ArrayList<>();
+    boolean textTowerBroken;
+
+    @Override public String modelId() { return "fake"; }
+
+    @Override public float[] preprocess(byte[] bytes) throws ImageRejectedException {
+        if (bytes.length > 0 && bytes[0] == 'X') {
+            throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, "starts with X");
+        }
+        return new float[]{bytes.length == 0 ? 0 : bytes[0]};
+    }
+
+    @Override public float[][] encodeImages(List<float[]> pixels) {
+        List<Float> batch = new ArrayList<>();
+        float[][] rows = new float[pixels.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            batch.add(pixels.get(i)[0]);
+            rows[i] = new float[]{pixels.get(i)[0], 1};
+        }
+        batches.add(batch);
+        return rows;
+    }
+
+    @Override public float[][] encodeTexts(List<String> texts) {
+        if (textTowerBroken) {
+            throw new IllegalStateException("text tower broken");
+        }
+        prompts.addAll(texts);
+        float[][] rows = new float[texts.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new float[]{texts.get(i).length(), 1};
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,45 @@
+package io.clipstream.topology;
+
+import io.clipstream.schemas.ErrorCode;
+import io.clipstream.schemas.Stage;
+import io.clipstream.topology.TopologySettings.FetchSettings;
+import io.clipstream.topology.fetch.ImageFetcher;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Preparation with the real tiny model's preprocessing. */
+class ImagePreparerTest {
+    private final ImagePreparer preparer = new ImagePreparer(new ClipEncoders(TinyClip.model()),
+            new ImageFetcher(FetchSettings.disabled(), 10_000), 10_000);
+
+    @Test
+    void inlineBytesBecomeModelPixels() throws Exception {
+        byte[] png = TinyClip.png(1, 50, 40);
+        Preparation p = preparer.prepare(Harness.inline("i", "s", png));
+        assertThat(p).isInstanceOf(Preparation.Ready.class);
+        assertThat(((Preparation.Ready) p).pixels()).containsExactly(TinyClip.model().preprocess(png));
+    }
+
+    @Test
+    void mapsEveryRejectionToItsDeadLetterCode() {
+        byte[] png = TinyClip.png(1, 50, 40);
+        assertFailed(preparer.prepare(Harness.inline("i", "s", Arrays.copyOf(png, 30))), ErrorCode.CORRUPT_IMAGE, Stage.DECODE);
+        assertFailed(preparer.prepare(Harness.inline("i", "s", "plain text, not an image".getBytes())),
+                ErrorCode.UNSUPPORTED_IMAGE, Stage.DECODE);
+        assertFailed(preparer.prepare(Harness.inline("i", "s", TinyClip.pngHeader(100_000, 100_000))),
+                ErrorCode.IMAGE_TOO_LARGE, Stage.DECODE);
+        assertFailed(preparer.prepare(Harness.inline("i", "s", new byte[10_001])), ErrorCode.IMAGE_TOO_LARGE, Stage.DECODE);
+        assertFailed(preparer.prepare(Harness.url("i", "s", "https://example.com/a.png")), ErrorCode.FETCH_REFUSED, Stage.FETCH);
+    }
+
+    private static void assertFailed(Preparation p, ErrorCode code, Stage stage) {
+        assertThat(p).isInstanceOf(Preparation.Failed.class);
+        Preparation.Failed f = (Preparation.Failed) p;
+        assertThat(f.code()).as(f.message()).isEqualTo(code);
+        assertThat(f.stage()).isEqualTo(stage);
+        assertThat(f.message()).isNotBlank();
+    }
+}
