@@ -70,6 +70,10 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         this.context = context;
         this.buffer = context.getStateStore(BUFFER_STORE);
         this.labels = context.getStateStore(LabelEmbeddingLoader.STORE);
+        // A revived task is initialised again: forget work started before, its buffer is restored from the changelog.
+        close();
+        buffered = 0;
+        nextSeq = 0;
         this.pool = Executors.newFixedThreadPool(settings.preprocessThreads(), r -> {
             Thread t = new Thread(r, "clipstream-preprocess");
             t.setDaemon(true);
@@ -235,8 +239,10 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
 
     @Override
     public void close() {
+        inFlight.clear();
         if (pool != null) {
             pool.shutdownNow();
+            pool = null;
         }
     }
 }

@@ -48,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * End to end against a real KRaft broker on 127.0.0.1 and the registry HTTP server: the service runs in a child JVM,
- * is killed without warning mid-stream and restarted; every input then has exactly one classification or dead
- * letter (read committed), none twice.
+ * is killed without warning mid-stream and restarted as two instances sharing the partitions; every input then has
+ * exactly one classification or dead letter (read committed), none twice.
  */
 class ClipstreamIT {
     private static final String SCOPE = "clipstream-it";
@@ -139,13 +139,17 @@ class ClipstreamIT {
             assertThat(seenAtKill).as("the kill must come mid-stream").isLessThan(inputs.size());
             System.out.printf("killed the application with %d of %d inputs answered%n", seenAtKill, inputs.size());
 
-            Process again = startApp(stateDir, "second");
+            // Restart as two instances: one on the killed instance's state, one with none (restores from changelogs).
+            Process second = startApp(stateDir, "second");
+            Process third = startApp(dir.resolve("state-third"), "third");
             try {
                 waitFor(() -> outputs.poll().keySet().containsAll(inputs), "an output for every input");
                 waitFor(this::allImagesCommitted, "the application to commit every image offset");
+                waitFor(this::twoMembersShareTheWork, "both instances to own partitions");
                 outputs.poll();
             } finally {
-                again.destroyForcibly().waitFor();
+                second.destroyForcibly().waitFor();
+                third.destroyForcibly().waitFor();
             }
 
             Map<String, Integer> duplicates = outputs.count.entrySet().stream().filter(e -> e.getValue() != 1)
@@ -155,6 +159,16 @@ class ClipstreamIT {
             assertThat(outputs.deadCodes).containsAllEntriesOf(expectedDead);
             assertThat(outputs.deadCodes.keySet()).allMatch(id -> expectedDead.containsKey(id) || id.startsWith("probe-"));
             assertThat(outputs.classified.stream().filter(id -> id.startsWith("img-"))).hasSize(good);
+        }
+    }
+
+    private boolean twoMembersShareTheWork() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            var group = admin.describeConsumerGroups(List.of("clipstream-it")).all().get().get("clipstream-it");
+            return group.members().size() == 2
+                    && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        } catch (Exception e) {
+            return false;
         }
     }
 
