@@ -10,31 +10,39 @@ import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.model.tokenizer.ClipTokenizer;
 import io.clipstream.model.zeroshot.PromptTemplates;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bench image|text}: throughput of the towers after warm-up, median of repeated runs, printed as one
- * JSON object on the last line. Without {@code --model} it builds the full-size model with random weights
- * (the real shapes and cost; the numbers mean nothing else).
+ * {@code bench image|text|preprocess}: throughput after warm-up, median of repeated runs (see {@link Throughput}),
+ * with the thread settings and the peak RSS, printed as one JSON object on the last line. Without {@code --model}
+ * it builds the full-size model with random weights (the real shapes and cost; the outputs mean nothing).
+ * The figures and the commands that produced them are in BENCHMARKS.md.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the image tower (images/s, GFLOP/s) or the text tower (prompts/s); last line is JSON.")
+        description = "Measure the image tower (images/s, GFLOP/s), the text tower (prompts/s) or preprocessing; "
+                + "last line is JSON.")
 final class BenchCommand implements Callable<Integer> {
     /** ViT-B/32 forward pass: 4.4 GMAC = 8.8 GFLOP per image. */
     private static final double VIT_B32_GFLOP = 8.8;
 
-    enum Kind { image, text }
+    enum Kind { image, text, preprocess }
 
     @Parameters(index = "0", description = "What to measure: ${COMPLETION-CANDIDATES}.")
     Kind kind;
@@ -42,8 +50,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
     Path modelDir;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images or prompts per call (default ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", split = ",", defaultValue = "1,8,32",
+            description = "Images or prompts per call, one measurement each (default ${DEFAULT-VALUE}).")
+    List<Integer> batches;
 
     @Option(names = "--seconds", defaultValue = "20", description = "Measured time per run (default ${DEFAULT-VALUE}).")
     double seconds;
@@ -51,23 +60,40 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs; the median is reported (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--labels", defaultValue = "1000", description = "text: labels in the ensemble run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--labels", defaultValue = "1000", description = "text: labels in the ensemble runs (default ${DEFAULT-VALUE}).")
     int labels;
 
-    @Option(names = "--templates", defaultValue = "default", description = "text: templates per label (default ${DEFAULT-VALUE}).")
+    @Option(names = "--templates", defaultValue = "openai",
+            description = "text: templates of the ensemble run: default, simple, openai or a file (default ${DEFAULT-VALUE}).")
     String templates;
+
+    @Option(names = "--ensemble-sample", defaultValue = "25", paramLabel = "LABELS",
+            description = "text: encode the template ensemble for this many labels and extrapolate to --labels; "
+                    + "0 encodes all of them (default ${DEFAULT-VALUE}).")
+    int ensembleSample;
+
+    @Option(names = "--pool", defaultValue = "0", paramLabel = "THREADS",
+            description = "preprocess: threads of the pool run; 0 = one per core (default ${DEFAULT-VALUE}).")
+    int pool;
 
     @Override
     public Integer call() throws Exception {
-        ClipModel model = load();
+        for (int b : batches) {
+            if (b <= 0) throw new IllegalArgumentException("--batch values must be positive, got " + b);
+        }
+        Throughput timer = new Throughput(seconds, runs);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bench", kind.name());
-        result.put("model", modelDir == null ? "random full-size" : model.id());
-        result.put("batch", batch);
-        if (kind == Kind.image) {
-            benchImage(model, result);
+        if (kind == Kind.preprocess) {
+            benchPreprocess(timer, result);
         } else {
-            benchText(model, result);
+            ClipModel model = load();
+            result.put("model", modelDir == null ? "random full-size" : model.id());
+            if (kind == Kind.image) {
+                benchImage(model, timer, result);
+            } else {
+                benchText(model, timer, result);
+            }
         }
         result.put("threads", threads());
         result.put("peak_rss_mb", peakRssMb());
@@ -75,46 +101,137 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void benchImage(ClipModel model, Map<String, Object> result) {
+    private void benchImage(ClipModel model, Throughput timer, Map<String, Object> result) throws Exception {
         int per = model.preprocessor().tensorLength();
-        float[] pixels = new float[batch * per];
-        SplittableRandom random = new SplittableRandom(1);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) (random.nextDouble() * 4 - 2);
+        double gflopPerImage = VIT_B32_GFLOP * flopScale(model.config());
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int batch : batches) {
+            float[] pixels = new float[batch * per];
+            SplittableRandom random = new SplittableRandom(batch);
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (float) (random.nextDouble() * 4 - 2);
+            }
+            Throughput.Rate rate = timer.measure("image batch " + batch, () -> {
+                model.encodeImages(pixels, batch);
+                return batch;
+            });
+            Map<String, Object> run = rateEntry(batch, "images_per_s", rate);
+            run.put("gflops", round(rate.median() * gflopPerImage));
+            runs.add(run);
         }
-        double perSecond = median(() -> {
-            model.encodeImages(pixels, batch);
-            return batch;
-        });
-        result.put("images_per_s", round(perSecond));
-        result.put("gflops", round(perSecond * VIT_B32_GFLOP * flopScale(model.config())));
+        result.put("runs", runs);
+        double ceiling = gemmCeiling(timer);
+        result.put("gemm_gflops", round(ceiling));
+        result.put("gflop_per_image", round(gflopPerImage));
     }
 
-    private void benchText(ClipModel model, Map<String, Object> result) throws IOException {
+    /**
+     * The machine's practical peak: GFLOP/s of ND4J's plain matmul op (not {@code INDArray.mmul}, a slower path)
+     * on the MLP's shape at batch 8, [400, 768] × [768, 3072].
+     */
+    private static double gemmCeiling(Throughput timer) throws Exception {
+        INDArray a = Nd4j.rand(400, 768);
+        INDArray b = Nd4j.rand(768, 3072);
+        INDArray c = Nd4j.create(400, 3072);
+        Throughput.Rate rate = timer.measure("gemm", () -> {
+            Nd4j.exec(new Mmul(a, b, c, null));
+            return 1;
+        });
+        return rate.median() * 2.0 * 400 * 768 * 3072 / 1e9;
+    }
+
+    private void benchText(ClipModel model, Throughput timer, Map<String, Object> result) throws Exception {
         List<String> names;
         try (var in = BenchCommand.class.getResourceAsStream("/io/clipstream/model/imagenet_classnames.txt")) {
-            names = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
-        PromptTemplates prompts = PromptTemplates.named(templates);
-        List<String> typical = new ArrayList<>();
-        for (int i = 0; i < batch; i++) {
-            typical.add("a photo of a " + names.get(i % names.size()) + ".");
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int batch : batches) {
+            List<String> typical = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                typical.add("a photo of a " + names.get(i % names.size()) + ".");
+            }
+            Throughput.Rate rate = timer.measure("text batch " + batch, () -> {
+                model.encodeTexts(typical);
+                return typical.size();
+            });
+            Map<String, Object> run = rateEntry(batch, "prompts_per_s", rate);
+            run.put("mean_tokens", round(meanTokens(model.tokenizer(), typical)));
+            runs.add(run);
         }
-        double perSecond = median(() -> {
-            model.encodeTexts(typical);
-            return typical.size();
-        });
-        result.put("prompts_per_s", round(perSecond));
-        List<String> ensemble = new ArrayList<>();
+        result.put("runs", runs);
+
+        List<String> single = new ArrayList<>();
         for (int i = 0; i < labels; i++) {
-            ensemble.addAll(prompts.fill(names.get(i % names.size())));
+            single.add("a photo of a " + names.get(i % names.size()) + ".");
         }
+        result.put("labels_x1_seconds", round(secondsToEncode(model, single)));
+
+        PromptTemplates ensemble = PromptTemplates.named(templates);
+        int sampled = ensembleSample <= 0 ? labels : Math.min(ensembleSample, labels);
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i < sampled; i++) {
+            // Spread the sample over the whole list: label names differ in length.
+            prompts.addAll(ensemble.fill(names.get((int) ((long) i * names.size() / sampled) % names.size())));
+        }
+        double took = secondsToEncode(model, prompts);
+        result.put("ensemble_templates", ensemble.templates().size());
+        result.put("ensemble_labels_encoded", sampled);
+        result.put("ensemble_prompts_per_s", round(prompts.size() / took));
+        result.put(sampled == labels ? "ensemble_seconds" : "ensemble_seconds_extrapolated", round(took * labels / sampled));
+        result.put("labels", labels);
+        result.put("tokenizer", modelDir == null
+                ? "tiny test tokenizer (more tokens per prompt than roberta-base's)" : "model's");
+    }
+
+    private static double secondsToEncode(ClipModel model, List<String> prompts) {
         long start = System.nanoTime();
-        model.encodeTexts(ensemble);
-        double took = (System.nanoTime() - start) / 1e9;
-        result.put("ensemble_labels", labels);
-        result.put("ensemble_prompts", ensemble.size());
-        result.put("ensemble_seconds", round(took));
+        model.encodeTexts(prompts);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double meanTokens(ClipTokenizer tokenizer, List<String> prompts) {
+        return prompts.stream().mapToInt(p -> tokenizer.encodeUnpadded(p).length).average().orElse(0);
+    }
+
+    /** Decode + resize + centre-crop + normalise, for a small and a camera-sized JPEG, on one thread and on a pool. */
+    private void benchPreprocess(Throughput timer, Map<String, Object> result) throws Exception {
+        ClipConfig config = modelDir == null ? ClipConfig.robertaVitB32() : ClipModel.load(modelDir).config();
+        ClipPreprocessor preprocessor = new ClipPreprocessor(config.preprocess(), new ImageDecoder());
+        int threads = pool > 0 ? pool : Runtime.getRuntime().availableProcessors();
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            List<Map<String, Object>> images = new ArrayList<>();
+            for (int[] size : new int[][]{{640, 480}, {4000, 3000}}) {
+                byte[] jpeg = SyntheticJpeg.of(size[0], size[1], 7);
+                String name = size[0] + "x" + size[1];
+                Throughput.Rate one = timer.measure(name + " 1 thread", () -> {
+                    preprocessor.preprocess(jpeg);
+                    return 1;
+                });
+                Throughput.Rate pooled = timer.measure(name + " " + threads + " threads", () -> {
+                    List<Future<float[]>> done = new ArrayList<>();
+                    for (int i = 0; i < threads * 2; i++) {
+                        done.add(executor.submit(() -> preprocessor.preprocess(jpeg)));
+                    }
+                    for (Future<float[]> f : done) {
+                        f.get();
+                    }
+                    return done.size();
+                });
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("image", name);
+                entry.put("jpeg_kb", jpeg.length / 1024);
+                entry.put("ms_per_image_1_thread", round(1000 / one.median()));
+                entry.put("images_per_s_1_thread", round(one.median()));
+                entry.put("images_per_s_pool", round(pooled.median()));
+                entry.put("pool_threads", threads);
+                images.add(entry);
+            }
+            result.put("images", images);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     private ClipModel load() throws IOException {
@@ -127,31 +244,12 @@ final class BenchCommand implements Callable<Integer> {
                 new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 
-    private interface Work {
-        int run();
-    }
-
-    /** Warm-up, then {@code runs} runs of at least {@code seconds} each; the median items per second. */
-    private double median(Work work) {
-        long warmUntil = System.nanoTime() + (long) (Math.min(seconds, 5) * 1e9);
-        do {
-            work.run();
-        } while (System.nanoTime() < warmUntil);
-        double[] rates = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            long items = 0;
-            long now;
-            do {
-                items += work.run();
-                now = System.nanoTime();
-            } while (now < end);
-            rates[r] = items / ((now - start) / 1e9);
-            System.err.printf("run %d: %.2f/s%n", r + 1, rates[r]);
-        }
-        Arrays.sort(rates);
-        return rates[runs / 2];
+    private static Map<String, Object> rateEntry(int batch, String unit, Throughput.Rate rate) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("batch", batch);
+        run.put(unit, round(rate.median()));
+        run.put("spread", List.of(round(rate.min()), round(rate.max())));
+        return run;
     }
 
     /** FLOPs relative to ViT-B/32 when a smaller model is measured (by width² · layers · tokens). */
@@ -160,10 +258,15 @@ final class BenchCommand implements Callable<Integer> {
         return (double) v.width() * v.width() * v.layers() * v.tokens() / (768.0 * 768 * 12 * 50);
     }
 
+    /** What decides parallelism: OpenMP threads (oneDNN and the BLAS follow OMP_NUM_THREADS), ND4J's own settings. */
     private static Map<String, Object> threads() {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        t.put("nd4j_max_threads", Nd4j.getEnvironment().maxThreads());
+        t.put("nd4j_max_master_threads", Nd4j.getEnvironment().maxMasterThreads());
+        t.put("blas", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
         t.put("cores", Runtime.getRuntime().availableProcessors());
+        t.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         return t;
     }
 

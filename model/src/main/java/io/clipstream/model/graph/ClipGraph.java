@@ -3,6 +3,7 @@ package io.clipstream.model.graph;
 import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.ClipConfig;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,7 +42,9 @@ public final class ClipGraph {
         if (batch <= 0 || pixels.length < (long) batch * 3 * side * side) {
             throw new IllegalArgumentException("pixels hold fewer than " + batch + " images of 3x" + side + "x" + side);
         }
-        INDArray in = Nd4j.create(pixels, new long[]{batch, 3, side, side}, 'c');
+        int length = batch * 3 * side * side;
+        float[] exact = pixels.length == length ? pixels : Arrays.copyOf(pixels, length);
+        INDArray in = Nd4j.create(exact, new long[]{batch, 3, side, side}, 'c');
         return run(Map.of(VisionTower.INPUT, in), VisionTower.OUTPUT);
     }
 

@@ -45,6 +45,15 @@ class ClipGraphTest {
     }
 
     @Test
+    void pixelsBeyondTheBatchAreIgnored() {
+        float[] images = golden("images.f32");
+        int per = images.length / 3;
+        float[][] first = graph.encodeImages(images, 1);
+        float[][] alone = graph.encodeImages(Arrays.copyOf(images, per), 1);
+        assertThat(first[0]).containsExactly(alone[0]);
+    }
+
+    @Test
     void textEmbeddingsMatchTheReferenceWithPadding() {
         assertClose(graph.encodeTexts(GoldenFiles.textIds()), golden("text_embeddings.f32"));
     }

@@ -1,0 +1,110 @@
+package io.clipstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipstream.model.ClipModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench} on a generated tiny model with very short runs: the shape of the JSON line, not the figures. */
+class BenchCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    private static Path modelDir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @BeforeAll
+    static void model() throws Exception {
+        modelDir = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
+    }
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    @Test
+    void imageReportsOneEntryPerBatchAndTheGemmCeiling() throws Exception {
+        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "1,3",
+                "--seconds", "0.05", "--runs", "3")).as(this::errors).isZero();
+        JsonNode result = lastLine();
+        assertThat(result.get("bench").asText()).isEqualTo("image");
+        assertThat(result.get("runs")).hasSize(2);
+        assertThat(result.get("runs").get(1).get("batch").asInt()).isEqualTo(3);
+        for (JsonNode run : result.get("runs")) {
+            double median = run.get("images_per_s").asDouble();
+            assertThat(median).isPositive();
+            assertThat(run.get("spread").get(0).asDouble()).isLessThanOrEqualTo(median);
+            assertThat(run.get("spread").get(1).asDouble()).isGreaterThanOrEqualTo(median);
+            assertThat(run.get("gflops").asDouble()).isPositive();
+        }
+        assertThat(result.get("gemm_gflops").asDouble()).isPositive();
+        assertThat(result.get("threads").get("OMP_NUM_THREADS")).isNotNull();
+        assertThat(result.get("threads").get("nd4j_max_threads").asInt()).isPositive();
+        assertThat(result.get("peak_rss_mb").asLong()).isPositive();
+    }
+
+    @Test
+    void textReportsPromptRatesAndTheExtrapolatedEnsemble() throws Exception {
+        assertThat(Main.run("bench", "text", "--model", modelDir.toString(), "--batch", "4", "--seconds", "0.05",
+                "--runs", "1", "--labels", "10", "--templates", "simple", "--ensemble-sample", "2")).as(this::errors).isZero();
+        JsonNode result = lastLine();
+        assertThat(result.get("runs").get(0).get("prompts_per_s").asDouble()).isPositive();
+        assertThat(result.get("runs").get(0).get("mean_tokens").asDouble()).isGreaterThan(5);
+        assertThat(result.get("ensemble_templates").asInt()).isEqualTo(7);
+        assertThat(result.get("ensemble_labels_encoded").asInt()).isEqualTo(2);
+        assertThat(result.get("ensemble_seconds_extrapolated").asDouble()).isPositive();
+        assertThat(result.get("labels_x1_seconds").asDouble()).isPositive();
+    }
+
+    @Test
+    void preprocessTimesBothImageSizesOnOneThreadAndOnAPool() throws Exception {
+        assertThat(Main.run("bench", "preprocess", "--seconds", "0.05", "--runs", "1", "--pool", "2")).as(this::errors).isZero();
+        JsonNode images = lastLine().get("images");
+        assertThat(images).hasSize(2);
+        assertThat(images.get(0).get("image").asText()).isEqualTo("640x480");
+        assertThat(images.get(1).get("image").asText()).isEqualTo("4000x3000");
+        assertThat(images.get(1).get("images_per_s_pool").asDouble()).isPositive();
+        assertThat(images.get(1).get("pool_threads").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aNonPositiveBatchIsRefused() {
+        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "0")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch");
+    }
+
+    private String errors() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private JsonNode lastLine() throws Exception {
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).isNotEmpty();
+        return JSON.readTree(lines.get(lines.size() - 1));
+    }
+}
