@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class,
                 ClassifyCommand.class,
                 BenchCommand.class,
+                RunCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,285 @@
+package io.clipstream.cli;
+
+import io.clipstream.model.ClipModel;
+import io.clipstream.model.download.ModelCache;
+import io.clipstream.schemas.Classification;
+import io.clipstream.schemas.DeadLetter;
+import io.clipstream.schemas.registry.InMemorySchemaRegistry;
+import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
+import io.clipstream.service.ClipstreamService;
+import io.clipstream.service.DemoData;
+import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.Monitoring;
+import io.clipstream.service.ServiceConfig;
+import io.clipstream.topology.RecordSerdes;
+import io.clipstream.topology.TopologySettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: the whole pipeline in one process. A KRaft broker on 127.0.0.1, the in-memory schema registry over
+ * HTTP, the service, a demo label set and a handful of images; each classification is printed as it arrives.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run a Kafka broker, a schema registry and the service in this process, publish demo labels "
+                + "and images, and print each classification as it arrives (stdout; progress on stderr).",
+                "While it runs, any Kafka client can watch the topics on the broker's port."})
+final class DemoCommand implements Callable<Integer> {
+    private static final String BANNER = "!".repeat(78);
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model folder. Default: the download cache (see `clipstream download`).")
+    Path model;
+
+    @Option(names = "--tiny-random-model",
+            description = "Use a tiny model with random weights (no download needed; results are MEANINGLESS).")
+    boolean tinyRandomModel;
+
+    @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT",
+            description = "Kafka broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port).")
+    int port;
+
+    @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT",
+            description = "Schema registry port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port).")
+    int registryPort;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Health and metrics port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port).")
+    int httpPort;
+
+    @Option(names = "--once", description = "Exit 0 once every demo image is classified, 1 after --timeout.")
+    boolean once;
+
+    @Option(names = "--json", description = "Print JSON Lines instead of a table.")
+    boolean json;
+
+    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "With --once: give up after this long (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("clipstream-demo");
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "clipstream-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Path modelDir = modelDir(work);
+            if (modelDir == null) {
+                return 1;
+            }
+            return demo(modelDir, work, stop);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyStopping) {
+                // the JVM is shutting down: the hook is running
+            }
+            delete(work);
+            if (tinyRandomModel) {
+                err.println("demo: reminder: the tiny random model's classifications are meaningless.");
+            }
+        }
+    }
+
+    private Path modelDir(Path work) throws IOException {
+        if (tinyRandomModel) {
+            err.println(BANNER);
+            err.println("!! --tiny-random-model: a tiny model with RANDOM WEIGHTS. Its classifications are");
+            err.println("!! MEANINGLESS: they only show the pipeline working. Run `clipstream download` and");
+            err.println("!! `clipstream demo` for real results.");
+            err.println(BANNER);
+            return ClipModel.writeTinyRandomModel(work.resolve("tiny-random-model"), 42);
+        }
+        Path dir = model != null ? model : ModelCache.defaultModelDir();
+        if (!Files.isDirectory(dir)) {
+            err.println("error: no model at " + dir + ".");
+            err.println("  Run `clipstream download` first (about 1 GB), pass --model DIR,");
+            err.println("  or run `clipstream demo --tiny-random-model` to see the pipeline with meaningless random weights.");
+            return null;
+        }
+        return dir;
+    }
+
+    private int demo(Path modelDir, Path work, AtomicBoolean stop) throws Exception {
+        long t0 = System.nanoTime();
+        err.println("demo: loading model from " + modelDir + " …");
+        ClipModel clip = ClipModel.load(modelDir);
+        err.printf("demo: model %s loaded in %.1f s%n", clip.id(), seconds(t0));
+        err.println("demo: starting Kafka broker on 127.0.0.1:" + port + " …");
+        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), port);
+             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
+                     InMemorySchemaRegistry.forScope("clipstream-demo-" + UUID.randomUUID()), "127.0.0.1", registryPort);
+             Monitoring monitoring = Monitoring.start("127.0.0.1", httpPort)) {
+            err.println("demo: broker " + broker.bootstrapServers() + ", schema registry " + registry.url()
+                    + ", health and metrics " + monitoring.http().url());
+            ServiceConfig config = ServiceConfig.from(Map.of(
+                    "bootstrap.servers", broker.bootstrapServers(),
+                    "schema.registry.url", registry.url(),
+                    "application.id", "clipstream-demo",
+                    "state.dir", work.resolve("state").toString(),
+                    "model.dir", modelDir.toString(),
+                    "http.bind.address", "127.0.0.1",
+                    "top.k", "3",
+                    "topics.partitions", "1",
+                    "topics.replication.factor", "1",
+                    "shutdown.timeout.ms", "10000"));
+            monitoring.health().modelLoaded();
+            try (ClipstreamService service = ClipstreamService.start(config, clip, monitoring.registry(),
+                    monitoring.metrics(), monitoring.health())) {
+                return publishAndPrint(config, service, broker.bootstrapServers(), stop);
+            }
+        }
+    }
+
+    private int publishAndPrint(ServiceConfig config, ClipstreamService service, String bootstrap, AtomicBoolean stop)
+            throws Exception {
+        TopologySettings topics = config.topology();
+        RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
+        Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
+             KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, topics)) {
+            int labelCount = DemoData.LABELS.size();
+            err.println("demo: publishing label set '" + DemoData.LABEL_SET + "' (" + labelCount + " labels) …");
+            producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(DemoData.LABEL_SET),
+                    serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), DemoData.labelSet()))).get();
+            long t0 = System.nanoTime();
+            int held = -1;
+            while (held < labelCount) {
+                int now = service.labels().labelsOf(DemoData.LABEL_SET);
+                if (now != held) {
+                    err.printf("demo: encoding label set: %d/%d labels%n", now, labelCount);
+                    held = now;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.topic().equals(topics.deadLetterTopic())) {
+                        DeadLetter dead = serdes.deadLetter().deserializer().deserialize(r.topic(), r.value());
+                        err.println("error: dead letter for " + text(r.key()) + ": " + dead.getCode() + " " + dead.getMessage());
+                        return 1;
+                    }
+                }
+                if (stop.get() || (once && Instant.now().isAfter(deadline))) {
+                    err.println("error: the label set was not encoded in time (" + held + "/" + labelCount + " labels)");
+                    return 1;
+                }
+            }
+            err.printf("demo: label set encoded in %.1f s; sending %d images%n", seconds(t0), DemoData.images().size());
+            Set<String> waiting = new LinkedHashSet<>();
+            for (Map.Entry<String, byte[]> image : DemoData.images().entrySet()) {
+                byte[] value = serdes.imageEvent().serializer().serialize(topics.imagesTopic(),
+                        DemoData.event(image.getKey(), image.getValue(), Instant.now()));
+                producer.send(new ProducerRecord<>(topics.imagesTopic(), bytes(image.getKey()), value));
+                waiting.add(image.getKey());
+            }
+            producer.flush();
+            if (!once) {
+                err.println("demo: running; send more ImageEvents to topic '" + topics.imagesTopic() + "' on "
+                        + bootstrap + ". Ctrl-C stops.");
+            }
+            ClassificationPrinter printer = new ClassificationPrinter(System.out, json);
+            int failures = 0;
+            while (!stop.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    String id = text(r.key());
+                    if (r.topic().equals(topics.deadLetterTopic())) {
+                        printer.deadLetter(id, serdes.deadLetter().deserializer().deserialize(r.topic(), r.value()));
+                        failures += waiting.remove(id) ? 1 : 0;
+                    } else {
+                        printer.classification(id, serdes.classification().deserializer().deserialize(r.topic(), r.value()));
+                        waiting.remove(id);
+                    }
+                }
+                if (once && waiting.isEmpty()) {
+                    return failures == 0 ? 0 : 1;
+                }
+                if (once && Instant.now().isAfter(deadline)) {
+                    err.println("error: no classification after " + timeoutSeconds + " s for " + waiting);
+                    return 1;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Reads committed classifications and dead letters from the beginning, without a consumer group. */
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, TopologySettings topics) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.classificationsTopic(), topics.deadLetterTopic())) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}

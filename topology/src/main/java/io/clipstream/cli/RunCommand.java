@@ -1,0 +1,84 @@
+package io.clipstream.cli;
+
+import io.clipstream.model.ClipModel;
+import io.clipstream.model.image.ImageDecoder;
+import io.clipstream.service.ClipstreamService;
+import io.clipstream.service.InvalidConfigException;
+import io.clipstream.service.Monitoring;
+import io.clipstream.service.ServiceConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}: the service against a real cluster. Reads and validates the configuration (all problems at once, exit
+ * 2), serves health and metrics, loads the model, creates or checks topics, runs Kafka Streams until SIGTERM, then
+ * closes them so the batch in hand finishes and commits.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the service against a Kafka cluster and schema registry.",
+                "Every key of the properties file can be overridden by an environment variable: CLIPSTREAM_ + the key "
+                        + "upper-cased with '.' as '_' (batch.size -> CLIPSTREAM_BATCH_SIZE). Keys are listed in "
+                        + "docs/configuration.md. Exit codes: 0 stopped by a signal, 1 failed, 2 invalid configuration."})
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    /** Tests replace the environment; the real command reads the process's. */
+    static Map<String, String> environment = System.getenv();
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file with the service's settings (optional: the environment alone may do).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        if (config != null && !Files.isRegularFile(config)) {
+            System.err.println("error: no configuration file at " + config);
+            return 2;
+        }
+        ServiceConfig settings;
+        try {
+            settings = ServiceConfig.load(config, environment);
+        } catch (InvalidConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        settings.describe().forEach(line -> LOG.info("setting {}", line));
+        try (Monitoring monitoring = Monitoring.start(settings.httpBindAddress(), settings.httpPort())) {
+            LOG.info("health and metrics on {} (/health/live, /health/ready, /metrics)", monitoring.http().url());
+            Path modelDir = settings.modelDir();
+            if (!Files.isDirectory(modelDir)) {
+                System.err.println("error: no model at " + modelDir + ": run `clipstream download` or set model.dir");
+                return 1;
+            }
+            LOG.info("loading model from {}", modelDir);
+            ClipModel model = ClipModel.load(modelDir,
+                    new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()));
+            monitoring.health().modelLoaded();
+            ClipstreamService service = ClipstreamService.start(settings, model, monitoring.registry(),
+                    monitoring.metrics(), monitoring.health());
+            AtomicBoolean signalled = new AtomicBoolean();
+            Thread hook = new Thread(() -> {
+                signalled.set(true);
+                LOG.info("stop requested: finishing the batch in hand, committing, closing");
+                service.close();
+            }, "clipstream-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            service.awaitStop(Duration.ofDays(365_000));
+            if (!signalled.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                service.close();
+                LOG.error("Kafka Streams stopped in state {}", service.state());
+                return 1;
+            }
+            return 0;
+        }
+    }
+}

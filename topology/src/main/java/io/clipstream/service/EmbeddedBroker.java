@@ -1,0 +1,105 @@
+package io.clipstream.service;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A single-node Kafka broker and KRaft controller inside this JVM, listening on 127.0.0.1 only, with its logs in a
+ * folder deleted on close. It is what {@code clipstream demo} runs on; any Kafka client can watch its topics.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private final KafkaRaftServer server;
+    private final int port;
+    private final Path dir;
+
+    private EmbeddedBroker(KafkaRaftServer server, int port, Path dir) {
+        this.server = server;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Formats a fresh log folder under {@code dir} and starts the broker on 127.0.0.1:{@code port} (0: any free port). */
+    public static EmbeddedBroker start(Path dir, int port) throws IOException {
+        int brokerPort = port == 0 ? freePort() : port;
+        int controllerPort = freePort();
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("log.dirs", dir.resolve("logs").toString());
+        // One node: every internal topic with one replica and one partition.
+        for (String topic : new String[]{"offsets.topic", "transaction.state.log", "share.coordinator.state.topic"}) {
+            p.put(topic + ".replication.factor", "1");
+            p.put(topic + ".num.partitions", "1");
+        }
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "1");
+        // Images travel inline; the service allows records up to 16 MB.
+        p.put("message.max.bytes", String.valueOf(16 << 20));
+        Path config = dir.resolve("server.properties");
+        try (Writer w = Files.newBufferedWriter(config)) {
+            p.store(w, "clipstream embedded broker");
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int formatted = StorageTool.execute(new String[]{"format", "-t", Uuid.randomUuid().toString(), "-c",
+                config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
+        if (formatted != 0) {
+            throw new IOException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
+        }
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            throw new IOException("the broker did not start on 127.0.0.1:" + brokerPort + ": " + e.getMessage(), e);
+        }
+        return new EmbeddedBroker(server, brokerPort, dir);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        try (Stream<Path> files = Files.walk(dir.resolve("logs"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.clipstream.service;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+
+/**
+ * The operations side of one process: a Prometheus registry with the JVM's memory, thread, GC and CPU meters, the
+ * service's own {@link ServiceMetrics}, its {@link ServiceHealth}, and the HTTP endpoints serving both. Started
+ * before the model loads, so liveness answers during a long start.
+ */
+public final class Monitoring implements AutoCloseable {
+    private final PrometheusMeterRegistry registry;
+    private final ServiceMetrics metrics;
+    private final ServiceHealth health;
+    private final JvmGcMetrics gc;
+    private final OpsHttpServer http;
+
+    private Monitoring(PrometheusMeterRegistry registry, ServiceMetrics metrics, ServiceHealth health, JvmGcMetrics gc,
+                       OpsHttpServer http) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.health = health;
+        this.gc = gc;
+        this.http = http;
+    }
+
+    public static Monitoring start(String bindAddress, int port) throws IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        ServiceMetrics metrics = new ServiceMetrics(registry);
+        ServiceHealth health = new ServiceHealth();
+        OpsHttpServer http = OpsHttpServer.start(bindAddress, port, health, registry);
+        return new Monitoring(registry, metrics, health, gc, http);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public ServiceMetrics metrics() {
+        return metrics;
+    }
+
+    public ServiceHealth health() {
+        return health;
+    }
+
+    public OpsHttpServer http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,363 @@
+package io.clipstream.service;
+
+import io.clipstream.model.download.ModelCache;
+import io.clipstream.model.image.ImageDecoder;
+import io.clipstream.topology.StreamsSettings;
+import io.clipstream.topology.TopologySettings;
+import io.clipstream.topology.TopologySettings.FetchSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every setting of {@code clipstream run}, read from a properties file with each key overridable by an environment
+ * variable ({@code CLIPSTREAM_BATCH_SIZE} for {@code batch.size}), validated all at once, and mapped onto the
+ * topology's {@link StreamsSettings} and {@link TopologySettings}. Keys under {@value #KAFKA_PREFIX} go to the Kafka
+ * clients as they are (TLS, SASL, timeouts); keys under {@value #REGISTRY_SSL_PREFIX} go to the registry client.
+ *
+ * @param streams          how Kafka Streams runs
+ * @param topology         what the topology computes and its limits
+ * @param kafka            pass-through Kafka client and streams settings (prefix removed)
+ * @param registry         registry client settings beyond the URL (basic auth, TLS), Confluent key names
+ * @param modelDir         the model folder
+ * @param maxImagePixels   decoded images larger than this are refused before their pixels are allocated
+ * @param httpBindAddress  address of the health and metrics endpoints
+ * @param httpPort         port of the health and metrics endpoints (0: any free port)
+ * @param topics           create missing topics or only check them
+ * @param shutdownTimeout  how long closing may take (the batch in hand finishes and commits)
+ * @param settings         the effective raw settings, for {@link #describe()}
+ */
+public record ServiceConfig(StreamsSettings streams, TopologySettings topology, Map<String, String> kafka,
+                            Map<String, String> registry, Path modelDir, long maxImagePixels,
+                            String httpBindAddress, int httpPort, Topics.Policy topics, Duration shutdownTimeout,
+                            Map<String, String> settings) {
+
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String REGISTRY_SSL_PREFIX = "schema.registry.ssl.";
+    /** Other {@code CLIPSTREAM_*} variables the program reads that are not settings of the service. */
+    static final Set<String> OTHER_ENV = Set.of("CLIPSTREAM_CACHE", "CLIPSTREAM_LOG_LEVEL");
+
+    static final ConfigKey BOOTSTRAP = ConfigKey.required("bootstrap.servers",
+            "Kafka brokers to connect to, host:port[,host:port…].");
+    static final ConfigKey APPLICATION_ID = ConfigKey.of("application.id", "clipstream",
+            "Kafka Streams application id: the consumer group and prefix of internal topics; instances with the same id share the work.");
+    static final ConfigKey REGISTRY_URL = ConfigKey.required("schema.registry.url",
+            "Confluent-compatible schema registry base URL(s), comma-separated.");
+    static final ConfigKey REGISTRY_USER_INFO = ConfigKey.secret("schema.registry.basic.auth.user.info",
+            "user:password for HTTP basic auth to the registry (empty: no auth).");
+    static final ConfigKey GUARANTEE = ConfigKey.of("processing.guarantee", "exactly_once_v2",
+            "exactly_once_v2 (every image gives exactly one output, needs brokers ≥ 2.5) or at_least_once.");
+    static final ConfigKey THREADS = ConfigKey.of("num.stream.threads", "1",
+            "Kafka Streams threads of this instance (each runs its own batches through the model).");
+    static final ConfigKey STATE_DIR = ConfigKey.of("state.dir", "/tmp/clipstream-state",
+            "Local state (RocksDB: image buffer, prompt cache); keep it on a volume to restart fast.");
+    static final ConfigKey TOPIC_LABEL_SETS = ConfigKey.of("topic.label.sets", "label-sets",
+            "Input: LabelSet records keyed by set id (compacted).");
+    static final ConfigKey TOPIC_LABEL_EMBEDDINGS = ConfigKey.of("topic.label.embeddings", "label-embeddings",
+            "Output and global table: LabelEmbedding records keyed <setId>/<label> (compacted).");
+    static final ConfigKey TOPIC_IMAGES = ConfigKey.of("topic.images", "images",
+            "Input: ImageEvent records keyed by image id.");
+    static final ConfigKey TOPIC_CLASSIFICATIONS = ConfigKey.of("topic.classifications", "classifications",
+            "Output: Classification records, same key as the image.");
+    static final ConfigKey TOPIC_IMAGE_EMBEDDINGS = ConfigKey.of("topic.image.embeddings", "image-embeddings",
+            "Output: ImageEmbedding records (only when emit.image.embeddings=true).");
+    static final ConfigKey TOPIC_DEAD_LETTERS = ConfigKey.of("topic.dead.letters", "images-dlq",
+            "Output: DeadLetter records for every input that could not be processed.");
+    static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", "false",
+            "Also write each image's vector to topic.image.embeddings.");
+    static final ConfigKey BATCH_SIZE = ConfigKey.of("batch.size", "8",
+            "The image tower runs when this many images are buffered.");
+    static final ConfigKey BATCH_WAIT = ConfigKey.of("batch.max.wait.ms", "50",
+            "… or when the oldest buffered image has waited this long (ms).");
+    static final ConfigKey PREPROCESS_THREADS = ConfigKey.of("preprocess.threads", "0",
+            "Threads decoding and resizing images in parallel (0: one per CPU core).");
+    static final ConfigKey TOP_K = ConfigKey.of("top.k", "5",
+            "Labels listed per classification.");
+    static final ConfigKey MAX_LABELS = ConfigKey.of("label.set.max.labels", "10000",
+            "Label sets with more labels are refused (INVALID_LABEL_SET dead letter).");
+    static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of("label.max.prompt.chars", "1000",
+            "Prompts longer than this are refused.");
+    static final ConfigKey MAX_IMAGE_BYTES = ConfigKey.of("image.max.bytes", String.valueOf(20L << 20),
+            "Inline or fetched images larger than this are IMAGE_TOO_LARGE dead letters.");
+    static final ConfigKey MAX_IMAGE_PIXELS = ConfigKey.of("image.max.pixels", String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
+            "Images whose header declares more pixels are refused before decoding.");
+    static final ConfigKey FETCH_ENABLED = ConfigKey.of("fetch.enabled", "false",
+            "Fetch images given by URL (off: such images are dead-lettered).");
+    static final ConfigKey FETCH_HOSTS = ConfigKey.of("fetch.allowed.hosts", "",
+            "Comma-separated host names image URLs may point at (required when fetch.enabled=true).");
+    static final ConfigKey FETCH_ADDRESSES = ConfigKey.of("fetch.allowed.addresses", "",
+            "Private/loopback IP addresses that are nevertheless allowed (normally empty).");
+    static final ConfigKey FETCH_CONNECT = ConfigKey.of("fetch.connect.timeout.ms", "5000",
+            "Connect timeout for image URLs (ms).");
+    static final ConfigKey FETCH_READ = ConfigKey.of("fetch.read.timeout.ms", "10000",
+            "Read timeout for image URLs (ms).");
+    static final ConfigKey MODEL_DIR = ConfigKey.of("model.dir", "",
+            "Model folder (empty: the download cache, see `clipstream download`).");
+    static final ConfigKey HTTP_BIND = ConfigKey.of("http.bind.address", "0.0.0.0",
+            "Address of /health/live, /health/ready and /metrics.");
+    static final ConfigKey HTTP_PORT = ConfigKey.of("http.port", "8080",
+            "Port of the health and metrics endpoints (0: any free port).");
+    static final ConfigKey TOPICS_CREATE = ConfigKey.of("topics.create", "true",
+            "Create missing topics at start; false: only check that they exist and fail otherwise.");
+    static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of("topics.partitions", "3",
+            "Partitions of created topics (images and classifications; the parallelism limit).");
+    static final ConfigKey TOPICS_REPLICATION = ConfigKey.of("topics.replication.factor", "-1",
+            "Replication factor of created topics (-1: the broker's default.replication.factor).");
+    static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout.ms", "30000",
+            "On SIGTERM, time allowed to finish the batch in hand, commit and close (ms).");
+
+    /** Every key, in the order of the reference. */
+    public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
+            GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
+            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
+            PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
+            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
+            TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
+
+    /** Kafka settings the service chooses itself (each has its own key or must not change). */
+    private static final Set<String> OWNED_KAFKA_KEYS = Set.of(StreamsConfig.APPLICATION_ID_CONFIG,
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+            StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.STATE_DIR_CONFIG,
+            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+            StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            "default.deserialization.exception.handler", "default.production.exception.handler",
+            StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
+
+    /** Reads {@code file} (may be null: environment only), overrides each key from {@code env}, and validates. */
+    public static ServiceConfig load(Path file, Map<String, String> env) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            }
+            for (String key : p.stringPropertyNames()) {
+                values.put(key, p.getProperty(key));
+                origins.put(key, file.getFileName().toString());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, String> byEnvName = new TreeMap<>();
+        for (ConfigKey key : KEYS) {
+            byEnvName.put(key.envName(), key.name());
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String var = e.getKey();
+            if (!var.startsWith(ConfigKey.ENV_PREFIX) || OTHER_ENV.contains(var)) {
+                continue;
+            }
+            String key = byEnvName.get(var);
+            if (key == null) {
+                String guess = var.substring(ConfigKey.ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                if (guess.startsWith(KAFKA_PREFIX) || guess.startsWith(REGISTRY_SSL_PREFIX)) {
+                    key = guess;
+                } else {
+                    problems.add(var + ": not a setting of clipstream (see docs/configuration.md)");
+                    continue;
+                }
+            }
+            values.put(key, e.getValue());
+            origins.put(key, var);
+        }
+        return from(values, origins, problems);
+    }
+
+    /** Validates raw settings (key → value) given in code, as the demo does. */
+    public static ServiceConfig from(Map<String, String> values) {
+        return from(values, Map.of(), new ArrayList<>());
+    }
+
+    private static ServiceConfig from(Map<String, String> values, Map<String, String> origins, List<String> problems) {
+        SettingsReader r = new SettingsReader(values, origins);
+        Set<String> known = new HashSet<>();
+        KEYS.forEach(k -> known.add(k.name()));
+        Map<String, String> kafka = new TreeMap<>();
+        Map<String, String> registry = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(KAFKA_PREFIX)) {
+                String kafkaKey = key.substring(KAFKA_PREFIX.length());
+                if (OWNED_KAFKA_KEYS.contains(kafkaKey)) {
+                    r.problem(key, "set by clipstream itself" + ownKeyHint(kafkaKey));
+                } else if (!isKafkaClientKey(kafkaKey)) {
+                    r.problem(key, "'" + kafkaKey + "' is not a Kafka Streams, consumer, producer or admin setting");
+                }
+                kafka.put(kafkaKey, e.getValue().trim());
+            } else if (key.startsWith(REGISTRY_SSL_PREFIX)) {
+                registry.put(key, e.getValue().trim());
+            } else if (!known.contains(key)) {
+                r.problem(key, "not a setting of clipstream (see docs/configuration.md)");
+            }
+        }
+        String userInfo = r.string(REGISTRY_USER_INFO);
+        if (!userInfo.isEmpty()) {
+            if (!userInfo.contains(":")) {
+                r.problem(REGISTRY_USER_INFO.name(), "expected user:password");
+            }
+            registry.put("basic.auth.credentials.source", "USER_INFO");
+            registry.put("basic.auth.user.info", userInfo);
+        }
+        String registryUrl = r.string(REGISTRY_URL);
+        for (String url : registryUrl.split(",")) {
+            if (!registryUrl.isEmpty() && !url.trim().matches("(https?|mock)://.+")) {
+                r.problem(REGISTRY_URL.name(), "expected http://, https:// (or mock:// in tests), got '" + url.trim() + "'");
+            }
+        }
+        String bootstrap = r.string(BOOTSTRAP);
+        for (String server : bootstrap.split(",")) {
+            if (!bootstrap.isEmpty() && !server.trim().matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
+                r.problem(BOOTSTRAP.name(), "expected host:port, got '" + server.trim() + "'");
+            }
+        }
+        String applicationId = r.string(APPLICATION_ID);
+        if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
+            r.problem(APPLICATION_ID.name(), "only letters, digits, '.', '_' and '-' (it prefixes topic names)");
+        }
+        boolean exactlyOnce = r.oneOf(GUARANTEE, "exactly_once_v2", "at_least_once").equals("exactly_once_v2");
+        int threads = r.integer(THREADS, 1, 64);
+        Path stateDir = r.path(STATE_DIR);
+
+        String labelSets = r.topic(TOPIC_LABEL_SETS);
+        String labelEmbeddings = r.topic(TOPIC_LABEL_EMBEDDINGS);
+        String images = r.topic(TOPIC_IMAGES);
+        String classifications = r.topic(TOPIC_CLASSIFICATIONS);
+        String imageEmbeddings = r.topic(TOPIC_IMAGE_EMBEDDINGS);
+        String deadLetters = r.topic(TOPIC_DEAD_LETTERS);
+        List<String> topicNames = List.of(labelSets, labelEmbeddings, images, classifications, imageEmbeddings, deadLetters);
+        if (new HashSet<>(topicNames).size() != topicNames.size()) {
+            r.problem("topic.*", "every topic needs its own name, got " + topicNames);
+        }
+        boolean emit = r.bool(EMIT_EMBEDDINGS);
+        int batchSize = r.integer(BATCH_SIZE, 1, 1024);
+        Duration batchWait = r.millis(BATCH_WAIT, 1);
+        int preprocess = r.integer(PREPROCESS_THREADS, 0, 256);
+        int topK = r.integer(TOP_K, 1, 1000);
+        int maxLabels = r.integer(MAX_LABELS, 1, 1_000_000);
+        int maxPrompt = r.integer(MAX_PROMPT_CHARS, 1, 100_000);
+        long maxBytes = r.longValue(MAX_IMAGE_BYTES, 1);
+        long maxPixels = r.longValue(MAX_IMAGE_PIXELS, 1);
+        boolean fetch = r.bool(FETCH_ENABLED);
+        Set<String> hosts = r.list(FETCH_HOSTS);
+        Set<String> addresses = r.list(FETCH_ADDRESSES);
+        if (fetch && hosts.isEmpty()) {
+            r.problem(FETCH_HOSTS.name(), "fetch.enabled=true needs at least one allowed host");
+        }
+        Duration connect = r.millis(FETCH_CONNECT, 1);
+        Duration read = r.millis(FETCH_READ, 1);
+        String modelText = r.string(MODEL_DIR);
+        Path modelDir = modelText.isEmpty() ? ModelCache.defaultModelDir() : r.path(MODEL_DIR);
+        String bind = r.string(HTTP_BIND);
+        int port = r.integer(HTTP_PORT, 0, 65535);
+        boolean create = r.bool(TOPICS_CREATE);
+        int partitions = r.integer(TOPICS_PARTITIONS, 1, 10_000);
+        int replication = r.integer(TOPICS_REPLICATION, -1, Short.MAX_VALUE);
+        if (replication == 0) {
+            r.problem(TOPICS_REPLICATION.name(), "must be -1 (broker default) or at least 1, got 0");
+        }
+        Duration shutdown = r.millis(SHUTDOWN_TIMEOUT, 0);
+
+        problems.addAll(r.problems());
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        StreamsSettings streams = new StreamsSettings(applicationId, bootstrap, registryUrl, exactlyOnce, threads,
+                stateDir, deadLetters);
+        TopologySettings topology = new TopologySettings(labelSets, labelEmbeddings, images, classifications,
+                imageEmbeddings, deadLetters, emit, batchSize, batchWait,
+                preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
+                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read));
+        Map<String, String> effective = new TreeMap<>();
+        for (ConfigKey key : KEYS) {
+            effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));
+        }
+        values.forEach((k, v) -> effective.putIfAbsent(k, v));
+        return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
+                bind, port, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+    }
+
+    /** The registry serde settings: the URL plus auth and TLS. */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> config = new LinkedHashMap<>(streams.serdeConfig());
+        config.putAll(registry);
+        return config;
+    }
+
+    /** The Kafka Streams configuration: the topology's choices, the registry settings, then the pass-through keys. */
+    public Properties streamsProperties() {
+        Properties p = streams.toProperties();
+        p.putAll(registry);
+        p.putAll(kafka);
+        return p;
+    }
+
+    /** Settings for the admin client that creates or checks topics: bootstrap plus the pass-through keys. */
+    public Map<String, Object> adminConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        Set<String> adminKeys = AdminClientConfig.configNames();
+        kafka.forEach((k, v) -> {
+            if (adminKeys.contains(k)) {
+                config.put(k, v);
+            } else if (k.startsWith("admin.")) {
+                config.put(k.substring("admin.".length()), v);
+            }
+        });
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streams.bootstrapServers());
+        return config;
+    }
+
+    /** Every effective setting as {@code key=value} lines, secrets replaced by {@code [hidden]}: safe to log. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        Set<String> secret = new HashSet<>();
+        KEYS.stream().filter(ConfigKey::secret).forEach(k -> secret.add(k.name()));
+        settings.forEach((k, v) -> {
+            boolean hide = (secret.contains(k) || ConfigKey.looksSecret(k)) && v != null && !v.isEmpty();
+            lines.add(k + "=" + (hide ? "[hidden]" : v == null ? "" : v));
+        });
+        return lines;
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceConfig" + describe();
+    }
+
+    private static boolean isKafkaClientKey(String key) {
+        for (String prefix : List.of("main.consumer.", "restore.consumer.", "global.consumer.", "consumer.",
+                "producer.", "admin.", "topic.")) {
+            if (key.startsWith(prefix)) {
+                return prefix.equals("topic.") || isKafkaClientKey(key.substring(prefix.length()));
+            }
+        }
+        return StreamsConfig.configDef().names().contains(key) || ConsumerConfig.configNames().contains(key)
+                || ProducerConfig.configNames().contains(key) || AdminClientConfig.configNames().contains(key);
+    }
+
+    private static String ownKeyHint(String kafkaKey) {
+        return switch (kafkaKey) {
+            case StreamsConfig.APPLICATION_ID_CONFIG -> ": use application.id";
+            case StreamsConfig.BOOTSTRAP_SERVERS_CONFIG -> ": use bootstrap.servers";
+            case StreamsConfig.PROCESSING_GUARANTEE_CONFIG -> ": use processing.guarantee";
+            case StreamsConfig.NUM_STREAM_THREADS_CONFIG -> ": use num.stream.threads";
+            case StreamsConfig.STATE_DIR_CONFIG -> ": use state.dir";
+            default -> " (the dead-letter handlers and serdes depend on it)";
+        };
+    }
+}

@@ -1,0 +1,141 @@
+package io.clipstream.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServiceConfigTest {
+    private static final Map<String, String> REQUIRED = Map.of("bootstrap.servers", "kafka-1:9092,kafka-2:9092",
+            "schema.registry.url", "http://registry:8081");
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsMapOntoTheTopologysSettings() {
+        ServiceConfig c = ServiceConfig.from(REQUIRED);
+        assertThat(c.streams().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(c.streams().applicationId()).isEqualTo("clipstream");
+        assertThat(c.streams().exactlyOnce()).isTrue();
+        assertThat(c.topology().imagesTopic()).isEqualTo("images");
+        assertThat(c.topology().deadLetterTopic()).isEqualTo("images-dlq").isEqualTo(c.streams().deadLetterTopic());
+        assertThat(c.topology().batchSize()).isEqualTo(8);
+        assertThat(c.topology().maxWait()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.topology().preprocessThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(c.topology().fetch().enabled()).isFalse();
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.topics()).isEqualTo(new Topics.Policy(true, 3, (short) -1));
+    }
+
+    @Test
+    void theEnvironmentOverridesTheFile() throws Exception {
+        Path file = write("batch.size=16\nbatch.max.wait.ms=200\nbootstrap.servers=file:9092\n"
+                + "schema.registry.url=http://r:8081\nprocessing.guarantee=at_least_once\n");
+        ServiceConfig c = ServiceConfig.load(file, Map.of("CLIPSTREAM_BATCH_SIZE", "32",
+                "CLIPSTREAM_TOPIC_IMAGES", "cams", "CLIPSTREAM_CACHE", "/not/a/setting", "PATH", "/bin"));
+        assertThat(c.topology().batchSize()).isEqualTo(32);
+        assertThat(c.topology().maxWait()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.topology().imagesTopic()).isEqualTo("cams");
+        assertThat(c.streams().bootstrapServers()).isEqualTo("file:9092");
+        assertThat(c.streams().exactlyOnce()).isFalse();
+        assertThat(c.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("at_least_once");
+    }
+
+    @Test
+    void everyWrongSettingIsReportedOnceWithItsSource() throws Exception {
+        Path file = write("bootstrap.servers=nohostport\nbatch.size=zero\nprocessing.guarantee=maybe\n"
+                + "topic.images=bad topic!\nfetch.enabled=true\nbatchsize=8\nhttp.port=70000\n"
+                + "kafka.application.id=other\nkafka.no.such.setting=1\n");
+        assertThatThrownBy(() -> ServiceConfig.load(file, Map.of("CLIPSTREAM_TOPICS_REPLICATION_FACTOR", "0",
+                "CLIPSTREAM_BATCH_SIZ", "3")))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "CLIPSTREAM_BATCH_SIZ: not a setting of clipstream (see docs/configuration.md)",
+                        "batchsize: not a setting of clipstream (see docs/configuration.md) (from clipstream.properties)",
+                        "kafka.application.id: set by clipstream itself: use application.id (from clipstream.properties)",
+                        "kafka.no.such.setting: 'no.such.setting' is not a Kafka Streams, consumer, producer or admin setting (from clipstream.properties)",
+                        "schema.registry.url: required, set it in the file or as CLIPSTREAM_SCHEMA_REGISTRY_URL",
+                        "bootstrap.servers: expected host:port, got 'nohostport' (from clipstream.properties)",
+                        "processing.guarantee: expected one of exactly_once_v2, at_least_once, got 'maybe' (from clipstream.properties)",
+                        "topic.images: not a valid topic name: 'bad topic!' (letters, digits, '.', '_', '-'; at most 249) (from clipstream.properties)",
+                        "batch.size: expected a whole number, got 'zero' (from clipstream.properties)",
+                        "fetch.allowed.hosts: fetch.enabled=true needs at least one allowed host (default)",
+                        "http.port: must be between 0 and 65535, got 70000 (from clipstream.properties)",
+                        "topics.replication.factor: must be -1 (broker default) or at least 1, got 0 (from CLIPSTREAM_TOPICS_REPLICATION_FACTOR)"));
+    }
+
+    @Test
+    void kafkaAndRegistryPassThroughReachTheClientsAndSecretsAreNeverShown() {
+        Map<String, String> settings = new java.util.HashMap<>(REQUIRED);
+        settings.put("kafka.security.protocol", "SASL_SSL");
+        settings.put("kafka.sasl.mechanism", "PLAIN");
+        settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"u\" password=\"s3cret-jaas\";");
+        settings.put("kafka.ssl.truststore.password", "s3cret-trust");
+        settings.put("kafka.producer.linger.ms", "20");
+        settings.put("schema.registry.basic.auth.user.info", "reg:s3cret-user");
+        settings.put("schema.registry.ssl.truststore.location", "/etc/ssl/registry.jks");
+        ServiceConfig c = ServiceConfig.from(settings);
+
+        Properties p = c.streamsProperties();
+        assertThat(p.get("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(p.get("producer.linger.ms")).isEqualTo("20");
+        assertThat(p.get("basic.auth.user.info")).isEqualTo("reg:s3cret-user");
+        assertThat(c.serdeConfig()).containsEntry("basic.auth.credentials.source", "USER_INFO")
+                .containsEntry("schema.registry.ssl.truststore.location", "/etc/ssl/registry.jks")
+                .containsEntry("schema.registry.url", "http://registry:8081");
+        assertThat(c.adminConfig()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("bootstrap.servers", "kafka-1:9092,kafka-2:9092").doesNotContainKey("producer.linger.ms");
+
+        String shown = String.join("\n", c.describe()) + c;
+        assertThat(shown).doesNotContain("s3cret").contains("kafka.sasl.jaas.config=[hidden]")
+                .contains("schema.registry.basic.auth.user.info=[hidden]").contains("kafka.security.protocol=SASL_SSL");
+    }
+
+    @Test
+    void theServiceOwnsTheHandlersAndTheGuarantee() {
+        Map<String, String> settings = new java.util.HashMap<>(REQUIRED);
+        settings.put("kafka.processing.guarantee", "at_least_once");
+        settings.put("kafka.default.deserialization.exception.handler", "x.Y");
+        assertThatThrownBy(() -> ServiceConfig.from(settings)).isInstanceOfSatisfying(InvalidConfigException.class,
+                e -> assertThat(e.problems()).hasSize(2).allMatch(m -> m.contains("set by clipstream itself")));
+    }
+
+    @Test
+    void topicsMustBeDistinct() {
+        Map<String, String> settings = new java.util.HashMap<>(REQUIRED);
+        settings.put("topic.classifications", "images");
+        assertThatThrownBy(() -> ServiceConfig.from(settings)).hasMessageContaining("every topic needs its own name");
+    }
+
+    @Test
+    void fetchSettingsReachTheTopology() {
+        Map<String, String> settings = new java.util.HashMap<>(REQUIRED);
+        settings.put("fetch.enabled", "true");
+        settings.put("fetch.allowed.hosts", " images.example.com, cdn.example.com ,");
+        settings.put("fetch.read.timeout.ms", "2500");
+        ServiceConfig c = ServiceConfig.from(settings);
+        assertThat(c.topology().fetch().allowedHosts()).containsExactlyInAnyOrder("images.example.com", "cdn.example.com");
+        assertThat(c.topology().fetch().readTimeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.topology().fetch().allowedAddresses()).isEmpty();
+    }
+
+    @Test
+    void everyKeyHasAMeaningAndAUniqueEnvironmentName() {
+        assertThat(ServiceConfig.KEYS).extracting(ConfigKey::envName).doesNotHaveDuplicates()
+                .allMatch(n -> n.matches("CLIPSTREAM_[A-Z0-9_]+"));
+        assertThat(ServiceConfig.KEYS).allMatch(k -> !k.meaning().isBlank());
+    }
+
+    private Path write(String text) throws Exception {
+        Path file = dir.resolve("clipstream.properties");
+        Files.writeString(file, text);
+        return file;
+    }
+}
