@@ -40,10 +40,13 @@ public final class ClipstreamTopology {
                 Serdes.String(), new FloatArraySerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LabelSetEncoder.MEMBERS_STORE),
                 Serdes.String(), LabelSetMembers.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LabelSetEncoder.PENDING_STORE),
+                Serdes.String(), Serdes.ByteArray()));
         LabelSetRules rules = new LabelSetRules(settings.maxLabels(), settings.maxPromptChars());
         KStream<byte[], SpecificRecord> labelOutput = builder.stream(settings.labelSetsTopic(), raw)
                 .process(() -> new LabelSetEncoder(serdes.labelSet().deserializer(), text, rules),
-                        Named.as("label-set-encoder"), LabelSetEncoder.PROMPT_STORE, LabelSetEncoder.MEMBERS_STORE);
+                        Named.as("label-set-encoder"), LabelSetEncoder.PROMPT_STORE, LabelSetEncoder.MEMBERS_STORE,
+                        LabelSetEncoder.PENDING_STORE);
         labelOutput.split(Named.as("label-output-"))
                 .branch((k, v) -> v instanceof DeadLetter,
                         Branched.withConsumer(s -> s.to(settings.deadLetterTopic(), produced(serdes.deadLetter()))))

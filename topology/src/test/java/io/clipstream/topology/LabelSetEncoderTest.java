@@ -38,11 +38,16 @@ class LabelSetEncoderTest {
         KeyValueStore<String, LabelSetMembers> members = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(LabelSetEncoder.MEMBERS_STORE), Serdes.String(), LabelSetMembers.serde())
                 .withLoggingDisabled().build();
+        KeyValueStore<String, byte[]> pending = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(LabelSetEncoder.PENDING_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+        pending.init(context.getStateStoreContext(), pending);
+        context.addStateStore(pending);
         cache.init(context.getStateStoreContext(), cache);
         members.init(context.getStateStoreContext(), members);
         context.addStateStore(cache);
         context.addStateStore(members);
-        encoder = new LabelSetEncoder(serdes.labelSet().deserializer(), text, new LabelSetRules(100, 100));
+        encoder = new LabelSetEncoder(serdes.labelSet().deserializer(), text, new LabelSetRules(100, 100), 3);
         encoder.init(context);
     }
 
@@ -58,9 +63,38 @@ class LabelSetEncoderTest {
         return out;
     }
 
+    private List<Record<byte[], SpecificRecord>> punctuate() {
+        context.resetForwards();
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+        List<Record<byte[], SpecificRecord>> out = new java.util.ArrayList<>();
+        for (var forward : context.forwarded()) {
+            out.add(new Record<>(forward.record().key(), forward.record().value(), forward.record().timestamp()));
+        }
+        return out;
+    }
+
+    @Test
+    void aLargeSetIsEncodedAFewPromptsPerStepAndWrittenWhenComplete() {
+        assertThat(send("s", labelSet("s", 1, T, "cat", "dog", "emu"))).isEmpty();     // 6 prompts, 3 per step
+        assertThat(text.prompts).containsExactly("a cat", "the cat", "a dog");
+        assertThat(punctuate()).extracting(r -> new String(r.key())).containsExactly("s/cat", "s/dog", "s/emu");
+        assertThat(text.prompts).hasSize(6);
+        assertThat(punctuate()).isEmpty();
+    }
+
+    @Test
+    void aTombstoneCancelsAParkedSet() {
+        assertThat(send("s", labelSet("s", 1, T, "cat", "dog", "emu"))).isEmpty();
+        assertThat(send("s", null)).isEmpty();
+        assertThat(punctuate()).isEmpty();
+        assertThat(text.prompts).hasSize(3);
+    }
+
     @Test
     void writesOneEmbeddingPerLabelWithItsPlaceInTheSet() {
-        List<Record<byte[], SpecificRecord>> out = send("s", labelSet("s", 5, T, "cat", "dog"));
+        List<Record<byte[], SpecificRecord>> out = send("s", labelSet("s", 5, T, "cat"));
+        assertThat(out).hasSize(1);
+        out = send("s", labelSet("s", 5, T, "cat", "dog"));
         assertThat(out).extracting(r -> new String(r.key())).containsExactly("s/cat", "s/dog");
         LabelEmbedding dog = (LabelEmbedding) out.get(1).value();
         assertThat(dog.getIndex()).isEqualTo(1);
@@ -74,6 +108,7 @@ class LabelSetEncoderTest {
 
     @Test
     void aResentSetEncodesNothingNewAndATombstoneDeletesEveryLabel() {
+        send("s", labelSet("s", 1, T, "cat"));
         send("s", labelSet("s", 1, T, "cat", "dog"));
         text.prompts.clear();
         assertThat(send("s", labelSet("s", 1, T, "cat", "dog"))).hasSize(2);
