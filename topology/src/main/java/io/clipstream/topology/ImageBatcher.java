@@ -52,6 +52,7 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
     private KeyValueStore<Long, byte[]> buffer;
     private ReadOnlyKeyValueStore<String, LabelEmbedding> labels;
     private ExecutorService pool;
+    private ExecutorService fetchPool;
     private long nextSeq;
     private int buffered;
     private long oldestArrival;
@@ -74,11 +75,10 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         close();
         buffered = 0;
         nextSeq = 0;
-        this.pool = Executors.newFixedThreadPool(settings.preprocessThreads(), r -> {
-            Thread t = new Thread(r, "clipstream-preprocess");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = daemons(settings.preprocessThreads(), "clipstream-preprocess");
+        // URL images wait on the network, not the CPU: a whole batch fetches at once, so a batch of slow hosts costs
+        // one fetch timeout, not batchSize / threads of them, inside the open transaction.
+        this.fetchPool = daemons(settings.batchSize(), "clipstream-fetch");
         try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
@@ -210,7 +210,16 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
             return CompletableFuture.completedFuture(
                     new Preparation.Failed(ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, e.getMessage()));
         }
-        return pool.submit(() -> preparer.prepare(event));
+        ExecutorService executor = event.getImage() instanceof io.clipstream.schemas.ImageUrl ? fetchPool : pool;
+        return executor.submit(() -> preparer.prepare(event));
+    }
+
+    private static ExecutorService daemons(int threads, String name) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static Preparation await(Future<Preparation> future) {
@@ -242,7 +251,9 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         inFlight.clear();
         if (pool != null) {
             pool.shutdownNow();
+            fetchPool.shutdownNow();
             pool = null;
+            fetchPool = null;
         }
     }
 }

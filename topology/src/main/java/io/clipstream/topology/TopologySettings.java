@@ -96,7 +96,8 @@ public record TopologySettings(
         }
 
         public static FetchSettings disabled() {
-            return new FetchSettings(false, Set.of(), Set.of(), Duration.ofSeconds(5), Duration.ofSeconds(10));
+            // connect + read stay well under the 10 s an exactly-once transaction may be open: a batch waits for them
+            return new FetchSettings(false, Set.of(), Set.of(), Duration.ofSeconds(2), Duration.ofSeconds(4));
         }
     }
 }
