@@ -115,7 +115,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     static final ConfigKey TOPICS_CREATE = ConfigKey.of("topics.create", "true",
             "Create missing topics at start; false: only check that they exist and fail otherwise.");
     static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of("topics.partitions", "3",
-            "Partitions of created topics (images and classifications; the parallelism limit).");
+            "Partitions of each created topic; the images topic's partitions bound how many instances share the work.");
     static final ConfigKey TOPICS_REPLICATION = ConfigKey.of("topics.replication.factor", "-1",
             "Replication factor of created topics (-1: the broker's default.replication.factor).");
     static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout.ms", "30000",

@@ -1,0 +1,74 @@
+package io.clipstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code clipstream run}'s start-up checks: a wrong configuration ends at once with every problem and exit code 2. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+    private Map<String, String> originalEnv;
+
+    @BeforeEach
+    void capture() {
+        originalErr = System.err;
+        originalEnv = RunCommand.environment;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(originalErr);
+        RunCommand.environment = originalEnv;
+    }
+
+    @Test
+    void everyWrongSettingIsPrintedAndTheExitCodeIsTwo() throws Exception {
+        Path file = dir.resolve("clipstream.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nbatch.size=-3\nnum.stream.threads=many\n");
+        RunCommand.environment = Map.of("CLIPSTREAM_PROCESSING_GUARANTEE", "exactly_once",
+                "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG", "secret-jaas password=\"hunter2\"", "CLIPSTREAM_KAFKA_NOT_A_KEY", "1");
+        int code = Main.run("run", "--config", file.toString());
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr).contains("invalid configuration")
+                .contains("schema.registry.url: required, set it in the file or as CLIPSTREAM_SCHEMA_REGISTRY_URL")
+                .contains("batch.size: must be between 1 and 1024, got -3 (from clipstream.properties)")
+                .contains("num.stream.threads: expected a whole number, got 'many' (from clipstream.properties)")
+                .contains("processing.guarantee: expected one of exactly_once_v2, at_least_once, got 'exactly_once' "
+                        + "(from CLIPSTREAM_PROCESSING_GUARANTEE)")
+                .contains("kafka.not.a.key: 'not.a.key' is not a Kafka")
+                .doesNotContain("hunter2");
+        assertThat(stderr.lines().filter(l -> l.startsWith("  "))).hasSize(5);
+    }
+
+    @Test
+    void aMissingConfigurationFileIsExitCodeTwo() {
+        int code = Main.run("run", "--config", dir.resolve("nope.properties").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no configuration file at").contains("nope.properties");
+    }
+
+    @Test
+    void aValidConfigurationWithoutAModelSaysHowToGetOne() throws Exception {
+        Path file = dir.resolve("clipstream.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
+                + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + dir.resolve("no-model") + "\n");
+        RunCommand.environment = Map.of();
+        int code = Main.run("run", "--config", file.toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no model at").contains("clipstream download");
+    }
+}

@@ -1,0 +1,148 @@
+package io.clipstream.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipstream.model.download.ModelFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml and the Dockerfiles cannot be run here (no Docker engine), so this keeps them consistent with
+ * the jar: every CLIPSTREAM_* variable is a real setting and the whole environment validates, the topics created are
+ * the service's topics, and the ports line up between Kafka, the registry, the service and the images.
+ */
+class ComposeFileTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static Map<String, Object> services;
+    private static Path properties;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void read() throws Exception {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        services = (Map<String, Object>) compose.get("services");
+        properties = ROOT.resolve("docker/clipstream.properties");
+    }
+
+    @Test
+    void everyClipstreamVariableIsASettingAndTheServiceEnvironmentValidates() throws Exception {
+        Set<String> envNames = new HashSet<>(ServiceConfig.OTHER_ENV);
+        ServiceConfig.KEYS.forEach(k -> envNames.add(k.envName()));
+        for (String name : List.of("clipstream", "clipstream-gpu")) {
+            Map<String, String> env = env(name);
+            assertThat(env.keySet()).as(name).filteredOn(k -> k.startsWith("CLIPSTREAM_")).isNotEmpty()
+                    .allSatisfy(k -> assertThat(envNames).as("%s sets %s", name, k).contains(k));
+            ServiceConfig config = ServiceConfig.load(properties, env);        // throws with every problem
+            assertThat(config.streams().bootstrapServers()).isEqualTo("kafka:9092");
+            assertThat(config.topics().create()).as("the topics service creates them").isFalse();
+        }
+    }
+
+    @Test
+    void theTopicsServiceCreatesExactlyTheServicesTopicsWithTablesCompacted() throws Exception {
+        ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
+        String script = String.join("\n", list(service("topics").get("command")));
+        Map<String, String> created = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("create --topic (\\S+)([^\\n]*)").matcher(script);
+        while (m.find()) {
+            created.put(m.group(1), m.group(2));
+        }
+        assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(Topics.wanted(config.topology()).keySet());
+        Topics.wanted(config.topology()).forEach((topic, configs) -> assertThat(created.get(topic).contains(
+                "cleanup.policy=compact")).as(topic).isEqualTo("compact".equals(configs.get("cleanup.policy"))));
+    }
+
+    @Test
+    void portsAgreeBetweenKafkaTheRegistryTheServiceAndTheImages() throws Exception {
+        ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
+        Map<String, String> kafka = map(service("kafka").get("environment"));
+        String bootstrap = config.streams().bootstrapServers();
+        String port = bootstrap.substring(bootstrap.indexOf(':') + 1);
+        assertThat(kafka.get("KAFKA_ADVERTISED_LISTENERS")).contains("//" + bootstrap);
+        assertThat(kafka.get("KAFKA_LISTENERS")).contains("PLAINTEXT://:" + port);
+        assertThat(kafka.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).isEqualTo("1@kafka:9093");
+        assertThat(kafka.get("KAFKA_LISTENERS")).contains("CONTROLLER://:9093");
+        assertThat(list(service("kafka").get("ports"))).containsExactly("127.0.0.1:9094:9094");
+        assertThat(kafka.get("KAFKA_ADVERTISED_LISTENERS")).contains("HOST://127.0.0.1:9094");
+
+        Map<String, String> registry = map(service("schema-registry").get("environment"));
+        String registryUrl = config.streams().schemaRegistryUrl();
+        assertThat(registryUrl).isEqualTo("http://schema-registry:8081");
+        assertThat(registry.get("SCHEMA_REGISTRY_LISTENERS")).endsWith(":8081");
+        assertThat(registry.get("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS")).endsWith("//" + bootstrap);
+
+        int http = config.httpPort();
+        assertThat(list(service("clipstream").get("ports"))).containsExactly("127.0.0.1:8080:" + http);
+        assertThat(list(service("clipstream-gpu").get("ports"))).containsExactly("127.0.0.1:8082:" + http);
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            String text = Files.readString(ROOT.resolve(dockerfile));
+            assertThat(text).as(dockerfile).contains("EXPOSE " + http)
+                    .contains("COPY docker/clipstream.properties /etc/clipstream/clipstream.properties")
+                    .contains("CMD [\"run\", \"--config\", \"/etc/clipstream/clipstream.properties\"]")
+                    .contains("ENV CLIPSTREAM_CACHE=/models");
+        }
+    }
+
+    @Test
+    void theModelVolumeHoldsTheDownloadCachesFolder() throws Exception {
+        ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
+        assertThat(config.modelDir()).isEqualTo(Path.of(env("clipstream").get("CLIPSTREAM_CACHE"),
+                ModelFiles.ROBERTA_VIT_B_32.folderName()));
+        assertThat(list(service("clipstream").get("volumes"))).contains("models:/models");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theGpuVariantIsBehindAProfileWithADeviceReservationAndTheCudaBuild() throws Exception {
+        Map<String, Object> gpu = service("clipstream-gpu");
+        assertThat(list(gpu.get("profiles"))).containsExactly("gpu");
+        assertThat(((Map<String, Object>) gpu.get("build")).get("dockerfile")).isEqualTo("Dockerfile.gpu");
+        Map<String, Object> reservations = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                gpu.get("deploy")).get("resources")).get("reservations");
+        Map<String, Object> device = ((List<Map<String, Object>>) reservations.get("devices")).get(0);
+        assertThat(device.get("driver")).isEqualTo("nvidia");
+        assertThat(list(device.get("capabilities"))).contains("gpu");
+        assertThat(service("clipstream").get("profiles")).isNull();
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile.gpu"));
+        assertThat(dockerfile).contains("mvn -B package -DskipTests -Dbackend=cuda").contains("FROM nvidia/cuda:11.6");
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("mvn -B package -DskipTests")
+                .doesNotContain("cuda").contains("FROM eclipse-temurin:17-jre");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(String name) {
+        Map<String, Object> service = (Map<String, Object>) services.get(name);
+        assertThat(service).as("service " + name).isNotNull();
+        return service;
+    }
+
+    private static Map<String, String> env(String name) {
+        return map(service(name).get("environment"));
+    }
+
+    /** A YAML map with every scalar as the string Docker would pass. */
+    private static Map<String, String> map(Object yaml) {
+        Map<String, String> out = new LinkedHashMap<>();
+        ((Map<?, ?>) yaml).forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        return out;
+    }
+
+    private static List<String> list(Object yaml) {
+        List<String> out = new ArrayList<>();
+        for (Object item : (List<?>) yaml) {
+            out.add(String.valueOf(item));
+        }
+        return out;
+    }
+}
