@@ -180,7 +180,7 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         ImageEvent event = ((Preparation.Ready) preparation).event();
         try {
             context.forward(new Record<>(input.key(),
-                    Classifications.of(event, matrix, embedding, settings.defaultTopK(), now), input.timestamp()));
+                    Classifications.of(event, matrix, embedding, matrix.topK(settings.defaultTopK()), now), input.timestamp()));
         } catch (RuntimeException e) {
             context.forward(new Record<>(input.key(), DeadLetters.of(input, ErrorCode.INTERNAL_ERROR, Stage.CLASSIFY,
                     "classification failed: " + e, now), input.timestamp()));

@@ -110,7 +110,7 @@ public final class LabelCatalog {
                 unit[i][j] = values.get(j);
             }
         }
-        return new LabelMatrix(setId, version, modelId, labels, thresholds,
+        return new LabelMatrix(setId, version, modelId, labels, thresholds, ordered.get(0).getTopK(),
                 new ZeroShotClassifier(labels, unit, ZeroShotClassifier.OPEN_CLIP_SCALE));
     }
 }

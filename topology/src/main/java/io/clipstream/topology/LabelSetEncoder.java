@@ -182,6 +182,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                     .setIndex(i)
                     .setLabelCount(labels.size())
                     .setThreshold(label.getThreshold())
+                    .setTopK(set.getTopK())
                     .setModelId(text.modelId())
                     .setEmbedding(boxed(ZeroShotClassifier.ensemble(rows)))
                     .build();

@@ -17,7 +17,7 @@ import java.util.Set;
  * @param batchSize           the image tower runs when this many images are buffered (N)
  * @param maxWait             ... or when the oldest buffered image has waited this long (T, wall clock)
  * @param preprocessThreads   threads that decode and preprocess images of a task in parallel
- * @param defaultTopK         labels listed per classification (LabelEmbedding carries no topK)
+ * @param defaultTopK         labels listed per classification when the label set gives no topK
  * @param maxLabels           label sets with more labels are refused as INVALID_LABEL_SET
  * @param maxPromptChars      prompts (templates filled with a label name) longer than this are refused
  * @param maxImageBytes       inline or fetched images larger than this are IMAGE_TOO_LARGE (pixels are limited by the model)

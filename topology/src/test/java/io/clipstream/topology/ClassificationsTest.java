@@ -17,7 +17,7 @@ class ClassificationsTest {
     void listsTopKByProbabilityAndFlagsEveryLabelOverItsThreshold() {
         List<String> labels = List.of("a", "b", "c");
         float[][] unit = {{1, 0}, {0, 1}, {-1, 0}};
-        LabelMatrix m = new LabelMatrix("s", 4, "model-x", labels, Arrays.asList(0.9f, null, -2f),
+        LabelMatrix m = new LabelMatrix("s", 4, "model-x", labels, Arrays.asList(0.9f, null, -2f), null,
                 new ZeroShotClassifier(labels, unit, ZeroShotClassifier.OPEN_CLIP_SCALE));
         Classification c = Classifications.of(Harness.inline("img", "s", new byte[1]), m, new float[]{2, 0}, 2, 777);
 

@@ -117,13 +117,14 @@ class ClipstreamTopologyTest {
             assertThat(before.getLabelSetVersion()).isEqualTo(1);
             assertThat(before.getTop()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("apple", "pear");
 
-            List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> update =
-                    h.sendLabelSet(labelSet("s", 2, TEMPLATES, "apple", "plum", "fig"));
+            LabelSet version2 = labelSet("s", 2, TEMPLATES, "apple", "plum", "fig");
+            version2.setTopK(2);   // the set's own topK decides how many labels a classification lists
+            List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> update = h.sendLabelSet(version2);
             assertThat(update).filteredOn(kv -> kv.value == null).extracting(kv -> kv.key).containsExactly("s/pear");
             h.sendImage(inline("b", "s", image));
             Classification after = h.readClassifications().get(0).value;
             assertThat(after.getLabelSetVersion()).isEqualTo(2);
-            assertThat(after.getTop()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("apple", "plum", "fig");
+            assertThat(after.getTop()).hasSize(2).extracting(LabelScore::getLabel).isSubsetOf("apple", "plum", "fig");
         }
     }
 
