@@ -90,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        quietLogs();
         Path work = Files.createTempDirectory("clipstream-demo");
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -119,6 +120,22 @@ final class DemoCommand implements Callable<Integer> {
             if (tinyRandomModel) {
                 err.println("demo: reminder: the tiny random model's classifications are meaningless.");
             }
+        }
+    }
+
+    /** The demo prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. */
+    private static void quietLogs() {
+        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka", "io.clipstream.service")) {
+            setLevel(name, ch.qos.logback.classic.Level.WARN);
+        }
+        // The demo's state folder is a temp folder on purpose; the global-thread handler warning is known.
+        setLevel("org.apache.kafka.streams.processor.internals.StateDirectory", ch.qos.logback.classic.Level.ERROR);
+        setLevel("org.apache.kafka.streams.StreamsConfig", ch.qos.logback.classic.Level.ERROR);
+    }
+
+    private static void setLevel(String logger, ch.qos.logback.classic.Level level) {
+        if (org.slf4j.LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(level);
         }
     }
 

@@ -52,6 +52,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     /** Other {@code CLIPSTREAM_*} variables the program reads that are not settings of the service. */
     static final Set<String> OTHER_ENV = Set.of("CLIPSTREAM_CACHE", "CLIPSTREAM_LOG_LEVEL");
 
+    /** The topology's own defaults, so the two cannot disagree. */
+    private static final TopologySettings D = TopologySettings.defaults();
+
     static final ConfigKey BOOTSTRAP = ConfigKey.required("bootstrap.servers",
             "Kafka brokers to connect to, host:port[,host:port…].");
     static final ConfigKey APPLICATION_ID = ConfigKey.of("application.id", "clipstream",
@@ -66,33 +69,33 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Kafka Streams threads of this instance (each runs its own batches through the model).");
     static final ConfigKey STATE_DIR = ConfigKey.of("state.dir", "/tmp/clipstream-state",
             "Local state (RocksDB: image buffer, prompt cache); keep it on a volume to restart fast.");
-    static final ConfigKey TOPIC_LABEL_SETS = ConfigKey.of("topic.label.sets", "label-sets",
+    static final ConfigKey TOPIC_LABEL_SETS = ConfigKey.of("topic.label.sets", D.labelSetsTopic(),
             "Input: LabelSet records keyed by set id (compacted).");
-    static final ConfigKey TOPIC_LABEL_EMBEDDINGS = ConfigKey.of("topic.label.embeddings", "label-embeddings",
+    static final ConfigKey TOPIC_LABEL_EMBEDDINGS = ConfigKey.of("topic.label.embeddings", D.labelEmbeddingsTopic(),
             "Output and global table: LabelEmbedding records keyed <setId>/<label> (compacted).");
-    static final ConfigKey TOPIC_IMAGES = ConfigKey.of("topic.images", "images",
+    static final ConfigKey TOPIC_IMAGES = ConfigKey.of("topic.images", D.imagesTopic(),
             "Input: ImageEvent records keyed by image id.");
-    static final ConfigKey TOPIC_CLASSIFICATIONS = ConfigKey.of("topic.classifications", "classifications",
+    static final ConfigKey TOPIC_CLASSIFICATIONS = ConfigKey.of("topic.classifications", D.classificationsTopic(),
             "Output: Classification records, same key as the image.");
-    static final ConfigKey TOPIC_IMAGE_EMBEDDINGS = ConfigKey.of("topic.image.embeddings", "image-embeddings",
+    static final ConfigKey TOPIC_IMAGE_EMBEDDINGS = ConfigKey.of("topic.image.embeddings", D.imageEmbeddingsTopic(),
             "Output: ImageEmbedding records (only when emit.image.embeddings=true).");
-    static final ConfigKey TOPIC_DEAD_LETTERS = ConfigKey.of("topic.dead.letters", "images-dlq",
+    static final ConfigKey TOPIC_DEAD_LETTERS = ConfigKey.of("topic.dead.letters", D.deadLetterTopic(),
             "Output: DeadLetter records for every input that could not be processed.");
-    static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", "false",
+    static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", String.valueOf(D.emitImageEmbeddings()),
             "Also write each image's vector to topic.image.embeddings.");
-    static final ConfigKey BATCH_SIZE = ConfigKey.of("batch.size", "8",
+    static final ConfigKey BATCH_SIZE = ConfigKey.of("batch.size", String.valueOf(D.batchSize()),
             "The image tower runs when this many images are buffered.");
-    static final ConfigKey BATCH_WAIT = ConfigKey.of("batch.max.wait.ms", "50",
+    static final ConfigKey BATCH_WAIT = ConfigKey.of("batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
             "… or when the oldest buffered image has waited this long (ms).");
     static final ConfigKey PREPROCESS_THREADS = ConfigKey.of("preprocess.threads", "0",
             "Threads decoding and resizing images in parallel (0: one per CPU core).");
-    static final ConfigKey TOP_K = ConfigKey.of("top.k", "5",
+    static final ConfigKey TOP_K = ConfigKey.of("top.k", String.valueOf(D.defaultTopK()),
             "Labels listed per classification.");
-    static final ConfigKey MAX_LABELS = ConfigKey.of("label.set.max.labels", "10000",
+    static final ConfigKey MAX_LABELS = ConfigKey.of("label.set.max.labels", String.valueOf(D.maxLabels()),
             "Label sets with more labels are refused (INVALID_LABEL_SET dead letter).");
-    static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of("label.max.prompt.chars", "1000",
+    static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of("label.max.prompt.chars", String.valueOf(D.maxPromptChars()),
             "Prompts longer than this are refused.");
-    static final ConfigKey MAX_IMAGE_BYTES = ConfigKey.of("image.max.bytes", String.valueOf(20L << 20),
+    static final ConfigKey MAX_IMAGE_BYTES = ConfigKey.of("image.max.bytes", String.valueOf(D.maxImageBytes()),
             "Inline or fetched images larger than this are IMAGE_TOO_LARGE dead letters.");
     static final ConfigKey MAX_IMAGE_PIXELS = ConfigKey.of("image.max.pixels", String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
             "Images whose header declares more pixels are refused before decoding.");
@@ -102,9 +105,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Comma-separated host names image URLs may point at (required when fetch.enabled=true).");
     static final ConfigKey FETCH_ADDRESSES = ConfigKey.of("fetch.allowed.addresses", "",
             "Private/loopback IP addresses that are nevertheless allowed (normally empty).");
-    static final ConfigKey FETCH_CONNECT = ConfigKey.of("fetch.connect.timeout.ms", "5000",
-            "Connect timeout for image URLs (ms).");
-    static final ConfigKey FETCH_READ = ConfigKey.of("fetch.read.timeout.ms", "10000",
+    static final ConfigKey FETCH_CONNECT = ConfigKey.of("fetch.connect.timeout.ms",
+            String.valueOf(D.fetch().connectTimeout().toMillis()),
+            "Connect timeout for image URLs (ms); connect + read must stay well under the 10 s transaction timeout.");
+    static final ConfigKey FETCH_READ = ConfigKey.of("fetch.read.timeout.ms", String.valueOf(D.fetch().readTimeout().toMillis()),
             "Read timeout for image URLs (ms).");
     static final ConfigKey MODEL_DIR = ConfigKey.of("model.dir", "",
             "Model folder (empty: the download cache, see `clipstream download`).");

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import io.clipstream.topology.StreamsSettings;
+import io.clipstream.topology.TopologySettings;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,9 @@ class ServiceConfigTest {
         assertThat(c.topology().maxWait()).isEqualTo(Duration.ofMillis(50));
         assertThat(c.topology().preprocessThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.topology().fetch().enabled()).isFalse();
+        assertThat(c.topology()).isEqualTo(TopologySettings.defaults());
+        assertThat(c.streams()).isEqualTo(StreamsSettings.defaults("kafka-1:9092,kafka-2:9092", "http://registry:8081",
+                Path.of("/tmp/clipstream-state")));
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.topics()).isEqualTo(new Topics.Policy(true, 3, (short) -1));
     }
