@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Turns an error seen by a Kafka Streams exception handler into the serialized {@link DeadLetter} record for the
  * dead-letter topic, with the source record's raw key and value. Configured from the streams config: the topic from
- * {@value #TOPIC_CONFIG}, the serializer from the registry settings.
+ * {@value #TOPIC_CONFIG}, the serializer from the registry settings (waiting out a registry outage).
  */
 public final class DeadLetterWriter {
     /** Streams config key naming the dead-letter topic the handlers write to. */
@@ -30,7 +30,8 @@ public final class DeadLetterWriter {
         Object topic = configs.get(TOPIC_CONFIG);
         RegistryAvroSerde<DeadLetter> serde = RegistryAvroSerde.forClass(DeadLetter.class);
         serde.configure(configs, false);
-        return new DeadLetterWriter(topic == null ? "images-dlq" : topic.toString(), serde.serializer());
+        return new DeadLetterWriter(topic == null ? "images-dlq" : topic.toString(),
+                RegistryOutageRetry.standard().serializer(serde.serializer()));
     }
 
     public ProducerRecord<byte[], byte[]> record(ErrorHandlerContext context, byte[] key, byte[] value,

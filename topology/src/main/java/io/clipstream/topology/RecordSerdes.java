@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The registry-framed value serdes of every topic, configured once from the serde settings
- * ({@code schema.registry.url} and friends; {@code mock://<scope>} for an in-memory registry).
+ * ({@code schema.registry.url} and friends; {@code mock://<scope>} for an in-memory registry). Each waits out a
+ * registry outage ({@link RegistryOutageRetry}) instead of failing the record.
  */
 public record RecordSerdes(Serde<ImageEvent> imageEvent, Serde<LabelSet> labelSet,
                            Serde<LabelEmbedding> labelEmbedding, Serde<Classification> classification,
@@ -29,6 +30,6 @@ public record RecordSerdes(Serde<ImageEvent> imageEvent, Serde<LabelSet> labelSe
     private static <T extends SpecificRecord> Serde<T> value(Class<T> type, Map<String, ?> config) {
         Serde<T> serde = RegistryAvroSerde.forClass(type);
         serde.configure(config, false);
-        return serde;
+        return RegistryOutageRetry.standard().wrap(serde);
     }
 }
