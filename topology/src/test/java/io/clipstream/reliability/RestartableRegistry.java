@@ -42,8 +42,11 @@ final class RestartableRegistry implements AutoCloseable {
         }
     }
 
-    /** Serves the same schemas on the same port again (retrying while the old socket is released). */
+    /** Serves the same schemas on the same port again (retrying while the old socket is released); no-op if up. */
     void startAgain() throws IOException, InterruptedException {
+        if (server != null) {
+            return;
+        }
         for (int attempt = 0; ; attempt++) {
             try {
                 server = SchemaRegistryHttpServer.start(registry, "127.0.0.1", port);
