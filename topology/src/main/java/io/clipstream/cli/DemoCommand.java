@@ -159,6 +159,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int demo(Path modelDir, Path work, AtomicBoolean stop) throws Exception {
+        requireFree(registryPort, "--registry-port");
+        requireFree(httpPort, "--http-port");
         long t0 = System.nanoTime();
         err.println("demo: loading model from " + modelDir + " …");
         ClipModel clip = ClipModel.load(modelDir);
@@ -255,6 +257,18 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             return 0;
+        }
+    }
+
+    private static void requireFree(int port, String option) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.getLocalPort();
+        } catch (java.net.BindException e) {
+            throw new IOException("port " + port + " on 127.0.0.1 is in use: choose another with " + option
+                    + ", or " + option + " 0 for any free port");
         }
     }
 

@@ -36,7 +36,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Formats a fresh log folder under {@code dir} and starts the broker on 127.0.0.1:{@code port} (0: any free port). */
     public static EmbeddedBroker start(Path dir, int port) throws IOException {
-        int brokerPort = port == 0 ? freePort() : port;
+        int brokerPort = port == 0 ? freePort() : requireFree(port);
         int controllerPort = freePort();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
@@ -94,6 +94,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fails with a plain message, instead of the broker's fatal-error stack traces, when the port is taken. */
+    static int requireFree(int port) throws IOException {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.net.BindException e) {
+            throw new IOException("port " + port + " on 127.0.0.1 is in use (another Kafka broker?): choose another"
+                    + " with --port, or --port 0 for any free port");
         }
     }
 

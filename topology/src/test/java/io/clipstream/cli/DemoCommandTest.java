@@ -68,6 +68,17 @@ class DemoCommandTest {
     }
 
     @Test
+    void aTakenPortIsNamedWithItsOption() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int code = Main.run("demo", "--once", "--tiny-random-model", "--port", "0", "--registry-port", "0",
+                    "--http-port", String.valueOf(taken.getLocalPort()));
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: port " + taken.getLocalPort()
+                    + " on 127.0.0.1 is in use: choose another with --http-port");
+        }
+    }
+
+    @Test
     void withoutAModelItOffersTheDownloadAndTheTinyModel() {
         int code = Main.run("demo", "--once", "--model", "/nonexistent/clipstream-model", "--port", "0");
         assertThat(code).isEqualTo(1);
