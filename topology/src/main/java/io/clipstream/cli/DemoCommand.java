@@ -110,7 +110,6 @@ final class DemoCommand implements Callable<Integer> {
             }
             return demo(modelDir, work, stop);
         } finally {
-            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException alreadyStopping) {
@@ -120,12 +119,14 @@ final class DemoCommand implements Callable<Integer> {
             if (tinyRandomModel) {
                 err.println("demo: reminder: the tiny random model's classifications are meaningless.");
             }
+            finished.countDown();       // last: once the hook returns, the JVM halts
         }
     }
 
     /** The demo prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. */
     private static void quietLogs() {
-        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka", "io.clipstream.service")) {
+        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka",
+                "org.apache.kafka.streams.KafkaStreams", "io.clipstream.service")) {
             setLevel(name, ch.qos.logback.classic.Level.WARN);
         }
         // The demo's state folder is a temp folder on purpose; the global-thread handler warning is known.
