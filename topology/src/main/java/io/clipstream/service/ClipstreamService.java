@@ -3,10 +3,12 @@ package io.clipstream.service;
 import io.clipstream.model.ClipModel;
 import io.clipstream.topology.ClipEncoders;
 import io.clipstream.topology.ClipstreamTopology;
+import io.clipstream.topology.PipelineMetrics;
 import io.clipstream.topology.RecordSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,7 +45,9 @@ public final class ClipstreamService implements AutoCloseable {
         try (Admin admin = Admin.create(config.adminConfig())) {
             Topics.ensure(admin, config.topology(), config.topics());
         }
-        KafkaStreams streams = new KafkaStreams(topology(config, model), config.streamsProperties());
+        Properties properties = config.streamsProperties();
+        properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
+        KafkaStreams streams = new KafkaStreams(topology(config, model, metrics), properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
         ClipstreamService service = new ClipstreamService(config, streams, binder);
@@ -66,11 +70,11 @@ public final class ClipstreamService implements AutoCloseable {
     }
 
     /** The topology with registry serdes configured from every registry setting (URL, basic auth, TLS). */
-    static Topology topology(ServiceConfig config, ClipModel model) {
+    static Topology topology(ServiceConfig config, ClipModel model, PipelineMetrics metrics) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
         ClipstreamTopology.build(builder, config.topology(), RecordSerdes.configured(config.serdeConfig()),
-                encoders, encoders);
+                encoders, encoders, metrics);
         return builder.build();
     }
 

@@ -1,6 +1,7 @@
 package io.clipstream.service;
 
 import io.clipstream.schemas.ErrorCode;
+import io.clipstream.topology.PipelineMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  * image-tower time per batch, end-to-end latency from the image's event time, and the label sets and labels held.
  * The topology's processors report through the methods below; the label gauges read a supplier on each scrape.
  */
-public final class ServiceMetrics {
+public final class ServiceMetrics implements PipelineMetrics {
     /** What the global label table holds right now. */
     public record LabelCounts(int labelSets, int labels) {
         public static final LabelCounts NONE = new LabelCounts(0, 0);
@@ -50,6 +51,7 @@ public final class ServiceMetrics {
     }
 
     /** One image classified at {@code now}; its end-to-end latency is measured from {@code eventTime}. */
+    @Override
     public void imageClassified(Instant eventTime, Instant now) {
         classified.increment();
         Duration lag = Duration.between(eventTime, now);
@@ -58,11 +60,13 @@ public final class ServiceMetrics {
         }
     }
 
+    @Override
     public void deadLetter(ErrorCode code) {
         deadLetters.get(code).increment();
     }
 
     /** One batch of {@code size} images went through the image tower in {@code took}. */
+    @Override
     public void batchEncoded(int size, Duration took) {
         batchSize.record(size);
         inference.record(took);

@@ -16,7 +16,8 @@ public final class ClipstreamApp {
     public static Topology topology(StreamsSettings streams, TopologySettings settings, ClipModel model) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, RecordSerdes.configured(streams.serdeConfig()), encoders, encoders);
+        ClipstreamTopology.build(builder, settings, RecordSerdes.configured(streams.serdeConfig()), encoders, encoders,
+                PipelineMetrics.NONE);
         return builder.build();
     }
 

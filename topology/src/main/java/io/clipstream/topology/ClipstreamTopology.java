@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  *       and optionally {@code image-embeddings};</li>
  *   <li>whatever cannot be processed → {@code images-dlq}.</li>
  * </ol>
+ * Classifications, dead letters and image-tower batches are reported to {@link PipelineMetrics} on the way out.
  * Inputs are read as raw bytes and deserialised inside the processors, so a dead letter always has the original bytes.
  */
 public final class ClipstreamTopology {
@@ -31,7 +32,7 @@ public final class ClipstreamTopology {
     }
 
     public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
-                             TextEncoder text, ImageEncoder images) {
+                             TextEncoder text, ImageEncoder images, PipelineMetrics metrics) {
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
         LabelCatalog catalog = new LabelCatalog();
 
@@ -49,7 +50,8 @@ public final class ClipstreamTopology {
                         LabelSetEncoder.PENDING_STORE);
         labelOutput.split(Named.as("label-output-"))
                 .branch((k, v) -> v instanceof DeadLetter,
-                        Branched.withConsumer(s -> s.to(settings.deadLetterTopic(), produced(serdes.deadLetter()))))
+                        Branched.withConsumer(s -> s.peek((k, v) -> metrics.deadLetter(((DeadLetter) v).getCode()))
+                                .to(settings.deadLetterTopic(), produced(serdes.deadLetter()))))
                 .defaultBranch(Branched.withConsumer(s -> s.to(settings.labelEmbeddingsTopic(),
                         produced(serdes.labelEmbedding()))));
 
@@ -62,17 +64,24 @@ public final class ClipstreamTopology {
         // 3. images → micro-batched image tower → classifications (+ embeddings) or dead letters
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageBatcher.BUFFER_STORE),
                 Serdes.Long(), Serdes.ByteArray()));
-        ImagePreparer preparer = new ImagePreparer(images,
+        ImageEncoder timed = new TimedImageEncoder(images, metrics);
+        ImagePreparer preparer = new ImagePreparer(timed,
                 new ImageFetcher(settings.fetch(), settings.maxImageBytes()), settings.maxImageBytes());
         KStream<byte[], SpecificRecord> imageOutput = builder.stream(settings.imagesTopic(), raw)
-                .process(() -> new ImageBatcher(serdes.imageEvent().deserializer(), images, preparer, catalog, settings),
+                .process(() -> new ImageBatcher(serdes.imageEvent().deserializer(), timed, preparer, catalog, settings),
                         Named.as("image-batcher"), ImageBatcher.BUFFER_STORE);
         imageOutput.split(Named.as("image-output-"))
                 .branch((k, v) -> v instanceof Classification,
-                        Branched.withConsumer(s -> s.to(settings.classificationsTopic(), produced(serdes.classification()))))
+                        Branched.withConsumer(s -> s.peek((k, v) -> classified(metrics, (Classification) v))
+                                .to(settings.classificationsTopic(), produced(serdes.classification()))))
                 .branch((k, v) -> v instanceof ImageEmbedding,
                         Branched.withConsumer(s -> s.to(settings.imageEmbeddingsTopic(), produced(serdes.imageEmbedding()))))
-                .defaultBranch(Branched.withConsumer(s -> s.to(settings.deadLetterTopic(), produced(serdes.deadLetter()))));
+                .defaultBranch(Branched.withConsumer(s -> s.peek((k, v) -> metrics.deadLetter(((DeadLetter) v).getCode()))
+                        .to(settings.deadLetterTopic(), produced(serdes.deadLetter()))));
+    }
+
+    private static void classified(PipelineMetrics metrics, Classification c) {
+        metrics.imageClassified(c.getEventTime(), c.getProcessingTime());
     }
 
     @SuppressWarnings("unchecked")

@@ -20,10 +20,12 @@ public final class DeadLetterWriter {
     public static final String TOPIC_CONFIG = "clipstream.dead.letter.topic";
     private final String topic;
     private final Serializer<DeadLetter> serializer;
+    private final PipelineMetrics metrics;
 
-    public DeadLetterWriter(String topic, Serializer<DeadLetter> serializer) {
+    public DeadLetterWriter(String topic, Serializer<DeadLetter> serializer, PipelineMetrics metrics) {
         this.topic = topic;
         this.serializer = serializer;
+        this.metrics = metrics;
     }
 
     public static DeadLetterWriter fromConfig(Map<String, ?> configs) {
@@ -31,7 +33,7 @@ public final class DeadLetterWriter {
         RegistryAvroSerde<DeadLetter> serde = RegistryAvroSerde.forClass(DeadLetter.class);
         serde.configure(configs, false);
         return new DeadLetterWriter(topic == null ? "images-dlq" : topic.toString(),
-                RegistryOutageRetry.standard().serializer(serde.serializer()));
+                RegistryOutageRetry.standard().serializer(serde.serializer()), PipelineMetrics.fromConfig(configs));
     }
 
     public ProducerRecord<byte[], byte[]> record(ErrorHandlerContext context, byte[] key, byte[] value,
@@ -39,6 +41,7 @@ public final class DeadLetterWriter {
         InputRecord input = new InputRecord(context.topic() == null ? "" : context.topic(), context.partition(),
                 context.offset(), context.timestamp(), key, value);
         DeadLetter letter = DeadLetters.of(input, code, stage, String.valueOf(error), System.currentTimeMillis());
+        metrics.deadLetter(code);
         return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter));
     }
 

@@ -104,6 +104,8 @@ class ClipstreamTopologyTest {
                 }
             }
             assertThat(encoders.batches).containsExactly(3);
+            assertThat(h.metrics.batches).containsExactly(3);
+            assertThat(h.metrics.latencies).hasSize(3);
         }
     }
 
@@ -185,6 +187,8 @@ class ClipstreamTopologyTest {
             h.sendImage(inline("3", "s", TinyClip.png(13, 40, 40)));
             assertThat(h.readClassifications()).extracting(kv -> kv.key).containsExactly("1", "2", "3");
             assertThat(encoders.batches).containsExactly(3);
+            assertThat(h.metrics.batches).containsExactly(3);
+            assertThat(h.metrics.latencies).hasSize(3);
         }
     }
 
@@ -244,6 +248,10 @@ class ClipstreamTopologyTest {
             assertThat(h.readClassifications()).extracting(kv -> kv.key).containsExactly("ok");
             List<DeadLetter> dead = h.readDeadLetters();
             assertThat(dead).extracting(DeadLetter::getCode).containsExactlyElementsOf(expected);
+            java.util.Map<ErrorCode, Integer> counted = new java.util.EnumMap<>(ErrorCode.class);
+            expected.forEach(code -> counted.merge(code, 1, Integer::sum));
+            assertThat(h.metrics.deadLetters).as("dead letters counted by code").isEqualTo(counted);
+            assertThat(h.metrics.latencies).as("images counted as classified").hasSize(1);
             for (int i = 0; i < dead.size(); i++) {
                 assertThat(bytes(dead.get(i).getOriginal())).as("original bytes of %s", expected.get(i))
                         .isEqualTo(sent.get(i));

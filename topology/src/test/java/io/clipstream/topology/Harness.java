@@ -41,14 +41,17 @@ final class Harness implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> classifications;
     final TestOutputTopic<byte[], byte[]> imageEmbeddings;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final RecordingMetrics metrics = new RecordingMetrics();
 
     Harness(TopologySettings settings, TinyClip.Counting encoders, Path stateDir) {
         this.settings = settings;
         StreamsSettings streams = StreamsSettings.defaults("127.0.0.1:1", "mock://harness-" + UUID.randomUUID(), stateDir);
         this.serdes = RecordSerdes.configured(streams.serdeConfig());
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, serdes, encoders, encoders);
-        driver = new TopologyTestDriver(builder.build(), streams.toProperties(), START);
+        ClipstreamTopology.build(builder, settings, serdes, encoders, encoders, metrics);
+        java.util.Properties properties = streams.toProperties();
+        properties.put(PipelineMetrics.CONFIG, metrics);
+        driver = new TopologyTestDriver(builder.build(), properties, START);
         ByteArraySerializer out = new ByteArraySerializer();
         ByteArrayDeserializer in = new ByteArrayDeserializer();
         labelSets = driver.createInputTopic(settings.labelSetsTopic(), out, out, START, Duration.ofMillis(1));
