@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,10 +28,17 @@ public final class ClipGraph {
 
     public static ClipGraph build(ClipConfig config, StateDict weights) throws IOException {
         SameDiff sd = SameDiff.create();
+        // The default ThreadSafeArrayHolder keeps every constant twice (the array given and a per-device copy):
+        // 0.85 GB more resident memory at full size. Constants are only written here, while building, and only
+        // read afterwards, so plain holders are safe for concurrent inference sessions.
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
         VisionTower.build(sd, weights, config.vision(), config.embedDim(), config.quickGelu());
         TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden());
         float logitScale = weights.take("logit_scale").data()[0];
         weights.requireAllTaken();
+        // The checkpoint's float arrays (0.85 GB at full size) are garbage now. One full collection lets G1 give
+        // that heap back to the OS: resident memory after loading drops from ≈ 2.4 GB to ≈ 1 GB.
+        System.gc();
         return new ClipGraph(sd, config, logitScale);
     }
 

@@ -45,21 +45,24 @@ final class Layers {
         return x.mul(sd.nn().sigmoid(x.mul(1.702)));
     }
 
+    /** The shape [B, T, 3, heads, headWidth] that splits a fused q/k/v token matrix into heads; built once per tower. */
+    static SDVariable qkvHeadShape(SameDiff sd, SDVariable sequence, int heads, int headWidth) {
+        return sd.concat(0, sequence, sd.constant(Nd4j.createFromArray(3L, heads, headWidth)));
+    }
+
     /**
-     * Scaled dot-product attention over heads. q, k and v are token matrices [B·T, width]; {@code sequence}
-     * is the int64 vector [B, T]; {@code keyBias} is null or an additive [B, 1, 1, T] mask. Returns [B·T, width].
+     * Scaled dot-product attention over heads. {@code qkv} is the fused token matrix [B·T, 3·width] whose q part is
+     * already scaled by 1/√headWidth (see {@link Weights#fusedQkv}); {@code keyBias} is null or an additive
+     * [B, 1, 1, T] mask. Returns [B·T, width].
      */
-    static SDVariable attention(SameDiff sd, SDVariable q, SDVariable k, SDVariable v, SDVariable sequence,
-                                int heads, int headWidth, SDVariable keyBias) {
-        SDVariable headShape = sd.concat(0, sequence, sd.constant(Nd4j.createFromArray((long) heads, headWidth)));
-        SDVariable qh = sd.reshape(q, headShape).permute(0, 2, 1, 3);   // [B, H, T, d]
-        SDVariable kh = sd.reshape(k, headShape).permute(0, 2, 1, 3);
-        SDVariable vh = sd.reshape(v, headShape).permute(0, 2, 1, 3);
-        SDVariable scores = sd.mmul(qh, kh, false, true, false).mul(1.0 / Math.sqrt(headWidth));  // [B, H, T, T]
+    static SDVariable attention(SameDiff sd, SDVariable qkv, SDVariable qkvHeadShape, int width, SDVariable keyBias) {
+        SDVariable heads = sd.reshape(qkv, qkvHeadShape).permute(2, 0, 3, 1, 4);   // [3, B, H, T, d]
+        SDVariable[] qkvh = sd.unstack(heads, 0, 3);
+        SDVariable scores = sd.mmul(qkvh[0], qkvh[1], false, true, false);        // [B, H, T, T]
         if (keyBias != null) {
             scores = scores.add(keyBias);
         }
-        SDVariable context = sd.mmul(sd.nn().softmax(scores, -1), vh);   // [B, H, T, d]
-        return context.permute(0, 2, 1, 3).reshape(-1, (long) heads * headWidth);
+        SDVariable context = sd.mmul(sd.nn().softmax(scores, -1), qkvh[2]);        // [B, H, T, d]
+        return context.permute(0, 2, 1, 3).reshape(-1, width);
     }
 }

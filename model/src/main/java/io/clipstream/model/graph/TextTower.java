@@ -53,8 +53,9 @@ public final class TextTower {
                 .add(tokenType0);
         x = Layers.layerNorm(w, x, P + "embeddings.LayerNorm", hidden, eps);
 
+        SDVariable headShape = Layers.qkvHeadShape(sd, sequence, cfg.heads(), cfg.headWidth());
         for (int i = 0; i < cfg.layers(); i++) {
-            x = layer(w, x, P + "encoder.layer." + i, cfg, sequence, keyBias);
+            x = layer(w, x, P + "encoder.layer." + i, cfg, headShape, keyBias);
         }
 
         // Mean pooler: sum over non-pad tokens, divided by their count.
@@ -68,15 +69,18 @@ public final class TextTower {
     }
 
     /** RoBERTa layer, post-LN: {@code h = LN(attn(x) + x); x = LN(ffn(h) + h)}. */
-    private static SDVariable layer(Weights w, SDVariable x, String p, TextConfig cfg, SDVariable sequence,
+    private static SDVariable layer(Weights w, SDVariable x, String p, TextConfig cfg, SDVariable headShape,
                                     SDVariable keyBias) throws IOException {
         SameDiff sd = w.sd();
         int hidden = cfg.hidden();
         double eps = cfg.layerNormEps();
-        SDVariable q = Layers.linear(w, x, p + ".attention.self.query", hidden, hidden);
-        SDVariable k = Layers.linear(w, x, p + ".attention.self.key", hidden, hidden);
-        SDVariable v = Layers.linear(w, x, p + ".attention.self.value", hidden, hidden);
-        SDVariable context = Layers.attention(sd, q, k, v, sequence, cfg.heads(), cfg.headWidth(), keyBias);
+        String self = p + ".attention.self.";
+        float[] weight = Weights.concat(w.data(self + "query.weight", hidden, hidden), w.data(self + "key.weight", hidden, hidden),
+                w.data(self + "value.weight", hidden, hidden));
+        float[] bias = Weights.concat(w.data(self + "query.bias", hidden), w.data(self + "key.bias", hidden),
+                w.data(self + "value.bias", hidden));
+        SDVariable[] qkv = w.fusedQkv(p + ".attention.self", weight, bias, hidden, hidden, cfg.headWidth());
+        SDVariable context = Layers.attention(sd, sd.mmul(x, qkv[0]).add(qkv[1]), headShape, hidden, keyBias);
         SDVariable attended = Layers.linear(w, context, p + ".attention.output.dense", hidden, hidden);
         SDVariable h = Layers.layerNorm(w, attended.add(x), p + ".attention.output.LayerNorm", hidden, eps);
         SDVariable ffn = Layers.gelu(sd, Layers.linear(w, h, p + ".intermediate.dense", hidden, cfg.intermediate()));

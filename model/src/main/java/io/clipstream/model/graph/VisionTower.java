@@ -44,8 +44,9 @@ public final class VisionTower {
         // A zero row in front of the patches becomes the class-token slot: conv1 has no bias, so it stays 0
         // and the class embedding arrives with position 0 (cls + pos[0], as open_clip adds them).
         patches = sd.nn().pad(patches, sd.constant(Nd4j.createFromArray(new int[][]{{0, 0}, {1, 0}, {0, 0}})), 0.0);
-        INDArray conv = w.array("visual.conv1.weight", width, 3, patch, patch).reshape('c', width, 3L * patch * patch);
-        SDVariable x = sd.mmul(patches.reshape(-1, 3L * patch * patch), sd.constant("visual.conv1.weight", conv.transpose().dup('c')));
+        float[] conv = w.data("visual.conv1.weight", width, 3, patch, patch);   // [width, 3·patch·patch]
+        SDVariable x = sd.mmul(patches.reshape(-1, 3L * patch * patch),
+                w.constant("visual.conv1.weight", Weights.transpose(conv, width, 3 * patch * patch), 3L * patch * patch, width));
 
         INDArray positions = w.array("visual.positional_embedding", tokens, width).dup();
         INDArray cls = w.array("visual.class_embedding", width);
@@ -53,8 +54,9 @@ public final class VisionTower {
         x = x.reshape(-1, tokens, width).add(sd.constant("visual.positional_embedding", positions)).reshape(-1, width);
         x = Layers.layerNorm(w, x, "visual.ln_pre", width, EPS);
 
+        SDVariable headShape = Layers.qkvHeadShape(sd, sequence, cfg.heads(), cfg.headWidth());
         for (int i = 0; i < cfg.layers(); i++) {
-            x = block(w, x, "visual.transformer.resblocks." + i, cfg, sequence, quickGelu);
+            x = block(w, x, "visual.transformer.resblocks." + i, cfg, headShape, quickGelu);
         }
 
         SDVariable classToken = x.reshape(-1, tokens, width).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
@@ -64,35 +66,25 @@ public final class VisionTower {
     }
 
     /** {@code x += attn(ln_1(x)); x += mlp(ln_2(x))}. */
-    private static SDVariable block(Weights w, SDVariable x, String p, VisionConfig cfg, SDVariable sequence,
+    private static SDVariable block(Weights w, SDVariable x, String p, VisionConfig cfg, SDVariable headShape,
                                     boolean quickGelu) throws IOException {
         SameDiff sd = w.sd();
         int width = cfg.width();
         SDVariable h = Layers.layerNorm(w, x, p + ".ln_1", width, EPS);
-        x = x.add(attention(w, h, p + ".attn", cfg, sequence));
+        x = x.add(attention(w, h, p + ".attn", cfg, headShape));
         h = Layers.layerNorm(w, x, p + ".ln_2", width, EPS);
         h = Layers.linear(w, h, p + ".mlp.c_fc", width, 4L * width);
         h = quickGelu ? Layers.quickGelu(sd, h) : Layers.gelu(sd, h);
         return x.add(Layers.linear(w, h, p + ".mlp.c_proj", 4L * width, width));
     }
 
-    /** nn.MultiheadAttention with a packed in_proj: rows [0, W) are q, [W, 2W) k, [2W, 3W) v. */
-    private static SDVariable attention(Weights w, SDVariable h, String p, VisionConfig cfg, SDVariable sequence)
+    /** nn.MultiheadAttention with a packed in_proj: rows [0, W) are q, [W, 2W) k, [2W, 3W) v; one fused matmul. */
+    private static SDVariable attention(Weights w, SDVariable h, String p, VisionConfig cfg, SDVariable headShape)
             throws IOException {
-        SameDiff sd = w.sd();
-        long width = cfg.width();
-        INDArray inProj = w.array(p + ".in_proj_weight", 3 * width, width);
-        INDArray inBias = w.array(p + ".in_proj_bias", 3 * width);
-        SDVariable[] qkv = new SDVariable[3];
-        String[] names = {"q", "k", "v"};
-        for (int i = 0; i < 3; i++) {
-            INDArray rows = inProj.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i * width, (i + 1) * width),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all());
-            INDArray bias = inBias.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i * width, (i + 1) * width));
-            qkv[i] = sd.mmul(h, sd.constant(p + "." + names[i] + "_weight", rows.transpose().dup('c')))
-                    .add(sd.constant(p + "." + names[i] + "_bias", bias.dup()));
-        }
-        SDVariable context = Layers.attention(sd, qkv[0], qkv[1], qkv[2], sequence, cfg.heads(), cfg.headWidth(), null);
+        int width = cfg.width();
+        SDVariable[] qkv = w.fusedQkv(p, w.data(p + ".in_proj_weight", 3L * width, width),
+                w.data(p + ".in_proj_bias", 3L * width), width, width, cfg.headWidth());
+        SDVariable context = Layers.attention(w.sd(), w.sd().mmul(h, qkv[0]).add(qkv[1]), headShape, width, null);
         return Layers.linear(w, context, p + ".out_proj", width, width);
     }
 }

@@ -45,6 +45,27 @@ class ClipGraphTest {
     }
 
     @Test
+    void twoThreadsSharingTheGraphGetTheSameEmbeddingsAsOne() throws Exception {
+        float[] images = golden("images.f32");
+        float[][] expectedImages = graph.encodeImages(images, 3);
+        float[][] expectedTexts = graph.encodeTexts(GoldenFiles.textIds());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<float[][][]>>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> new float[][][]{graph.encodeImages(images, 3), graph.encodeTexts(GoldenFiles.textIds())}));
+            }
+            for (var f : futures) {
+                float[][][] got = f.get();
+                assertThat(got[0]).isDeepEqualTo(expectedImages);
+                assertThat(got[1]).isDeepEqualTo(expectedTexts);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void pixelsBeyondTheBatchAreIgnored() {
         float[] images = golden("images.f32");
         int per = images.length / 3;
