@@ -1,6 +1,7 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
+import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.ImageEmbedding;
 import io.clipstream.schemas.ImageEvent;
@@ -18,6 +19,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -40,6 +44,7 @@ import java.util.concurrent.Future;
  * arrival order, becomes a Classification (and optionally an ImageEmbedding) or a DeadLetter.
  */
 public final class ImageBatcher implements Processor<byte[], byte[], byte[], SpecificRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageBatcher.class);
     public static final String BUFFER_STORE = "image-buffer";
 
     private final Deserializer<ImageEvent> events;
@@ -172,16 +177,35 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
     }
 
     private void emit(InputRecord input, Preparation preparation, LabelMatrix matrix, float[] embedding, long now) {
+        try (MDC.MDCCloseable id = MDC.putCloseable("imageId", imageId(input, preparation))) {
+            emitLogged(input, preparation, matrix, embedding, now);
+        }
+    }
+
+    /** The image id for log lines: the event's id, else the record key; control characters removed, length bounded. */
+    private static String imageId(InputRecord input, Preparation preparation) {
+        String id = preparation instanceof Preparation.Ready ready ? ready.event().getId() : input.keyText();
+        id = id.replaceAll("\\p{Cntrl}", "?");
+        return id.length() > 200 ? id.substring(0, 200) + "…" : id;
+    }
+
+    private void emitLogged(InputRecord input, Preparation preparation, LabelMatrix matrix, float[] embedding, long now) {
         if (preparation instanceof Preparation.Failed failed) {
+            LOG.warn("dead letter {} at {} ({}-{}@{}): {}", failed.code(), failed.stage(), input.topic(), input.partition(),
+                    input.offset(), failed.message());
             context.forward(new Record<>(input.key(),
                     DeadLetters.of(input, failed.code(), failed.stage(), failed.message(), now), input.timestamp()));
             return;
         }
         ImageEvent event = ((Preparation.Ready) preparation).event();
         try {
-            context.forward(new Record<>(input.key(),
-                    Classifications.of(event, matrix, embedding, matrix.topK(settings.defaultTopK()), now), input.timestamp()));
+            Classification classification =
+                    Classifications.of(event, matrix, embedding, matrix.topK(settings.defaultTopK()), now);
+            LOG.debug("classified against {} v{}: {}", matrix.setId(), matrix.version(),
+                    classification.getTop().isEmpty() ? "-" : classification.getTop().get(0).getLabel());
+            context.forward(new Record<>(input.key(), classification, input.timestamp()));
         } catch (RuntimeException e) {
+            LOG.error("classification failed", e);
             context.forward(new Record<>(input.key(), DeadLetters.of(input, ErrorCode.INTERNAL_ERROR, Stage.CLASSIFY,
                     "classification failed: " + e, now), input.timestamp()));
             return;
