@@ -90,7 +90,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     static final ConfigKey PREPROCESS_THREADS = ConfigKey.of("preprocess.threads", "0",
             "Threads decoding and resizing images in parallel (0: one per CPU core).");
     static final ConfigKey TOP_K = ConfigKey.of("top.k", String.valueOf(D.defaultTopK()),
-            "Labels listed per classification.");
+            "Labels listed per classification when the label set names no topK (each LabelSet's own topK, default 5, wins).");
     static final ConfigKey MAX_LABELS = ConfigKey.of("label.set.max.labels", String.valueOf(D.maxLabels()),
             "Label sets with more labels are refused (INVALID_LABEL_SET dead letter).");
     static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of("label.max.prompt.chars", String.valueOf(D.maxPromptChars()),
