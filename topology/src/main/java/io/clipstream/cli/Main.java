@@ -20,7 +20,24 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        try {
+            System.exit(run(args));
+        } catch (LinkageError e) {
+            // ND4J's native backend failed to load: the one failure that is an Error, not an Exception.
+            System.err.println("error: the ND4J backend could not be loaded: " + rootMessage(e));
+            System.err.println("       (the CUDA build needs an NVIDIA driver and a GPU of compute capability 3.7-8.6;"
+                    + " the CPU build needs linux-x86_64 with AVX2)");
+            System.exit(1);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String first = e instanceof UnsatisfiedLinkError ? e.getMessage() : root.getMessage();
+        return first != null ? first : root.getClass().getName();
     }
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
