@@ -23,10 +23,13 @@ COPY --from=build /src/topology/target/clipstream.jar /opt/clipstream/clipstream
 COPY docker/clipstream.properties /etc/clipstream/clipstream.properties
 # `clipstream download` writes here; model.dir points at the default model's folder inside it.
 ENV CLIPSTREAM_CACHE=/models
+# OpenMP threads sleep instead of spinning while Kafka Streams and the preprocessing pool share the cores
+# (BENCHMARKS.md: spinning cut batch-1 throughput from about 6 to under 2 images/s on a busy host).
+ENV OMP_WAIT_POLICY=PASSIVE
 VOLUME ["/models", "/var/lib/clipstream/state"]
 EXPOSE 8080
 USER clipstream
 WORKDIR /var/lib/clipstream
 # ND4J unpacks its native libraries (~450 MB) into the JavaCPP cache on first start.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/clipstream/javacpp", "-jar", "/opt/clipstream/clipstream.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/clipstream/javacpp", "-jar", "/opt/clipstream/clipstream.jar"]
 CMD ["run", "--config", "/etc/clipstream/clipstream.properties"]
