@@ -35,16 +35,17 @@ import picocli.CommandLine.Parameters;
  * it builds the full-size model with random weights (the real shapes and cost; the outputs mean nothing).
  * The figures and the commands that produced them are in BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = E2eBench.class,
         description = "Measure the image tower (images/s, GFLOP/s), the text tower (prompts/s) or preprocessing; "
-                + "last line is JSON.")
+                + "last line is JSON. `bench e2e --help`: the whole path through Kafka.")
 final class BenchCommand implements Callable<Integer> {
     /** ViT-B/32 forward pass: 4.4 GMAC = 8.8 GFLOP per image. */
     private static final double VIT_B32_GFLOP = 8.8;
 
     enum Kind { image, text, preprocess }
 
-    @Parameters(index = "0", description = "What to measure: ${COMPLETION-CANDIDATES}.")
+    // Optional only so that the `e2e` subcommand parses; call() asks for it.
+    @Parameters(index = "0", arity = "0..1", description = "What to measure: ${COMPLETION-CANDIDATES}, or e2e.")
     Kind kind;
 
     @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
@@ -78,6 +79,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (kind == null) {
+            throw new IllegalArgumentException("say what to measure: image, text, preprocess or e2e");
+        }
         for (int b : batches) {
             if (b <= 0) throw new IllegalArgumentException("--batch values must be positive, got " + b);
         }

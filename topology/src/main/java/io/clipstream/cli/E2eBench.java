@@ -1,0 +1,636 @@
+package io.clipstream.cli;
+
+import io.clipstream.model.ClipModel;
+import io.clipstream.model.RandomWeights;
+import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.ClipConfig;
+import io.clipstream.model.graph.ClipGraph;
+import io.clipstream.model.image.ClipPreprocessor;
+import io.clipstream.model.image.ImageDecoder;
+import io.clipstream.model.tokenizer.ClipTokenizer;
+import io.clipstream.schemas.ImageEvent;
+import io.clipstream.schemas.InlineImage;
+import io.clipstream.schemas.Label;
+import io.clipstream.schemas.LabelSet;
+import io.clipstream.schemas.registry.InMemorySchemaRegistry;
+import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
+import io.clipstream.service.ClipstreamService;
+import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.ServiceConfig;
+import io.clipstream.service.ServiceHealth;
+import io.clipstream.service.ServiceMetrics;
+import io.clipstream.topology.RecordSerdes;
+import io.clipstream.topology.TopologySettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench e2e}: the whole path on one machine. An in-process KRaft broker and schema registry on 127.0.0.1,
+ * the real service (Kafka Streams, registry Avro serdes, exactly-once) with the full-size random-weight model (or
+ * {@code --model}), a label set, then 640×480 JPEGs of about 100 KB, serialized before timing:
+ * <ol>
+ *   <li>flood: {@code --images} sent as fast as the producer goes; sustained images/s and latency;</li>
+ *   <li>fixed rate: half the flood's rate (or {@code --rate}) for {@code --seconds}; latency p50/p99;</li>
+ *   <li>the image tower alone at the same batch and threads, in the same process, for the ratio e2e / tower.</li>
+ * </ol>
+ * Latency runs from the event time (stamped when the record is sent) to the moment a {@code read_committed} consumer
+ * sees the classification. During the flood a sampler records what the stream threads spend their time on. The
+ * last line is one JSON object; the figures and how to reproduce them are in BENCHMARKS.md.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+        description = "End to end through a real in-process broker and the service: images/s, latency, the tower ratio; "
+                + "last line is JSON.")
+final class E2eBench implements Callable<Integer> {
+    private static final String LABEL_SET = "bench";
+    private static final int DISTINCT_IMAGES = 32;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
+    Path modelDir;
+
+    @Option(names = "--images", defaultValue = "200", description = "Images of the flood run (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "R",
+            description = "Offered images/s of the fixed-rate run; 0: half the flood's rate (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--batch", defaultValue = "8", description = "batch.size of the service (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "1", description = "num.stream.threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--seconds", defaultValue = "30",
+            description = "Length of the fixed-rate run and of each tower measurement (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--wait-ms", defaultValue = "50", description = "batch.max.wait.ms (default ${DEFAULT-VALUE}).")
+    int waitMs;
+
+    @Option(names = "--preprocess-threads", defaultValue = "0",
+            description = "preprocess.threads per task; 0: one per core (default ${DEFAULT-VALUE}).")
+    int preprocessThreads;
+
+    @Option(names = "--partitions", defaultValue = "0",
+            description = "Partitions of the topics; 0: one per stream thread (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--labels", defaultValue = "100", description = "Labels in the label set (default ${DEFAULT-VALUE}).")
+    int labels;
+
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "Images sent and awaited before timing; 0: two batches per stream thread (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--guarantee", defaultValue = "exactly_once_v2",
+            description = "processing.guarantee: exactly_once_v2 or at_least_once (default ${DEFAULT-VALUE}).")
+    String guarantee;
+
+    @Option(names = "--timeout", defaultValue = "900", description = "Seconds to wait for a run's outputs (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    private final PrintStream err = System.err;
+
+    /** What one run of images gave: counts, rate, latency, and the service's own batch figures. */
+    record Run(int sent, int classified, int deadLetters, double imagesPerS, double p50Ms, double p99Ms,
+               double maxMs, double meanBatch, double towerBusy) {
+        boolean complete() {
+            return classified == sent;
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("images", sent);
+            m.put("images_per_s", round(imagesPerS));
+            m.put("p50_ms", round(p50Ms));
+            m.put("p99_ms", round(p99Ms));
+            m.put("max_ms", round(maxMs));
+            m.put("mean_batch", round(meanBatch));
+            m.put("tower_busy", round(towerBusy));
+            if (deadLetters > 0 || classified < sent) {
+                m.put("dead_letters", deadLetters);
+                m.put("missing", sent - classified - deadLetters);
+            }
+            return m;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (images < 2 || batch < 1 || threads < 1 || seconds <= 0 || labels < 1 || rate < 0) {
+            throw new IllegalArgumentException("--images ≥ 2, --batch, --threads, --labels ≥ 1, --seconds > 0, --rate ≥ 0");
+        }
+        quietLogs();
+        Path work = Files.createTempDirectory("clipstream-bench-e2e");
+        try {
+            return bench(work);
+        } finally {
+            delete(work);
+        }
+    }
+
+    private int bench(Path work) throws Exception {
+        long t0 = System.nanoTime();
+        ClipModel model = load();
+        err.printf("e2e: model %s ready in %.1f s%n", model.id(), since(t0));
+        List<byte[]> jpegs = new ArrayList<>();
+        for (int i = 0; i < Math.min(DISTINCT_IMAGES, images); i++) {
+            jpegs.add(BenchPhoto.of(i));
+        }
+        double jpegKb = jpegs.stream().mapToInt(b -> b.length).average().orElse(0) / 1024;
+        err.printf("e2e: %d distinct 640x480 JPEGs, mean %.0f KB%n", jpegs.size(), jpegKb);
+        float[] one = model.preprocess(jpegs.get(0));
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("bench", "e2e");
+        boolean complete;
+        double towerBefore = towerRate(model, one);
+
+        int parts = partitions > 0 ? partitions : threads;
+        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
+             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
+                     InMemorySchemaRegistry.forScope("clipstream-bench-" + UUID.randomUUID()), "127.0.0.1", 0)) {
+            ServiceConfig config = ServiceConfig.from(Map.ofEntries(
+                    Map.entry("bootstrap.servers", broker.bootstrapServers()),
+                    Map.entry("schema.registry.url", registry.url()),
+                    Map.entry("application.id", "clipstream-bench"),
+                    Map.entry("state.dir", work.resolve("state").toString()),
+                    Map.entry("model.dir", work.toString()),
+                    Map.entry("processing.guarantee", guarantee),
+                    Map.entry("num.stream.threads", String.valueOf(threads)),
+                    Map.entry("batch.size", String.valueOf(batch)),
+                    Map.entry("batch.max.wait.ms", String.valueOf(waitMs)),
+                    Map.entry("preprocess.threads", String.valueOf(preprocessThreads)),
+                    Map.entry("topics.partitions", String.valueOf(parts)),
+                    Map.entry("topics.replication.factor", "1"),
+                    Map.entry("shutdown.timeout.ms", "10000")));
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ServiceMetrics metrics = new ServiceMetrics(meters);
+            ServiceHealth health = new ServiceHealth();
+            health.modelLoaded();
+            TopologySettings topics = config.topology();
+            RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
+            try (ClipstreamService service = ClipstreamService.start(config, model, meters, metrics, health);
+                 KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
+                 Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
+                publishLabels(producer, serdes, topics, service);
+                Runner runner = new Runner(producer, outputs, topics.imagesTopic(), meters,
+                        Duration.ofSeconds(timeoutSeconds));
+
+                int warm = warmup > 0 ? warmup : 2 * batch * threads;
+                err.printf("e2e: warm-up, %d images%n", warm);
+                runner.run(events(serdes, topics, jpegs, "warm", warm), 0);
+
+                List<Thread> streamThreads = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> isStreamThread(t.getName())).toList();
+                err.printf("e2e: flood, %d images; sampling %s%n", images,
+                        streamThreads.stream().map(Thread::getName).toList());
+                List<StampedEvent> flood = events(serdes, topics, jpegs, "flood", images);
+                long preprocessCpu = cpuNanos(name -> name.equals("clipstream-preprocess"));
+                long streamCpu = cpuNanos(E2eBench::isStreamThread);
+                Run max;
+                Map<String, Double> profile;
+                try (ThreadSampler sampler = ThreadSampler.start(streamThreads, STREAM_THREAD_RULES, 10)) {
+                    max = runner.run(flood, 0);
+                    profile = sampler.shares();
+                    err.println("e2e: stream threads, most frequent 'other' frames: " + sampler.topOther(5));
+                }
+                preprocessCpu = cpuNanos(name -> name.equals("clipstream-preprocess")) - preprocessCpu;
+                streamCpu = cpuNanos(E2eBench::isStreamThread) - streamCpu;
+                err.printf("e2e: flood %.2f images/s, p50 %.0f ms, p99 %.0f ms%n", max.imagesPerS(), max.p50Ms(), max.p99Ms());
+
+                double offered = rate > 0 ? rate : max.imagesPerS() / 2;
+                int count = Math.max(2, (int) Math.round(offered * seconds));
+                err.printf("e2e: fixed rate %.2f images/s for %.0f s (%d images)%n", offered, count / offered, count);
+                Run half = runner.run(events(serdes, topics, jpegs, "rate", count), offered);
+                err.printf("e2e: at %.2f/s: p50 %.0f ms, p99 %.0f ms, mean batch %.1f%n", offered, half.p50Ms(),
+                        half.p99Ms(), half.meanBatch());
+
+                complete = max.complete() && half.complete();
+                result.put("images_per_s", round(max.imagesPerS()));
+                result.put("p50_ms", round(max.p50Ms()));
+                result.put("p99_ms", round(max.p99Ms()));
+                result.put("flood", max.json());
+                Map<String, Object> halfJson = new LinkedHashMap<>();
+                halfJson.put("offered_per_s", round(offered));
+                halfJson.putAll(half.json());
+                result.put("rate_half", halfJson);
+                Map<String, Object> streamThread = new LinkedHashMap<>(profile);
+                streamThread.put("cpu_ms_per_image", round(streamCpu / 1e6 / images));
+                result.put("stream_thread_time", streamThread);
+                result.put("preprocess_cpu_ms_per_image", round(preprocessCpu / 1e6 / images));
+            }
+        }
+        // The ratio uses the tower measured after the runs, in the same warm JVM as they ran; the figure taken before
+        // them, in a cold JVM with the JIT compiler busy, is printed for comparison.
+        double tower = towerRate(model, one);
+        double e2e = (double) result.get("images_per_s");
+        result.put("tower_images_per_s", round(tower));
+        result.put("tower_images_per_s_cold", round(towerBefore));
+        result.put("ratio", round(e2e / tower));
+        result.put("peak_rss_mb", BenchCommand.peakRssMb());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("model", modelDir == null ? "random full-size" : model.id());
+        settings.put("batch", batch);
+        settings.put("stream_threads", threads);
+        settings.put("batch_max_wait_ms", waitMs);
+        settings.put("preprocess_threads", preprocessThreads > 0 ? preprocessThreads : Runtime.getRuntime().availableProcessors());
+        settings.put("partitions", parts);
+        settings.put("guarantee", guarantee);
+        settings.put("labels", labels);
+        settings.put("jpeg_kb", round(jpegKb));
+        settings.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        settings.put("cores", Runtime.getRuntime().availableProcessors());
+        result.put("settings", settings);
+        result.put("flood", result.remove("flood"));          // details after the headline figures
+        new JsonLines(System.out).write(result);
+        return complete ? 0 : 1;
+    }
+
+    /** Where a stream thread's samples go: its innermost frame that matches, tried in this order. */
+    static final List<ThreadSampler.Rule> STREAM_THREAD_RULES = List.of(
+            new ThreadSampler.Rule("tower", "io.clipstream.model.ClipModel", "encodeImages"),
+            new ThreadSampler.Rule("awaiting_preprocess", "io.clipstream.topology.ImageBatcher", "await"),
+            new ThreadSampler.Rule("reading_events", "io.clipstream.topology.ImageBatcher", "start"),
+            new ThreadSampler.Rule("state_store", "org.rocksdb", ""),
+            new ThreadSampler.Rule("producing", "RecordCollectorImpl", "send"),
+            new ThreadSampler.Rule("committing", "org.apache.kafka.streams.processor.internals", "commit"),
+            new ThreadSampler.Rule("polling", "org.apache.kafka.clients.consumer", "poll"));
+
+    /** Sends runs of events and waits for their outputs; one run at a time. */
+    private static final class Runner {
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final Outputs outputs;
+        private final String topic;
+        private final SimpleMeterRegistry meters;
+        private final Duration timeout;
+
+        Runner(KafkaProducer<byte[], byte[]> producer, Outputs outputs, String topic, SimpleMeterRegistry meters,
+               Duration timeout) {
+            this.producer = producer;
+            this.outputs = outputs;
+            this.topic = topic;
+            this.meters = meters;
+            this.timeout = timeout;
+        }
+
+        /** Sends {@code events} as fast as possible ({@code perSecond} 0) or at that rate, and awaits every output. */
+        Run run(List<StampedEvent> events, double perSecond) throws Exception {
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            outputs.expect(sentAt);
+            double batchesBefore = batchCount();
+            double imagesBefore = batchImages();
+            double towerBefore = towerSeconds();
+            long start = System.nanoTime();
+            for (int i = 0; i < events.size(); i++) {
+                if (perSecond > 0) {
+                    long due = start + (long) (i * 1e9 / perSecond);
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+                StampedEvent event = events.get(i);
+                long now = System.currentTimeMillis();
+                sentAt.put(event.id(), now);
+                producer.send(new ProducerRecord<>(topic, null, now, bytes(event.id()), event.stamp(now)));
+            }
+            producer.flush();
+            Outputs.Seen seen = outputs.await(events.size(), timeout);
+            double wall = (seen.lastNanos() - start) / 1e9;
+            double batches = batchCount() - batchesBefore;
+            return new Run(events.size(), seen.classified(), seen.deadLetters(), seen.sustainedRate(),
+                    seen.percentileMs(0.50), seen.percentileMs(0.99), seen.percentileMs(1.0),
+                    batches == 0 ? 0 : (batchImages() - imagesBefore) / batches,
+                    wall <= 0 ? 0 : (towerSeconds() - towerBefore) / wall);
+        }
+
+        private double batchCount() {
+            return meters.get("clipstream.batch.size").summary().count();
+        }
+
+        private double batchImages() {
+            return meters.get("clipstream.batch.size").summary().totalAmount();
+        }
+
+        private double towerSeconds() {
+            return meters.get("clipstream.batch.inference").timer().totalTime(TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A read_committed consumer of classifications and dead letters on its own thread, recording when each
+     * expected image's output became visible.
+     */
+    private static final class Outputs implements AutoCloseable {
+        /** What a run's outputs showed. */
+        record Seen(int classified, int deadLetters, long[] latenciesMs, long[] arrivalNanos) {
+            long lastNanos() {
+                return arrivalNanos.length == 0 ? System.nanoTime() : arrivalNanos[arrivalNanos.length - 1];
+            }
+
+            /** Outputs after the first commit that made any visible, over the time since then: ramp-up excluded. */
+            double sustainedRate() {
+                if (arrivalNanos.length < 2) {
+                    return 0;
+                }
+                long first = arrivalNanos[0];
+                int after = 0;
+                for (long t : arrivalNanos) {
+                    after += t > first ? 1 : 0;
+                }
+                double span = (lastNanos() - first) / 1e9;
+                return span <= 0 ? 0 : after / span;
+            }
+
+            double percentileMs(double q) {
+                if (latenciesMs.length == 0) {
+                    return Double.NaN;
+                }
+                int rank = (int) Math.ceil(q * latenciesMs.length) - 1;
+                return latenciesMs[Math.max(0, Math.min(latenciesMs.length - 1, rank))];
+            }
+        }
+
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final String deadLetterTopic;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile Map<String, Long> expected = Map.of();
+        private final List<long[]> seen = new ArrayList<>();          // {latency ms, arrival nanos, dead 0/1}
+        private volatile Throwable failure;
+
+        private Outputs(KafkaConsumer<byte[], byte[]> consumer, String deadLetterTopic) {
+            this.consumer = consumer;
+            this.deadLetterTopic = deadLetterTopic;
+            this.thread = new Thread(this::loop, "bench-outputs");
+            thread.setDaemon(true);
+        }
+
+        static Outputs start(String bootstrap, TopologySettings topics) {
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(topics.classificationsTopic(), topics.deadLetterTopic())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Outputs outputs = new Outputs(consumer, topics.deadLetterTopic());
+            outputs.thread.start();
+            return outputs;
+        }
+
+        void expect(Map<String, Long> sentAt) {
+            synchronized (seen) {
+                seen.clear();
+                expected = sentAt;
+            }
+        }
+
+        private void loop() {
+            try {
+                while (running) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                        long nowMs = System.currentTimeMillis();
+                        long nowNanos = System.nanoTime();
+                        Long sent = expected.get(text(r.key()));
+                        if (sent != null) {
+                            synchronized (seen) {
+                                seen.add(new long[]{nowMs - sent, nowNanos, r.topic().equals(deadLetterTopic) ? 1 : 0});
+                                seen.notifyAll();
+                            }
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                consumer.close();
+            }
+        }
+
+        Seen await(int count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (seen) {
+                while (seen.size() < count && System.nanoTime() < deadline && failure == null) {
+                    seen.wait(200);
+                }
+                if (failure != null) {
+                    throw new IllegalStateException("reading outputs failed", failure);
+                }
+                int dead = 0;
+                List<Long> latencies = new ArrayList<>();
+                long[] arrivals = new long[seen.size()];
+                for (int i = 0; i < seen.size(); i++) {
+                    long[] s = seen.get(i);
+                    arrivals[i] = s[1];
+                    if (s[2] == 1) {
+                        dead++;
+                    } else {
+                        latencies.add(s[0]);
+                    }
+                }
+                long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                Arrays.sort(arrivals);
+                return new Seen(sorted.length, dead, sorted, arrivals);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5000);
+        }
+    }
+
+    private void publishLabels(KafkaProducer<byte[], byte[]> producer, RecordSerdes serdes, TopologySettings topics,
+                               ClipstreamService service) throws Exception {
+        List<String> names;
+        try (var in = E2eBench.class.getResourceAsStream("/io/clipstream/model/imagenet_classnames.txt")) {
+            names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().distinct().toList();
+        }
+        List<Label> list = new ArrayList<>();
+        for (int i = 0; i < labels; i++) {
+            String name = i < names.size() ? names.get(i) : names.get(i % names.size()) + " " + i;
+            list.add(Label.newBuilder().setName(name).setPrompts(null).setThreshold(null).build());
+        }
+        LabelSet set = LabelSet.newBuilder().setId(LABEL_SET).setVersion(1).setLabels(list)
+                .setTemplates(List.of("a photo of a {}.")).setTopK(5).setDescription("bench e2e").build();
+        long t0 = System.nanoTime();
+        producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(LABEL_SET),
+                serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set))).get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (service.labels().labelsOf(LABEL_SET) < labels) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the label set was not encoded within " + timeoutSeconds + " s");
+            }
+            Thread.sleep(100);
+        }
+        err.printf("e2e: %d labels encoded in %.1f s%n", labels, since(t0));
+    }
+
+    /** {@code count} events cycling over the JPEGs, serialized now; ids are {@code <prefix>-<n>}. */
+    private static List<StampedEvent> events(RecordSerdes serdes, TopologySettings topics, List<byte[]> jpegs,
+                                             String prefix, int count) {
+        List<StampedEvent> events = new ArrayList<>(count);
+        Instant placeholder = Instant.now();
+        for (int i = 0; i < count; i++) {
+            ImageEvent event = ImageEvent.newBuilder().setId(prefix + "-" + i).setEventTime(placeholder)
+                    .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(jpegs.get(i % jpegs.size()))).build())
+                    .setContentType("image/jpeg").setLabelSet(LABEL_SET).setAttributes(Map.of()).build();
+            events.add(StampedEvent.of(serdes.imageEvent().serializer(), topics.imagesTopic(), event));
+        }
+        return events;
+    }
+
+    /**
+     * The image tower alone, as the service runs it: {@code threads} Java threads sharing the one graph, each
+     * encoding {@code batch} images per call; images/s over {@code seconds} after up to 5 s of warm-up.
+     */
+    private double towerRate(ClipModel model, float[] image) throws Exception {
+        float[] pixels = new float[image.length * batch];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(image, 0, pixels, i * image.length, image.length);
+        }
+        AtomicLong opened = new AtomicLong();
+        AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
+        // The window opens once every worker has made its warm-up call.
+        CyclicBarrier warm = new CyclicBarrier(threads, () -> {
+            opened.set(System.nanoTime());
+            deadline.set(opened.get() + (long) (seconds * 1e9));
+        });
+        AtomicLong done = new AtomicLong();
+        long warmUntil = System.nanoTime() + (long) (Math.min(seconds, 5) * 1e9);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    do {
+                        model.encodeImages(pixels, batch);
+                    } while (System.nanoTime() < warmUntil);
+                    warm.await();
+                    while (System.nanoTime() < deadline.get()) {
+                        model.encodeImages(pixels, batch);
+                        done.addAndGet(batch);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "bench-tower-" + t);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        double rate = done.get() / ((System.nanoTime() - opened.get()) / 1e9);
+        err.printf("e2e: image tower alone, batch %d x %d threads: %.2f images/s%n", batch, threads, rate);
+        return rate;
+    }
+
+    /** Kafka Streams' stream threads are named {@code <client id>-StreamThread-<n>}; their clients add suffixes. */
+    private static boolean isStreamThread(String name) {
+        return name.matches(".*-StreamThread-\\d+");
+    }
+
+    /** CPU time so far of the live threads whose name is accepted. */
+    private static long cpuNanos(java.util.function.Predicate<String> name) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (name.test(t.getName())) {
+                total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    private ClipModel load() throws IOException {
+        if (modelDir != null) {
+            return ClipModel.load(modelDir);
+        }
+        ClipConfig config = ClipConfig.robertaVitB32();
+        ClipGraph graph = ClipGraph.build(config, StateDict.of(RandomWeights.generate(config, 1)));
+        return new ClipModel("random full-size", graph, ClipTokenizer.tiny(),
+                new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The bench prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. */
+    private static void quietLogs() {
+        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka", "io.clipstream.service",
+                "org.apache.kafka.streams.KafkaStreams",
+                "org.apache.kafka.streams.processor.internals.StateDirectory", "org.apache.kafka.streams.StreamsConfig")) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+                l.setLevel(ch.qos.logback.classic.Level.ERROR);
+            }
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static double since(long nanos) {
+        return (System.nanoTime() - nanos) / 1e9;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}
