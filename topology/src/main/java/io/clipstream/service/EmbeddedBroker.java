@@ -21,21 +21,25 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * A single-node Kafka broker and KRaft controller inside this JVM, listening on 127.0.0.1 only, with its logs in a
- * folder deleted on close. It is what {@code clipstream demo} runs on; any Kafka client can watch its topics.
+ * folder deleted on close. It is what {@code clipstream demo} runs on; any Kafka client can watch its topics. Tests
+ * also {@link #stop()} it and {@link #startAgain()} on the same ports and logs, so a running service sees its broker
+ * go away and come back with its data.
  */
 public final class EmbeddedBroker implements AutoCloseable {
-    private final KafkaRaftServer server;
+    private final Properties config;
     private final int port;
     private final Path dir;
+    private KafkaRaftServer server;
 
-    private EmbeddedBroker(KafkaRaftServer server, int port, Path dir) {
-        this.server = server;
+    private EmbeddedBroker(Properties config, int port, Path dir) {
+        this.config = config;
         this.port = port;
         this.dir = dir;
     }
 
     /** Formats a fresh log folder under {@code dir} and starts the broker on 127.0.0.1:{@code port} (0: any free port). */
     public static EmbeddedBroker start(Path dir, int port) throws IOException {
+        Files.createDirectories(dir);
         int brokerPort = port == 0 ? freePort() : requireFree(port);
         int controllerPort = freePort();
         Properties p = new Properties();
@@ -69,13 +73,32 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (formatted != 0) {
             throw new IOException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
         }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
-        try {
-            server.startup();
-        } catch (RuntimeException e) {
-            throw new IOException("the broker did not start on 127.0.0.1:" + brokerPort + ": " + e.getMessage(), e);
+        EmbeddedBroker broker = new EmbeddedBroker(p, brokerPort, dir);
+        broker.startAgain();
+        return broker;
+    }
+
+    /** Starts the broker again on the same ports and log folder after {@link #stop()}; does nothing while it runs. */
+    public synchronized void startAgain() throws IOException {
+        if (server != null) {
+            return;
         }
-        return new EmbeddedBroker(server, brokerPort, dir);
+        KafkaRaftServer started = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
+        try {
+            started.startup();
+        } catch (RuntimeException e) {
+            throw new IOException("the broker did not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+        server = started;
+    }
+
+    /** Shuts the broker down cleanly but keeps its ports and logs: its clients see connections refused. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
     }
 
     public String bootstrapServers() {
@@ -88,8 +111,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
         try (Stream<Path> files = Files.walk(dir.resolve("logs"))) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {

@@ -35,6 +35,25 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void startsAgainOnTheSamePortWithItsTopicsAfterAStop() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("kafka"), 0)) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+            }
+            broker.stop();
+            try (ServerSocket freed = new ServerSocket(broker.port(), 1, InetAddress.getLoopbackAddress())) {
+                assertThat(freed.getLocalPort()).as("the stopped broker let go of its port").isEqualTo(broker.port());
+            }
+            broker.startAgain();
+            assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                assertThat(admin.listTopics().names().get()).contains("kept");
+            }
+        }
+    }
+
+    @Test
     void aTakenPortIsAPlainError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> EmbeddedBroker.start(dir, taken.getLocalPort()))

@@ -7,6 +7,7 @@ import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
+import io.clipstream.service.EmbeddedBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,14 +59,14 @@ class ClipstreamIT {
 
     @TempDir
     static Path dir;
-    private static EmbeddedKafka kafka;
+    private static EmbeddedBroker kafka;
     private static SchemaRegistryHttpServer registry;
     private static Path modelDir;
     private static RecordSerdes serdes;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafka.start(Files.createDirectories(dir.resolve("kafka")));
+        kafka = EmbeddedBroker.start(dir.resolve("kafka"), 0);
         registry = SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope(SCOPE), "127.0.0.1", 0);
         modelDir = ClipModel.writeTinyRandomModel(dir.resolve("model"), 7);
         serdes = RecordSerdes.configured(Map.of("schema.registry.url", "mock://" + SCOPE));
