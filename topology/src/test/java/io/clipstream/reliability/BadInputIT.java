@@ -1,7 +1,6 @@
 package io.clipstream.reliability;
 
 import com.sun.net.httpserver.HttpServer;
-import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
@@ -48,19 +47,15 @@ class BadInputIT {
 
     @TempDir
     static Path dir;
-    private static RestartableBroker broker;
-    private static RestartableRegistry registry;
+    private static SuiteFixture suite;
     private static HttpServer images;
-    private static Path model;
 
     private record Attack(String name, String key, boolean labelSet, byte[] value, ErrorCode expected) {
     }
 
     @BeforeAll
     static void start() throws Exception {
-        broker = RestartableBroker.start(dir.resolve("kafka"));
-        registry = RestartableRegistry.start("reliability-bad-input");
-        model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 7);
+        suite = SuiteFixture.start(dir, "reliability-bad-input");
         images = imageServer();
     }
 
@@ -69,18 +64,15 @@ class BadInputIT {
         if (images != null) {
             images.stop(0);
         }
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 
     @Test
     void everyAttackEndsAsOneOutputWithTheRightCodeAndTheServiceGoesOn() throws Exception {
-        try (Workload w = new Workload("attacks", broker.bootstrapServers(), registry.url())) {
-            Map<String, String> settings = w.settings(dir, model, "a");
+        try (Workload w = suite.workload("attacks")) {
+            Map<String, String> settings = suite.settings(w, "a");
             settings.put("image.max.bytes", String.valueOf(MAX_IMAGE_BYTES));
             settings.put("fetch.enabled", "true");
             settings.put("fetch.allowed.hosts", "127.0.0.1,10.9.8.7");
@@ -160,8 +152,8 @@ class BadInputIT {
         for (Map.Entry<String, Path> c : Map.of("truncated safetensors checkpoint", truncated,
                 "PyTorch checkpoint whose pickle calls os.system", poisoned).entrySet()) {
             Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("bootstrap.servers", broker.bootstrapServers());
-            settings.put("schema.registry.url", registry.url());
+            settings.put("bootstrap.servers", suite.broker().bootstrapServers());
+            settings.put("schema.registry.url", suite.registry().url());
             settings.put("model.dir", c.getValue().toString());
             settings.put("http.bind.address", "127.0.0.1");
             settings.put("http.port", "0");
@@ -179,7 +171,7 @@ class BadInputIT {
 
     private static Path copyModel(String name) throws IOException {
         Path copy = Files.createDirectories(dir.resolve(name));
-        try (var files = Files.list(model)) {
+        try (var files = Files.list(suite.model())) {
             for (Path f : files.toList()) {
                 Files.copy(f, copy.resolve(f.getFileName()));
             }

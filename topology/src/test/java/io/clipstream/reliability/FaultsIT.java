@@ -1,6 +1,5 @@
 package io.clipstream.reliability;
 
-import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.serde.WireFormat;
@@ -31,31 +30,24 @@ class FaultsIT {
 
     @TempDir
     static Path dir;
-    private static RestartableBroker broker;
-    private static RestartableRegistry registry;
-    private static Path model;
+    private static SuiteFixture suite;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = RestartableBroker.start(dir.resolve("kafka"));
-        registry = RestartableRegistry.start("reliability-faults");
-        model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 7);
+        suite = SuiteFixture.start(dir, "reliability-faults");
     }
 
     @AfterAll
     static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 
     @Test
     void sigkillMidStreamThenRestart() throws Exception {
-        try (Workload w = new Workload("kill", broker.bootstrapServers(), registry.url())) {
-            ServiceProcess first = ServiceProcess.start("kill-1", dir, w.settings(dir, model, "a"), "WARN");
+        try (Workload w = suite.workload("kill")) {
+            ServiceProcess first = ServiceProcess.start("kill-1", dir, suite.settings(w, "a"), "WARN");
             first.awaitRunning();
             try (Ledger ledger = w.ledger()) {
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
@@ -65,7 +57,7 @@ class FaultsIT {
                         "40 answers before the kill");
                 first.kill();
                 int atKill = ledger.poll().outputs.size();
-                ServiceProcess second = ServiceProcess.start("kill-2", dir, w.settings(dir, model, "a"), "WARN");
+                ServiceProcess second = ServiceProcess.start("kill-2", dir, suite.settings(w, "a"), "WARN");
                 try {
                     ledger.awaitAll(inputs, "after the restart");
                 } finally {
@@ -81,18 +73,18 @@ class FaultsIT {
 
     @Test
     void brokerStoppedAndRestartedWhileTheServiceRuns() throws Exception {
-        try (Workload w = new Workload("broker", broker.bootstrapServers(), registry.url())) {
-            ServiceProcess service = ServiceProcess.start("broker", dir, w.settings(dir, model, "a"), "WARN");
+        try (Workload w = suite.workload("broker")) {
+            ServiceProcess service = ServiceProcess.start("broker", dir, suite.settings(w, "a"), "WARN");
             try (Ledger ledger = w.ledger()) {
                 service.awaitRunning();
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
                 inputs.addAll(sendImages(w, "before-", 120));
                 Waits.until(() -> ledger.poll().outputs.keySet().stream().filter(k -> k.startsWith("before-")).count() >= 20,
                         "20 answers before the broker stops");
-                broker.stop();
+                suite.broker().stop();
                 Thread.sleep(8_000);     // the outage: the service's clients see connections refused
                 boolean aliveDuringOutage = service.alive();
-                broker.startAgain();
+                suite.broker().startAgain();
                 inputs.addAll(sendImages(w, "after-", 60));
                 ledger.awaitAll(inputs, "after the broker restart");
                 boolean aliveAfter = service.alive();
@@ -110,8 +102,8 @@ class FaultsIT {
 
     @Test
     void registryUnreachableMidRun() throws Exception {
-        try (Workload w = new Workload("registry-mid", broker.bootstrapServers(), registry.url())) {
-            ServiceProcess service = ServiceProcess.start("registry-mid", dir, w.settings(dir, model, "a"), "WARN");
+        try (Workload w = suite.workload("registry-mid")) {
+            ServiceProcess service = ServiceProcess.start("registry-mid", dir, suite.settings(w, "a"), "WARN");
             try (Ledger ledger = w.ledger()) {
                 service.awaitRunning();
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
@@ -119,7 +111,7 @@ class FaultsIT {
                 // service has never seen that schema id, so it must ask the registry for it during the outage.
                 Schema v2 = InMemorySchemaRegistry.parse(ImageEvent.getClassSchema().toString()
                         .replaceFirst("]}$", ",{\"name\":\"reliabilityRevision\",\"type\":\"int\",\"default\":0}]}"));
-                int v2Id = registry.registry().register(w.topic("images") + "-value", v2);
+                int v2Id = suite.registry().registry().register(w.topic("images") + "-value", v2);
                 List<byte[]> newSchemaRecords = new ArrayList<>();
                 List<String> outage = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
@@ -128,7 +120,7 @@ class FaultsIT {
                     byte[] v1 = w.goodImage(id, i);
                     newSchemaRecords.add(i % 2 == 0 ? withSchemaV2(v1, v2Id) : v1);
                 }
-                registry.stop();
+                suite.registry().stop();
                 for (int i = 0; i < outage.size(); i++) {
                     w.sendImage(outage.get(i), newSchemaRecords.get(i));
                 }
@@ -136,7 +128,7 @@ class FaultsIT {
                 Thread.sleep(20_000);    // the outage lasts longer than the registry client's own retries
                 boolean aliveDuringOutage = service.alive();
                 int deadDuringOutage = (int) outage.stream().filter(ledger.poll().deadLetters::containsKey).count();
-                registry.startAgain();
+                suite.registry().startAgain();
                 ledger.awaitAll(inputs, "after the registry came back");
                 boolean aliveAfter = service.alive();
                 service.stop();
@@ -148,16 +140,16 @@ class FaultsIT {
                 assertExactlyOnceAllClassified(ledger, inputs);
             } finally {
                 service.close();
-                registry.startAgain();
+                suite.registry().startAgain();
             }
         }
     }
 
     @Test
     void registryUnreachableAtStart() throws Exception {
-        try (Workload w = new Workload("registry-start", broker.bootstrapServers(), registry.url())) {
+        try (Workload w = suite.workload("registry-start")) {
             List<String> inputs;
-            ServiceProcess first = ServiceProcess.start("registry-start-1", dir, w.settings(dir, model, "a"), "WARN");
+            ServiceProcess first = ServiceProcess.start("registry-start-1", dir, suite.settings(w, "a"), "WARN");
             first.awaitRunning();
             try (Ledger ledger = w.ledger()) {
                 inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
@@ -168,23 +160,23 @@ class FaultsIT {
                     images.add("cold-" + i);
                     values.add(w.goodImage("cold-" + i, i));
                 }
-                registry.stop();
+                suite.registry().stop();
                 for (int i = 0; i < images.size(); i++) {
                     w.sendImage(images.get(i), values.get(i));
                 }
                 inputs.addAll(images);
                 // A fresh JVM has no schema cached: it needs the registry for the first image and every output.
-                ServiceProcess second = ServiceProcess.start("registry-start-2", dir, w.settings(dir, model, "a"), "WARN");
+                ServiceProcess second = ServiceProcess.start("registry-start-2", dir, suite.settings(w, "a"), "WARN");
                 boolean aliveDuringOutage;
                 int deadDuringOutage;
                 try {
                     Thread.sleep(25_000);
                     aliveDuringOutage = second.alive();
                     deadDuringOutage = (int) images.stream().filter(ledger.poll().deadLetters::containsKey).count();
-                    registry.startAgain();
+                    suite.registry().startAgain();
                     ledger.awaitAll(inputs, "after the registry came up");
                 } finally {
-                    registry.startAgain();
+                    suite.registry().startAgain();
                     second.stop();
                 }
                 ledger.report(SUITE, "registry unreachable when the service starts, up 25 s later", inputs,
@@ -198,11 +190,11 @@ class FaultsIT {
 
     @Test
     void twoInstancesShareTheInputAndOneIsKilled() throws Exception {
-        try (Workload w = new Workload("pair", broker.bootstrapServers(), registry.url())) {
-            ServiceProcess a = ServiceProcess.start("pair-a", dir, w.settings(dir, model, "a"), "WARN");
-            ServiceProcess b = ServiceProcess.start("pair-b", dir, w.settings(dir, model, "b"), "WARN");
+        try (Workload w = suite.workload("pair")) {
+            ServiceProcess a = ServiceProcess.start("pair-a", dir, suite.settings(w, "a"), "WARN");
+            ServiceProcess b = ServiceProcess.start("pair-b", dir, suite.settings(w, "b"), "WARN");
             try (Ledger ledger = w.ledger(); Admin admin = Admin.create(Map.of("bootstrap.servers",
-                    broker.bootstrapServers()))) {
+                    suite.broker().bootstrapServers()))) {
                 a.awaitRunning();
                 b.awaitRunning();
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));

@@ -15,16 +15,16 @@ final class RestartableRegistry implements AutoCloseable {
     private final int port;
     private SchemaRegistryHttpServer server;
 
-    private RestartableRegistry(InMemorySchemaRegistry registry, int port) {
+    private RestartableRegistry(InMemorySchemaRegistry registry, SchemaRegistryHttpServer server) {
         this.registry = registry;
-        this.port = port;
+        this.port = server.port();
+        this.server = server;
     }
 
-    static RestartableRegistry start(String scope) throws IOException, InterruptedException {
-        RestartableRegistry r = new RestartableRegistry(InMemorySchemaRegistry.forScope(scope),
-                RestartableBroker.freePort());
-        r.startAgain();
-        return r;
+    /** Serves a new registry for {@code scope} on a free port, which it keeps across restarts. */
+    static RestartableRegistry start(String scope) throws IOException {
+        InMemorySchemaRegistry registry = InMemorySchemaRegistry.forScope(scope);
+        return new RestartableRegistry(registry, SchemaRegistryHttpServer.start(registry, "127.0.0.1", 0));
     }
 
     String url() {

@@ -1,6 +1,5 @@
 package io.clipstream.reliability;
 
-import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.service.ServiceConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -31,24 +30,17 @@ class SecurityIT {
 
     @TempDir
     static Path dir;
-    private static RestartableBroker broker;
-    private static RestartableRegistry registry;
-    private static Path model;
+    private static SuiteFixture suite;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = RestartableBroker.start(dir.resolve("kafka"));
-        registry = RestartableRegistry.start("reliability-security");
-        model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 7);
+        suite = SuiteFixture.start(dir, "reliability-security");
     }
 
     @AfterAll
     static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 
@@ -122,10 +114,10 @@ class SecurityIT {
         keytool("-importcert", "-noprompt", "-alias", "registry", "-file", cert.toString(), "-storetype", "PKCS12",
                 "-keystore", trustStore.toString(), "-storepass", trustPassword);
 
-        try (HttpsRegistryProxy https = HttpsRegistryProxy.start(registry.url(), keyStore, keyPassword.toCharArray(),
-                "clipstream:" + registryPassword);
-             Workload w = new Workload("secure", broker.bootstrapServers(), registry.url())) {
-            Map<String, String> settings = w.settings(dir, model, "a");
+        try (HttpsRegistryProxy https = HttpsRegistryProxy.start(suite.registry().url(), keyStore,
+                keyPassword.toCharArray(), "clipstream:" + registryPassword);
+             Workload w = suite.workload("secure")) {
+            Map<String, String> settings = suite.settings(w, "a");
             settings.put("schema.registry.url", https.url());
             settings.put("schema.registry.basic.auth.user.info", "clipstream:" + registryPassword);
             settings.put("schema.registry.ssl.truststore.location", trustStore.toString());

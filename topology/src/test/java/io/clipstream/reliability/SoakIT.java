@@ -1,6 +1,5 @@
 package io.clipstream.reliability;
 
-import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.ErrorCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,31 +27,24 @@ class SoakIT {
 
     @TempDir
     static Path dir;
-    private static RestartableBroker broker;
-    private static RestartableRegistry registry;
-    private static Path model;
+    private static SuiteFixture suite;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = RestartableBroker.start(dir.resolve("kafka"));
-        registry = RestartableRegistry.start("reliability-soak");
-        model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 7);
+        suite = SuiteFixture.start(dir, "reliability-soak");
     }
 
     @AfterAll
     static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (suite != null) {
+            suite.close();
         }
     }
 
     @Test
     void steadyLoadKeepsMemoryFilesAndThreadsFlat() throws Exception {
-        try (Workload w = new Workload("soak", broker.bootstrapServers(), registry.url())) {
-            ServiceProcess service = ServiceProcess.start("soak", dir, w.settings(dir, model, "a"), "WARN");
+        try (Workload w = suite.workload("soak")) {
+            ServiceProcess service = ServiceProcess.start("soak", dir, suite.settings(w, "a"), "WARN");
             try (Ledger ledger = w.ledger()) {
                 service.awaitRunning();
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
