@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.model.ClipModel;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bench} on a generated tiny model with very short runs: the shape of the JSON line, not the figures. */
@@ -23,34 +19,18 @@ class BenchCommandTest {
     static Path dir;
     private static Path modelDir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @BeforeAll
     static void model() throws Exception {
         modelDir = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
     }
 
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
-
     @Test
     void imageReportsOneEntryPerBatchAndTheGemmCeiling() throws Exception {
         assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "1,3",
-                "--seconds", "0.05", "--runs", "3")).as(this::errors).isZero();
+                "--seconds", "0.05", "--runs", "3")).as(console::err).isZero();
         JsonNode result = lastLine();
         assertThat(result.get("bench").asText()).isEqualTo("image");
         assertThat(result.get("runs")).hasSize(2);
@@ -71,7 +51,7 @@ class BenchCommandTest {
     @Test
     void textReportsPromptRatesAndTheExtrapolatedEnsemble() throws Exception {
         assertThat(Main.run("bench", "text", "--model", modelDir.toString(), "--batch", "4", "--seconds", "0.05",
-                "--runs", "1", "--labels", "10", "--templates", "simple", "--ensemble-sample", "2")).as(this::errors).isZero();
+                "--runs", "1", "--labels", "10", "--templates", "simple", "--ensemble-sample", "2")).as(console::err).isZero();
         JsonNode result = lastLine();
         assertThat(result.get("runs").get(0).get("prompts_per_s").asDouble()).isPositive();
         assertThat(result.get("runs").get(0).get("mean_tokens").asDouble()).isGreaterThan(5);
@@ -83,7 +63,7 @@ class BenchCommandTest {
 
     @Test
     void preprocessTimesBothImageSizesOnOneThreadAndOnAPool() throws Exception {
-        assertThat(Main.run("bench", "preprocess", "--seconds", "0.05", "--runs", "1", "--pool", "2")).as(this::errors).isZero();
+        assertThat(Main.run("bench", "preprocess", "--seconds", "0.05", "--runs", "1", "--pool", "2")).as(console::err).isZero();
         JsonNode images = lastLine().get("images");
         assertThat(images).hasSize(2);
         assertThat(images.get(0).get("image").asText()).isEqualTo("640x480");
@@ -95,15 +75,11 @@ class BenchCommandTest {
     @Test
     void aNonPositiveBatchIsRefused() {
         assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "0")).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--batch");
-    }
-
-    private String errors() {
-        return err.toString(StandardCharsets.UTF_8);
+        assertThat(console.err()).contains("--batch");
     }
 
     private JsonNode lastLine() throws Exception {
-        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = console.out().lines().toList();
         assertThat(lines).isNotEmpty();
         return JSON.readTree(lines.get(lines.size() - 1));
     }

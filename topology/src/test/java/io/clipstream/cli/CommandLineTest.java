@@ -9,18 +9,14 @@ import io.clipstream.model.zeroshot.ZeroShotClassifier;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The model commands through {@link Main#run} on a generated tiny model: JSON Lines out, errors as single lines. */
@@ -33,10 +29,8 @@ class CommandLineTest {
     private static Path red;
     private static Path blue;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @BeforeAll
     static void model() throws Exception {
@@ -44,20 +38,6 @@ class CommandLineTest {
         model = ClipModel.load(modelDir);
         red = image("red.png", Color.RED);
         blue = image("blue.png", Color.BLUE);
-    }
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
     }
 
     @Test
@@ -82,7 +62,7 @@ class CommandLineTest {
         assertThat(floats(lines.get(0).get("embedding"))).containsExactly(model.encodeTexts(List.of("a dog"))[0]);
         assertThat(floats(lines.get(1).get("embedding")))
                 .containsExactly(model.encodeImages(List.of(model.preprocess(Files.readAllBytes(red))))[0]);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.png").contains("error:");
+        assertThat(console.err()).contains("missing.png").contains("error:");
     }
 
     @Test
@@ -124,15 +104,15 @@ class CommandLineTest {
         Files.write(broken.resolve("open_clip_model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
         int code = Main.run("embed", "--model", broken.toString(), "--text", "a dog");
         assertThat(code).isNotZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error:")).toList()).hasSize(1);
+        assertThat(console.out()).isEmpty();
+        assertThat(console.err().lines().filter(l -> l.startsWith("error:")).toList()).hasSize(1);
     }
 
     @Test
     void anUnknownOptionIsAUsageError() {
         assertThat(Main.run("tokenize", "--model", modelDir.toString(), "--text", "a", "--txet", "b")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--txet");
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(console.err()).contains("--txet");
+        assertThat(console.out()).isEmpty();
     }
 
     @Test
@@ -143,13 +123,13 @@ class CommandLineTest {
         }
         int code = Main.run("download", "--dir", dir.resolve("dl").toString(), "--endpoint", "http://127.0.0.1:" + port);
         assertThat(code).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach");
+        assertThat(console.err()).contains("cannot reach");
         assertThat(dir.resolve("dl/open_clip_pytorch_model.bin")).doesNotExist();
     }
 
     private List<JsonNode> lines() throws Exception {
         List<JsonNode> nodes = new java.util.ArrayList<>();
-        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : console.out().split("\n")) {
             if (!line.isBlank()) {
                 nodes.add(JSON.readTree(line));
             }

@@ -5,46 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.service.DemoData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code clipstream demo} end to end in this JVM: embedded broker, registry over HTTP, service, tiny random model. */
 class DemoCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void onceWithTheTinyRandomModelPrintsAClassificationForEveryDemoImage() throws Exception {
         int code = Main.run("demo", "--once", "--tiny-random-model", "--json",
                 "--port", "0", "--registry-port", "0", "--http-port", "0", "--timeout", "240");
-        String stderr = err.toString(StandardCharsets.UTF_8);
+        String stderr = console.err();
         assertThat(code).as("exit code; stderr:\n%s", stderr).isZero();
 
         List<JsonNode> lines = new ArrayList<>();
-        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+        for (String line : console.out().split("\n")) {
             if (!line.isBlank()) {
                 lines.add(JSON.readTree(line));
             }
@@ -73,7 +53,7 @@ class DemoCommandTest {
             int code = Main.run("demo", "--once", "--tiny-random-model", "--port", "0", "--registry-port", "0",
                     "--http-port", String.valueOf(taken.getLocalPort()));
             assertThat(code).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: port " + taken.getLocalPort()
+            assertThat(console.err()).contains("error: port " + taken.getLocalPort()
                     + " on 127.0.0.1 is in use: choose another with --http-port");
         }
     }
@@ -82,9 +62,9 @@ class DemoCommandTest {
     void withoutAModelItOffersTheDownloadAndTheTinyModel() {
         int code = Main.run("demo", "--once", "--model", "/nonexistent/clipstream-model", "--port", "0");
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(console.err())
                 .contains("no model at /nonexistent/clipstream-model")
                 .contains("clipstream download").contains("--tiny-random-model");
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(console.out()).isEmpty();
     }
 }

@@ -2,35 +2,30 @@ package io.clipstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code clipstream run}'s start-up checks: a wrong configuration ends at once with every problem and exit code 2. */
 class RunCommandTest {
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalErr;
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
     private Map<String, String> originalEnv;
 
     @BeforeEach
-    void capture() {
-        originalErr = System.err;
+    void keepEnvironment() {
         originalEnv = RunCommand.environment;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
-    void restore() {
-        System.setErr(originalErr);
+    void restoreEnvironment() {
         RunCommand.environment = originalEnv;
     }
 
@@ -41,7 +36,7 @@ class RunCommandTest {
         RunCommand.environment = Map.of("CLIPSTREAM_PROCESSING_GUARANTEE", "exactly_once",
                 "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG", "secret-jaas password=\"hunter2\"", "CLIPSTREAM_KAFKA_NOT_A_KEY", "1");
         int code = Main.run("run", "--config", file.toString());
-        String stderr = err.toString(StandardCharsets.UTF_8);
+        String stderr = console.err();
         assertThat(code).isEqualTo(2);
         assertThat(stderr).contains("invalid configuration")
                 .contains("schema.registry.url: required, set it in the file or as CLIPSTREAM_SCHEMA_REGISTRY_URL")
@@ -58,7 +53,7 @@ class RunCommandTest {
     void aMissingConfigurationFileIsExitCodeTwo() {
         int code = Main.run("run", "--config", dir.resolve("nope.properties").toString());
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no configuration file at").contains("nope.properties");
+        assertThat(console.err()).contains("no configuration file at").contains("nope.properties");
     }
 
     @Test
@@ -69,6 +64,6 @@ class RunCommandTest {
         RunCommand.environment = Map.of();
         int code = Main.run("run", "--config", file.toString());
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no model at").contains("clipstream download");
+        assertThat(console.err()).contains("no model at").contains("clipstream download");
     }
 }
