@@ -5,6 +5,7 @@ import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.serde.WireFormat;
+import io.clipstream.topology.TinyClip;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -199,12 +199,13 @@ class BadInputIT {
         list.add(image(w, "Avro payload truncated", Arrays.copyOf(good, good.length / 2), ErrorCode.UNREADABLE_RECORD));
         // Image bytes
         byte[] jpeg = fixture("rgb.jpg");
-        byte[] png = Workload.png(3, 64, 64);
+        byte[] png = TinyClip.png(3, 64, 64);
         list.add(inline(w, "image of zero bytes", new byte[0], ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "image of 1 KB random bytes", randomBytes, ErrorCode.UNSUPPORTED_IMAGE));
         list.add(inline(w, "truncated JPEG", Arrays.copyOf(jpeg, jpeg.length / 2), ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "truncated PNG", Arrays.copyOf(png, png.length / 2), ErrorCode.CORRUPT_IMAGE));
-        list.add(inline(w, "PNG declaring 30,000 × 30,000 pixels", pngHeader(30_000, 30_000), ErrorCode.IMAGE_TOO_LARGE));
+        list.add(inline(w, "PNG declaring 30,000 × 30,000 pixels", TinyClip.pngHeader(30_000, 30_000),
+                ErrorCode.IMAGE_TOO_LARGE));
         list.add(inline(w, "16-bit greyscale PNG (Pillow)", fixture("grey16.png"), CLASSIFIED));
         list.add(inline(w, "palette PNG (Pillow)", fixture("palette.png"), CLASSIFIED));
         list.add(inline(w, "greyscale JPEG (Pillow)", fixture("grey.jpg"), CLASSIFIED));
@@ -278,23 +279,10 @@ class BadInputIT {
         }
     }
 
-    /** A PNG signature and an IHDR chunk declaring {@code width}×{@code height} RGB pixels, and nothing else. */
-    static byte[] pngHeader(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        CRC32 crc = new CRC32();
-        crc.update(ihdr.array());
-        ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4);
-        png.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put(ihdr.array())
-                .putInt((int) crc.getValue());
-        return png.array();
-    }
-
     /** The URL attacks' server on 127.0.0.1: a good PNG, a redirect, a slow answer and an endless-looking body. */
     private static HttpServer imageServer() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        byte[] good = Workload.png(11, 64, 64);
+        byte[] good = TinyClip.png(11, 64, 64);
         server.createContext("/good.png", ex -> {
             ex.getResponseHeaders().set("Content-Type", "image/png");
             ex.sendResponseHeaders(200, good.length);

@@ -1,6 +1,7 @@
 package io.clipstream.reliability;
 
 import io.clipstream.schemas.ErrorCode;
+import io.clipstream.topology.TinyClip;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class SoakIT {
                 List<String> corrupt = new ArrayList<>();
                 byte[][] pool = new byte[50][];
                 for (int i = 0; i < pool.length; i++) {
-                    pool[i] = Workload.png(i, 96, 96);
+                    pool[i] = TinyClip.png(i, 96, 96);
                 }
                 List<ServiceProcess.ResourceSample> samples = new ArrayList<>();
                 List<String> rows = new ArrayList<>(List.of(

@@ -6,15 +6,12 @@ import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.topology.RecordSerdes;
+import io.clipstream.topology.TinyClip;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,9 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutionException;
-import javax.imageio.ImageIO;
 
 /**
  * One scenario's traffic: its own topics (prefixed with the scenario name, so scenarios sharing a broker never see
@@ -111,7 +106,7 @@ final class Workload implements AutoCloseable {
 
     /** A good image event for {@link #LABEL_SET}: a PNG of random blocks, different per seed. */
     byte[] goodImage(String id, long seed) {
-        return eventBytes(inline(id, LABEL_SET, png(seed, 64, 64)));
+        return eventBytes(inline(id, LABEL_SET, TinyClip.png(seed, 64, 64)));
     }
 
     void flush() {
@@ -172,29 +167,6 @@ final class Workload implements AutoCloseable {
         return ImageEvent.newBuilder().setId(id).setEventTime(Instant.now())
                 .setImage(ImageUrl.newBuilder().setUrl(url).build())
                 .setContentType(null).setLabelSet(labelSet).setAttributes(Map.of()).build();
-    }
-
-    /** A PNG of random 8×8 colour blocks, different for each seed. */
-    static byte[] png(long seed, int width, int height) {
-        Random random = new Random(seed);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int by = 0; by < height; by += 8) {
-            for (int bx = 0; bx < width; bx += 8) {
-                int rgb = random.nextInt(1 << 24);
-                for (int y = by; y < Math.min(height, by + 8); y++) {
-                    for (int x = bx; x < Math.min(width, bx + 8); x++) {
-                        image.setRGB(x, y, rgb);
-                    }
-                }
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     @Override

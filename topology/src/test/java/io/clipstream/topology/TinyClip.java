@@ -19,9 +19,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Test support: the real tiny random-weight model (written and loaded once per JVM), encoders that count what they
- * are asked to encode, and generated test images.
+ * are asked to encode, and generated test images (public: the reliability suites send the same images).
  */
-final class TinyClip {
+public final class TinyClip {
     private static ClipModel model;
 
     private TinyClip() {
@@ -61,7 +61,7 @@ final class TinyClip {
     }
 
     /** A small PNG of random coloured blocks, different for each seed. */
-    static byte[] png(long seed, int width, int height) {
+    public static byte[] png(long seed, int width, int height) {
         Random random = new Random(seed);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int block = 8;
@@ -85,7 +85,7 @@ final class TinyClip {
     }
 
     /** Only a PNG signature and an IHDR chunk declaring {@code width}×{@code height}: a decompression-bomb header. */
-    static byte[] pngHeader(int width, int height) {
+    public static byte[] pngHeader(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(17);
         ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
                 .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
