@@ -64,8 +64,9 @@ import picocli.CommandLine.Option;
  * {@code --model}), a label set, then 640×480 JPEGs of about 100 KB, serialized before timing:
  * <ol>
  *   <li>flood: {@code --images} sent as fast as the producer goes; sustained images/s and latency;</li>
- *   <li>fixed rate: half the flood's rate (or {@code --rate}) for {@code --seconds}; latency p50/p99;</li>
- *   <li>the image tower alone at the same batch and threads, in the same process, for the ratio e2e / tower.</li>
+ *   <li>the image tower alone at the same batch and threads, in the same process right before and right after the
+ *   flood (the service idle), for the ratio e2e / tower;</li>
+ *   <li>fixed rate: half the flood's rate (or {@code --rate}) for {@code --seconds}; latency p50/p99.</li>
  * </ol>
  * Latency runs from the event time (stamped when the record is sent) to the moment a {@code read_committed} consumer
  * sees the classification. During the flood a sampler records what the stream threads spend their time on. The
@@ -127,7 +128,7 @@ final class E2eBench implements Callable<Integer> {
 
     /** What one run of images gave: counts, rate, latency, and the service's own batch figures. */
     record Run(int sent, int classified, int deadLetters, double imagesPerS, double p50Ms, double p99Ms,
-               double maxMs, double meanBatch, double towerBusy) {
+               double maxMs, double meanBatch, double towerBusy, double towerInside) {
         boolean complete() {
             return classified == sent;
         }
@@ -141,6 +142,7 @@ final class E2eBench implements Callable<Integer> {
             m.put("max_ms", round(maxMs));
             m.put("mean_batch", round(meanBatch));
             m.put("tower_busy", round(towerBusy));
+            m.put("tower_images_per_s_inside", round(towerInside));
             if (deadLetters > 0 || classified < sent) {
                 m.put("dead_letters", deadLetters);
                 m.put("missing", sent - classified - deadLetters);
@@ -178,7 +180,8 @@ final class E2eBench implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bench", "e2e");
         boolean complete;
-        double towerBefore = towerRate(model, one);
+        double towerBefore;
+        double towerAfter;
 
         int parts = partitions > 0 ? partitions : threads;
         try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
@@ -215,6 +218,9 @@ final class E2eBench implements Callable<Integer> {
                 err.printf("e2e: warm-up, %d images%n", warm);
                 runner.run(events(serdes, topics, jpegs, "warm", warm), 0);
 
+                // The tower alone right before and right after the flood, in the same warm JVM with the service idle:
+                // other processes share these cores, and a figure taken minutes apart would say more about them.
+                towerBefore = towerRate(model, one);
                 List<Thread> streamThreads = Thread.getAllStackTraces().keySet().stream()
                         .filter(t -> isStreamThread(t.getName())).toList();
                 err.printf("e2e: flood, %d images; sampling %s%n", images,
@@ -232,6 +238,8 @@ final class E2eBench implements Callable<Integer> {
                 preprocessCpu = cpuNanos(name -> name.equals("clipstream-preprocess")) - preprocessCpu;
                 streamCpu = cpuNanos(E2eBench::isStreamThread) - streamCpu;
                 err.printf("e2e: flood %.2f images/s, p50 %.0f ms, p99 %.0f ms%n", max.imagesPerS(), max.p50Ms(), max.p99Ms());
+
+                towerAfter = towerRate(model, one);
 
                 double offered = rate > 0 ? rate : max.imagesPerS() / 2;
                 int count = Math.max(2, (int) Math.round(offered * seconds));
@@ -255,12 +263,10 @@ final class E2eBench implements Callable<Integer> {
                 result.put("preprocess_cpu_ms_per_image", round(preprocessCpu / 1e6 / images));
             }
         }
-        // The ratio uses the tower measured after the runs, in the same warm JVM as they ran; the figure taken before
-        // them, in a cold JVM with the JIT compiler busy, is printed for comparison.
-        double tower = towerRate(model, one);
+        double tower = (towerBefore + towerAfter) / 2;
         double e2e = (double) result.get("images_per_s");
         result.put("tower_images_per_s", round(tower));
-        result.put("tower_images_per_s_cold", round(towerBefore));
+        result.put("tower_before_after", List.of(round(towerBefore), round(towerAfter)));
         result.put("ratio", round(e2e / tower));
         result.put("peak_rss_mb", BenchCommand.peakRssMb());
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -332,10 +338,11 @@ final class E2eBench implements Callable<Integer> {
             Outputs.Seen seen = outputs.await(events.size(), timeout);
             double wall = (seen.lastNanos() - start) / 1e9;
             double batches = batchCount() - batchesBefore;
+            double images = batchImages() - imagesBefore;
+            double tower = towerSeconds() - towerBefore;
             return new Run(events.size(), seen.classified(), seen.deadLetters(), seen.sustainedRate(),
                     seen.percentileMs(0.50), seen.percentileMs(0.99), seen.percentileMs(1.0),
-                    batches == 0 ? 0 : (batchImages() - imagesBefore) / batches,
-                    wall <= 0 ? 0 : (towerSeconds() - towerBefore) / wall);
+                    batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower);
         }
 
         private double batchCount() {
