@@ -26,6 +26,9 @@ ENV CLIPSTREAM_CACHE=/models
 # OpenMP threads sleep instead of spinning while Kafka Streams and the preprocessing pool share the cores
 # (BENCHMARKS.md: spinning cut batch-1 throughput from about 6 to under 2 images/s on a busy host).
 ENV OMP_WAIT_POLICY=PASSIVE
+# Two glibc malloc arenas: with one per thread, native memory of the OpenMP and stream threads fragmented and
+# resident memory doubled in bursts during long runs (see BENCHMARKS.md, Soak).
+ENV MALLOC_ARENA_MAX=2
 VOLUME ["/models", "/var/lib/clipstream/state"]
 EXPOSE 8080
 USER clipstream

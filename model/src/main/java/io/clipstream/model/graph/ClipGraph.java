@@ -83,7 +83,27 @@ public final class ClipGraph {
         return config;
     }
 
+    /**
+     * Runs one inference and frees its input and output arrays at once. Their off-heap memory would otherwise wait
+     * for the garbage collector to find the small Java wrappers, which with a quiet heap can take many batches:
+     * a 20-minute soak saw resident memory climb to 3 GB before a collection brought it back.
+     */
     private float[][] run(Map<String, INDArray> inputs, String output) {
-        return sd.output(inputs, output).get(output).toFloatMatrix();
+        try {
+            INDArray out = sd.output(inputs, output).get(output);
+            try {
+                return out.toFloatMatrix();
+            } finally {
+                release(out);
+            }
+        } finally {
+            inputs.values().forEach(ClipGraph::release);
+        }
+    }
+
+    private static void release(INDArray array) {
+        if (array != null && array.closeable()) {
+            array.close();
+        }
     }
 }
