@@ -23,12 +23,26 @@ public final class Main implements Runnable {
         try {
             System.exit(run(args));
         } catch (LinkageError e) {
+            if (!fromNativeBackend(e)) {
+                throw e;
+            }
             // ND4J's native backend failed to load: the one failure that is an Error, not an Exception.
             System.err.println("error: the ND4J backend could not be loaded: " + rootMessage(e));
             System.err.println("       (the CUDA build needs an NVIDIA driver and a GPU of compute capability 3.7-8.6;"
                     + " the CPU build needs linux-x86_64 with AVX2)");
             System.exit(1);
         }
+    }
+
+    /** Whether the error comes from loading ND4J or its JavaCPP natives (not, say, a stale class on the class path). */
+    private static boolean fromNativeBackend(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String text = String.valueOf(t.getMessage()) + " " + t.getClass().getName();
+            if (t instanceof UnsatisfiedLinkError || text.contains("nd4j") || text.contains("bytedeco")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {
