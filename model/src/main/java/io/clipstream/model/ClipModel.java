@@ -56,6 +56,14 @@ public final class ClipModel {
         return new ClipModel(id, graph, tokenizer, new ClipPreprocessor(config.preprocess(), decoder));
     }
 
+    /**
+     * Resident memory (bytes) above which an inference asks the JVM for a collection, so that ND4J's unreferenced
+     * off-heap arrays are freed; 0 (the default): 1.25 × the resident memory after the first inference, at least + 128 MB.
+     */
+    public void limitResidentMemory(long bytes) {
+        graph.limitResidentMemory(bytes);
+    }
+
     /** Writes a tiny random-weight model in the real on-disk format into {@code dir}; see {@link TinyModel}. */
     public static Path writeTinyRandomModel(Path dir, long seed) throws IOException {
         return TinyModel.write(dir, seed);

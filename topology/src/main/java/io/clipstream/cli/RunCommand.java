@@ -61,6 +61,7 @@ final class RunCommand implements Callable<Integer> {
             LOG.info("loading model from {}", modelDir);
             ClipModel model = ClipModel.load(modelDir,
                     new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()));
+            model.limitResidentMemory(settings.maxResidentBytes());
             monitoring.health().modelLoaded();
             ClipstreamService service = ClipstreamService.start(settings, model, monitoring.registry(),
                     monitoring.metrics(), monitoring.health());

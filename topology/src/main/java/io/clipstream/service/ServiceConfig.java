@@ -36,6 +36,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param registry         registry client settings beyond the URL (basic auth, TLS), Confluent key names
  * @param modelDir         the model folder
  * @param maxImagePixels   decoded images larger than this are refused before their pixels are allocated
+ * @param maxResidentBytes resident memory above which inference asks for a collection of ND4J's garbage (0: auto)
  * @param httpBindAddress  address of the health and metrics endpoints
  * @param httpPort         port of the health and metrics endpoints (0: any free port)
  * @param topics           create missing topics or only check them
@@ -44,7 +45,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record ServiceConfig(StreamsSettings streams, TopologySettings topology, Map<String, String> kafka,
                             Map<String, String> registry, Path modelDir, long maxImagePixels,
-                            String httpBindAddress, int httpPort, Topics.Policy topics, Duration shutdownTimeout,
+                            long maxResidentBytes, String httpBindAddress, int httpPort, Topics.Policy topics, Duration shutdownTimeout,
                             Map<String, String> settings) {
 
     public static final String KAFKA_PREFIX = "kafka.";
@@ -112,6 +113,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Read timeout for image URLs (ms).");
     static final ConfigKey MODEL_DIR = ConfigKey.of("model.dir", "",
             "Model folder (empty: the download cache, see `clipstream download`).");
+    static final ConfigKey MAX_RESIDENT = ConfigKey.of("memory.max.resident.mb", "0",
+            "Resident memory (MB) above which inference asks the JVM to collect, so ND4J's unreferenced off-heap "
+                    + "arrays are freed, then trims the C heap (at most every 10 s); 0: 1.25 x the resident memory "
+                    + "after the first batch (at least + 128 MB), raised when a trim shows more is held for good.");
     static final ConfigKey HTTP_BIND = ConfigKey.of("http.bind.address", "0.0.0.0",
             "Address of /health/live, /health/ready and /metrics.");
     static final ConfigKey HTTP_PORT = ConfigKey.of("http.port", "8080",
@@ -130,7 +135,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
             TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
             PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
-            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
+            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
     /** Kafka settings the service chooses itself (each has its own key or must not change). */
@@ -267,6 +272,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         Duration read = r.millis(FETCH_READ, 1);
         String modelText = r.string(MODEL_DIR);
         Path modelDir = modelText.isEmpty() ? ModelCache.defaultModelDir() : r.path(MODEL_DIR);
+        long maxResident = r.longValue(MAX_RESIDENT, 0);
         String bind = r.string(HTTP_BIND);
         int port = r.integer(HTTP_PORT, 0, 65535);
         boolean create = r.bool(TOPICS_CREATE);
@@ -293,7 +299,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         }
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
         return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
-                bind, port, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, bind, port, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
     }
 
     /** The registry serde settings: the URL plus auth and TLS. */

@@ -165,7 +165,10 @@ final class ServiceProcess implements AutoCloseable {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Resident memory, open files, threads (from /proc) and JVM heap in use (from /metrics) right now. */
+    /**
+     * Resident memory, open files, threads (from /proc), JVM heap in use and ND4J's off-heap bytes (from /metrics)
+     * right now.
+     */
     ResourceSample sample() throws IOException, InterruptedException {
         long rssKb = 0;
         int threads = 0;
@@ -181,16 +184,22 @@ final class ServiceProcess implements AutoCloseable {
             fds = (int) files.count();
         }
         double heap = 0;
+        double offHeap = 0;
         for (String line : http("GET", "/metrics").body().split("\n")) {
+            double value = line.startsWith("#") || line.isBlank() ? 0
+                    : Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                heap += value;
+            } else if (line.startsWith("clipstream_native_javacpp_bytes ")) {
+                offHeap = value;
             }
         }
-        return new ResourceSample(System.nanoTime(), rssKb * 1024, fds, threads, (long) heap);
+        return new ResourceSample(System.nanoTime(), rssKb * 1024, fds, threads, (long) heap, (long) offHeap);
     }
 
     /** What one look at the process found. */
-    record ResourceSample(long nanos, long rssBytes, int openFiles, int threads, long heapUsedBytes) {
+    record ResourceSample(long nanos, long rssBytes, int openFiles, int threads, long heapUsedBytes,
+                          long offHeapBytes) {
     }
 
     @Override

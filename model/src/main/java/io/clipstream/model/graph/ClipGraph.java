@@ -19,6 +19,7 @@ public final class ClipGraph {
     private final SameDiff sd;
     private final ClipConfig config;
     private final float logitScale;
+    private final ResidentMemoryGuard memoryGuard = new ResidentMemoryGuard();
 
     private ClipGraph(SameDiff sd, ClipConfig config, float logitScale) {
         this.sd = sd;
@@ -98,7 +99,23 @@ public final class ClipGraph {
             }
         } finally {
             inputs.values().forEach(ClipGraph::release);
+            memoryGuard.afterInference(System.nanoTime());
         }
+    }
+
+    /**
+     * Resident memory (bytes) above which an inference asks the JVM for a collection, so that the off-heap memory
+     * of ND4J arrays nothing references any more is freed (at most once per 10 s); 0, the default, means
+     * 1.25 × the resident memory after the first inference (at least + 128 MB), raised when a trim shows more is
+     * held. See {@link ResidentMemoryGuard}.
+     */
+    public void limitResidentMemory(long bytes) {
+        memoryGuard.limit(bytes);
+    }
+
+    /** Collections the resident-memory limit has asked for so far. */
+    public long memoryCollections() {
+        return memoryGuard.collections();
     }
 
     private static void release(INDArray array) {
