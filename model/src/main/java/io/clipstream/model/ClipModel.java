@@ -64,6 +64,11 @@ public final class ClipModel {
         graph.limitResidentMemory(bytes);
     }
 
+    /** Collections {@link #limitResidentMemory the resident-memory limit} has asked for so far. */
+    public long memoryCollections() {
+        return graph.memoryCollections();
+    }
+
     /** Writes a tiny random-weight model in the real on-disk format into {@code dir}; see {@link TinyModel}. */
     public static Path writeTinyRandomModel(Path dir, long seed) throws IOException {
         return TinyModel.write(dir, seed);

@@ -1,5 +1,6 @@
 package io.clipstream.service;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.function.LongSupplier;
 
 /**
  * The operations side of one process: a Prometheus registry with the JVM's memory, thread, GC and CPU meters, the
@@ -43,6 +45,14 @@ public final class Monitoring implements AutoCloseable {
         ServiceHealth health = new ServiceHealth();
         OpsHttpServer http = OpsHttpServer.start(bindAddress, port, health, registry);
         return new Monitoring(registry, metrics, health, gc, http);
+    }
+
+    /** Publishes how many collections the model's resident-memory limit has asked for. */
+    public void watchMemoryCollections(LongSupplier collections) {
+        FunctionCounter.builder("clipstream.memory.collections", collections,
+                        LongSupplier::getAsLong)
+                .description("Collections asked for because resident memory passed memory.max.resident.mb")
+                .register(registry);
     }
 
     public PrometheusMeterRegistry registry() {

@@ -166,7 +166,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Resident memory, open files, threads (from /proc), JVM heap in use and ND4J's off-heap bytes (from /metrics)
+     * Resident memory, open files, threads (from /proc), JVM heap in use and the collections the
+     * resident-memory limit asked for (from /metrics)
      * right now.
      */
     ResourceSample sample() throws IOException, InterruptedException {
@@ -184,22 +185,22 @@ final class ServiceProcess implements AutoCloseable {
             fds = (int) files.count();
         }
         double heap = 0;
-        double offHeap = 0;
+        double collections = 0;
         for (String line : http("GET", "/metrics").body().split("\n")) {
             double value = line.startsWith("#") || line.isBlank() ? 0
                     : Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 heap += value;
-            } else if (line.startsWith("clipstream_native_javacpp_bytes ")) {
-                offHeap = value;
+            } else if (line.startsWith("clipstream_memory_collections_total ")) {
+                collections = value;
             }
         }
-        return new ResourceSample(System.nanoTime(), rssKb * 1024, fds, threads, (long) heap, (long) offHeap);
+        return new ResourceSample(System.nanoTime(), rssKb * 1024, fds, threads, (long) heap, (long) collections);
     }
 
     /** What one look at the process found. */
     record ResourceSample(long nanos, long rssBytes, int openFiles, int threads, long heapUsedBytes,
-                          long offHeapBytes) {
+                          long memoryCollections) {
     }
 
     @Override

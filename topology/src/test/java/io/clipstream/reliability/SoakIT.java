@@ -56,7 +56,7 @@ class SoakIT {
                 }
                 List<ServiceProcess.ResourceSample> samples = new ArrayList<>();
                 List<String> rows = new ArrayList<>(List.of(
-                        "| t (s) | sent | answered | answered/s in window | RSS MB | heap used MB | ND4J off-heap MB "
+                        "| t (s) | sent | answered | answered/s in window | RSS MB | heap used MB | memory collections "
                                 + "| open files | threads |",
                         "|---|---|---|---|---|---|---|---|---|"));
                 long start = System.nanoTime();
@@ -82,10 +82,10 @@ class SoakIT {
                         samples.add(s);
                         int answered = ledger.poll().outputs.size();
                         double window = (s.nanos() - lastSampleAt) / 1e9;
-                        rows.add(String.format("| %.0f | %d | %d | %.1f | %.0f | %.0f | %.0f | %d | %d |",
+                        rows.add(String.format("| %.0f | %d | %d | %.1f | %.0f | %.0f | %d | %d | %d |",
                                 (s.nanos() - start) / 1e9, sent, answered,
                                 window > 0 ? (answered - lastAnswered) / window : 0, s.rssBytes() / 1e6,
-                                s.heapUsedBytes() / 1e6, s.offHeapBytes() / 1e6, s.openFiles(), s.threads()));
+                                s.heapUsedBytes() / 1e6, s.memoryCollections(), s.openFiles(), s.threads()));
                         lastAnswered = answered;
                         lastSampleAt = s.nanos();
                         nextSample += SAMPLE_SECONDS * 1_000_000_000L;
@@ -100,9 +100,9 @@ class SoakIT {
                 ledger.awaitAll(inputs, "the soak's backlog to drain");
                 ServiceProcess.ResourceSample last = service.sample();
                 samples.add(last);
-                rows.add(String.format("| %.0f (drained) | %d | %d | | %.0f | %.0f | %.0f | %d | %d |",
+                rows.add(String.format("| %.0f (drained) | %d | %d | | %.0f | %.0f | %d | %d | %d |",
                         (last.nanos() - start) / 1e9, sent, ledger.outputs.size(), last.rssBytes() / 1e6,
-                        last.heapUsedBytes() / 1e6, last.offHeapBytes() / 1e6, last.openFiles(), last.threads()));
+                        last.heapUsedBytes() / 1e6, last.memoryCollections(), last.openFiles(), last.threads()));
                 double seconds = (last.nanos() - start) / 1e9;
                 ServiceProcess.ResourceSample base = samples.get(Math.max(1, samples.size() / 4));
                 rows.add("");
