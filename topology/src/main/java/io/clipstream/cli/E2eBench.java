@@ -102,6 +102,10 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--wait-ms", defaultValue = "50", description = "batch.max.wait.ms (default ${DEFAULT-VALUE}).")
     int waitMs;
 
+    @Option(names = "--overlap", defaultValue = "true", arity = "1",
+            description = "batch.overlap: the tower on a worker while the next batch is read (default ${DEFAULT-VALUE}).")
+    boolean overlap;
+
     @Option(names = "--preprocess-threads", defaultValue = "0",
             description = "preprocess.threads per task; 0: one per core (default ${DEFAULT-VALUE}).")
     int preprocessThreads;
@@ -197,6 +201,7 @@ final class E2eBench implements Callable<Integer> {
                     Map.entry("num.stream.threads", String.valueOf(threads)),
                     Map.entry("batch.size", String.valueOf(batch)),
                     Map.entry("batch.max.wait.ms", String.valueOf(waitMs)),
+                    Map.entry("batch.overlap", String.valueOf(overlap)),
                     Map.entry("preprocess.threads", String.valueOf(preprocessThreads)),
                     Map.entry("topics.partitions", String.valueOf(parts)),
                     Map.entry("topics.replication.factor", "1"),
@@ -274,6 +279,7 @@ final class E2eBench implements Callable<Integer> {
         settings.put("batch", batch);
         settings.put("stream_threads", threads);
         settings.put("batch_max_wait_ms", waitMs);
+        settings.put("batch_overlap", overlap);
         settings.put("preprocess_threads", preprocessThreads > 0 ? preprocessThreads : Runtime.getRuntime().availableProcessors());
         settings.put("partitions", parts);
         settings.put("guarantee", guarantee);
@@ -290,6 +296,7 @@ final class E2eBench implements Callable<Integer> {
     /** Where a stream thread's samples go: its innermost frame that matches, tried in this order. */
     static final List<ThreadSampler.Rule> STREAM_THREAD_RULES = List.of(
             new ThreadSampler.Rule("tower", "io.clipstream.model.ClipModel", "encodeImages"),
+            new ThreadSampler.Rule("awaiting_tower", "io.clipstream.topology.ImageBatcher", "emitEncoded"),
             new ThreadSampler.Rule("awaiting_preprocess", "io.clipstream.topology.ImageBatcher", "await"),
             new ThreadSampler.Rule("reading_events", "io.clipstream.topology.ImageBatcher", "start"),
             new ThreadSampler.Rule("state_store", "org.rocksdb", ""),

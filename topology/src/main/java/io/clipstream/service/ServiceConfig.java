@@ -88,6 +88,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "The image tower runs when this many images are buffered.");
     static final ConfigKey BATCH_WAIT = ConfigKey.of("batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
             "… or when the oldest buffered image has waited this long (ms).");
+    static final ConfigKey BATCH_OVERLAP = ConfigKey.of("batch.overlap", String.valueOf(D.overlapTower()),
+            "Run the image tower on a worker thread so the next batch is read and decoded while it runs "
+                    + "(false: on the stream thread, which reads nothing meanwhile).");
     static final ConfigKey PREPROCESS_THREADS = ConfigKey.of("preprocess.threads", "0",
             "Threads decoding and resizing images in parallel (0: one per CPU core).");
     static final ConfigKey TOP_K = ConfigKey.of("top.k", String.valueOf(D.defaultTopK()),
@@ -134,7 +137,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
             GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
             TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
-            PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
+            BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
             FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
@@ -256,6 +259,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         boolean emit = r.bool(EMIT_EMBEDDINGS);
         int batchSize = r.integer(BATCH_SIZE, 1, 1024);
         Duration batchWait = r.millis(BATCH_WAIT, 1);
+        boolean overlap = r.bool(BATCH_OVERLAP);
         int preprocess = r.integer(PREPROCESS_THREADS, 0, 256);
         int topK = r.integer(TOP_K, 1, 1000);
         int maxLabels = r.integer(MAX_LABELS, 1, 1_000_000);
@@ -290,7 +294,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         StreamsSettings streams = new StreamsSettings(applicationId, bootstrap, registryUrl, exactlyOnce, threads,
                 stateDir, deadLetters);
         TopologySettings topology = new TopologySettings(labelSets, labelEmbeddings, images, classifications,
-                imageEmbeddings, deadLetters, emit, batchSize, batchWait,
+                imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
                 preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
                 maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read));
         Map<String, String> effective = new TreeMap<>();

@@ -42,6 +42,11 @@ import java.util.concurrent.Future;
  * once on a small thread pool. When {@code batchSize} images are buffered, or a wall-clock punctuation finds the
  * oldest one older than {@code maxWait}, the batch goes through the image tower in one call and every image, in
  * arrival order, becomes a Classification (and optionally an ImageEmbedding) or a DeadLetter.
+ *
+ * <p>With {@code overlapTower} the tower runs on a worker thread while the stream thread goes on reading the next
+ * batch, whose images decode on the pool meanwhile. The finished batch is emitted by the next call on the stream
+ * thread (a record or a punctuation), before the next batch is handed to the tower: one batch at a time, in order.
+ * Its images stay in the buffer store until they are emitted, so a crash with a batch in the tower replays it.
  */
 public final class ImageBatcher implements Processor<byte[], byte[], byte[], SpecificRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(ImageBatcher.class);
@@ -59,6 +64,9 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
     private ReadOnlyKeyValueStore<String, LabelEmbedding> labels;
     private ExecutorService pool;
     private ExecutorService fetchPool;
+    private ExecutorService towerWorker;
+    /** The batch in the image tower on {@link #towerWorker}, or null. */
+    private Batch inTower;
     private long nextSeq;
     private int buffered;
     private long oldestArrival;
@@ -88,6 +96,7 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         // URL images wait on the network, not the CPU: a whole batch fetches at once, so a batch of slow hosts costs
         // one fetch timeout, not batchSize / threads of them, inside the open transaction.
         this.fetchPool = daemons(settings.batchSize(), "clipstream-fetch");
+        this.towerWorker = settings.overlapTower() ? daemons(1, "clipstream-tower") : null;
         try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
@@ -104,6 +113,7 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        emitIfEncoded();
         Optional<RecordMetadata> meta = context.recordMetadata();
         InputRecord input = new InputRecord(meta.map(RecordMetadata::topic).orElse(""),
                 meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
@@ -125,6 +135,7 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
     }
 
     private void flushIfDue(long now) {
+        emitIfEncoded();
         if (buffered > 0 && oldestArrival == UNKNOWN) {
             oldestArrival = now;
         } else if (buffered > 0 && now - oldestArrival >= settings.maxWait().toMillis()) {
@@ -132,61 +143,138 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         }
     }
 
-    /** Classifies everything buffered, in arrival order, and empties the buffer. */
+    /**
+     * Hands everything buffered, in arrival order, to the image tower: on the stream thread, emitting at once, or,
+     * with {@code overlapTower}, on the worker once the batch before it has been emitted.
+     */
     private void flush() {
         lastFlushStart = context.currentSystemTimeMs();
         long startNanos = System.nanoTime();
-        List<Long> seqs = new ArrayList<>();
-        List<InputRecord> inputs = new ArrayList<>();
+        Batch batch = collect(lastFlushStart, startNanos);
+        buffered = 0;
+        if (towerWorker == null) {
+            batch.encode();
+            emit(batch);
+            return;
+        }
+        emitEncoded();                  // one batch in the tower at a time, emitted in order
+        batch.encoding = towerWorker.submit(batch::encode);
+        inTower = batch;
+    }
+
+    /** Reads the buffered images not yet in the tower, awaits their preparation and looks up their label sets. */
+    private Batch collect(long flushStartMs, long startNanos) {
+        Batch batch = new Batch(flushStartMs, startNanos);
         List<Future<Preparation>> futures = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
+                if (inTower != null && inTower.seqs.contains(kv.key)) {
+                    continue;
+                }
                 InputRecord input = InputRecord.fromBytes(strip(kv.value));
                 Future<Preparation> f = inFlight.remove(kv.key);
-                seqs.add(kv.key);
-                inputs.add(input);
+                batch.seqs.add(kv.key);
+                batch.inputs.add(input);
                 futures.add(f != null ? f : start(input));    // restored after a restart: prepare now
             }
         }
-        Preparation[] prepared = new Preparation[inputs.size()];
-        LabelMatrix[] matrices = new LabelMatrix[inputs.size()];
-        List<float[]> batch = new ArrayList<>();
-        List<Integer> batchIndex = new ArrayList<>();
-        for (int i = 0; i < prepared.length; i++) {
-            prepared[i] = await(futures.get(i));
-            if (prepared[i] instanceof Preparation.Ready ready) {
+        batch.prepared = new Preparation[batch.inputs.size()];
+        batch.matrices = new LabelMatrix[batch.inputs.size()];
+        for (int i = 0; i < batch.prepared.length; i++) {
+            batch.prepared[i] = await(futures.get(i));
+            if (batch.prepared[i] instanceof Preparation.Ready ready) {
                 Optional<LabelMatrix> matrix = catalog.lookup(ready.event().getLabelSet(), encoder.modelId(), labels);
                 if (matrix.isEmpty()) {
-                    prepared[i] = new Preparation.Failed(ErrorCode.UNKNOWN_LABEL_SET, Stage.CLASSIFY,
+                    batch.prepared[i] = new Preparation.Failed(ErrorCode.UNKNOWN_LABEL_SET, Stage.CLASSIFY,
                             "no complete label set \"" + ready.event().getLabelSet() + "\" for model " + encoder.modelId());
                 } else {
-                    matrices[i] = matrix.get();
-                    batch.add(ready.pixels());
-                    batchIndex.add(i);
+                    batch.matrices[i] = matrix.get();
+                    batch.pixels.add(ready.pixels());
+                    batch.pixelIndex.add(i);
                 }
             }
         }
-        float[][] embeddings = new float[prepared.length][];
-        if (!batch.isEmpty()) {
+        return batch;
+    }
+
+    /** Emits the batch in the tower if the tower is done with it. */
+    private void emitIfEncoded() {
+        if (inTower != null && inTower.encoding.isDone()) {
+            emitEncoded();
+        }
+    }
+
+    /** Waits for the batch in the tower, if any, and emits it. */
+    private void emitEncoded() {
+        if (inTower == null) {
+            return;
+        }
+        Batch batch = inTower;
+        inTower = null;
+        try {
+            batch.encoding.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the image tower ran", e);
+        } catch (ExecutionException e) {
+            batch.failed(e.getCause());
+        }
+        emit(batch);
+    }
+
+    private void emit(Batch batch) {
+        // The stream time is still the one from before the flush: add the time spent since.
+        long now = batch.flushStartMs + (System.nanoTime() - batch.startNanos) / 1_000_000;
+        for (int i = 0; i < batch.prepared.length; i++) {
+            emit(batch.inputs.get(i), batch.prepared[i], batch.matrices[i], batch.embeddings[i], now);
+            buffer.delete(batch.seqs.get(i));
+        }
+    }
+
+    /** One flush's images: what was prepared, the label matrices, and the embeddings once the tower has run. */
+    private final class Batch {
+        final long flushStartMs;
+        final long startNanos;
+        final List<Long> seqs = new ArrayList<>();
+        final List<InputRecord> inputs = new ArrayList<>();
+        final List<float[]> pixels = new ArrayList<>();
+        final List<Integer> pixelIndex = new ArrayList<>();
+        Preparation[] prepared;
+        LabelMatrix[] matrices;
+        float[][] embeddings;
+        Future<?> encoding;
+
+        Batch(long flushStartMs, long startNanos) {
+            this.flushStartMs = flushStartMs;
+            this.startNanos = startNanos;
+        }
+
+        /** Runs the image tower over the prepared images; a failure fails each of them, not the task. */
+        void encode() {
+            embeddings = new float[prepared.length][];
+            if (pixels.isEmpty()) {
+                return;
+            }
             try {
-                float[][] rows = encoder.encodeImages(batch);
+                float[][] rows = encoder.encodeImages(pixels);
                 for (int b = 0; b < rows.length; b++) {
-                    embeddings[batchIndex.get(b)] = rows[b];
+                    embeddings[pixelIndex.get(b)] = rows[b];
                 }
             } catch (RuntimeException e) {
-                for (int i : batchIndex) {
-                    prepared[i] = new Preparation.Failed(ErrorCode.MODEL_ERROR, Stage.EMBED, "image tower failed: " + e);
-                }
+                failed(e);
             }
         }
-        // The stream time is still the one from before the tower ran: add the time spent here.
-        long now = lastFlushStart + (System.nanoTime() - startNanos) / 1_000_000;
-        for (int i = 0; i < prepared.length; i++) {
-            emit(inputs.get(i), prepared[i], matrices[i], embeddings[i], now);
-            buffer.delete(seqs.get(i));
+
+        void failed(Throwable e) {
+            if (embeddings == null) {
+                embeddings = new float[prepared.length][];
+            }
+            for (int i : pixelIndex) {
+                prepared[i] = new Preparation.Failed(ErrorCode.MODEL_ERROR, Stage.EMBED, "image tower failed: " + e);
+                embeddings[i] = null;
+            }
         }
-        buffered = 0;
     }
 
     private void emit(InputRecord input, Preparation preparation, LabelMatrix matrix, float[] embedding, long now) {
@@ -283,14 +371,23 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         return java.util.Arrays.copyOfRange(entry, 8, entry.length);
     }
 
+    /**
+     * Forgets the work in hand. A batch still in the tower is dropped unemitted: its images are still in the buffer
+     * store, so whoever gets the task next (this instance after a restart, or another) classifies them.
+     */
     @Override
     public void close() {
         inFlight.clear();
+        inTower = null;
         if (pool != null) {
             pool.shutdownNow();
             fetchPool.shutdownNow();
             pool = null;
             fetchPool = null;
+        }
+        if (towerWorker != null) {
+            towerWorker.shutdown();     // not interrupted: the tower is native code; the daemon thread ends after it
+            towerWorker = null;
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param emitImageEmbeddings whether image vectors are also written to {@code imageEmbeddingsTopic}
  * @param batchSize           the image tower runs when this many images are buffered (N)
  * @param maxWait             ... or when the oldest buffered image has waited this long (T, wall clock)
+ * @param overlapTower        run the image tower on a worker thread, so that the next batch is read and decoded
+ *                            while it runs; false: on the stream thread, which then reads nothing meanwhile
  * @param preprocessThreads   threads that decode and preprocess images of a task in parallel
  * @param defaultTopK         labels listed per classification when the label set gives no topK
  * @param maxLabels           label sets with more labels are refused as INVALID_LABEL_SET
@@ -33,6 +35,7 @@ public record TopologySettings(
         boolean emitImageEmbeddings,
         int batchSize,
         Duration maxWait,
+        boolean overlapTower,
         int preprocessThreads,
         int defaultTopK,
         int maxLabels,
@@ -52,34 +55,43 @@ public record TopologySettings(
         }
     }
 
-    /** The defaults: N = 8, T = 50 ms, one preprocessing thread per core, no URL fetching. */
+    /**
+     * The issue's defaults: N = 8, T = 50 ms, the tower overlapping the next batch's decoding, one preprocessing
+     * thread per core, no URL fetching.
+     */
     public static TopologySettings defaults() {
         return new TopologySettings("label-sets", "label-embeddings", "images", "classifications",
-                "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50),
+                "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50), true,
                 Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled());
     }
 
     public TopologySettings withBatch(int size, Duration wait) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, preprocessThreads,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, overlapTower, preprocessThreads,
                 defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch);
+    }
+
+    public TopologySettings withOverlapTower(boolean overlap) {
+        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlap,
+                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch);
     }
 
     public TopologySettings withImageEmbeddings(boolean emit) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, preprocessThreads,
+                imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, overlapTower, preprocessThreads,
                 defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch);
     }
 
     public TopologySettings withFetch(FetchSettings newFetch) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, preprocessThreads,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
                 defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch);
     }
 
     public TopologySettings withLimits(int newMaxLabels, int newMaxPromptChars) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, preprocessThreads,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
                 defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch);
     }
 

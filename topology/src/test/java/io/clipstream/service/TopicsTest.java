@@ -73,6 +73,6 @@ class TopicsTest {
         TopologySettings d = TopologySettings.defaults();
         return new TopologySettings(prefix + "-label-sets", prefix + "-label-embeddings", prefix + "-images",
                 prefix + "-classifications", prefix + "-image-embeddings", prefix + "-dlq", false, d.batchSize(),
-                d.maxWait(), 1, d.defaultTopK(), d.maxLabels(), d.maxPromptChars(), d.maxImageBytes(), d.fetch());
+                d.maxWait(), d.overlapTower(), 1, d.defaultTopK(), d.maxLabels(), d.maxPromptChars(), d.maxImageBytes(), d.fetch());
     }
 }

@@ -43,7 +43,7 @@ class ClipstreamTopologyTest {
     }
 
     private static TopologySettings batchOf(int n) {
-        return TopologySettings.defaults().withBatch(n, LONG);
+        return TopologySettings.defaults().withBatch(n, LONG).withOverlapTower(false);
     }
 
     @Test
@@ -194,7 +194,8 @@ class ClipstreamTopologyTest {
 
     @Test
     void aPartialBatchFlushesWhenTheOldestImageHasWaitedMaxWait() {
-        TopologySettings settings = TopologySettings.defaults().withBatch(8, Duration.ofMillis(50));
+        TopologySettings settings = TopologySettings.defaults().withBatch(8, Duration.ofMillis(50))
+                .withOverlapTower(false);
         try (Harness h = harness(settings)) {
             h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
             h.sendImage(inline("1", "s", TinyClip.png(21, 40, 40)));
@@ -218,7 +219,7 @@ class ClipstreamTopologyTest {
         TopologySettings settings = batchOf(9).withFetch(fetch);
         settings = new TopologySettings(settings.labelSetsTopic(), settings.labelEmbeddingsTopic(), settings.imagesTopic(),
                 settings.classificationsTopic(), settings.imageEmbeddingsTopic(), settings.deadLetterTopic(), false,
-                settings.batchSize(), settings.maxWait(), 2, 5, 10_000, 1_000, 50_000, fetch);
+                settings.batchSize(), settings.maxWait(), false, 2, 5, 10_000, 1_000, 50_000, fetch);
         try (Harness h = harness(settings)) {
             h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
             byte[] png = TinyClip.png(31, 40, 40);

@@ -10,7 +10,10 @@ import java.util.List;
  * bytes starting with 'X' are corrupt, and a text's embedding is a fixed direction. Records what it is asked.
  */
 final class FakeEncoders implements ImageEncoder, TextEncoder {
-    final List<List<Float>> batches = new ArrayList<>();
+    final List<List<Float>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** While set, the image tower waits for it to be opened (to hold a batch "in the tower"). */
+    volatile java.util.concurrent.CountDownLatch towerGate;
+    final java.util.concurrent.atomic.AtomicInteger preprocessed = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> prompts = new ArrayList<>();
     boolean textTowerBroken;
 
@@ -20,10 +23,20 @@ final class FakeEncoders implements ImageEncoder, TextEncoder {
         if (bytes.length > 0 && bytes[0] == 'X') {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, "starts with X");
         }
+        preprocessed.incrementAndGet();
         return new float[]{bytes.length == 0 ? 0 : bytes[0]};
     }
 
     @Override public float[][] encodeImages(List<float[]> pixels) {
+        java.util.concurrent.CountDownLatch gate = towerGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
         List<Float> batch = new ArrayList<>();
         float[][] rows = new float[pixels.size()][];
         for (int i = 0; i < rows.length; i++) {

@@ -39,7 +39,8 @@ class ImageBatcherLoggingTest {
 
     @Test
     void linesAboutAnImageNameIt() {
-        TopologySettings settings = TopologySettings.defaults().withBatch(2, Duration.ofHours(1));
+        TopologySettings settings = TopologySettings.defaults().withBatch(2, Duration.ofHours(1))
+                .withOverlapTower(false);
         try (Harness h = new Harness(settings, new TinyClip.Counting(), stateDir)) {
             h.sendLabelSet(labelSet("s", 1, List.of("a photo of a {}."), "a", "b"));
             h.sendImage(inline("good-1", "s", TinyClip.png(1, 40, 40)));

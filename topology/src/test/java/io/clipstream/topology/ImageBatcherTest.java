@@ -21,11 +21,15 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The batcher alone, with fake encoders: order, flush triggers, and a buffer left over from a crash. */
+/**
+ * The batcher alone, with fake encoders: order, flush triggers, and a buffer left over from a crash, with the tower
+ * on the stream thread; then the same guarantees with the tower overlapping the next batch.
+ */
 class ImageBatcherTest {
     private final RecordSerdes serdes = RecordSerdes.configured(Map.of("schema.registry.url", "mock://batcher-" + UUID.randomUUID()));
     private final FakeEncoders encoders = new FakeEncoders();
-    private final TopologySettings settings = TopologySettings.defaults().withBatch(3, Duration.ofMillis(100));
+    private TopologySettings settings = TopologySettings.defaults().withBatch(3, Duration.ofMillis(100))
+            .withOverlapTower(false);
     private MockProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<Long, byte[]> buffer;
     private final LabelCatalog catalog = new LabelCatalog();
@@ -130,5 +134,71 @@ class ImageBatcherTest {
         assertThat(forwardedKeys()).containsExactly("one", "two", "three");
         assertThat(encoders.batches).containsExactly(List.of(5f, 6f, 7f));
         restarted.close();
+    }
+
+    @Test
+    void withOverlapTheNextBatchIsReadAndDecodedWhileTheTowerRuns() throws Exception {
+        settings = settings.withOverlapTower(true);
+        encoders.towerGate = new java.util.concurrent.CountDownLatch(1);
+        ImageBatcher batcher = batcher();
+        send(batcher, 0, "one", new byte[]{5});
+        send(batcher, 1, "two", new byte[]{6});
+        send(batcher, 2, "three", new byte[]{7});         // batch 1 goes to the tower, which is held
+        send(batcher, 3, "four", new byte[]{8});
+        send(batcher, 4, "five", new byte[]{9});
+        awaitPreprocessed(5);                              // batch 2 decodes while batch 1 is in the tower
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(buffer.approximateNumEntries()).isEqualTo(5);
+
+        encoders.towerGate.countDown();
+        send(batcher, 5, "six", new byte[]{10});           // batch 1 is emitted before batch 2 enters the tower
+        assertThat(forwardedKeys()).containsExactly("one", "two", "three");
+        awaitBatches(2);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+        assertThat(forwardedKeys()).containsExactly("one", "two", "three", "four", "five", "six");
+        assertThat(encoders.batches).containsExactly(List.of(5f, 6f, 7f), List.of(8f, 9f, 10f));
+        assertThat(buffer.approximateNumEntries()).isZero();
+        batcher.close();
+    }
+
+    @Test
+    void withOverlapABatchInTheTowerWhenTheTaskClosesIsClassifiedOnceAfterTheRestart() throws Exception {
+        settings = settings.withOverlapTower(true);
+        encoders.towerGate = new java.util.concurrent.CountDownLatch(1);
+        ImageBatcher crashed = batcher();
+        send(crashed, 0, "one", new byte[]{5});
+        send(crashed, 1, "two", new byte[]{6});
+        send(crashed, 2, "three", new byte[]{7});          // in the tower
+        send(crashed, 3, "four", new byte[]{8});           // buffered behind it
+        crashed.close();
+        encoders.towerGate.countDown();                    // the dropped tower call finishes: nothing may come of it
+        awaitBatches(1);
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(buffer.approximateNumEntries()).isEqualTo(4);
+
+        encoders.towerGate = null;
+        ImageBatcher restarted = batcher();
+        send(restarted, 4, "five", new byte[]{9});         // the restored four and this one go to the tower
+        awaitBatches(2);
+        context.scheduledPunctuators().get(1).getPunctuator().punctuate(10_000);
+        assertThat(forwardedKeys()).containsExactly("one", "two", "three", "four", "five");
+        assertThat(encoders.batches.get(1)).containsExactly(5f, 6f, 7f, 8f, 9f);
+        assertThat(buffer.approximateNumEntries()).isZero();
+        restarted.close();
+    }
+
+    private void awaitPreprocessed(int count) throws InterruptedException {
+        for (int i = 0; i < 500 && encoders.preprocessed.get() < count; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(encoders.preprocessed.get()).isEqualTo(count);
+    }
+
+    private void awaitBatches(int count) throws InterruptedException {
+        for (int i = 0; i < 500 && encoders.batches.size() < count; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(encoders.batches).hasSize(count);
+        Thread.sleep(20);                                  // the worker marks its future done right after
     }
 }
