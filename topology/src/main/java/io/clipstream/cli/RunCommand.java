@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
             ClipModel model = ClipModel.load(modelDir,
                     new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()));
             model.limitResidentMemory(settings.maxResidentBytes());
-            monitoring.watchMemoryCollections(model::memoryCollections);
+            monitoring.watchMemoryCollections(model, ClipModel::memoryCollections);
             monitoring.health().modelLoaded();
             ClipstreamService service = ClipstreamService.start(settings, model, monitoring.registry(),
                     monitoring.metrics(), monitoring.health());

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The operations side of one process: a Prometheus registry with the JVM's memory, thread, GC and CPU meters, the
@@ -47,10 +47,12 @@ public final class Monitoring implements AutoCloseable {
         return new Monitoring(registry, metrics, health, gc, http);
     }
 
-    /** Publishes how many collections the model's resident-memory limit has asked for. */
-    public void watchMemoryCollections(LongSupplier collections) {
-        FunctionCounter.builder("clipstream.memory.collections", collections,
-                        LongSupplier::getAsLong)
+    /**
+     * Publishes how many collections the model's resident-memory limit has asked for. Micrometer holds {@code owner}
+     * weakly, so it must be an object the service keeps (the model), not a lambda made for the purpose.
+     */
+    public <T> void watchMemoryCollections(T owner, ToLongFunction<T> collections) {
+        FunctionCounter.builder("clipstream.memory.collections", owner, o -> collections.applyAsLong(o))
                 .description("Collections asked for because resident memory passed memory.max.resident.mb")
                 .register(registry);
     }
