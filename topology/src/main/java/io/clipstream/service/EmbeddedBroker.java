@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -28,29 +29,49 @@ import org.apache.kafka.common.utils.Time;
 public final class EmbeddedBroker implements AutoCloseable {
     private final Properties config;
     private final int port;
+    private final int saslPort;
     private final Path dir;
     private KafkaRaftServer server;
 
-    private EmbeddedBroker(Properties config, int port, Path dir) {
+    private EmbeddedBroker(Properties config, int port, int saslPort, Path dir) {
         this.config = config;
         this.port = port;
+        this.saslPort = saslPort;
         this.dir = dir;
     }
 
     /** Formats a fresh log folder under {@code dir} and starts the broker on 127.0.0.1:{@code port} (0: any free port). */
     public static EmbeddedBroker start(Path dir, int port) throws IOException {
+        return start(dir, port, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int)}, plus, when {@code plainUsers} (name to password) is not empty, a second
+     * listener on a free port that only accepts SASL_PLAINTEXT clients authenticated with PLAIN as one of them:
+     * a real broker to check that the service's {@code kafka.sasl.*} settings work, not only that they are passed on.
+     */
+    public static EmbeddedBroker start(Path dir, int port, Map<String, String> plainUsers) throws IOException {
         Files.createDirectories(dir);
         int brokerPort = port == 0 ? freePort() : requireFree(port);
         int controllerPort = freePort();
+        int saslPort = plainUsers.isEmpty() ? -1 : freePort();
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        String sasl = plainUsers.isEmpty() ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+        if (!plainUsers.isEmpty()) {
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            plainUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+                    .append('"'));
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
         p.put("log.dirs", dir.resolve("logs").toString());
         // One node: every internal topic with one replica and one partition.
         for (String topic : new String[]{"offsets.topic", "transaction.state.log", "share.coordinator.state.topic"}) {
@@ -73,7 +94,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (formatted != 0) {
             throw new IOException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
         }
-        EmbeddedBroker broker = new EmbeddedBroker(p, brokerPort, dir);
+        EmbeddedBroker broker = new EmbeddedBroker(p, brokerPort, saslPort, dir);
         broker.startAgain();
         return broker;
     }
@@ -107,6 +128,14 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The SASL_PLAINTEXT listener's address; only for a broker started with PLAIN users. */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker has no SASL listener");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     @Override

@@ -20,13 +20,16 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Security properties of the running service: Kafka TLS/SASL settings reach every Kafka client; the registry is
+ * Security properties of the running service: Kafka TLS/SASL settings reach every Kafka client, and the service
+ * works through a real broker listener that accepts only SASL (PLAIN) clients; the registry is
  * reached over HTTPS (self-signed certificate, trusted through the service's truststore settings) with basic auth;
  * planted secrets never appear in the logs (Kafka's config dumps included) or on {@code /metrics}; the HTTP
  * endpoints answer only GET and HEAD; URL images are refused while fetching is off, which is the default.
  */
 class SecurityIT {
     private static final String SUITE = "security";
+    /** The service's SASL password on the broker, planted: it must not show in logs or metrics. */
+    private static final String JAAS_PASSWORD = "PLANTED-jaas-" + UUID.randomUUID();
 
     @TempDir
     static Path dir;
@@ -34,7 +37,7 @@ class SecurityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        suite = SuiteFixture.start(dir, "reliability-security");
+        suite = SuiteFixture.start(dir, "reliability-security", Map.of("clipstream", JAAS_PASSWORD));
     }
 
     @AfterAll
@@ -102,7 +105,7 @@ class SecurityIT {
         String keyPassword = "PLANTED-key-" + UUID.randomUUID();
         String trustPassword = "PLANTED-trust-" + UUID.randomUUID();
         String registryPassword = "PLANTED-basic-" + UUID.randomUUID();
-        String jaasPassword = "PLANTED-jaas-" + UUID.randomUUID();
+        String jaasPassword = JAAS_PASSWORD;
         Path keyStore = dir.resolve("registry-key.p12");
         Path trustStore = dir.resolve("registry-trust.p12");
         Path cert = dir.resolve("registry.pem");
@@ -123,9 +126,12 @@ class SecurityIT {
             settings.put("schema.registry.ssl.truststore.location", trustStore.toString());
             settings.put("schema.registry.ssl.truststore.password", trustPassword);
             settings.put("schema.registry.ssl.truststore.type", "PKCS12");
-            // Not used by a PLAINTEXT connection, but Kafka's clients still log their configuration: it must be hidden.
+            // The service reaches the broker only through its SASL listener; the test's own clients use PLAINTEXT.
+            settings.put("bootstrap.servers", suite.broker().saslBootstrapServers());
+            settings.put("kafka.security.protocol", "SASL_PLAINTEXT");
+            settings.put("kafka.sasl.mechanism", "PLAIN");
             settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                    + "username=\"svc\" password=\"" + jaasPassword + "\";");
+                    + "username=\"clipstream\" password=\"" + jaasPassword + "\";");
             ServiceProcess service = ServiceProcess.start("secure", dir, settings, "INFO");
             try (Ledger ledger = w.ledger()) {
                 service.awaitRunning();
@@ -137,7 +143,8 @@ class SecurityIT {
                 ledger.awaitAll(inputs, "the probes and the URL image");
                 ErrorCode urlCode = ledger.code("url-image");
                 String urlMessage = urlCode == null ? "" : ledger.deadLetter("url-image").getMessage();
-                ledger.report(SUITE, "registry over HTTPS (self-signed, truststore settings) with basic auth",
+                ledger.report(SUITE, "Kafka through a SASL_PLAINTEXT (PLAIN) listener; registry over HTTPS "
+                                + "(self-signed, truststore settings) with basic auth",
                         inputs.subList(0, inputs.size() - 1), "proxy saw " + https.authorized.get()
                                 + " authorised and " + https.refused.get() + " refused requests");
                 ledger.report(SUITE, "URL image with fetching at its default (off)", List.of("url-image"),
@@ -188,6 +195,29 @@ class SecurityIT {
                 assertThat(unknown).isEqualTo(404);
                 assertThat(configLogged).as("the grep has something to look at").isTrue();
                 assertThat(leaks).as("secrets in logs or metrics").isEmpty();
+            } finally {
+                service.stop();
+            }
+        }
+    }
+
+    @Test
+    void theBrokerRefusesTheServiceWithAWrongSaslPassword() throws Exception {
+        try (Workload w = suite.workload("wrong-password")) {
+            Map<String, String> settings = suite.settings(w, "a");
+            settings.put("bootstrap.servers", suite.broker().saslBootstrapServers());
+            settings.put("kafka.security.protocol", "SASL_PLAINTEXT");
+            settings.put("kafka.sasl.mechanism", "PLAIN");
+            settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                    + "username=\"clipstream\" password=\"not-" + JAAS_PASSWORD + "\";");
+            ServiceProcess service = ServiceProcess.start("wrong-password", dir, settings, "INFO");
+            try {
+                service.awaitLog("Authentication failed");
+                String log = service.log();
+                ReliabilityReport.row(SUITE, "the same SASL listener with a wrong password (negative control)", 0, 0,
+                        0, 0, 0, "-", "the broker refused it: 'Authentication failed' in the service's log; "
+                                + "alive " + service.alive());
+                assertThat(log).doesNotContain("-> RUNNING");
             } finally {
                 service.stop();
             }

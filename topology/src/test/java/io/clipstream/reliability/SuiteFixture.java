@@ -20,8 +20,13 @@ record SuiteFixture(Path dir, EmbeddedBroker broker, RestartableRegistry registr
      * {@code scope}.
      */
     static SuiteFixture start(Path dir, String scope) throws IOException {
+        return start(dir, scope, Map.of());
+    }
+
+    /** As {@link #start(Path, String)}, the broker with a second, SASL_PLAINTEXT listener for these PLAIN users. */
+    static SuiteFixture start(Path dir, String scope, Map<String, String> saslUsers) throws IOException {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 7);
-        EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("kafka"), 0);
+        EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("kafka"), 0, saslUsers);
         try {
             return new SuiteFixture(dir, broker, RestartableRegistry.start(scope), model);
         } catch (IOException | RuntimeException e) {
