@@ -9,6 +9,10 @@ Debian's python3-torch links the reference BLAS (2.3 GFLOP/s); a fair comparison
     LD_LIBRARY_PATH=/tmp/oblas/root/usr/lib/x86_64-linux-gnu/openblas-openmp OMP_NUM_THREADS=2 \
         /usr/bin/python3 bench/pytorch_vit.py --batch 1,8,32 --seconds 20 --runs 3
 
+OpenBLAS 0.3.21 does not recognise every newer CPU and then runs its generic `Prescott` kernels, 4-5 times
+slower; the JSON's "openblas_core" says which kernels ran. Force them with OPENBLAS_CORETYPE=SkylakeX (AVX-512)
+or OPENBLAS_CORETYPE=Haswell (AVX2).
+
 The model is the one the Java golden tests are checked against (model/src/test/python/make_model_golden.py).
 """
 import argparse
@@ -61,6 +65,17 @@ def gemm_ceiling(seconds):
     return per_s * 2 * 400 * 768 * 3072 / 1e9
 
 
+def openblas_core():
+    """The kernels OpenBLAS chose (e.g. "SkylakeX", "Haswell", "Prescott"), or None without OpenBLAS."""
+    import ctypes
+    try:
+        lib = ctypes.CDLL("libopenblas.so.0")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", default="1,8,32")
@@ -89,6 +104,7 @@ def main():
         "bench": "image",
         "engine": f"pytorch {torch.__version__}",
         "blas": os.environ.get("LD_LIBRARY_PATH", "torch default"),
+        "openblas_core": openblas_core(),
         "runs": results,
         "gemm_gflops": round(ceiling, 1),
         "threads": {"torch": torch.get_num_threads(), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset"),
