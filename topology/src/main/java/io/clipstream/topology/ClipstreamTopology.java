@@ -67,8 +67,10 @@ public final class ClipstreamTopology {
         ImageEncoder timed = new TimedImageEncoder(images, metrics);
         ImagePreparer preparer = new ImagePreparer(timed,
                 new ImageFetcher(settings.fetch(), settings.maxImageBytes()), settings.maxImageBytes());
+        TowerThreads towers = new TowerThreads();
         KStream<byte[], SpecificRecord> imageOutput = builder.stream(settings.imagesTopic(), raw)
-                .process(() -> new ImageBatcher(serdes.imageEvent().deserializer(), timed, preparer, catalog, settings),
+                .process(() -> new ImageBatcher(serdes.imageEvent().deserializer(), timed, preparer, catalog, settings,
+                                towers),
                         Named.as("image-batcher"), ImageBatcher.BUFFER_STORE);
         imageOutput.split(Named.as("image-output-"))
                 .branch((k, v) -> v instanceof Classification,

@@ -43,7 +43,8 @@ import java.util.concurrent.Future;
  * oldest one older than {@code maxWait}, the batch goes through the image tower in one call and every image, in
  * arrival order, becomes a Classification (and optionally an ImageEmbedding) or a DeadLetter.
  *
- * <p>With {@code overlapTower} the tower runs on a worker thread while the stream thread goes on reading the next
+ * <p>With {@code overlapTower} the tower runs on the stream thread's {@link TowerThreads tower thread} while the
+ * stream thread goes on reading the next
  * batch, whose images decode on the pool meanwhile. The finished batch is emitted by the next call on the stream
  * thread (a record or a punctuation), before the next batch is handed to the tower: one batch at a time, in order.
  * Its images stay in the buffer store until they are emitted, so a crash with a batch in the tower replays it.
@@ -64,8 +65,8 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
     private ReadOnlyKeyValueStore<String, LabelEmbedding> labels;
     private ExecutorService pool;
     private ExecutorService fetchPool;
-    private ExecutorService towerWorker;
-    /** The batch in the image tower on {@link #towerWorker}, or null. */
+    private final TowerThreads towers;
+    /** The batch in the image tower (with {@code overlapTower}), or null. */
     private Batch inTower;
     private long nextSeq;
     private int buffered;
@@ -73,8 +74,9 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
     /** Stream time when the last flush began; a record processed at that same time came in during the same call. */
     private long lastFlushStart = Long.MIN_VALUE;
 
-    public ImageBatcher(Deserializer<ImageEvent> events, ImageEncoder encoder, ImagePreparer preparer,
-                        LabelCatalog catalog, TopologySettings settings) {
+    ImageBatcher(Deserializer<ImageEvent> events, ImageEncoder encoder, ImagePreparer preparer,
+                 LabelCatalog catalog, TopologySettings settings, TowerThreads towers) {
+        this.towers = towers;
         this.events = events;
         this.encoder = encoder;
         this.preparer = preparer;
@@ -96,7 +98,6 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         // URL images wait on the network, not the CPU: a whole batch fetches at once, so a batch of slow hosts costs
         // one fetch timeout, not batchSize / threads of them, inside the open transaction.
         this.fetchPool = daemons(settings.batchSize(), "clipstream-fetch");
-        this.towerWorker = settings.overlapTower() ? daemons(1, "clipstream-tower") : null;
         try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
@@ -152,13 +153,13 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
         long startNanos = System.nanoTime();
         Batch batch = collect(lastFlushStart, startNanos);
         buffered = 0;
-        if (towerWorker == null) {
+        if (!settings.overlapTower()) {
             batch.encode();
             emit(batch);
             return;
         }
         emitEncoded();                  // one batch in the tower at a time, emitted in order
-        batch.encoding = towerWorker.submit(batch::encode);
+        batch.encoding = towers.forCurrentThread().submit(batch::encode);
         inTower = batch;
     }
 
@@ -384,10 +385,6 @@ public final class ImageBatcher implements Processor<byte[], byte[], byte[], Spe
             fetchPool.shutdownNow();
             pool = null;
             fetchPool = null;
-        }
-        if (towerWorker != null) {
-            towerWorker.shutdown();     // not interrupted: the tower is native code; the daemon thread ends after it
-            towerWorker = null;
         }
     }
 }

@@ -126,12 +126,7 @@ class SecurityIT {
             settings.put("schema.registry.ssl.truststore.location", trustStore.toString());
             settings.put("schema.registry.ssl.truststore.password", trustPassword);
             settings.put("schema.registry.ssl.truststore.type", "PKCS12");
-            // The service reaches the broker only through its SASL listener; the test's own clients use PLAINTEXT.
-            settings.put("bootstrap.servers", suite.broker().saslBootstrapServers());
-            settings.put("kafka.security.protocol", "SASL_PLAINTEXT");
-            settings.put("kafka.sasl.mechanism", "PLAIN");
-            settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                    + "username=\"clipstream\" password=\"" + jaasPassword + "\";");
+            throughSasl(settings, jaasPassword);
             ServiceProcess service = ServiceProcess.start("secure", dir, settings, "INFO");
             try (Ledger ledger = w.ledger()) {
                 service.awaitRunning();
@@ -205,11 +200,7 @@ class SecurityIT {
     void theBrokerRefusesTheServiceWithAWrongSaslPassword() throws Exception {
         try (Workload w = suite.workload("wrong-password")) {
             Map<String, String> settings = suite.settings(w, "a");
-            settings.put("bootstrap.servers", suite.broker().saslBootstrapServers());
-            settings.put("kafka.security.protocol", "SASL_PLAINTEXT");
-            settings.put("kafka.sasl.mechanism", "PLAIN");
-            settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                    + "username=\"clipstream\" password=\"not-" + JAAS_PASSWORD + "\";");
+            throughSasl(settings, "not-" + JAAS_PASSWORD);
             ServiceProcess service = ServiceProcess.start("wrong-password", dir, settings, "INFO");
             try {
                 service.awaitLog("Authentication failed");
@@ -222,6 +213,15 @@ class SecurityIT {
                 service.stop();
             }
         }
+    }
+
+    /** The service reaches the broker only through its SASL listener; the test's own clients use PLAINTEXT. */
+    private static void throughSasl(Map<String, String> settings, String password) {
+        settings.put("bootstrap.servers", suite.broker().saslBootstrapServers());
+        settings.put("kafka.security.protocol", "SASL_PLAINTEXT");
+        settings.put("kafka.sasl.mechanism", "PLAIN");
+        settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"clipstream\" password=\"" + password + "\";");
     }
 
     private static void keytool(String... args) throws Exception {

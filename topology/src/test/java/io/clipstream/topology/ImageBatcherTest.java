@@ -33,6 +33,7 @@ class ImageBatcherTest {
     private MockProcessorContext<byte[], SpecificRecord> context;
     private KeyValueStore<Long, byte[]> buffer;
     private final LabelCatalog catalog = new LabelCatalog();
+    private final TowerThreads towers = new TowerThreads();
 
     @BeforeEach
     void stores() {
@@ -54,7 +55,8 @@ class ImageBatcherTest {
     private ImageBatcher batcher() {
         ImagePreparer preparer = new ImagePreparer(encoders,
                 new ImageFetcher(settings.fetch(), settings.maxImageBytes()), settings.maxImageBytes());
-        ImageBatcher batcher = new ImageBatcher(serdes.imageEvent().deserializer(), encoders, preparer, catalog, settings);
+        ImageBatcher batcher = new ImageBatcher(serdes.imageEvent().deserializer(), encoders, preparer, catalog, settings,
+                towers);
         batcher.init(context);
         return batcher;
     }
@@ -183,6 +185,7 @@ class ImageBatcherTest {
         context.scheduledPunctuators().get(1).getPunctuator().punctuate(10_000);
         assertThat(forwardedKeys()).containsExactly("one", "two", "three", "four", "five");
         assertThat(encoders.batches.get(1)).containsExactly(5f, 6f, 7f, 8f, 9f);
+        assertThat(towers.size()).as("both tasks of this thread used its one tower thread").isEqualTo(1);
         assertThat(buffer.approximateNumEntries()).isZero();
         restarted.close();
     }
