@@ -191,17 +191,19 @@ class ImageBatcherTest {
     }
 
     private void awaitPreprocessed(int count) throws InterruptedException {
-        for (int i = 0; i < 500 && encoders.preprocessed.get() < count; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(encoders.preprocessed.get()).isEqualTo(count);
+        awaitCount(encoders.preprocessed::get, count, "images preprocessed");
     }
 
     private void awaitBatches(int count) throws InterruptedException {
-        for (int i = 0; i < 500 && encoders.batches.size() < count; i++) {
+        awaitCount(encoders.batches::size, count, "tower calls");
+        Thread.sleep(20);                                  // the worker marks its future done right after
+    }
+
+    private static void awaitCount(java.util.function.IntSupplier actual, int count, String what)
+            throws InterruptedException {
+        for (int i = 0; i < 500 && actual.getAsInt() < count; i++) {
             Thread.sleep(10);
         }
-        assertThat(encoders.batches).hasSize(count);
-        Thread.sleep(20);                                  // the worker marks its future done right after
+        assertThat(actual.getAsInt()).as(what).isEqualTo(count);
     }
 }
