@@ -26,7 +26,13 @@ class EmbeddedBrokerTest {
             assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + broker.port());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-                assertThat(admin.listTopics().names().get()).contains("t");
+                // The creation is acknowledged by the controller; the broker's metadata cache may answer a moment later.
+                java.util.Set<String> names = admin.listTopics().names().get();
+                for (int i = 0; i < 100 && !names.contains("t"); i++) {
+                    Thread.sleep(50);
+                    names = admin.listTopics().names().get();
+                }
+                assertThat(names).contains("t");
             }
             logs = dir.resolve("kafka/logs");
             assertThat(logs).isDirectory();
