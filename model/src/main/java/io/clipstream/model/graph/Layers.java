@@ -29,10 +29,17 @@ final class Layers {
 
     /** torch.nn.LayerNorm over the last dimension: biased variance, epsilon inside the square root. */
     static SDVariable layerNorm(Weights w, SDVariable x, String prefix, long width, double eps) throws IOException {
+        return normalise(w.sd(), x, eps).mul(w.get(prefix + ".weight", width)).add(w.get(prefix + ".bias", width));
+    }
+
+    /**
+     * LayerNorm without its affine part, {@code (x − mean) / √(var + eps)}: for a LayerNorm whose weight and bias
+     * are folded into the linear layer it feeds (see {@link Weights#foldNorm}), two element-wise ops fewer.
+     */
+    static SDVariable normalise(SameDiff sd, SDVariable x, double eps) {
         SDVariable centred = x.sub(x.mean(true, -1));
-        SDVariable variance = w.sd().math().square(centred).mean(true, -1);
-        SDVariable normalised = centred.mul(w.sd().math().rsqrt(variance.add(eps)));
-        return normalised.mul(w.get(prefix + ".weight", width)).add(w.get(prefix + ".bias", width));
+        SDVariable variance = sd.math().square(centred).mean(true, -1);
+        return centred.mul(sd.math().rsqrt(variance.add(eps)));
     }
 
     /** Exact GELU, {@code 0.5·x·(1 + erf(x/√2))}, as torch.nn.GELU() and Hugging Face's "gelu". */
@@ -40,9 +47,13 @@ final class Layers {
         return x.mul(sd.math().erf(x.mul(SQRT_HALF)).add(1.0)).mul(0.5);
     }
 
-    /** OpenAI's QuickGELU, {@code x·σ(1.702·x)}. */
+    /**
+     * OpenAI's QuickGELU, {@code x·σ(1.702·x)}: libnd4j's {@code gelu} op computes exactly this (not the exact GELU
+     * its name suggests; bit-identical to {@code x.mul(sigmoid(x.mul(1.702)))}, checked by LayersTest), in one op
+     * instead of three.
+     */
     static SDVariable quickGelu(SameDiff sd, SDVariable x) {
-        return x.mul(sd.nn().sigmoid(x.mul(1.702)));
+        return sd.nn().gelu(x);
     }
 
     /** The shape [B, T, 3, heads, headWidth] that splits a fused q/k/v token matrix into heads; built once per tower. */

@@ -79,7 +79,7 @@ public final class TextTower {
                 w.data(self + "value.weight", hidden, hidden));
         float[] bias = Weights.concat(w.data(self + "query.bias", hidden), w.data(self + "key.bias", hidden),
                 w.data(self + "value.bias", hidden));
-        SDVariable[] qkv = w.fusedQkv(p + ".attention.self", weight, bias, hidden, hidden, cfg.headWidth());
+        SDVariable[] qkv = w.fusedQkv(p + ".attention.self", weight, bias, hidden, hidden, cfg.headWidth(), null);
         SDVariable context = Layers.attention(sd, sd.mmul(x, qkv[0]).add(qkv[1]), headShape, hidden, keyBias);
         SDVariable attended = Layers.linear(w, context, p + ".attention.output.dense", hidden, hidden);
         SDVariable h = Layers.layerNorm(w, attended.add(x), p + ".attention.output.LayerNorm", hidden, eps);

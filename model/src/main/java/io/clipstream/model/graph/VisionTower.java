@@ -60,30 +60,41 @@ public final class VisionTower {
         }
 
         SDVariable classToken = x.reshape(-1, tokens, width).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
-        SDVariable pooled = Layers.layerNorm(w, classToken, "visual.ln_post", width, EPS);
-        // proj is stored [width, embed_dim] (in × out), used as it is.
-        return sd.mmul(OUTPUT, pooled, w.get("visual.proj", width, embedDim));
+        // ln_post @ proj, with ln_post's weight and bias folded into proj (stored [width, embed_dim], in × out).
+        float[] proj = w.data("visual.proj", width, embedDim);
+        float[] shift = new float[embedDim];
+        w.foldNorm("visual.ln_post", proj, shift, width, embedDim);
+        SDVariable pooled = Layers.normalise(sd, classToken, EPS);
+        return sd.mmul(pooled, w.constant("visual.proj", proj, width, embedDim))
+                .add(OUTPUT, w.constant("visual.ln_post.bias@proj", shift, embedDim));
     }
 
-    /** {@code x += attn(ln_1(x)); x += mlp(ln_2(x))}. */
+    /**
+     * {@code x += attn(ln_1(x)); x += mlp(ln_2(x))}. Both LayerNorms feed a linear layer only, so their weight and
+     * bias are folded into it (q/k/v and c_fc) and the graph just normalises.
+     */
     private static SDVariable block(Weights w, SDVariable x, String p, VisionConfig cfg, SDVariable headShape,
                                     boolean quickGelu) throws IOException {
         SameDiff sd = w.sd();
         int width = cfg.width();
-        SDVariable h = Layers.layerNorm(w, x, p + ".ln_1", width, EPS);
-        x = x.add(attention(w, h, p + ".attn", cfg, headShape));
-        h = Layers.layerNorm(w, x, p + ".ln_2", width, EPS);
-        h = Layers.linear(w, h, p + ".mlp.c_fc", width, 4L * width);
+        SDVariable h = Layers.normalise(sd, x, EPS);
+        x = x.add(attention(w, h, p + ".attn", p + ".ln_1", cfg, headShape));
+        h = Layers.normalise(sd, x, EPS);
+        SDVariable[] fc = w.linearAfterNorm(p + ".ln_2", p + ".mlp.c_fc", width, 4 * width);
+        h = sd.mmul(h, fc[0]).add(fc[1]);
         h = quickGelu ? Layers.quickGelu(sd, h) : Layers.gelu(sd, h);
         return x.add(Layers.linear(w, h, p + ".mlp.c_proj", 4L * width, width));
     }
 
-    /** nn.MultiheadAttention with a packed in_proj: rows [0, W) are q, [W, 2W) k, [2W, 3W) v; one fused matmul. */
-    private static SDVariable attention(Weights w, SDVariable h, String p, VisionConfig cfg, SDVariable headShape)
-            throws IOException {
+    /**
+     * nn.MultiheadAttention with a packed in_proj: rows [0, W) are q, [W, 2W) k, [2W, 3W) v; one fused matmul, into
+     * which the LayerNorm {@code norm} in front is folded.
+     */
+    private static SDVariable attention(Weights w, SDVariable h, String p, String norm, VisionConfig cfg,
+                                        SDVariable headShape) throws IOException {
         int width = cfg.width();
         SDVariable[] qkv = w.fusedQkv(p, w.data(p + ".in_proj_weight", 3L * width, width),
-                w.data(p + ".in_proj_bias", 3L * width), width, width, cfg.headWidth());
+                w.data(p + ".in_proj_bias", 3L * width), width, width, cfg.headWidth(), norm);
         SDVariable context = Layers.attention(w.sd(), w.sd().mmul(h, qkv[0]).add(qkv[1]), headShape, width, null);
         return Layers.linear(w, context, p + ".out_proj", width, width);
     }

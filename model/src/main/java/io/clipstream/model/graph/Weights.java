@@ -43,21 +43,57 @@ final class Weights {
     /**
      * q, k and v projections as one [in, 3·out] matrix and one [3·out] bias, from three [out, in] weights (or one
      * packed [3·out, in] weight) and their biases. The attention scale 1/√headWidth is folded into the q columns:
-     * one matmul per block instead of three, and no scaling of the scores.
+     * one matmul per block instead of three, and no scaling of the scores. {@code foldedNorm}, when not null, is
+     * the LayerNorm in front whose weight and bias are folded in as well (see {@link #foldNorm}).
      */
-    SDVariable[] fusedQkv(String name, float[] weight, float[] bias, int out, int in, int headWidth) {
-        float scale = (float) (1 / Math.sqrt(headWidth));
+    SDVariable[] fusedQkv(String name, float[] weight, float[] bias, int out, int in, int headWidth, String foldedNorm)
+            throws IOException {
         float[] t = transpose(weight, 3 * out, in);   // [in, 3·out]
+        float[] b = bias.clone();
+        if (foldedNorm != null) {
+            foldNorm(foldedNorm, t, b, in, 3 * out);
+        }
+        float scale = (float) (1 / Math.sqrt(headWidth));
         for (int r = 0; r < in; r++) {
             for (int c = 0; c < out; c++) {
                 t[r * 3 * out + c] *= scale;
             }
         }
-        float[] b = bias.clone();
         for (int c = 0; c < out; c++) {
             b[c] *= scale;
         }
         return new SDVariable[]{constant(name + ".qkv_weight", t, in, 3L * out), constant(name + ".qkv_bias", b, 3L * out)};
+    }
+
+    /** A {@code nn.Linear} fed by the LayerNorm {@code normPrefix}: its [in, out] weight and bias with γ, β folded in. */
+    SDVariable[] linearAfterNorm(String normPrefix, String prefix, int in, int out) throws IOException {
+        float[] wt = transpose(data(prefix + ".weight", out, in), out, in);
+        float[] b = data(prefix + ".bias", out).clone();
+        foldNorm(normPrefix, wt, b, in, out);
+        return new SDVariable[]{constant(prefix + ".weight", wt, in, out), constant(prefix + ".bias", b, out)};
+    }
+
+    /**
+     * A pre-LN linear layer {@code LN(x) @ W + b} as {@code normalise(x) @ W' + b'}: the LayerNorm's weight γ and
+     * bias β folded into the [in, out] matrix {@code wt} and the bias (both changed in place):
+     * {@code W'[i][j] = γ[i]·W[i][j]}, {@code b'[j] = b[j] + Σᵢ β[i]·W[i][j]} (summed in double). Exact in real
+     * arithmetic; in float it moves results by a few ulp, as any change of summation order does.
+     */
+    void foldNorm(String normPrefix, float[] wt, float[] bias, int in, int out) throws IOException {
+        float[] gamma = data(normPrefix + ".weight", in);
+        float[] beta = data(normPrefix + ".bias", in);
+        for (int c = 0; c < out; c++) {
+            double shift = 0;
+            for (int r = 0; r < in; r++) {
+                shift += (double) beta[r] * wt[r * out + c];
+            }
+            bias[c] = (float) (bias[c] + shift);
+        }
+        for (int r = 0; r < in; r++) {
+            for (int c = 0; c < out; c++) {
+                wt[r * out + c] *= gamma[r];
+            }
+        }
     }
 
     /** The raw data of a tensor, for weights that are rearranged before they enter the graph. */
