@@ -20,7 +20,8 @@ import java.nio.file.StandardCopyOption;
  * A tiny random-weight roberta-ViT-B-32 (2 layers per tower, real 224-pixel preprocessing, the 1000-id
  * test tokenizer) written in the real on-disk format: safetensors weights, {@code open_clip_config.json},
  * {@code config.json}, {@code tokenizer.json}. It runs the whole pipeline where the real weights cannot be
- * downloaded; its outputs are meaningless.
+ * downloaded; its outputs are meaningless. {@link #writeFullSize} writes the real architecture's shapes the same
+ * way (random weights, same tokenizer), for benchmarks that start the service as its own process.
  */
 public final class TinyModel {
     public static final ClipConfig CONFIG = new ClipConfig(32, true,
@@ -33,10 +34,19 @@ public final class TinyModel {
     }
 
     public static Path write(Path dir, long seed) throws IOException {
+        return write(dir, CONFIG, seed);
+    }
+
+    /** roberta-ViT-B-32's full shapes (0.85 GB of float32 weights) with random weights, in the same format. */
+    public static Path writeFullSize(Path dir, long seed) throws IOException {
+        return write(dir, ClipConfig.robertaVitB32(), seed);
+    }
+
+    private static Path write(Path dir, ClipConfig config, long seed) throws IOException {
         Files.createDirectories(dir);
-        SafetensorsWriter.write(dir.resolve(ModelDirectory.SAFETENSORS_WEIGHTS), RandomWeights.generate(CONFIG, seed), DType.F32);
-        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(ModelDirectory.OPEN_CLIP_CONFIG).toFile(), openClipConfig());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(ModelDirectory.TEXT_CONFIG).toFile(), textConfig());
+        SafetensorsWriter.write(dir.resolve(ModelDirectory.SAFETENSORS_WEIGHTS), RandomWeights.generate(config, seed), DType.F32);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(ModelDirectory.OPEN_CLIP_CONFIG).toFile(), openClipConfig(config));
+        JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(ModelDirectory.TEXT_CONFIG).toFile(), textConfig(config));
         try (InputStream in = TinyModel.class.getResourceAsStream("/io/clipstream/model/tiny/tokenizer.json")) {
             if (in == null) {
                 throw new IOException("the tiny tokenizer resource is missing from the class path");
@@ -46,18 +56,18 @@ public final class TinyModel {
         return dir;
     }
 
-    private static ObjectNode openClipConfig() {
-        VisionConfig v = CONFIG.vision();
+    private static ObjectNode openClipConfig(ClipConfig config) {
+        VisionConfig v = config.vision();
         ObjectNode root = JSON.createObjectNode();
         ObjectNode model = root.putObject("model_cfg");
-        model.put("embed_dim", CONFIG.embedDim()).put("quick_gelu", CONFIG.quickGelu());
+        model.put("embed_dim", config.embedDim()).put("quick_gelu", config.quickGelu());
         model.putObject("vision_cfg").put("image_size", v.imageSize()).put("layers", v.layers())
                 .put("width", v.width()).put("patch_size", v.patchSize()).put("head_width", v.headWidth());
         model.putObject("text_cfg").put("hf_model_name", "roberta-base").put("hf_tokenizer_name", "roberta-base")
                 .put("hf_pooler_type", "mean_pooler").put("hf_proj_type", "mlp")
-                .put("context_length", CONFIG.text().contextLength());
+                .put("context_length", config.text().contextLength());
         ObjectNode pre = root.putObject("preprocess_cfg");
-        PreprocessConfig p = CONFIG.preprocess();
+        PreprocessConfig p = config.preprocess();
         ArrayNode mean = pre.putArray("mean");
         ArrayNode std = pre.putArray("std");
         for (int c = 0; c < 3; c++) {
@@ -68,8 +78,8 @@ public final class TinyModel {
         return root;
     }
 
-    private static ObjectNode textConfig() {
-        TextConfig t = CONFIG.text();
+    private static ObjectNode textConfig(ClipConfig config) {
+        TextConfig t = config.text();
         return JSON.createObjectNode()
                 .put("model_type", "roberta").put("vocab_size", t.vocabSize())
                 .put("max_position_embeddings", t.maxPositions()).put("type_vocab_size", t.typeVocabSize())

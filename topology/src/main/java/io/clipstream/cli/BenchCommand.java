@@ -73,6 +73,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "0 encodes all of them (default ${DEFAULT-VALUE}).")
     int ensembleSample;
 
+    @Option(names = "--streams", defaultValue = "1", paramLabel = "N",
+            description = "image: N threads each encoding its own batch on the one shared model at the same time, as N "
+                    + "stream threads of the service do; pair with OMP_NUM_THREADS=cores/N (default ${DEFAULT-VALUE}).")
+    int streams;
+
     @Option(names = "--pool", defaultValue = "0", paramLabel = "THREADS",
             description = "preprocess: threads of the pool run; 0 = one per core (default ${DEFAULT-VALUE}).")
     int pool;
@@ -84,6 +89,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int b : batches) {
             if (b <= 0) throw new IllegalArgumentException("--batch values must be positive, got " + b);
+        }
+        if (streams <= 0) {
+            throw new IllegalArgumentException("--streams must be positive, got " + streams);
         }
         Throughput timer = new Throughput(seconds, runs);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -115,18 +123,45 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < pixels.length; i++) {
                 pixels[i] = (float) (random.nextDouble() * 4 - 2);
             }
-            Throughput.Rate rate = timer.measure("image batch " + batch, () -> {
+            Throughput.Rate rate = timer.measure("image batch " + batch, concurrently(() -> {
                 model.encodeImages(pixels, batch);
                 return batch;
-            });
+            }));
             Map<String, Object> run = rateEntry(batch, "images_per_s", rate);
             run.put("gflops", round(rate.median() * gflopPerImage));
             runs.add(run);
         }
         result.put("runs", runs);
+        result.put("streams", streams);
         double ceiling = gemmCeiling(timer);
         result.put("gemm_gflops", round(ceiling));
         result.put("gflop_per_image", round(gflopPerImage));
+    }
+
+    /**
+     * The work run by {@code --streams} threads at once, each call waiting for all of them: items are summed. With
+     * one stream, the work itself.
+     */
+    private Throughput.Work concurrently(Throughput.Work work) {
+        if (streams == 1) {
+            return work;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(streams, r -> {
+            Thread t = new Thread(r, "bench-stream");
+            t.setDaemon(true);
+            return t;
+        });
+        return () -> {
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                calls.add(pool.submit(work::run));
+            }
+            int items = 0;
+            for (Future<Integer> call : calls) {
+                items += call.get();
+            }
+            return items;
+        };
     }
 
     /**

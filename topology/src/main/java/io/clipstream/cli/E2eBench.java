@@ -2,6 +2,7 @@ package io.clipstream.cli;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.RandomWeights;
+import io.clipstream.model.TinyModel;
 import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.ClipConfig;
 import io.clipstream.model.graph.ClipGraph;
@@ -14,14 +15,10 @@ import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
-import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.EmbeddedBroker;
 import io.clipstream.service.ServiceConfig;
-import io.clipstream.service.ServiceHealth;
-import io.clipstream.service.ServiceMetrics;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TopologySettings;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -70,7 +67,9 @@ import picocli.CommandLine.Option;
  * </ol>
  * Latency runs from the event time (stamped when the record is sent) to the moment a {@code read_committed} consumer
  * sees the classification. During the flood a sampler records what the stream threads spend their time on. The
- * last line is one JSON object; the figures and how to reproduce them are in BENCHMARKS.md.
+ * last line is one JSON object; the figures and how to reproduce them are in BENCHMARKS.md. With
+ * {@code --service-process} the service runs as {@code clipstream run} in a child JVM instead (see
+ * {@link BenchService}), so that its peak resident memory is measured alone.
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
         description = "End to end through a real in-process broker and the service: images/s, latency, the tower ratio; "
@@ -124,6 +123,11 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--guarantee", defaultValue = "exactly_once_v2",
             description = "processing.guarantee: exactly_once_v2 or at_least_once (default ${DEFAULT-VALUE}).")
     String guarantee;
+
+    @Option(names = "--service-process", description = "Run the service as `clipstream run` in a child JVM (-Xmx2g), "
+            + "on a model folder (--model, or the full-size random model written to disk first), so that peak_rss_mb is "
+            + "the service's alone, without the broker, the registry and the bench's clients.")
+    boolean serviceProcess;
 
     @Option(names = "--timeout", defaultValue = "900", description = "Seconds to wait for a run's outputs (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -191,12 +195,12 @@ final class E2eBench implements Callable<Integer> {
         try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
              SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
                      InMemorySchemaRegistry.forScope("clipstream-bench-" + UUID.randomUUID()), "127.0.0.1", 0)) {
-            ServiceConfig config = ServiceConfig.from(Map.ofEntries(
+            Map<String, String> settings = Map.ofEntries(
                     Map.entry("bootstrap.servers", broker.bootstrapServers()),
                     Map.entry("schema.registry.url", registry.url()),
                     Map.entry("application.id", "clipstream-bench"),
                     Map.entry("state.dir", work.resolve("state").toString()),
-                    Map.entry("model.dir", work.toString()),
+                    Map.entry("model.dir", serviceModelDir(work).toString()),
                     Map.entry("processing.guarantee", guarantee),
                     Map.entry("num.stream.threads", String.valueOf(threads)),
                     Map.entry("batch.size", String.valueOf(batch)),
@@ -205,18 +209,17 @@ final class E2eBench implements Callable<Integer> {
                     Map.entry("preprocess.threads", String.valueOf(preprocessThreads)),
                     Map.entry("topics.partitions", String.valueOf(parts)),
                     Map.entry("topics.replication.factor", "1"),
-                    Map.entry("shutdown.timeout.ms", "10000")));
-            SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            ServiceMetrics metrics = new ServiceMetrics(meters);
-            ServiceHealth health = new ServiceHealth();
-            health.modelLoaded();
+                    Map.entry("shutdown.timeout.ms", "10000"));
+            ServiceConfig config = ServiceConfig.from(settings);
             TopologySettings topics = config.topology();
             RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
-            try (ClipstreamService service = ClipstreamService.start(config, model, meters, metrics, health);
+            try (BenchService service = serviceProcess
+                    ? BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))
+                    : BenchService.inProcess(config, model);
                  KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
                  Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
                 publishLabels(producer, serdes, topics, service);
-                Runner runner = new Runner(producer, outputs, topics.imagesTopic(), meters,
+                Runner runner = new Runner(producer, outputs, topics.imagesTopic(), service,
                         Duration.ofSeconds(timeoutSeconds));
 
                 int warm = warmup > 0 ? warmup : 2 * batch * threads;
@@ -226,8 +229,9 @@ final class E2eBench implements Callable<Integer> {
                 // The tower alone right before and right after the flood, in the same warm JVM with the service idle:
                 // other processes share these cores, and a figure taken minutes apart would say more about them.
                 towerBefore = towerRate(model, one);
-                List<Thread> streamThreads = Thread.getAllStackTraces().keySet().stream()
-                        .filter(t -> isStreamThread(t.getName())).toList();
+                // In a child process the stream threads cannot be sampled from here.
+                List<Thread> streamThreads = !service.inThisJvm() ? List.of() : Thread.getAllStackTraces().keySet()
+                        .stream().filter(t -> isStreamThread(t.getName())).toList();
                 err.printf("e2e: flood, %d images; sampling %s%n", images,
                         streamThreads.stream().map(Thread::getName).toList());
                 List<StampedEvent> flood = events(serdes, topics, jpegs, "flood", images);
@@ -262,10 +266,15 @@ final class E2eBench implements Callable<Integer> {
                 halfJson.put("offered_per_s", round(offered));
                 halfJson.putAll(half.json());
                 result.put("rate_half", halfJson);
-                Map<String, Object> streamThread = new LinkedHashMap<>(profile);
-                streamThread.put("cpu_ms_per_image", round(streamCpu / 1e6 / images));
-                result.put("stream_thread_time", streamThread);
-                result.put("preprocess_cpu_ms_per_image", round(preprocessCpu / 1e6 / images));
+                if (service.inThisJvm()) {
+                    Map<String, Object> streamThread = new LinkedHashMap<>(profile);
+                    streamThread.put("cpu_ms_per_image", round(streamCpu / 1e6 / images));
+                    result.put("stream_thread_time", streamThread);
+                    result.put("preprocess_cpu_ms_per_image", round(preprocessCpu / 1e6 / images));
+                }
+                result.put("peak_rss_mb", service.peakRssMb());
+                result.put("peak_rss_of", service.inThisJvm()
+                        ? "the bench JVM: service, broker, registry and clients" : "the service process alone");
             }
         }
         double tower = (towerBefore + towerAfter) / 2;
@@ -273,7 +282,6 @@ final class E2eBench implements Callable<Integer> {
         result.put("tower_images_per_s", round(tower));
         result.put("tower_before_after", List.of(round(towerBefore), round(towerAfter)));
         result.put("ratio", round(e2e / tower));
-        result.put("peak_rss_mb", BenchCommand.peakRssMb());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", modelDir == null ? "random full-size" : model.id());
         settings.put("batch", batch);
@@ -283,6 +291,7 @@ final class E2eBench implements Callable<Integer> {
         settings.put("preprocess_threads", preprocessThreads > 0 ? preprocessThreads : Runtime.getRuntime().availableProcessors());
         settings.put("partitions", parts);
         settings.put("guarantee", guarantee);
+        settings.put("service_process", serviceProcess);
         settings.put("labels", labels);
         settings.put("jpeg_kb", round(jpegKb));
         settings.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
@@ -309,15 +318,15 @@ final class E2eBench implements Callable<Integer> {
         private final KafkaProducer<byte[], byte[]> producer;
         private final Outputs outputs;
         private final String topic;
-        private final SimpleMeterRegistry meters;
+        private final BenchService service;
         private final Duration timeout;
 
-        Runner(KafkaProducer<byte[], byte[]> producer, Outputs outputs, String topic, SimpleMeterRegistry meters,
+        Runner(KafkaProducer<byte[], byte[]> producer, Outputs outputs, String topic, BenchService service,
                Duration timeout) {
             this.producer = producer;
             this.outputs = outputs;
             this.topic = topic;
-            this.meters = meters;
+            this.service = service;
             this.timeout = timeout;
         }
 
@@ -325,9 +334,9 @@ final class E2eBench implements Callable<Integer> {
         Run run(List<StampedEvent> events, double perSecond) throws Exception {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             outputs.expect(sentAt);
-            double batchesBefore = batchCount();
-            double imagesBefore = batchImages();
-            double towerBefore = towerSeconds();
+            double batchesBefore = service.batches();
+            double imagesBefore = service.batchImages();
+            double towerBefore = service.towerSeconds();
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
                 if (perSecond > 0) {
@@ -344,24 +353,12 @@ final class E2eBench implements Callable<Integer> {
             producer.flush();
             Outputs.Seen seen = outputs.await(events.size(), timeout);
             double wall = (seen.lastNanos() - start) / 1e9;
-            double batches = batchCount() - batchesBefore;
-            double images = batchImages() - imagesBefore;
-            double tower = towerSeconds() - towerBefore;
+            double batches = service.batches() - batchesBefore;
+            double images = service.batchImages() - imagesBefore;
+            double tower = service.towerSeconds() - towerBefore;
             return new Run(events.size(), seen.classified(), seen.deadLetters(), seen.sustainedRate(),
                     seen.percentileMs(0.50), seen.percentileMs(0.99), seen.percentileMs(1.0),
                     batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower);
-        }
-
-        private double batchCount() {
-            return meters.get("clipstream.batch.size").summary().count();
-        }
-
-        private double batchImages() {
-            return meters.get("clipstream.batch.size").summary().totalAmount();
-        }
-
-        private double towerSeconds() {
-            return meters.get("clipstream.batch.inference").timer().totalTime(TimeUnit.SECONDS);
         }
     }
 
@@ -495,7 +492,7 @@ final class E2eBench implements Callable<Integer> {
     }
 
     private void publishLabels(KafkaProducer<byte[], byte[]> producer, RecordSerdes serdes, TopologySettings topics,
-                               ClipstreamService service) throws Exception {
+                               BenchService service) throws Exception {
         List<String> names;
         try (var in = E2eBench.class.getResourceAsStream("/io/clipstream/model/imagenet_classnames.txt")) {
             names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().distinct().toList();
@@ -511,7 +508,7 @@ final class E2eBench implements Callable<Integer> {
         producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(LABEL_SET),
                 serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set))).get();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (service.labels().labelsOf(LABEL_SET) < labels) {
+        while (service.labels() < labels) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the label set was not encoded within " + timeoutSeconds + " s");
             }
@@ -594,6 +591,23 @@ final class E2eBench implements Callable<Integer> {
             }
         }
         return total;
+    }
+
+    /**
+     * The model folder a child-process service loads: {@code --model}, or the full-size random model written into
+     * {@code work} (the in-process service shares the bench's model and reads no folder).
+     */
+    private Path serviceModelDir(Path work) throws IOException {
+        if (!serviceProcess) {
+            return work;
+        }
+        if (modelDir != null) {
+            return modelDir;
+        }
+        long t0 = System.nanoTime();
+        Path dir = TinyModel.writeFullSize(work.resolve("random-full-size-model"), 1);
+        err.printf("e2e: full-size random model written to disk for the service process in %.1f s%n", since(t0));
+        return dir;
     }
 
     private ClipModel load() throws IOException {

@@ -49,6 +49,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void imageWithTwoStreamsRunsTwoBatchesAtOnceOnTheSharedModel() throws Exception {
+        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "2", "--streams", "2",
+                "--seconds", "0.05", "--runs", "1")).as(console::err).isZero();
+        JsonNode result = lastLine();
+        assertThat(result.get("streams").asInt()).isEqualTo(2);
+        assertThat(result.get("runs").get(0).get("images_per_s").asDouble()).isPositive();
+        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--streams", "0")).isNotZero();
+        assertThat(console.err()).contains("--streams");
+    }
+
+    @Test
     void textReportsPromptRatesAndTheExtrapolatedEnsemble() throws Exception {
         assertThat(Main.run("bench", "text", "--model", modelDir.toString(), "--batch", "4", "--seconds", "0.05",
                 "--runs", "1", "--labels", "10", "--templates", "simple", "--ensemble-sample", "2")).as(console::err).isZero();

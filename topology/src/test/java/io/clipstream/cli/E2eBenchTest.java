@@ -24,19 +24,8 @@ class E2eBenchTest {
     @Test
     void aShortRunReportsEveryFigure() throws Exception {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            exit = Main.run("bench", "e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
-                    "--seconds", "1", "--labels", "3", "--rate", "4", "--timeout", "120");
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(exit).isZero();
-        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
-        JsonNode result = new ObjectMapper().readTree(lines[lines.length - 1]);
+        JsonNode result = run("bench", "e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
+                "--seconds", "1", "--labels", "3", "--rate", "4", "--timeout", "120");
 
         assertThat(result.get("bench").asText()).isEqualTo("e2e");
         for (String field : new String[]{"images_per_s", "tower_images_per_s", "ratio", "p50_ms", "p99_ms"}) {
@@ -65,5 +54,37 @@ class E2eBenchTest {
         }
         assertThat(shares).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
         assertThat(result.get("settings").get("batch").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void withServiceProcessTheServiceRunsInAChildJvmMeasuredThroughItsMetrics() throws Exception {
+        Path model = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
+        JsonNode result = run("bench", "e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
+                "--seconds", "1", "--labels", "3", "--rate", "4", "--timeout", "120", "--service-process");
+
+        assertThat(result.get("settings").get("service_process").asBoolean()).isTrue();
+        assertThat(result.get("peak_rss_of").asText()).isEqualTo("the service process alone");
+        assertThat(result.get("peak_rss_mb").asLong()).isPositive();
+        JsonNode flood = result.get("flood");
+        assertThat(flood.get("images").asInt()).isEqualTo(6);
+        assertThat(flood.has("missing")).as("every image classified").isFalse();
+        assertThat(flood.get("mean_batch").asDouble()).as("read from the child's /metrics").isBetween(1.0, 2.0);
+        assertThat(flood.get("tower_busy").asDouble()).isPositive();
+        assertThat(result.has("stream_thread_time")).as("not sampled across processes").isFalse();
+    }
+
+    private static JsonNode run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            exit = Main.run(args);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        return new ObjectMapper().readTree(lines[lines.length - 1]);
     }
 }
