@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,13 +17,14 @@ import java.util.TreeMap;
  * a safetensors file. Names are normalised (a DataParallel {@code module.} prefix removed, a
  * {"state_dict": ...} wrapper unwrapped); integer buffers such as {@code position_ids} are dropped.
  * Model code {@link #take}s each tensor with the shape it expects, then calls {@link #requireAllTaken}:
- * loading is strict, as in open_clip, so a checkpoint of another architecture fails loudly.
+ * loading is strict, as in open_clip, so a checkpoint of another architecture fails loudly. A safetensors file's
+ * values are read when their tensor is taken, so that the whole checkpoint is never in the heap at once.
  */
 public final class StateDict {
     private static final String MODULE_PREFIX = "module.";
-    private final Map<String, Tensor> tensors;
+    private final Map<String, StoredTensor> tensors;
 
-    private StateDict(Map<String, Tensor> tensors) {
+    private StateDict(Map<String, StoredTensor> tensors) {
         this.tensors = tensors;
     }
 
@@ -35,7 +37,7 @@ public final class StateDict {
         if (magic.length >= 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
             return of(TorchZipReader.read(file));
         }
-        if (magic.length == 9 && magic[8] == '{') return of(SafetensorsReader.read(file));
+        if (magic.length == 9 && magic[8] == '{') return byName(SafetensorsReader.index(file));
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x80 && magic[1] == 2) {
             throw new CheckpointException(file + " is a legacy (before PyTorch 1.6) checkpoint: re-save it with torch.save");
         }
@@ -45,7 +47,13 @@ public final class StateDict {
 
     /** Wraps tensors (e.g. generated weights), normalising the names like {@link #read}. */
     public static StateDict of(Map<String, Tensor> tensors) throws CheckpointException {
-        Map<String, Tensor> byName = new TreeMap<>();
+        Map<String, StoredTensor> stored = new LinkedHashMap<>();
+        tensors.forEach((key, t) -> stored.put(key, StoredTensor.of(t)));
+        return byName(stored);
+    }
+
+    private static StateDict byName(Map<String, StoredTensor> tensors) throws CheckpointException {
+        Map<String, StoredTensor> byName = new TreeMap<>();
         for (var e : tensors.entrySet()) {
             String name = e.getKey().startsWith(MODULE_PREFIX) ? e.getKey().substring(MODULE_PREFIX.length()) : e.getKey();
             if (byName.put(name, e.getValue()) != null) throw new CheckpointException("duplicate tensor '" + name + "'");
@@ -58,14 +66,15 @@ public final class StateDict {
      *
      * @throws CheckpointException naming the key when it is missing or its shape is not the expected one
      */
-    public Tensor take(String key, long... expectedShape) throws CheckpointException {
-        Tensor t = tensors.get(key);
+    public Tensor take(String key, long... expectedShape) throws IOException {
+        StoredTensor t = tensors.get(key);
         if (t == null) throw new CheckpointException("missing tensor '" + key + "' in checkpoint");
         if (!Arrays.equals(t.shape(), expectedShape)) {
             throw new CheckpointException("tensor '" + key + "' has shape " + Arrays.toString(t.shape())
                     + ", expected " + Arrays.toString(expectedShape));
         }
-        return tensors.remove(key);
+        tensors.remove(key);
+        return new Tensor(t.shape(), t.values().read());
     }
 
     /** The shape of a tensor not yet taken, e.g. to read a dimension of the architecture. */

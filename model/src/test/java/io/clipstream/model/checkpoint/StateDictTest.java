@@ -137,6 +137,21 @@ class StateDictTest {
     }
 
     @Test
+    void aSafetensorsTensorIsReadFromTheFileWhenTakenNotBefore() throws IOException {
+        Path file = tmp.resolve("lazy.safetensors");
+        SafetensorsWriter.write(file, Map.of("a", new Tensor(new long[]{2}, new float[]{1, 2}),
+                "b", new Tensor(new long[]{3}, new float[]{3, 4, 5})), DType.F32);
+        StateDict dict = StateDict.read(file);
+        assertThat(dict.take("a", 2).data()).containsExactly(1, 2);
+
+        // Same header, new values: what is taken from now on comes from the file as it is now.
+        SafetensorsWriter.write(file, Map.of("a", new Tensor(new long[]{2}, new float[]{0, 0}),
+                "b", new Tensor(new long[]{3}, new float[]{-3, -4, -5})), DType.F32);
+        assertThat(dict.take("b", 3).data()).containsExactly(-3, -4, -5);
+        dict.requireAllTaken();
+    }
+
+    @Test
     void unknownFormatIsNamed() throws IOException {
         Path text = Files.writeString(tmp.resolve("weights.bin"), "hello, not a checkpoint");
         assertThatThrownBy(() -> StateDict.read(text))
@@ -150,7 +165,7 @@ class StateDictTest {
         return Files.write(tmp.resolve(length + "-" + file.getFileName()), Arrays.copyOf(bytes, length));
     }
 
-    static Map<String, Tensor> all(StateDict dict) throws CheckpointException {
+    static Map<String, Tensor> all(StateDict dict) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String key : List.copyOf(dict.keys())) out.put(key, dict.take(key, dict.shape(key).orElseThrow()));
         return out;
