@@ -21,6 +21,7 @@ RUN groupadd --system --gid 10001 clipstream \
  && chown -R clipstream:clipstream /models /var/lib/clipstream
 COPY --from=build /src/topology/target/clipstream.jar /opt/clipstream/clipstream.jar
 COPY docker/clipstream.properties /etc/clipstream/clipstream.properties
+COPY docker/entrypoint.sh /opt/clipstream/entrypoint.sh
 # `clipstream download` writes here; model.dir points at the default model's folder inside it.
 ENV CLIPSTREAM_CACHE=/models
 # OpenMP threads sleep instead of spinning while Kafka Streams and the preprocessing pool share the cores
@@ -33,6 +34,7 @@ VOLUME ["/models", "/var/lib/clipstream/state"]
 EXPOSE 8080
 USER clipstream
 WORKDIR /var/lib/clipstream
-# ND4J unpacks its native libraries (~450 MB) into the JavaCPP cache on first start.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/clipstream/javacpp", "-jar", "/opt/clipstream/clipstream.jar"]
+# ND4J unpacks its native libraries (~450 MB) into the JavaCPP cache on first start. entrypoint.sh sets
+# OPENBLAS_CORETYPE from the CPU's flags unless it is given (see the script).
+ENTRYPOINT ["/opt/clipstream/entrypoint.sh", "java", "-XX:MaxRAMPercentage=40", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/clipstream/javacpp", "-jar", "/opt/clipstream/clipstream.jar"]
 CMD ["run", "--config", "/etc/clipstream/clipstream.properties"]

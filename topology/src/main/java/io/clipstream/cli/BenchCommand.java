@@ -301,6 +301,7 @@ final class BenchCommand implements Callable<Integer> {
     private static Map<String, Object> threads() {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        t.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
         t.put("nd4j_max_threads", Nd4j.getEnvironment().maxThreads());
         t.put("nd4j_max_master_threads", Nd4j.getEnvironment().maxMasterThreads());
         t.put("blas", String.valueOf(Nd4j.factory().blas().getBlasVendor()));

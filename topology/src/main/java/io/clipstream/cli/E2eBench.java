@@ -295,6 +295,7 @@ final class E2eBench implements Callable<Integer> {
         settings.put("labels", labels);
         settings.put("jpeg_kb", round(jpegKb));
         settings.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        settings.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
         settings.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("settings", settings);
         result.put("flood", result.remove("flood"));          // details after the headline figures

@@ -58,6 +58,12 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println("error: no model at " + modelDir + ": run `clipstream download` or set model.dir");
                 return 1;
             }
+            // What the native libraries read from the process's own environment when they load.
+            Map<String, String> processEnv = System.getenv();
+            LOG.info("native threads: OMP_NUM_THREADS={} OMP_WAIT_POLICY={} OPENBLAS_CORETYPE={}{}",
+                    processEnv.getOrDefault("OMP_NUM_THREADS", "unset"), processEnv.getOrDefault("OMP_WAIT_POLICY", "unset"),
+                    processEnv.getOrDefault("OPENBLAS_CORETYPE", "unset"), processEnv.containsKey("OPENBLAS_CORETYPE") ? ""
+                            : " (on CPUs newer than ND4J's OpenBLAS 0.3.19 it falls back to generic kernels: see README, Scaling)");
             LOG.info("loading model from {}", modelDir);
             ClipModel model = ClipModel.load(modelDir,
                     new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()));
