@@ -310,9 +310,15 @@ final class BenchCommand implements Callable<Integer> {
         return t;
     }
 
+    /** This process's peak resident memory (VmHWM), MB; -1 if unknown. */
     static long peakRssMb() {
+        return peakRssMb(Path.of("/proc/self/status"));
+    }
+
+    /** The peak resident memory (VmHWM) a {@code /proc/<pid>/status} file gives, MB; -1 if unknown or gone. */
+    static long peakRssMb(Path procStatus) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(procStatus)) {
                 if (line.startsWith("VmHWM:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }

@@ -209,16 +209,7 @@ interface BenchService extends AutoCloseable {
         }
 
         private long readPeakRssMb() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                    }
-                }
-            } catch (IOException | NumberFormatException gone) {
-                return -1;
-            }
-            return -1;
+            return BenchCommand.peakRssMb(Path.of("/proc", String.valueOf(process.pid()), "status"));
         }
 
         private String metrics() throws Exception {
