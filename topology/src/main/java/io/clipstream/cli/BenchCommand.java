@@ -117,19 +117,24 @@ final class BenchCommand implements Callable<Integer> {
         int per = model.preprocessor().tensorLength();
         double gflopPerImage = VIT_B32_GFLOP * flopScale(model.config());
         List<Map<String, Object>> runs = new ArrayList<>();
-        for (int batch : batches) {
-            float[] pixels = new float[batch * per];
-            SplittableRandom random = new SplittableRandom(batch);
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = (float) (random.nextDouble() * 4 - 2);
+        ExecutorService pool = Executors.newFixedThreadPool(streams, r -> new Thread(r, "bench-stream"));
+        try {
+            for (int batch : batches) {
+                float[] pixels = new float[batch * per];
+                SplittableRandom random = new SplittableRandom(batch);
+                for (int i = 0; i < pixels.length; i++) {
+                    pixels[i] = (float) (random.nextDouble() * 4 - 2);
+                }
+                Throughput.Rate rate = timer.measure("image batch " + batch, concurrently(pool, () -> {
+                    model.encodeImages(pixels, batch);
+                    return batch;
+                }));
+                Map<String, Object> run = rateEntry(batch, "images_per_s", rate);
+                run.put("gflops", round(rate.median() * gflopPerImage));
+                runs.add(run);
             }
-            Throughput.Rate rate = timer.measure("image batch " + batch, concurrently(() -> {
-                model.encodeImages(pixels, batch);
-                return batch;
-            }));
-            Map<String, Object> run = rateEntry(batch, "images_per_s", rate);
-            run.put("gflops", round(rate.median() * gflopPerImage));
-            runs.add(run);
+        } finally {
+            pool.shutdownNow();
         }
         result.put("runs", runs);
         result.put("streams", streams);
@@ -139,18 +144,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The work run by {@code --streams} threads at once, each call waiting for all of them: items are summed. With
-     * one stream, the work itself.
+     * The work run by {@code --streams} threads of {@code pool} at once, each call waiting for all of them: items are
+     * summed. With one stream, the work itself.
      */
-    private Throughput.Work concurrently(Throughput.Work work) {
+    private Throughput.Work concurrently(ExecutorService pool, Throughput.Work work) {
         if (streams == 1) {
             return work;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(streams, r -> {
-            Thread t = new Thread(r, "bench-stream");
-            t.setDaemon(true);
-            return t;
-        });
         return () -> {
             List<Future<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < streams; i++) {

@@ -29,17 +29,19 @@ import java.util.concurrent.TimeUnit;
  * and the bench's clients. Both report the figures the bench needs from the service's own meters.
  */
 interface BenchService extends AutoCloseable {
-    /** Labels held, over all label sets (the {@code clipstream.labels} gauge). */
-    double labels() throws Exception;
+    /**
+     * The service's meters at one moment.
+     *
+     * @param labels       labels held, over all label sets (the {@code clipstream.labels} gauge)
+     * @param batches      batches through the image tower so far
+     * @param batchImages  images in those batches
+     * @param towerSeconds seconds spent in the image tower so far
+     */
+    record Meters(double labels, double batches, double batchImages, double towerSeconds) {
+    }
 
-    /** Batches through the image tower so far. */
-    double batches() throws Exception;
-
-    /** Images in those batches. */
-    double batchImages() throws Exception;
-
-    /** Seconds spent in the image tower so far. */
-    double towerSeconds() throws Exception;
+    /** The meters now (from a child process: one scrape of its {@code /metrics}). */
+    Meters meters() throws Exception;
 
     /** Peak resident memory of the service's process so far, MB (VmHWM). */
     long peakRssMb();
@@ -58,23 +60,10 @@ interface BenchService extends AutoCloseable {
         ClipstreamService service = ClipstreamService.start(config, model, meters, new ServiceMetrics(meters), health);
         return new BenchService() {
             @Override
-            public double labels() {
-                return meters.get("clipstream.labels").gauge().value();
-            }
-
-            @Override
-            public double batches() {
-                return meters.get("clipstream.batch.size").summary().count();
-            }
-
-            @Override
-            public double batchImages() {
-                return meters.get("clipstream.batch.size").summary().totalAmount();
-            }
-
-            @Override
-            public double towerSeconds() {
-                return meters.get("clipstream.batch.inference").timer().totalTime(TimeUnit.SECONDS);
+            public Meters meters() {
+                var batch = meters.get("clipstream.batch.size").summary();
+                return new Meters(meters.get("clipstream.labels").gauge().value(), batch.count(), batch.totalAmount(),
+                        meters.get("clipstream.batch.inference").timer().totalTime(TimeUnit.SECONDS));
             }
 
             @Override
@@ -167,23 +156,12 @@ interface BenchService extends AutoCloseable {
         }
 
         @Override
-        public double labels() throws Exception {
-            return PrometheusText.sum(metrics(), "clipstream_labels");
-        }
-
-        @Override
-        public double batches() throws Exception {
-            return PrometheusText.sum(metrics(), "clipstream_batch_size_count");
-        }
-
-        @Override
-        public double batchImages() throws Exception {
-            return PrometheusText.sum(metrics(), "clipstream_batch_size_sum");
-        }
-
-        @Override
-        public double towerSeconds() throws Exception {
-            return PrometheusText.sum(metrics(), "clipstream_batch_inference_seconds_sum");
+        public Meters meters() throws Exception {
+            String page = metrics();
+            return new Meters(PrometheusText.sum(page, "clipstream_labels"),
+                    PrometheusText.sum(page, "clipstream_batch_size_count"),
+                    PrometheusText.sum(page, "clipstream_batch_size_sum"),
+                    PrometheusText.sum(page, "clipstream_batch_inference_seconds_sum"));
         }
 
         @Override

@@ -174,8 +174,11 @@ final class E2eBench implements Callable<Integer> {
     }
 
     private int bench(Path work) throws Exception {
+        Path serviceModel = serviceModelDir(work);
         long t0 = System.nanoTime();
-        ClipModel model = load();
+        // With a child service on a written model, the bench's own copy (for the tower-alone figure) is read from the
+        // same folder rather than generated a second time.
+        ClipModel model = serviceProcess ? ClipModel.load(serviceModel) : load();
         err.printf("e2e: model %s ready in %.1f s%n", model.id(), since(t0));
         List<byte[]> jpegs = new ArrayList<>();
         for (int i = 0; i < Math.min(DISTINCT_IMAGES, images); i++) {
@@ -200,7 +203,7 @@ final class E2eBench implements Callable<Integer> {
                     Map.entry("schema.registry.url", registry.url()),
                     Map.entry("application.id", "clipstream-bench"),
                     Map.entry("state.dir", work.resolve("state").toString()),
-                    Map.entry("model.dir", serviceModelDir(work).toString()),
+                    Map.entry("model.dir", serviceModel.toString()),
                     Map.entry("processing.guarantee", guarantee),
                     Map.entry("num.stream.threads", String.valueOf(threads)),
                     Map.entry("batch.size", String.valueOf(batch)),
@@ -335,9 +338,7 @@ final class E2eBench implements Callable<Integer> {
         Run run(List<StampedEvent> events, double perSecond) throws Exception {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             outputs.expect(sentAt);
-            double batchesBefore = service.batches();
-            double imagesBefore = service.batchImages();
-            double towerBefore = service.towerSeconds();
+            BenchService.Meters before = service.meters();
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
                 if (perSecond > 0) {
@@ -354,9 +355,10 @@ final class E2eBench implements Callable<Integer> {
             producer.flush();
             Outputs.Seen seen = outputs.await(events.size(), timeout);
             double wall = (seen.lastNanos() - start) / 1e9;
-            double batches = service.batches() - batchesBefore;
-            double images = service.batchImages() - imagesBefore;
-            double tower = service.towerSeconds() - towerBefore;
+            BenchService.Meters after = service.meters();
+            double batches = after.batches() - before.batches();
+            double images = after.batchImages() - before.batchImages();
+            double tower = after.towerSeconds() - before.towerSeconds();
             return new Run(events.size(), seen.classified(), seen.deadLetters(), seen.sustainedRate(),
                     seen.percentileMs(0.50), seen.percentileMs(0.99), seen.percentileMs(1.0),
                     batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower);
@@ -509,7 +511,7 @@ final class E2eBench implements Callable<Integer> {
         producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(LABEL_SET),
                 serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set))).get();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        while (service.labels() < labels) {
+        while (service.meters().labels() < labels) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the label set was not encoded within " + timeoutSeconds + " s");
             }
