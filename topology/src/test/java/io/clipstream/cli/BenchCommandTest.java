@@ -55,6 +55,7 @@ class BenchCommandTest {
         JsonNode result = lastLine();
         assertThat(result.get("streams").asInt()).isEqualTo(2);
         assertThat(result.get("runs").get(0).get("images_per_s").asDouble()).isPositive();
+        assertThat(result.get("gemm_gflops").asDouble()).isPositive();
         assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--streams", "0")).isNotZero();
         assertThat(console.err()).contains("--streams");
     }
