@@ -171,14 +171,23 @@ final class BenchCommand implements Callable<Integer> {
      * on its own arrays, so that the tower's GFLOP/s and this ceiling compare like with like.
      */
     private double gemmCeiling(Throughput timer, ExecutorService pool) throws Exception {
-        ThreadLocal<INDArray[]> operands = ThreadLocal.withInitial(() ->
-                new INDArray[]{Nd4j.rand(400, 768), Nd4j.rand(768, 3072), Nd4j.create(400, 3072)});
+        ThreadLocal<Matmul> perStream = ThreadLocal.withInitial(Matmul::mlpAtBatch8);
         Throughput.Rate rate = timer.measure("gemm", concurrently(pool, () -> {
-            INDArray[] abc = operands.get();
-            Nd4j.exec(new Mmul(abc[0], abc[1], abc[2], null));
+            perStream.get().run();
             return 1;
         }));
         return rate.median() * 2.0 * 400 * 768 * 3072 / 1e9;
+    }
+
+    /** One stream's operands and output for the GEMM ceiling: {@code out = a × b}. */
+    private record Matmul(INDArray a, INDArray b, INDArray out) {
+        static Matmul mlpAtBatch8() {
+            return new Matmul(Nd4j.rand(400, 768), Nd4j.rand(768, 3072), Nd4j.create(400, 3072));
+        }
+
+        void run() {
+            Nd4j.exec(new Mmul(a, b, out, null));
+        }
     }
 
     private void benchText(ClipModel model, Throughput timer, Map<String, Object> result) throws Exception {
