@@ -309,9 +309,9 @@ final class E2eBench implements Callable<Integer> {
     /** Where a stream thread's samples go: its innermost frame that matches, tried in this order. */
     static final List<ThreadSampler.Rule> STREAM_THREAD_RULES = List.of(
             new ThreadSampler.Rule("tower", "io.clipstream.model.ClipModel", "encodeImages"),
-            new ThreadSampler.Rule("awaiting_tower", "io.clipstream.topology.ImageBatcher", "emitEncoded"),
-            new ThreadSampler.Rule("awaiting_preprocess", "io.clipstream.topology.ImageBatcher", "await"),
-            new ThreadSampler.Rule("reading_events", "io.clipstream.topology.ImageBatcher", "start"),
+            new ThreadSampler.Rule("awaiting_tower", "io.clipstream.topology.TowerRunner", "awaitInTower"),
+            new ThreadSampler.Rule("awaiting_preprocess", "io.clipstream.topology.ImageClassifier", "await"),
+            new ThreadSampler.Rule("reading_events", "io.clipstream.topology.ImageClassifier", "start"),
             new ThreadSampler.Rule("state_store", "org.rocksdb", ""),
             new ThreadSampler.Rule("producing", "RecordCollectorImpl", "send"),
             new ThreadSampler.Rule("committing", "org.apache.kafka.streams.processor.internals", "commit"),

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Output that cannot be written because of the record itself (too large for the broker, or it does not
- * serialize) becomes an INTERNAL_ERROR dead letter with the source record's bytes; any other send failure
- * (broker, authorization, fencing) stops the thread, since skipping it would lose output silently.
+ * Output that cannot be written because of the record itself becomes a dead letter with the source record's bytes
+ * (cut to fit): RECORD_TOO_LARGE when it is over the producer's limit, INTERNAL_ERROR when it does not serialize.
+ * The processors check sizes before they write (see {@link RecordLimits}), so this is the last line, not the plan.
+ * Any other send failure (broker, authorization, fencing) affects every record and stops the thread, since
+ * skipping it would lose output silently.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
@@ -31,7 +33,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
         if (exception instanceof RecordTooLargeException) {
             log.warn("output to {} too large; source goes to {}", record.topic(), writer.topic());
             return Response.resume(List.of(writer.record(context, context.sourceRawKey(), context.sourceRawValue(),
-                    ErrorCode.INTERNAL_ERROR, Stage.UNKNOWN, exception)));
+                    ErrorCode.RECORD_TOO_LARGE, Stage.UNKNOWN, exception)));
         }
         return Response.fail();
     }

@@ -12,18 +12,23 @@ import java.util.Map;
 
 /**
  * Turns an error seen by a Kafka Streams exception handler into the serialized {@link DeadLetter} record for the
- * dead-letter topic, with the source record's raw key and value. Configured from the streams config: the topic from
+ * dead-letter topic, with the source record's raw key and value, cut to the record limit. Configured from the streams config: the topic from
  * {@value #TOPIC_CONFIG}, the serializer from the registry settings (waiting out a registry outage).
  */
 public final class DeadLetterWriter {
     /** Streams config key naming the dead-letter topic the handlers write to. */
     public static final String TOPIC_CONFIG = "clipstream.dead.letter.topic";
+    /** Streams config key with the largest record the output topics accept (see {@link RecordLimits}). */
+    public static final String MAX_RECORD_BYTES_CONFIG = "clipstream.max.record.bytes";
     private final String topic;
+    private final int maxRecordBytes;
     private final Serializer<DeadLetter> serializer;
     private final PipelineMetrics metrics;
 
-    public DeadLetterWriter(String topic, Serializer<DeadLetter> serializer, PipelineMetrics metrics) {
+    public DeadLetterWriter(String topic, int maxRecordBytes, Serializer<DeadLetter> serializer,
+                            PipelineMetrics metrics) {
         this.topic = topic;
+        this.maxRecordBytes = maxRecordBytes;
         this.serializer = serializer;
         this.metrics = metrics;
     }
@@ -32,7 +37,9 @@ public final class DeadLetterWriter {
         Object topic = configs.get(TOPIC_CONFIG);
         RegistryAvroSerde<DeadLetter> serde = RegistryAvroSerde.forClass(DeadLetter.class);
         serde.configure(configs, false);
+        Object max = configs.get(MAX_RECORD_BYTES_CONFIG);
         return new DeadLetterWriter(topic == null ? "images-dlq" : topic.toString(),
+                max == null ? TopologySettings.KAFKA_DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(max.toString()),
                 RegistryOutageRetry.standard().serializer(serde.serializer()), PipelineMetrics.fromConfig(configs));
     }
 
@@ -40,9 +47,10 @@ public final class DeadLetterWriter {
                                                  ErrorCode code, Stage stage, Exception error) {
         InputRecord input = new InputRecord(context.topic() == null ? "" : context.topic(), context.partition(),
                 context.offset(), context.timestamp(), key, value);
-        DeadLetter letter = DeadLetters.of(input, code, stage, String.valueOf(error), System.currentTimeMillis());
+        DeadLetter letter = DeadLetters.of(input, code, stage, String.valueOf(error), System.currentTimeMillis(),
+                maxRecordBytes);
         metrics.deadLetter(code);
-        return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, letter));
+        return new ProducerRecord<>(topic, null, DeadLetters.recordKey(input), serializer.serialize(topic, letter));
     }
 
     public String topic() {

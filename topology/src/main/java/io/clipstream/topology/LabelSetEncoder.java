@@ -1,93 +1,182 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
-import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Stage;
 import io.clipstream.schemas.serde.InvalidRecordException;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The text tower step: a {@link LabelSet} becomes one {@link LabelEmbedding} per label (keyed {@code <set>/<label>}),
- * plus tombstones for labels the previous version had and this one has not. Prompt embeddings are cached in the
- * changelogged store {@value #PROMPT_STORE} (key: model id, NUL, prompt text) so re-sending a large set with one
- * label changed encodes only that label's prompts. A set tombstone deletes all its labels. A set that cannot be
- * read or encoded becomes a dead letter and leaves the table as it was.
+ * plus tombstones for labels the previous version had and this one has not. A set tombstone deletes all its labels.
+ * A set that cannot be read, breaks the {@link LabelSetRules} or fails in the text tower becomes a dead letter and
+ * leaves the table as it was.
  *
- * <p>A large new set (1,000 labels × 80 templates) takes the real text tower many minutes, far longer than an
- * exactly-once transaction may stay open. So a valid set is parked in {@value #PENDING_STORE} and encoded
- * {@code promptsPerStep} new prompts at a time, one step per record or wall-clock punctuation, each step committed
- * with its cache entries; the embeddings are written once every prompt is cached. A newer version or a tombstone
- * replaces a parked set.
+ * <p>Prompt embeddings are cached in the changelogged store {@value #PROMPT_STORE} (key: model id, NUL, prompt), so
+ * re-sending a large set with one label changed encodes only that label's prompts. A set is encoded in steps, under
+ * the {@link TextTowerShare} rule, by a {@link PromptCursor} that walks its prompts once: each step encodes the next
+ * uncached prompts and commits them with the cursor, so memory does not grow with the set and no exactly-once
+ * transaction stays open for long. The changelogged store {@value #PENDING_STORE} holds, per set under way, where
+ * its record is and the cursor (never the set itself); after a restart the record is read back and encoding goes on
+ * from the cursor. Once every prompt is cached, the label embeddings are written. A newer version or a tombstone
+ * replaces a set under way.
  */
-public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], SpecificRecord> {
+public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], Outcome<LabelEmbedding>> {
+    private static final Logger LOG = LoggerFactory.getLogger(LabelSetEncoder.class);
     public static final String PROMPT_STORE = "prompt-embeddings";
     public static final String MEMBERS_STORE = "label-set-members";
     public static final String PENDING_STORE = "label-sets-pending";
-    /**
-     * New prompts encoded per step. Estimated from docs/ND4J.md (RoBERTa-base 3.9 sequences/s at 77 tokens, real-length
-     * prompts ~7× less work): one to two seconds of the real text tower on 2 cores, well inside the transaction timeout.
-     */
-    public static final int DEFAULT_PROMPTS_PER_STEP = 32;
-    private static final int TEXT_BATCH = 32;
-    private static final Duration STEP_INTERVAL = Duration.ofMillis(100);
+    /** Prompts per text-tower call. */
+    public static final int TEXT_BATCH = 32;
+    /** Cached prompts a step passes over at most while it looks for uncached ones. */
+    private static final int MAX_SCAN = 4_096;
+    private static final Duration TICK = Duration.ofMillis(20);
+    private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+    private static final byte POSITION = 2;
+
+    /** A set under way: its record, the set, the cursor, and when progress was last logged. */
+    private static final class Encoding {
+        final InputRecord input;
+        final LabelSet set;
+        final PromptCursor cursor;
+        final long startNanos;
+        long loggedNanos;
+
+        Encoding(InputRecord input, LabelSet set, PromptCursor cursor, long now) {
+            this.input = input;
+            this.set = set;
+            this.cursor = cursor;
+            this.startNanos = now;
+            this.loggedNanos = now;
+        }
+    }
 
     private final Deserializer<LabelSet> labelSets;
     private final TextEncoder text;
     private final LabelSetRules rules;
-    private final int promptsPerStep;
-    private ProcessorContext<byte[], SpecificRecord> context;
+    private final TextTowerShare share;
+    private final LabelSetProgress progress;
+    private final int maxRecordBytes;
+    private final LinkedHashMap<String, Encoding> encodings = new LinkedHashMap<>();
+    private ProcessorContext<byte[], Outcome<LabelEmbedding>> context;
     private KeyValueStore<String, float[]> promptCache;
     private KeyValueStore<String, LabelSetMembers> members;
     private KeyValueStore<String, byte[]> pending;
 
-    public LabelSetEncoder(Deserializer<LabelSet> labelSets, TextEncoder text, LabelSetRules rules) {
-        this(labelSets, text, rules, DEFAULT_PROMPTS_PER_STEP);
-    }
-
-    public LabelSetEncoder(Deserializer<LabelSet> labelSets, TextEncoder text, LabelSetRules rules, int promptsPerStep) {
+    public LabelSetEncoder(Deserializer<LabelSet> labelSets, TextEncoder text, LabelSetRules rules,
+                           TextTowerShare share, LabelSetProgress progress, int maxRecordBytes) {
         this.labelSets = labelSets;
         this.text = text;
         this.rules = rules;
-        this.promptsPerStep = promptsPerStep;
+        this.share = share;
+        this.progress = progress;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
-    public void init(ProcessorContext<byte[], SpecificRecord> context) {
+    public void init(ProcessorContext<byte[], Outcome<LabelEmbedding>> context) {
         this.context = context;
         this.promptCache = context.getStateStore(PROMPT_STORE);
         this.members = context.getStateStore(MEMBERS_STORE);
         this.pending = context.getStateStore(PENDING_STORE);
-        context.schedule(STEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> stepPending());
+        encodings.clear();
+        restore();
+        context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, now -> tick());
+    }
+
+    /** Reads back the sets a previous run had under way and goes on from their cursors. */
+    private void restore() {
+        List<KeyValue<String, byte[]>> entries = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = pending.all()) {
+            it.forEachRemaining(entries::add);
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        Map<String, InputRecord> inputs = new HashMap<>();
+        Map<String, int[]> cursors = new HashMap<>();
+        Map<String, List<Long>> byPartition = new HashMap<>();
+        Map<String, Position> positions = new HashMap<>();
+        for (KeyValue<String, byte[]> kv : entries) {
+            if (kv.value.length > 0 && kv.value[0] == POSITION) {
+                Position p = Position.decode(kv.value);
+                positions.put(kv.key, p);
+                cursors.put(kv.key, new int[]{p.label, p.prompt});
+                byPartition.computeIfAbsent(p.partition + "\u0000" + p.topic, k -> new ArrayList<>()).add(p.offset);
+            } else {
+                inputs.put(kv.key, InputRecord.fromBytes(kv.value));       // written before positions were kept
+                cursors.put(kv.key, new int[]{0, 0});
+            }
+        }
+        if (!positions.isEmpty()) {
+            Map<String, Map<Long, InputRecord>> read = new HashMap<>();
+            try (SourceReader reader = SourceReader.fromConfig(context.appConfigs())) {
+                for (Map.Entry<String, Position> e : positions.entrySet()) {
+                    Position p = e.getValue();
+                    Map<Long, InputRecord> found = read.computeIfAbsent(p.partition + "\u0000" + p.topic,
+                            k -> reader.read(p.topic, p.partition, byPartition.get(k)));
+                    InputRecord input = found.get(p.offset);
+                    if (input == null) {
+                        // compacted away: a newer record of this set follows it and replaces it
+                        LOG.warn("label set {} was under way and its record is gone; a newer version replaces it", e.getKey());
+                        pending.delete(e.getKey());
+                    } else {
+                        inputs.put(e.getKey(), input);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, InputRecord> e : inputs.entrySet()) {
+            InputRecord input = e.getValue();
+            int[] at = cursors.get(e.getKey());
+            try {
+                LabelSet set = labelSets.deserialize(input.topic(), input.value());
+                track(e.getKey(), new Encoding(input, set, new PromptCursor(set, at[0], at[1]), share.now()));
+                LOG.info("label set {} v{}: encoding goes on after the restart", e.getKey(), set.getVersion());
+            } catch (RuntimeException ex) {
+                pending.delete(e.getKey());
+                deadLetter(input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS,
+                        "label set under way could not be read back after a restart: " + ex);
+            }
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        InputRecord input = input(record);
+        InputRecord input = InputRecords.of(context, record);
+        if (input.key() != null && input.key().length > RecordLimits.MAX_KEY_BYTES) {
+            deadLetter(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, "record key of " + input.key().length
+                    + " bytes is longer than the limit of " + RecordLimits.MAX_KEY_BYTES);
+            return;
+        }
         String setId = input.keyText();
         if (record.value() == null) {
-            pending.delete(setId);
+            forget(setId);
             delete(setId, record.timestamp());
             return;
         }
@@ -107,73 +196,108 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             deadLetter(input, ErrorCode.INVALID_LABEL_SET, Stage.ENCODE_LABELS, problem.get());
             return;
         }
-        pending.put(setId, input.toBytes());
-        step(setId, input, set, promptsPerStep);
+        Encoding encoding = new Encoding(input, set, new PromptCursor(set, 0, 0), share.now());
+        forget(setId);
+        track(setId, encoding);
+        pending.put(setId, Position.of(encoding).encode());
+        LOG.info("label set {} v{}: {} labels, {} prompts to encode", setId, set.getVersion(), set.getLabels().size(),
+                encoding.cursor.total());
+        tick();
     }
 
-    /** One punctuation: at most {@code promptsPerStep} new prompts over all parked sets. */
-    private void stepPending() {
-        List<KeyValue<String, byte[]>> parked = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = pending.all()) {
-            it.forEachRemaining(parked::add);
+    /** One step for the set that has waited longest, if the {@link TextTowerShare} allows one now. */
+    private void tick() {
+        if (encodings.isEmpty() || !share.mayStep()) {
+            return;
         }
-        int budget = promptsPerStep;
-        for (KeyValue<String, byte[]> kv : parked) {
-            if (budget <= 0) {
-                return;
-            }
-            InputRecord input = InputRecord.fromBytes(kv.value);
-            budget -= step(kv.key, input, labelSets.deserialize(input.topic(), input.value()), budget);
+        long start = share.now();
+        Map.Entry<String, Encoding> first = encodings.entrySet().iterator().next();
+        String setId = first.getKey();
+        Encoding encoding = first.getValue();
+        encodings.remove(setId);
+        boolean more = step(setId, encoding, start);
+        share.stepped(start);
+        if (more) {
+            encodings.put(setId, encoding);           // round robin between the sets under way
         }
     }
 
-    /** Encodes up to {@code budget} uncached prompts of a parked set; writes its embeddings once none is left. */
-    private int step(String setId, InputRecord input, LabelSet set, int budget) {
-        List<String> missing = uncached(set);
-        List<String> now = missing.subList(0, Math.min(budget, missing.size()));
+    /** Encodes a text batch or more of the set's uncached prompts; false once the set is written or dropped. */
+    private boolean step(String setId, Encoding e, long start) {
         try {
-            for (int from = 0; from < now.size(); from += TEXT_BATCH) {
-                List<String> chunk = now.subList(from, Math.min(now.size(), from + TEXT_BATCH));
-                float[][] rows = text.encodeTexts(chunk);
-                for (int i = 0; i < chunk.size(); i++) {
-                    promptCache.put(cacheKey(chunk.get(i)), rows[i]);
+            do {
+                List<String> batch = nextUncached(e.cursor);
+                if (!batch.isEmpty()) {
+                    float[][] rows = text.encodeTexts(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                        promptCache.put(cacheKey(batch.get(i)), rows[i]);
+                    }
                 }
-            }
-        } catch (RuntimeException e) {
-            pending.delete(setId);
-            deadLetter(input, ErrorCode.MODEL_ERROR, Stage.ENCODE_LABELS, "text tower failed: " + e);
-            return now.size();
+            } while (!e.cursor.atEnd() && share.mayContinue(start));
+        } catch (RuntimeException ex) {
+            LOG.warn("label set {}: text tower failed", setId, ex);
+            forget(setId);
+            deadLetter(e.input, ErrorCode.MODEL_ERROR, Stage.ENCODE_LABELS, "text tower failed: " + ex);
+            return false;
         }
-        if (now.size() == missing.size()) {
-            pending.delete(setId);
-            emit(setId, set, input.timestamp());
+        if (!e.cursor.atEnd()) {
+            pending.put(setId, Position.of(e).encode());
+            track(setId, e);
+            return true;
         }
-        return now.size();
+        forget(setId);
+        emit(setId, e.set, e.input);
+        LOG.info("label set {} v{}: ready, {} prompts in {} ms", setId, e.set.getVersion(), e.cursor.total(),
+                (share.now() - e.startNanos) / 1_000_000);
+        return false;
     }
 
-    private List<String> uncached(LabelSet set) {
-        Set<String> missing = new LinkedHashSet<>();
-        for (Label label : set.getLabels()) {
-            for (String prompt : LabelSetRules.prompts(set, label)) {
-                if (!missing.contains(prompt) && promptCache.get(cacheKey(prompt)) == null) {
-                    missing.add(prompt);
-                }
+    /** The next prompts at the cursor that are not cached yet: at most a text batch, passing over at most MAX_SCAN. */
+    private List<String> nextUncached(PromptCursor cursor) {
+        Set<String> batch = new LinkedHashSet<>();
+        for (int scanned = 0; !cursor.atEnd() && batch.size() < TEXT_BATCH && scanned < MAX_SCAN; scanned++) {
+            String prompt = cursor.current();
+            if (!batch.contains(prompt) && promptCache.get(cacheKey(prompt)) == null) {
+                batch.add(prompt);
             }
+            cursor.advance();
         }
-        return new ArrayList<>(missing);
+        return new ArrayList<>(batch);
+    }
+
+    private void track(String setId, Encoding e) {
+        encodings.put(setId, e);
+        progress.update(setId, e.set.getVersion(), e.cursor.passed(), e.cursor.total());
+        long now = share.now();
+        if (now - e.loggedNanos >= LOG_EVERY_NANOS) {
+            e.loggedNanos = now;
+            LOG.info("label set {} v{}: {} of {} prompts ({} %)", setId, e.set.getVersion(), e.cursor.passed(),
+                    e.cursor.total(), e.cursor.passed() * 100 / Math.max(1, e.cursor.total()));
+        }
+    }
+
+    private void forget(String setId) {
+        encodings.remove(setId);
+        pending.delete(setId);
+        progress.remove(setId);
     }
 
     /** Every label's ensemble embedding from the cache, tombstones for dropped labels, and the new member list. */
-    private void emit(String setId, LabelSet set, long timestamp) {
+    private void emit(String setId, LabelSet set, InputRecord input) {
         List<Label> labels = set.getLabels();
         List<String> names = new ArrayList<>(labels.size());
+        List<Record<byte[], Outcome<LabelEmbedding>>> out = new ArrayList<>(labels.size());
         for (int i = 0; i < labels.size(); i++) {
             Label label = labels.get(i);
             names.add(label.getName());
-            List<String> prompts = LabelSetRules.prompts(set, label);
-            float[][] rows = new float[prompts.size()][];
+            float[][] rows = new float[LabelSetRules.promptCount(set, label)][];
             for (int p = 0; p < rows.length; p++) {
-                rows[p] = promptCache.get(cacheKey(prompts.get(p)));
+                rows[p] = promptCache.get(cacheKey(LabelSetRules.prompt(set, label, p)));
+                if (rows[p] == null) {
+                    deadLetter(input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS, "prompt embedding of \""
+                            + LabelSetRules.prompt(set, label, p) + "\" missing from the cache");
+                    return;
+                }
             }
             LabelEmbedding embedding = LabelEmbedding.newBuilder()
                     .setLabelSetId(setId)
@@ -186,14 +310,15 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                     .setModelId(text.modelId())
                     .setEmbedding(boxed(ZeroShotClassifier.ensemble(rows)))
                     .build();
-            context.forward(new Record<>(labelKey(setId, label.getName()), embedding, timestamp));
+            out.add(new Record<>(labelKey(setId, label.getName()), Outcome.of(embedding), input.timestamp()));
         }
+        out.forEach(context::forward);
         LabelSetMembers previous = members.get(setId);
         if (previous != null) {
             Set<String> kept = new HashSet<>(names);
             for (String old : previous.names()) {
                 if (!kept.contains(old)) {
-                    context.forward(new Record<>(labelKey(setId, old), null, timestamp));
+                    context.forward(new Record<>(labelKey(setId, old), Outcome.of(null), input.timestamp()));
                 }
             }
         }
@@ -206,7 +331,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             return;
         }
         for (String name : previous.names()) {
-            context.forward(new Record<>(labelKey(setId, name), null, timestamp));
+            context.forward(new Record<>(labelKey(setId, name), Outcome.of(null), timestamp));
         }
         members.delete(setId);
     }
@@ -220,15 +345,11 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         return (setId + "/" + label).getBytes(StandardCharsets.UTF_8);
     }
 
-    private InputRecord input(Record<byte[], byte[]> record) {
-        Optional<RecordMetadata> meta = context.recordMetadata();
-        return new InputRecord(meta.map(RecordMetadata::topic).orElse(""), meta.map(RecordMetadata::partition).orElse(-1),
-                meta.map(RecordMetadata::offset).orElse(-1L), record.timestamp(), record.key(), record.value());
-    }
-
     private void deadLetter(InputRecord input, ErrorCode code, Stage stage, String message) {
-        DeadLetter letter = DeadLetters.of(input, code, stage, message, context.currentSystemTimeMs());
-        context.forward(new Record<>(input.key(), letter, input.timestamp()));
+        LOG.warn("dead letter {} for label set {}: {}", code, input.keyText(), message);
+        context.forward(new Record<>(DeadLetters.recordKey(input), Outcome.failed(
+                DeadLetters.of(input, code, stage, message, context.currentSystemTimeMs(), maxRecordBytes)),
+                input.timestamp()));
     }
 
     private static List<Float> boxed(float[] v) {
@@ -237,5 +358,31 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             list.add(x);
         }
         return list;
+    }
+
+    /** A {@value #PENDING_STORE} entry: {@code [2][partition][offset][label][prompt][topic]}. */
+    private record Position(String topic, int partition, long offset, int label, int prompt) {
+        static Position of(Encoding e) {
+            return new Position(e.input.topic(), e.input.partition(), e.input.offset(), e.cursor.label(),
+                    e.cursor.prompt());
+        }
+
+        byte[] encode() {
+            byte[] t = topic.getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + 4 + 8 + 4 + 4 + t.length).put(POSITION).putInt(partition).putLong(offset)
+                    .putInt(label).putInt(prompt).put(t).array();
+        }
+
+        static Position decode(byte[] bytes) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            b.get();
+            int partition = b.getInt();
+            long offset = b.getLong();
+            int label = b.getInt();
+            int prompt = b.getInt();
+            byte[] t = new byte[b.remaining()];
+            b.get(t);
+            return new Position(new String(t, StandardCharsets.UTF_8), partition, offset, label, prompt);
+        }
     }
 }

@@ -12,16 +12,36 @@ import java.util.Set;
 /**
  * What makes a label set encodable: an id without '/', at least one and at most {@code maxLabels} labels with
  * unique non-empty names, templates that all contain {@code {}}, every prompt non-empty and within the length limit,
- * a positive topK and finite thresholds. Also lists each label's prompts (its own, or the templates filled in).
+ * a positive topK and thresholds within the cosine range [-1, 1]. Two budgets keep any accepted set cheap to hold:
+ * at most {@code maxPrompts} prompts in all (what the text tower must encode and the prompt cache must hold), and
+ * label names that fit in one record with room to spare (the set's member list is stored as one record, and a
+ * classification may flag every label). Also lists each label's prompts (its own, or the templates filled in).
  */
 public final class LabelSetRules {
     private static final int MAX_PROMPTS_PER_LABEL = 1_000;
     private final int maxLabels;
     private final int maxPromptChars;
+    private final long maxPrompts;
+    private final long maxNameBytes;
 
     public LabelSetRules(int maxLabels, int maxPromptChars) {
+        this(maxLabels, maxPromptChars, TopologySettings.DEFAULT_MAX_PROMPTS,
+                TopologySettings.KAFKA_DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /**
+     * @param maxPrompts     the prompt budget: labels × prompts per label, summed over the set
+     * @param maxRecordBytes the record limit of the output topics; all label names together may take half of it
+     */
+    public LabelSetRules(int maxLabels, int maxPromptChars, long maxPrompts, int maxRecordBytes) {
         this.maxLabels = maxLabels;
         this.maxPromptChars = maxPromptChars;
+        this.maxPrompts = maxPrompts;
+        this.maxNameBytes = RecordLimits.room(maxRecordBytes) / 2;
+    }
+
+    public static LabelSetRules of(TopologySettings s) {
+        return new LabelSetRules(s.maxLabels(), s.maxPromptChars(), s.maxPrompts(), s.maxRecordBytes());
     }
 
     /** The first problem found, or empty when the set can be encoded. */
@@ -47,24 +67,44 @@ public final class LabelSetRules {
                 return Optional.of("template without {}: \"" + template + "\"");
             }
         }
+        long prompts = 0;
+        long nameBytes = 0;
+        for (Label label : labels) {
+            prompts += promptCount(set, label);
+            nameBytes += label.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 16L;
+        }
+        if (prompts > maxPrompts) {
+            return Optional.of("label set " + set.getId() + " has " + prompts + " prompts (labels × templates), over the"
+                    + " budget of " + maxPrompts + " (label.set.max.prompts)");
+        }
+        if (nameBytes > maxNameBytes) {
+            return Optional.of("label set " + set.getId() + " has label names of " + nameBytes + " bytes in all, more"
+                    + " than the " + maxNameBytes + " that fit in one record of the output topics");
+        }
         Set<String> names = new HashSet<>();
         for (Label label : labels) {
             String name = label.getName();
             if (name.isBlank()) {
                 return Optional.of("a label has an empty name");
             }
+            if (name.length() > maxPromptChars) {
+                return Optional.of("a label name is longer than " + maxPromptChars + " characters");
+            }
             if (!names.add(name)) {
                 return Optional.of("duplicate label name \"" + name + "\"");
             }
-            if (label.getThreshold() != null && !Float.isFinite(label.getThreshold())) {
-                return Optional.of("label \"" + name + "\" has a non-finite threshold");
+            Float threshold = label.getThreshold();
+            if (threshold != null && !(threshold >= -1f && threshold <= 1f)) {
+                return Optional.of("label \"" + name + "\" has the threshold " + threshold
+                        + ", outside the cosine range [-1, 1]");
             }
-            List<String> prompts = prompts(set, label);
-            if (prompts.isEmpty() || prompts.size() > MAX_PROMPTS_PER_LABEL) {
-                return Optional.of("label \"" + name + "\" has " + prompts.size() + " prompts; needs 1 to "
+            int count = promptCount(set, label);
+            if (count == 0 || count > MAX_PROMPTS_PER_LABEL) {
+                return Optional.of("label \"" + name + "\" has " + count + " prompts; needs 1 to "
                         + MAX_PROMPTS_PER_LABEL);
             }
-            for (String prompt : prompts) {
+            for (int i = 0; i < count; i++) {
+                String prompt = prompt(set, label, i);
                 if (prompt.isBlank() || prompt.length() > maxPromptChars) {
                     return Optional.of("label \"" + name + "\" has an empty prompt or one longer than "
                             + maxPromptChars + " characters");
@@ -72,6 +112,17 @@ public final class LabelSetRules {
             }
         }
         return Optional.empty();
+    }
+
+    /** How many prompts the label has: its own, or one per template. */
+    public static int promptCount(LabelSet set, Label label) {
+        return label.getPrompts() != null ? label.getPrompts().size() : set.getTemplates().size();
+    }
+
+    /** The label's prompt {@code i}: its own, or template {@code i} with {@code {}} replaced by its name. */
+    public static String prompt(LabelSet set, Label label, int i) {
+        return label.getPrompts() != null ? label.getPrompts().get(i)
+                : set.getTemplates().get(i).replace("{}", label.getName());
     }
 
     /** The label's own prompts if it has them, else every template with {@code {}} replaced by its name. */

@@ -27,6 +27,11 @@ public interface PipelineMetrics {
     default void batchEncoded(int size, Duration took) {
     }
 
+    /** Where the label-set encoder reports the sets it has under way (each call may give a new, unread one). */
+    default LabelSetProgress labelSetProgress() {
+        return new LabelSetProgress();
+    }
+
     /** The instance placed in a streams config under {@link #CONFIG}, else {@link #NONE}. */
     static PipelineMetrics fromConfig(Map<String, ?> configs) {
         return configs.get(CONFIG) instanceof PipelineMetrics metrics ? metrics : NONE;

@@ -24,6 +24,10 @@ import java.util.Set;
  * @param maxPromptChars      prompts (templates filled with a label name) longer than this are refused
  * @param maxImageBytes       inline or fetched images larger than this are IMAGE_TOO_LARGE (pixels are limited by the model)
  * @param fetch               rules for images given by URL
+ * @param maxRecordBytes      the largest record every output topic and changelog accepts (what the service reads
+ *                            from the cluster at start); no output is made larger, a dead letter's original bytes
+ *                            are cut to fit
+ * @param maxPrompts          label sets with more prompts in all (labels × prompts per label) are refused
  */
 public record TopologySettings(
         String labelSetsTopic,
@@ -41,7 +45,14 @@ public record TopologySettings(
         int maxLabels,
         int maxPromptChars,
         long maxImageBytes,
-        FetchSettings fetch) {
+        FetchSettings fetch,
+        int maxRecordBytes,
+        int maxPrompts) {
+
+    /** Kafka's own default record limit (broker {@code message.max.bytes}, producer {@code max.request.size}). */
+    public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+    /** 1,000 labels × the 80 OpenAI templates fit, with room; 10,000 labels × 1,000 templates do not. */
+    public static final int DEFAULT_MAX_PROMPTS = 100_000;
 
     public TopologySettings {
         if (batchSize < 1) {
@@ -50,9 +61,21 @@ public record TopologySettings(
         if (maxWait.isNegative() || maxWait.isZero()) {
             throw new IllegalArgumentException("max wait must be positive, got " + maxWait);
         }
-        if (preprocessThreads < 1 || defaultTopK < 1 || maxLabels < 1 || maxPromptChars < 1 || maxImageBytes < 1) {
+        if (preprocessThreads < 1 || defaultTopK < 1 || maxLabels < 1 || maxPromptChars < 1 || maxImageBytes < 1
+                || maxRecordBytes < 1 || maxPrompts < 1) {
             throw new IllegalArgumentException("threads, topK and limits must be positive");
         }
+    }
+
+    /** The settings with Kafka's default record limit and the default prompt budget. */
+    public TopologySettings(String labelSetsTopic, String labelEmbeddingsTopic, String imagesTopic,
+                            String classificationsTopic, String imageEmbeddingsTopic, String deadLetterTopic,
+                            boolean emitImageEmbeddings, int batchSize, Duration maxWait, boolean overlapTower,
+                            int preprocessThreads, int defaultTopK, int maxLabels, int maxPromptChars,
+                            long maxImageBytes, FetchSettings fetch) {
+        this(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic, imageEmbeddingsTopic,
+                deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads, defaultTopK,
+                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS);
     }
 
     /**
@@ -62,37 +85,51 @@ public record TopologySettings(
     public static TopologySettings defaults() {
         return new TopologySettings("label-sets", "label-embeddings", "images", "classifications",
                 "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50), true,
-                Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled());
+                Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled(),
+                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS);
     }
 
     public TopologySettings withBatch(int size, Duration wait) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
     }
 
     public TopologySettings withOverlapTower(boolean overlap) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlap,
-                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch);
+                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
     }
 
     public TopologySettings withImageEmbeddings(boolean emit) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
     }
 
     public TopologySettings withFetch(FetchSettings newFetch) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts);
+    }
+
+    /** With the record limit read from the cluster, and images no larger than fit in it. */
+    public TopologySettings withMaxRecordBytes(int newMaxRecordBytes) {
+        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts);
+    }
+
+    public TopologySettings withMaxPrompts(int newMaxPrompts) {
+        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts);
     }
 
     public TopologySettings withLimits(int newMaxLabels, int newMaxPromptChars) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch);
+                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
     }
 
     /**

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ThreadSamplerTest {
     private static final List<ThreadSampler.Rule> RULES = List.of(
             new ThreadSampler.Rule("tower", "ClipModel", "encodeImages"),
-            new ThreadSampler.Rule("waiting", "ImageBatcher", "await"),
+            new ThreadSampler.Rule("waiting", "ImageClassifier", "await"),
             new ThreadSampler.Rule("parked", "java.util.concurrent.CountDownLatch", "await"));
 
     private static StackTraceElement frame(String cls, String method) {
@@ -21,9 +21,9 @@ class ThreadSamplerTest {
         try (ThreadSampler sampler = ThreadSampler.start(List.of(), RULES, 1000)) {
             StackTraceElement[] waitingInsideFlush = {
                     frame("java.util.concurrent.FutureTask", "get"),
-                    frame("io.clipstream.topology.ImageBatcher", "await"),
+                    frame("io.clipstream.topology.ImageClassifier", "await"),
                     frame("io.clipstream.model.ClipModel", "encodeImagesNot"),   // outer frames do not count
-                    frame("io.clipstream.topology.ImageBatcher", "flush")};
+                    frame("io.clipstream.topology.ImageClassifier", "flush")};
             assertThat(sampler.categorise(waitingInsideFlush)).isEqualTo("waiting");
             assertThat(sampler.categorise(new StackTraceElement[]{frame("x.Y", "z")})).isEqualTo(ThreadSampler.OTHER);
             assertThat(sampler.categorise(new StackTraceElement[0])).isEqualTo(ThreadSampler.OTHER);

@@ -16,6 +16,8 @@ final class FakeEncoders implements ImageEncoder, TextEncoder {
     final java.util.concurrent.atomic.AtomicInteger preprocessed = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> prompts = new ArrayList<>();
     boolean textTowerBroken;
+    /** Run at each text-tower call (to let a fake clock advance). */
+    Runnable onEncode = () -> { };
 
     @Override public String modelId() { return "fake"; }
 
@@ -51,6 +53,7 @@ final class FakeEncoders implements ImageEncoder, TextEncoder {
         if (textTowerBroken) {
             throw new IllegalStateException("text tower broken");
         }
+        onEncode.run();
         prompts.addAll(texts);
         float[][] rows = new float[texts.size()][];
         for (int i = 0; i < rows.length; i++) {

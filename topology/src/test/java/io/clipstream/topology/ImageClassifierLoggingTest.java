@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** Every log line the image step writes about one image carries that image's id (MDC key imageId). */
-class ImageBatcherLoggingTest {
+class ImageClassifierLoggingTest {
     @TempDir
     Path stateDir;
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ImageBatcher.class);
+    private final Logger logger = (Logger) LoggerFactory.getLogger(ImageClassifier.class);
 
     @BeforeEach
     void attach() {

@@ -5,7 +5,6 @@ import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.topology.fetch.ImageFetcher;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,21 +24,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The batcher alone, with fake encoders: order, flush triggers, and a buffer left over from a crash, with the tower
  * on the stream thread; then the same guarantees with the tower overlapping the next batch.
  */
-class ImageBatcherTest {
+class ImageClassifierTest {
     private final RecordSerdes serdes = RecordSerdes.configured(Map.of("schema.registry.url", "mock://batcher-" + UUID.randomUUID()));
     private final FakeEncoders encoders = new FakeEncoders();
     private TopologySettings settings = TopologySettings.defaults().withBatch(3, Duration.ofMillis(100))
             .withOverlapTower(false);
-    private MockProcessorContext<byte[], SpecificRecord> context;
+    private final RecordedSource source = new RecordedSource();
+    private MockProcessorContext<byte[], Outcome<ClassifiedImage>> context;
     private KeyValueStore<Long, byte[]> buffer;
     private final LabelCatalog catalog = new LabelCatalog();
     private final TowerThreads towers = new TowerThreads();
 
     @BeforeEach
     void stores() {
-        context = new MockProcessorContext<>();
+        java.util.Properties config = new java.util.Properties();
+        config.put("application.id", "image-classifier-test");
+        config.put("bootstrap.servers", "127.0.0.1:1");
+        config.put(SourceReader.CONFIG, source);
+        context = new MockProcessorContext<>(config);
         context.setCurrentSystemTimeMs(0);
-        buffer = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ImageBatcher.BUFFER_STORE), Serdes.Long(),
+        buffer = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ImageClassifier.BUFFER_STORE), Serdes.Long(),
                 Serdes.ByteArray()).withLoggingDisabled().build();
         buffer.init(context.getStateStoreContext(), buffer);
         context.addStateStore(buffer);
@@ -52,19 +56,27 @@ class ImageBatcherTest {
         labels.put("s/b", LabelCatalogTest.row("s", 1, "b", 1, 2, "fake", 0, 1));
     }
 
-    private ImageBatcher batcher() {
+    private ImageClassifier batcher() {
         ImagePreparer preparer = new ImagePreparer(encoders,
                 new ImageFetcher(settings.fetch(), settings.maxImageBytes()), settings.maxImageBytes());
-        ImageBatcher batcher = new ImageBatcher(serdes.imageEvent().deserializer(), encoders, preparer, catalog, settings,
+        ImageClassifier batcher = new ImageClassifier(serdes.imageEvent().deserializer(), encoders, preparer, catalog, settings,
                 towers);
         batcher.init(context);
         return batcher;
     }
 
-    private void send(ImageBatcher batcher, long offset, String id, byte[] image) {
+    private void send(ImageClassifier batcher, long offset, String id, byte[] image) {
+        sendRaw(batcher, offset, id, serdes.imageEvent().serializer().serialize("images", Harness.inline(id, "s", image)));
+    }
+
+    private void sendRaw(ImageClassifier batcher, long offset, String key, byte[] value) {
         context.setRecordMetadata("images", 0, offset);
-        byte[] value = serdes.imageEvent().serializer().serialize("images", Harness.inline(id, "s", image));
-        batcher.process(new Record<>(Harness.bytes(id), value, offset));
+        source.add(new InputRecord("images", 0, offset, offset, Harness.bytes(key), value));
+        batcher.process(new Record<>(Harness.bytes(key), value, offset));
+    }
+
+    private Outcome<ClassifiedImage> outcome(int i) {
+        return context.forwarded().get(i).record().value();
     }
 
     private List<String> forwardedKeys() {
@@ -73,15 +85,16 @@ class ImageBatcherTest {
 
     @Test
     void flushesInArrivalOrderWithFailuresInPlace() {
-        ImageBatcher batcher = batcher();
+        ImageClassifier batcher = batcher();
         send(batcher, 0, "one", new byte[]{5});
         send(batcher, 1, "bad", new byte[]{'X'});
         assertThat(context.forwarded()).isEmpty();
         send(batcher, 2, "three", new byte[]{7});
 
         assertThat(forwardedKeys()).containsExactly("one", "bad", "three");
-        assertThat(context.forwarded().get(0).record().value()).isInstanceOf(Classification.class);
-        assertThat(((DeadLetter) context.forwarded().get(1).record().value()).getCode()).isEqualTo(ErrorCode.CORRUPT_IMAGE);
+        assertThat(outcome(0).ok()).isTrue();
+        assertThat(outcome(0).value().classification()).isInstanceOf(Classification.class);
+        assertThat(outcome(1).deadLetter().getCode()).isEqualTo(ErrorCode.CORRUPT_IMAGE);
         assertThat(encoders.batches).containsExactly(List.of(5f, 7f));     // one tower call, failures left out
         assertThat(buffer.approximateNumEntries()).isZero();
         batcher.close();
@@ -89,7 +102,7 @@ class ImageBatcherTest {
 
     @Test
     void theWallClockPunctuationFlushesOnlyOnceTheOldestHasWaited() {
-        ImageBatcher batcher = batcher();
+        ImageClassifier batcher = batcher();
         context.setCurrentSystemTimeMs(1_000);
         send(batcher, 0, "one", new byte[]{5});
         var punctuator = context.scheduledPunctuators().get(0).getPunctuator();
@@ -104,7 +117,7 @@ class ImageBatcherTest {
     void aRecordProcessedRightAfterAFlushWaitsFromTheNextPunctuation() {
         // Kafka Streams gives every record of one run of a task the same time, read before the run: the fourth
         // image below is processed after the tower ran for the first three, yet stamped with the earlier time.
-        ImageBatcher batcher = batcher();
+        ImageClassifier batcher = batcher();
         context.setCurrentSystemTimeMs(1_000);
         send(batcher, 0, "one", new byte[]{5});
         send(batcher, 1, "two", new byte[]{6});
@@ -122,7 +135,7 @@ class ImageBatcherTest {
 
     @Test
     void imagesLeftInTheBufferByACrashAreClassifiedAfterTheRestart() {
-        ImageBatcher crashed = batcher();
+        ImageClassifier crashed = batcher();
         context.setCurrentSystemTimeMs(0);
         send(crashed, 0, "one", new byte[]{5});
         send(crashed, 1, "two", new byte[]{6});
@@ -131,18 +144,91 @@ class ImageBatcherTest {
         assertThat(buffer.approximateNumEntries()).isEqualTo(2);
 
         context.resetForwards();
-        ImageBatcher restarted = batcher();
+        ImageClassifier restarted = batcher();
         send(restarted, 2, "three", new byte[]{7});      // the restored two count towards the batch of 3
         assertThat(forwardedKeys()).containsExactly("one", "two", "three");
         assertThat(encoders.batches).containsExactly(List.of(5f, 6f, 7f));
+        assertThat(source.reads).as("the two buffered records were read back from the topic").isEqualTo(1);
         restarted.close();
+    }
+
+    @Test
+    void theBufferHoldsWhereAnImageIsNotItsBytes() {
+        ImageClassifier batcher = batcher();
+        send(batcher, 0, "big", new byte[4 << 20]);
+        try (var it = buffer.all()) {
+            assertThat(it.next().value.length).isLessThan(64);   // its position and key, not 4 MB
+        }
+        batcher.close();
+    }
+
+    @Test
+    void aBufferedImageThatIsGoneFromTheTopicAfterARestartIsOneDeadLetter() {
+        ImageClassifier crashed = batcher();
+        send(crashed, 0, "one", new byte[]{5});
+        send(crashed, 1, "two", new byte[]{6});
+        crashed.close();
+        source.delete("images", 0, 0);                    // retention deleted it meanwhile
+
+        ImageClassifier restarted = batcher();
+        send(restarted, 2, "three", new byte[]{7});
+        assertThat(context.forwarded()).hasSize(3);
+        assertThat(outcome(0).deadLetter().getCode()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(outcome(0).deadLetter().getMessage()).contains("images-0@0", "no longer in the topic");
+        assertThat(forwardedKeys().subList(1, 3)).containsExactly("two", "three");
+        restarted.close();
+    }
+
+    @Test
+    void bufferEntriesOfTheFormerFormatHoldingTheWholeRecordAreStillAnswered() {
+        byte[] value = serdes.imageEvent().serializer().serialize("images", Harness.inline("old", "s", new byte[]{4}));
+        byte[] record = new InputRecord("images", 0, 0, 0, Harness.bytes("old"), value).toBytes();
+        buffer.put(0L, java.nio.ByteBuffer.allocate(8 + record.length).putLong(0).put(record).array());
+        ImageClassifier restarted = batcher();
+        send(restarted, 1, "one", new byte[]{5});
+        send(restarted, 2, "two", new byte[]{6});
+        assertThat(forwardedKeys()).containsExactly("old", "one", "two");
+        assertThat(source.reads).as("the old entry carried its own bytes").isZero();
+        restarted.close();
+    }
+
+    @Test
+    void aKeyOverTheLimitIsOneRecordTooLargeDeadLetterWithACutKey() {
+        ImageClassifier batcher = batcher();
+        String key = "k".repeat(RecordLimits.MAX_KEY_BYTES + 1);
+        sendRaw(batcher, 0, key, serdes.imageEvent().serializer().serialize("images", Harness.inline("k", "s", new byte[]{5})));
+        send(batcher, 1, "two", new byte[]{6});
+        send(batcher, 2, "three", new byte[]{7});
+        assertThat(outcome(0).deadLetter().getCode()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
+        assertThat(context.forwarded().get(0).record().key()).hasSize(RecordLimits.MAX_KEY_BYTES);
+        assertThat(forwardedKeys().subList(1, 3)).containsExactly("two", "three");
+        batcher.close();
+    }
+
+    @Test
+    void aClassificationThatWouldNotFitTheOutputTopicsIsARecordTooLargeDeadLetter() {
+        settings = settings.withMaxRecordBytes(256 * 1024);
+        ImageClassifier batcher = batcher();
+        io.clipstream.schemas.ImageEvent event = Harness.inline("fat", "s", new byte[]{5});
+        event.setAttributes(Map.of("note", "n".repeat(300 * 1024)));
+        byte[] value = serdes.imageEvent().serializer().serialize("images", event);
+        sendRaw(batcher, 0, "fat", value);
+        send(batcher, 1, "two", new byte[]{6});
+        send(batcher, 2, "three", new byte[]{7});
+        DeadLetter letter = outcome(0).deadLetter();
+        assertThat(letter.getCode()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
+        assertThat(letter.getOriginalTruncated()).isTrue();
+        assertThat(letter.getOriginalSize()).isEqualTo(value.length);
+        assertThat(RecordLimits.fits(letter, 3, settings.maxRecordBytes())).isTrue();
+        assertThat(outcome(1).ok()).isTrue();
+        batcher.close();
     }
 
     @Test
     void withOverlapTheNextBatchIsReadAndDecodedWhileTheTowerRuns() throws Exception {
         settings = settings.withOverlapTower(true);
         encoders.towerGate = new java.util.concurrent.CountDownLatch(1);
-        ImageBatcher batcher = batcher();
+        ImageClassifier batcher = batcher();
         send(batcher, 0, "one", new byte[]{5});
         send(batcher, 1, "two", new byte[]{6});
         send(batcher, 2, "three", new byte[]{7});         // batch 1 goes to the tower, which is held
@@ -167,7 +253,7 @@ class ImageBatcherTest {
     void withOverlapABatchInTheTowerWhenTheTaskClosesIsClassifiedOnceAfterTheRestart() throws Exception {
         settings = settings.withOverlapTower(true);
         encoders.towerGate = new java.util.concurrent.CountDownLatch(1);
-        ImageBatcher crashed = batcher();
+        ImageClassifier crashed = batcher();
         send(crashed, 0, "one", new byte[]{5});
         send(crashed, 1, "two", new byte[]{6});
         send(crashed, 2, "three", new byte[]{7});          // in the tower
@@ -179,7 +265,7 @@ class ImageBatcherTest {
         assertThat(buffer.approximateNumEntries()).isEqualTo(4);
 
         encoders.towerGate = null;
-        ImageBatcher restarted = batcher();
+        ImageClassifier restarted = batcher();
         send(restarted, 4, "five", new byte[]{9});         // the restored four and this one go to the tower
         awaitBatches(2);
         context.scheduledPunctuators().get(1).getPunctuator().punctuate(10_000);
@@ -188,6 +274,48 @@ class ImageBatcherTest {
         assertThat(towers.size()).as("both tasks of this thread used its one tower thread").isEqualTo(1);
         assertThat(buffer.approximateNumEntries()).isZero();
         restarted.close();
+    }
+
+    @Test
+    void aSlowFetchHoldsBackOnlyItsOwnKeyAndOthersGoOn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/slow.png", ex -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(200, 1);
+            ex.getResponseBody().write(3);
+            ex.close();
+        });
+        server.start();
+        try {
+            settings = settings.withFetch(new TopologySettings.FetchSettings(true, java.util.Set.of("127.0.0.1"),
+                    java.util.Set.of("127.0.0.1"), Duration.ofSeconds(2), Duration.ofSeconds(10)));
+            ImageClassifier batcher = batcher();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/slow.png";
+            sendRaw(batcher, 0, "a", serdes.imageEvent().serializer().serialize("images", Harness.url("a1", "s", url)));
+            send(batcher, 1, "b", new byte[]{5});
+            send(batcher, 2, "a", new byte[]{6});             // same key as the slow one: waits behind it
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(100);
+            assertThat(forwardedKeys()).as("b went on without waiting for the fetch").containsExactly("b");
+            assertThat(buffer.approximateNumEntries()).isEqualTo(2);
+
+            release.countDown();
+            awaitCount(encoders.preprocessed::get, 3, "images preprocessed");
+            context.setCurrentSystemTimeMs(1_000);
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_000);
+            assertThat(forwardedKeys()).containsExactly("b", "a", "a");
+            assertThat(outcome(1).value().classification().getImageId()).isEqualTo("a1");
+            assertThat(buffer.approximateNumEntries()).isZero();
+            batcher.close();
+        } finally {
+            release.countDown();
+            server.stop(0);
+        }
     }
 
     private void awaitPreprocessed(int count) throws InterruptedException {

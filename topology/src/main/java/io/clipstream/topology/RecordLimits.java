@@ -1,0 +1,74 @@
+package io.clipstream.topology;
+
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * The size rules that keep every record the service writes within what the cluster accepts. A record over a topic's
+ * {@code max.message.bytes} or the producer's {@code max.request.size} would fail its transaction and, since the same
+ * input comes back after the abort, stop the service on every restart: so sizes are checked before anything is
+ * written, never left to the broker.
+ *
+ * <ul>
+ *   <li>A value is written only if its serialized size plus {@link #HEADROOM} is within {@code maxRecordBytes}: the
+ *       headroom covers the registry framing, the record and batch headers and lz4's worst-case growth (0.4 %).</li>
+ *   <li>Keys are cut to {@link #MAX_KEY_BYTES}; an input with a longer key is {@code RECORD_TOO_LARGE}.</li>
+ * </ul>
+ */
+public final class RecordLimits {
+    /** Keys are ids and label names: 64 KiB is far beyond any real one and small beside any record limit. */
+    public static final int MAX_KEY_BYTES = 64 * 1024;
+    private static final int HEADROOM = 4 * 1024;
+
+    private RecordLimits() {
+    }
+
+    /** Whether {@code value}, written with a key of {@code keyBytes}, fits in a record of {@code maxRecordBytes}. */
+    public static boolean fits(SpecificRecord value, int keyBytes, int maxRecordBytes) {
+        return serializedSize(value) + keyBytes <= room(maxRecordBytes);
+    }
+
+    /** Bytes left for a serialized key and value in a record of {@code maxRecordBytes}. */
+    public static int room(int maxRecordBytes) {
+        return Math.max(0, maxRecordBytes - maxRecordBytes / 200 - HEADROOM);
+    }
+
+    /** Bytes of the Avro binary encoding of {@code value} (what follows the 5-byte registry header). */
+    public static long serializedSize(SpecificRecord value) {
+        Counting out = new Counting();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            new SpecificDatumWriter<SpecificRecord>(value.getSchema()).write(value, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.count;
+    }
+
+    /** The key as written to outputs: at most {@link #MAX_KEY_BYTES} of it. */
+    public static byte[] cutKey(byte[] key) {
+        return key == null || key.length <= MAX_KEY_BYTES ? key : Arrays.copyOf(key, MAX_KEY_BYTES);
+    }
+
+    private static final class Counting extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+}
