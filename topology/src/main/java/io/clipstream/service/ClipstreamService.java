@@ -3,11 +3,20 @@ package io.clipstream.service;
 import io.clipstream.model.ClipModel;
 import io.clipstream.topology.ClipEncoders;
 import io.clipstream.topology.ClipstreamTopology;
+import io.clipstream.topology.DeadLetterWriter;
+import io.clipstream.topology.ImageClassifier;
+import io.clipstream.topology.LabelSetEncoder;
+import io.clipstream.topology.TopologySettings;
 import io.clipstream.topology.PipelineMetrics;
 import io.clipstream.topology.RecordSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +51,15 @@ public final class ClipstreamService implements AutoCloseable {
     /** Creates or checks the topics, then starts the streams; returns at once (see {@link ServiceHealth#ready()}). */
     public static ClipstreamService start(ServiceConfig config, ClipModel model, MeterRegistry registry,
                                           ServiceMetrics metrics, ServiceHealth health) throws Exception {
+        Properties properties = config.streamsProperties();
+        TopologySettings settings;
         try (Admin admin = Admin.create(config.adminConfig())) {
             Topics.ensure(admin, config.topology(), config.topics());
+            settings = withRecordCapacity(admin, config, properties);
         }
-        Properties properties = config.streamsProperties();
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
-        KafkaStreams streams = new KafkaStreams(topology(config, model, metrics), properties);
+        properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));
+        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics), properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
         ClipstreamService service = new ClipstreamService(config, streams, binder);
@@ -70,12 +82,36 @@ public final class ClipstreamService implements AutoCloseable {
     }
 
     /** The topology with registry serdes configured from every registry setting (URL, basic auth, TLS). */
-    static Topology topology(ServiceConfig config, ClipModel model, PipelineMetrics metrics) {
+    static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, config.topology(), RecordSerdes.configured(config.serdeConfig()),
+        ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig()),
                 encoders, encoders, metrics);
         return builder.build();
+    }
+
+    /**
+     * The topology settings with the record limit read from the cluster ({@link RecordCapacity}), logged with where
+     * it comes from; a warning when inline images can never reach {@code image.max.bytes}.
+     */
+    private static TopologySettings withRecordCapacity(Admin admin, ServiceConfig config, Properties properties)
+            throws Exception {
+        TopologySettings t = config.topology();
+        String appId = config.streams().applicationId();
+        List<String> changelogs = Stream.of(LabelSetEncoder.PROMPT_STORE, LabelSetEncoder.MEMBERS_STORE,
+                LabelSetEncoder.PENDING_STORE, ImageClassifier.BUFFER_STORE).map(s -> appId + "-" + s + "-changelog").toList();
+        Object maxRequest = properties.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576));
+        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, List.of(t.labelEmbeddingsTopic(),
+                        t.classificationsTopic(), t.imageEmbeddingsTopic(), t.deadLetterTopic()), changelogs,
+                Integer.parseInt(maxRequest.toString()));
+        int capacity = RecordCapacity.capacity(limits);
+        LOG.info("records written are kept within {} bytes, the smallest of: {}", capacity, limits.stream()
+                .map(l -> l.source() + " " + l.bytes()).collect(Collectors.joining(", ")));
+        RecordCapacity.topicLimit(admin, t.imagesTopic()).filter(limit -> limit < t.maxImageBytes()).ifPresent(limit ->
+                LOG.warn("topic {} accepts records up to {} bytes: inline images are limited by that, and "
+                        + "image.max.bytes ({}) applies only to fetched images", t.imagesTopic(), limit, t.maxImageBytes()));
+        return t.withMaxRecordBytes(capacity);
     }
 
     public KafkaStreams.State state() {

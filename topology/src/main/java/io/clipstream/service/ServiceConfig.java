@@ -99,6 +99,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Label sets with more labels are refused (INVALID_LABEL_SET dead letter).");
     static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of("label.max.prompt.chars", String.valueOf(D.maxPromptChars()),
             "Prompts longer than this are refused.");
+    static final ConfigKey MAX_PROMPTS = ConfigKey.of("label.set.max.prompts", String.valueOf(D.maxPrompts()),
+            "Label sets with more prompts in all (labels × templates, or labels' own prompts) are refused "
+                    + "(INVALID_LABEL_SET naming this budget): it bounds the text tower's work and the prompt cache.");
     static final ConfigKey MAX_IMAGE_BYTES = ConfigKey.of("image.max.bytes", String.valueOf(D.maxImageBytes()),
             "Inline or fetched images larger than this are IMAGE_TOO_LARGE dead letters.");
     static final ConfigKey MAX_IMAGE_PIXELS = ConfigKey.of("image.max.pixels", String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
@@ -137,7 +140,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
             GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
             TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
-            BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
+            BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
             FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
@@ -264,6 +267,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         int topK = r.integer(TOP_K, 1, 1000);
         int maxLabels = r.integer(MAX_LABELS, 1, 1_000_000);
         int maxPrompt = r.integer(MAX_PROMPT_CHARS, 1, 100_000);
+        int maxPrompts = r.integer(MAX_PROMPTS, 1, 100_000_000);
         long maxBytes = r.longValue(MAX_IMAGE_BYTES, 1);
         long maxPixels = r.longValue(MAX_IMAGE_PIXELS, 1);
         boolean fetch = r.bool(FETCH_ENABLED);
@@ -296,7 +300,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         TopologySettings topology = new TopologySettings(labelSets, labelEmbeddings, images, classifications,
                 imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
                 preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
-                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read));
+                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts);
         Map<String, String> effective = new TreeMap<>();
         for (ConfigKey key : KEYS) {
             effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));
