@@ -5,6 +5,7 @@ import io.clipstream.topology.ClipEncoders;
 import io.clipstream.topology.ClipstreamTopology;
 import io.clipstream.topology.PipelineMetrics;
 import io.clipstream.topology.RecordSerdes;
+import io.clipstream.topology.RegistryStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -47,7 +48,8 @@ public final class ClipstreamService implements AutoCloseable {
         }
         Properties properties = config.streamsProperties();
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
-        KafkaStreams streams = new KafkaStreams(topology(config, model, metrics), properties);
+        properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
+        KafkaStreams streams = new KafkaStreams(topology(config, model, metrics, health.registry()), properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
         ClipstreamService service = new ClipstreamService(config, streams, binder);
@@ -69,11 +71,14 @@ public final class ClipstreamService implements AutoCloseable {
         return service;
     }
 
-    /** The topology with registry serdes configured from every registry setting (URL, basic auth, TLS). */
-    static Topology topology(ServiceConfig config, ClipModel model, PipelineMetrics metrics) {
+    /**
+     * The topology with registry serdes configured from every registry setting (URL, basic auth, TLS), reporting
+     * registry outages to {@code registry}.
+     */
+    static Topology topology(ServiceConfig config, ClipModel model, PipelineMetrics metrics, RegistryStatus registry) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, config.topology(), RecordSerdes.configured(config.serdeConfig()),
+        ClipstreamTopology.build(builder, config.topology(), RecordSerdes.configured(config.serdeConfig(), registry),
                 encoders, encoders, metrics);
         return builder.build();
     }
