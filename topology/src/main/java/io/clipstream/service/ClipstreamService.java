@@ -9,6 +9,7 @@ import io.clipstream.topology.LabelSetEncoder;
 import io.clipstream.topology.TopologySettings;
 import io.clipstream.topology.PipelineMetrics;
 import io.clipstream.topology.RecordSerdes;
+import io.clipstream.topology.RegistryStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -58,8 +59,10 @@ public final class ClipstreamService implements AutoCloseable {
             settings = withRecordCapacity(admin, config, properties);
         }
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
+        properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
         properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));
-        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics), properties);
+        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry()),
+                properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
         ClipstreamService service = new ClipstreamService(config, streams, binder);
@@ -81,11 +84,15 @@ public final class ClipstreamService implements AutoCloseable {
         return service;
     }
 
-    /** The topology with registry serdes configured from every registry setting (URL, basic auth, TLS). */
-    static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics) {
+    /**
+     * The topology with registry serdes configured from every registry setting (URL, basic auth, TLS), reporting
+     * registry outages to {@code registry}.
+     */
+    static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics,
+                             RegistryStatus registry) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig()),
+        ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig(), registry),
                 encoders, encoders, metrics);
         return builder.build();
     }

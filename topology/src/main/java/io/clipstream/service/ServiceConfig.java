@@ -51,7 +51,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String REGISTRY_SSL_PREFIX = "schema.registry.ssl.";
     /** Other {@code CLIPSTREAM_*} variables the program reads that are not settings of the service. */
-    static final Set<String> OTHER_ENV = Set.of("CLIPSTREAM_CACHE", "CLIPSTREAM_LOG_LEVEL");
+    static final Set<String> OTHER_ENV = Set.of("CLIPSTREAM_CACHE", "CLIPSTREAM_LOG_LEVEL", "CLIPSTREAM_LOG_FORMAT");
 
     /** The topology's own defaults, so the two cannot disagree. */
     private static final TopologySettings D = TopologySettings.defaults();

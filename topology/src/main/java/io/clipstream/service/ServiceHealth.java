@@ -1,13 +1,15 @@
 package io.clipstream.service;
 
 import io.clipstream.service.ServiceMetrics.LabelCounts;
+import io.clipstream.topology.RegistryStatus;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Liveness and readiness of one instance. Ready means: the model is loaded, the global label table is restored
- * (queryable), and Kafka Streams is RUNNING. Live means: the streams have not failed for good (ERROR); an orchestrator
+ * (queryable), Kafka Streams is RUNNING, and no record waits for an unreachable schema registry
+ * ({@link RegistryStatus}, shared with the topology's serdes). Live means: the streams have not failed for good (ERROR); an orchestrator
  * restarts an instance that is not live and sends no traffic to one that is not ready.
  */
 public final class ServiceHealth {
@@ -20,9 +22,23 @@ public final class ServiceHealth {
         }
     }
 
+    private final RegistryStatus registry;
     private volatile boolean modelLoaded;
     private volatile Supplier<KafkaStreams.State> state = () -> null;
     private volatile Supplier<Optional<LabelCounts>> labelTable = Optional::empty;
+
+    public ServiceHealth() {
+        this(new RegistryStatus());
+    }
+
+    public ServiceHealth(RegistryStatus registry) {
+        this.registry = registry;
+    }
+
+    /** The registry status this instance's serdes and exception handlers report outages to. */
+    public RegistryStatus registry() {
+        return registry;
+    }
 
     public void modelLoaded() {
         modelLoaded = true;
@@ -49,6 +65,10 @@ public final class ServiceHealth {
         KafkaStreams.State now = state.get();
         if (now == null) {
             return Status.down("Kafka Streams not started yet");
+        }
+        Optional<String> outage = registry.outage();
+        if (outage.isPresent()) {
+            return Status.down(outage.get());
         }
         if (now != KafkaStreams.State.RUNNING) {
             return Status.down("Kafka Streams is " + now + ", not RUNNING");

@@ -40,7 +40,7 @@ public final class DeadLetterWriter {
         Object max = configs.get(MAX_RECORD_BYTES_CONFIG);
         return new DeadLetterWriter(topic == null ? "images-dlq" : topic.toString(),
                 max == null ? TopologySettings.KAFKA_DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(max.toString()),
-                RegistryOutageRetry.standard().serializer(serde.serializer()), PipelineMetrics.fromConfig(configs));
+                RegistryOutageRetry.fromConfig(configs).serializer(serde.serializer()), PipelineMetrics.fromConfig(configs));
     }
 
     public ProducerRecord<byte[], byte[]> record(ErrorHandlerContext context, byte[] key, byte[] value,

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -19,21 +20,42 @@ import java.util.function.Supplier;
  * topic as INTERNAL_ERROR or, when the dead letter itself needed the registry, stopped the stream thread: an outage
  * is not bad input. Blocking the stream thread is safe under exactly-once: if the wait outlasts the transaction or
  * poll timeout, the task is fenced, its open transaction aborted and its records processed again after the commit
- * point. Non-retriable registry answers (unknown id, incompatible schema) pass through at once.
+ * point. Non-retriable registry answers (unknown id, incompatible schema) pass through at once. While a call waits,
+ * its {@link RegistryStatus} says so (the service's readiness probe answers 503 with the reason).
  */
 public final class RegistryOutageRetry {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryOutageRetry.class);
     private final Duration firstWait;
     private final Duration maxWait;
+    private final RegistryStatus status;
 
     public RegistryOutageRetry(Duration firstWait, Duration maxWait) {
-        this.firstWait = firstWait;
-        this.maxWait = maxWait;
+        this(firstWait, maxWait, new RegistryStatus());
     }
 
-    /** 1 s, doubling to 30 s between attempts. */
+    public RegistryOutageRetry(Duration firstWait, Duration maxWait, RegistryStatus status) {
+        this.firstWait = firstWait;
+        this.maxWait = maxWait;
+        this.status = status;
+    }
+
+    /** 1 s, doubling to 30 s between attempts; outages reported to a status nobody reads. */
     public static RegistryOutageRetry standard() {
-        return new RegistryOutageRetry(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        return standard(new RegistryStatus());
+    }
+
+    /** 1 s, doubling to 30 s between attempts; outages reported to {@code status}. */
+    public static RegistryOutageRetry standard(RegistryStatus status) {
+        return new RegistryOutageRetry(Duration.ofSeconds(1), Duration.ofSeconds(30), status);
+    }
+
+    /** {@link #standard(RegistryStatus)} with the status placed in a streams or serde config under {@link RegistryStatus#CONFIG}. */
+    public static RegistryOutageRetry fromConfig(Map<String, ?> configs) {
+        return standard(RegistryStatus.fromConfig(configs));
+    }
+
+    public RegistryStatus status() {
+        return status;
     }
 
     /** {@code inner} with its serializer and deserializer retried through registry outages. */
@@ -52,22 +74,39 @@ public final class RegistryOutageRetry {
     /** Runs {@code action}, retrying while it fails with a retriable registry error. */
     public <T> T call(Supplier<T> action, String what) {
         long wait = firstWait.toMillis();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return action.get();
-            } catch (SchemaRegistryException e) {
-                if (!e.isRetriable()) {
-                    throw e;
-                }
-                LOG.warn("schema registry unavailable while {} (attempt {}): {}; retrying in {} ms", what, attempt,
-                        e.getMessage(), wait);
+        boolean waiting = false;
+        try {
+            for (int attempt = 1; ; attempt++) {
                 try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptException(interrupted);
+                    T result = action.get();
+                    if (waiting) {
+                        LOG.info("schema registry answered again while {} after {} attempts", what, attempt);
+                    }
+                    return result;
+                } catch (SchemaRegistryException e) {
+                    if (!e.isRetriable()) {
+                        throw e;
+                    }
+                    if (waiting) {
+                        status.outageContinues(e.getMessage());
+                    } else {
+                        status.outageStarted(e.getMessage());
+                        waiting = true;
+                    }
+                    LOG.warn("schema registry unavailable while {} (attempt {}): {}; retrying in {} ms", what, attempt,
+                            e.getMessage(), wait);
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptException(interrupted);
+                    }
+                    wait = Math.min(maxWait.toMillis(), wait * 2);
                 }
-                wait = Math.min(maxWait.toMillis(), wait * 2);
+            }
+        } finally {
+            if (waiting) {
+                status.outageEnded();
             }
         }
     }

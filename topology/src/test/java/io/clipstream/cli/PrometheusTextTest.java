@@ -1,7 +1,12 @@
 package io.clipstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.clipstream.service.ServiceMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class PrometheusTextTest {
@@ -25,6 +30,19 @@ class PrometheusTextTest {
     @Test
     void readsAnUnlabelledSeriesWithATimestampAndIgnoresLongerNames() {
         assertThat(PrometheusText.sum(PAGE, "clipstream_labels")).isEqualTo(100.0);
+    }
+
+    @Test
+    void readsWhatTheBenchesNeedFromTheServicesHistograms() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServiceMetrics metrics = new ServiceMetrics(registry);
+        metrics.batchEncoded(8, Duration.ofMillis(700));
+        metrics.batchEncoded(3, Duration.ofMillis(40));
+        String page = registry.scrape();
+        assertThat(page).contains("clipstream_batch_size_bucket{le=");   // buckets must not count as _count or _sum
+        assertThat(PrometheusText.sum(page, "clipstream_batch_size_count")).isEqualTo(2.0);
+        assertThat(PrometheusText.sum(page, "clipstream_batch_size_sum")).isEqualTo(11.0);
+        assertThat(PrometheusText.sum(page, "clipstream_batch_inference_seconds_sum")).isCloseTo(0.74, within(1e-9));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.clipstream.reliability;
 
 import com.sun.net.httpserver.HttpServer;
 import io.clipstream.schemas.ErrorCode;
+import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.serde.WireFormat;
@@ -201,7 +202,9 @@ class BadInputIT {
         byte[] jpeg = fixture("rgb.jpg");
         byte[] png = TinyClip.png(3, 64, 64);
         list.add(inline(w, "image of zero bytes", new byte[0], ErrorCode.CORRUPT_IMAGE));
-        list.add(inline(w, "image of 1 KB random bytes", randomBytes, ErrorCode.UNSUPPORTED_IMAGE));
+        list.add(inline(w, "image of 1 KB random bytes", randomBytes, ErrorCode.CORRUPT_IMAGE));
+        list.add(inline(w, "image of 1 KB random bytes labelled image/jpeg", randomBytes, "image/jpeg",
+                ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "truncated JPEG", Arrays.copyOf(jpeg, jpeg.length / 2), ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "truncated PNG", Arrays.copyOf(png, png.length / 2), ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "PNG declaring 30,000 × 30,000 pixels", TinyClip.pngHeader(30_000, 30_000),
@@ -213,6 +216,8 @@ class BadInputIT {
         list.add(inline(w, "WebP (Pillow)", fixture("image.webp"), CLASSIFIED));
         list.add(inline(w, "animated GIF, 3 frames (Pillow)", fixture("animated.gif"), CLASSIFIED));
         list.add(inline(w, "TIFF (Pillow)", fixture("image.tiff"), ErrorCode.UNSUPPORTED_IMAGE));
+        list.add(inline(w, "HEIC header (ftyp heic)", new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c',
+                0, 0, 0, 0, 'm', 'i', 'f', '1'}, ErrorCode.UNSUPPORTED_IMAGE));
         byte[] big = new byte[(int) MAX_IMAGE_BYTES + 500_000];
         System.arraycopy(png, 0, big, 0, png.length);
         list.add(inline(w, "inline image over the byte limit (1.5 MB, limit 1 MB)", big, ErrorCode.IMAGE_TOO_LARGE));
@@ -257,8 +262,14 @@ class BadInputIT {
     }
 
     private static Attack inline(Workload w, String name, byte[] image, ErrorCode expected) {
+        return inline(w, name, image, null, expected);
+    }
+
+    private static Attack inline(Workload w, String name, byte[] image, String contentType, ErrorCode expected) {
         String key = "attack-" + (++counter);
-        return new Attack(name, key, false, w.eventBytes(Workload.inline(key, Workload.LABEL_SET, image)), expected);
+        ImageEvent event = Workload.inline(key, Workload.LABEL_SET, image);
+        event.setContentType(contentType);
+        return new Attack(name, key, false, w.eventBytes(event), expected);
     }
 
     private static Attack byUrl(Workload w, String name, String url, ErrorCode expected) {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -120,23 +122,41 @@ class FaultsIT {
                     byte[] v1 = w.goodImage(id, i);
                     newSchemaRecords.add(i % 2 == 0 ? withSchemaV2(v1, v2Id) : v1);
                 }
+                Waits.until(() -> ready(service).statusCode() == 200, "/health/ready 200 before the outage");
                 suite.registry().stop();
                 for (int i = 0; i < outage.size(); i++) {
                     w.sendImage(outage.get(i), newSchemaRecords.get(i));
                 }
                 inputs.addAll(outage);
-                Thread.sleep(20_000);    // the outage lasts longer than the registry client's own retries
+                // The outage lasts 20 s, longer than the registry client's own retries; readiness is sampled
+                // throughout: records waiting for the registry must make the instance not ready, with the reason.
+                HttpResponse<String> notReady = null;
+                long outageEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < outageEnd) {
+                    HttpResponse<String> probe = ready(service);
+                    if (notReady == null && probe.statusCode() == 503) {
+                        notReady = probe;
+                    }
+                    Thread.sleep(250);
+                }
                 boolean aliveDuringOutage = service.alive();
                 int deadDuringOutage = (int) outage.stream().filter(ledger.poll().deadLetters::containsKey).count();
                 suite.registry().startAgain();
                 ledger.awaitAll(inputs, "after the registry came back");
+                Waits.until(() -> ready(service).statusCode() == 200, "/health/ready 200 after the outage",
+                        Duration.ofSeconds(60));
                 boolean aliveAfter = service.alive();
                 service.stop();
                 ledger.report(SUITE, "registry unreachable 20 s mid-run; half the images use a schema id the "
                         + "service has not seen", inputs, "service alive during outage: " + aliveDuringOutage
-                        + ", after: " + aliveAfter + "; dead letters written during the outage: " + deadDuringOutage);
+                        + ", after: " + aliveAfter + "; dead letters written during the outage: " + deadDuringOutage
+                        + "; /health/ready during the outage: " + (notReady == null ? "never 503"
+                        : notReady.statusCode() + " " + notReady.body()) + "; after: 200");
                 assertThat(aliveDuringOutage).as("the service waits for the registry").isTrue();
                 assertThat(aliveAfter).isTrue();
+                assertThat(notReady).as("/health/ready answered 503 during the outage").isNotNull();
+                assertThat(notReady.body()).contains("\"status\":\"DOWN\"", "schema registry unavailable")
+                        .doesNotContain("password", "Authorization");
                 assertExactlyOnceAllClassified(ledger, inputs);
             } finally {
                 service.close();
@@ -246,6 +266,18 @@ class FaultsIT {
         System.arraycopy(WireFormat.header(v2Id), 0, out, 0, WireFormat.HEADER_SIZE);
         System.arraycopy(body, 0, out, WireFormat.HEADER_SIZE, body.length);
         return out;
+    }
+
+    /** One GET of /health/ready (the ops endpoint stays up through every outage: no answer fails the test). */
+    private static HttpResponse<String> ready(ServiceProcess service) {
+        try {
+            return service.http("GET", "/health/ready");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("/health/ready did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static void assertExactlyOnceAllClassified(Ledger ledger, List<String> inputs) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -73,6 +74,35 @@ class OpsHttpServerTest {
                 .contains("clipstream_dead_letters_total{code=\"CORRUPT_IMAGE\"} 1.0")
                 .contains("clipstream_dead_letters_total{code=\"FETCH_FAILED\"} 0.0")
                 .contains("clipstream_latency_seconds_count 1");
+    }
+
+    @Test
+    void latencyInferenceAndBatchSizeAreHistogramsWithBuckets() throws Exception {
+        metrics.imageClassified(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00.300Z"));
+        metrics.batchEncoded(8, Duration.ofMillis(700));
+        metrics.batchEncoded(3, Duration.ofMillis(40));
+        String page = get("/metrics").body();
+        assertThat(page)
+                .contains("# TYPE clipstream_latency_seconds histogram")
+                .contains("clipstream_latency_seconds_bucket{le=\"0.01\"} 0")
+                .contains("clipstream_latency_seconds_bucket{le=\"0.25\"} 0")
+                .contains("clipstream_latency_seconds_bucket{le=\"0.5\"} 1")
+                .contains("clipstream_latency_seconds_bucket{le=\"60.0\"} 1")
+                .contains("clipstream_latency_seconds_bucket{le=\"+Inf\"} 1")
+                .contains("clipstream_latency_seconds_count 1")
+                .contains("clipstream_latency_seconds_sum 0.3")
+                .contains("# TYPE clipstream_batch_inference_seconds histogram")
+                .contains("clipstream_batch_inference_seconds_bucket{le=\"0.005\"} 0")
+                .contains("clipstream_batch_inference_seconds_bucket{le=\"0.05\"} 1")
+                .contains("clipstream_batch_inference_seconds_bucket{le=\"1.0\"} 2")
+                .contains("clipstream_batch_inference_seconds_bucket{le=\"30.0\"} 2")
+                .contains("# TYPE clipstream_batch_size histogram")
+                .contains("clipstream_batch_size_bucket{le=\"2.0\"} 0")
+                .contains("clipstream_batch_size_bucket{le=\"4.0\"} 1")
+                .contains("clipstream_batch_size_bucket{le=\"8.0\"} 2")
+                .contains("clipstream_batch_size_bucket{le=\"64.0\"} 2")
+                .contains("clipstream_batch_size_count 2")
+                .contains("clipstream_batch_size_sum 11.0");
     }
 
     @Test

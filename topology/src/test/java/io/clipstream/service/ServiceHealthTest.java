@@ -3,7 +3,14 @@ package io.clipstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.service.ServiceMetrics.LabelCounts;
+import io.clipstream.schemas.registry.SchemaRegistryException;
+import io.clipstream.schemas.registry.SchemaRegistryException.Kind;
+import io.clipstream.topology.RegistryOutageRetry;
+import io.clipstream.topology.RegistryStatus;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Deserializer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.junit.jupiter.api.Test;
@@ -37,5 +44,42 @@ class ServiceHealthTest {
             state.set(s);
             assertThat(health.live().ok()).as(s.name()).isEqualTo(s != State.ERROR && s != State.PENDING_ERROR);
         }
+    }
+
+    @Test
+    void notReadyWhileRecordsWaitForTheSchemaRegistryAndReadyAgainAfter() {
+        RegistryStatus registry = new RegistryStatus();
+        ServiceHealth health = new ServiceHealth(registry);
+        health.modelLoaded();
+        health.watch(state::get, table::get);
+        state.set(State.RUNNING);
+        table.set(Optional.of(new LabelCounts(1, 3)));
+        assertThat(health.ready().ok()).isTrue();
+        assertThat(health.registry()).isSameAs(registry);
+
+        Deserializer<String> registryDown = (topic, bytes) -> {
+            assertThat(health.ready().ok()).isFalse();
+            assertThat(health.ready().reason()).contains("schema registry unavailable", "http://registry:8081")
+                    .doesNotContain("hunter2");
+            assertThat(health.live().ok()).as("an outage is not a reason to restart").isTrue();
+            throw new SchemaRegistryException(Kind.UNAVAILABLE,
+                    "Schema registry http://user:hunter2@registry:8081 unreachable: java.net.ConnectException");
+        };
+        AtomicInteger calls = new AtomicInteger();
+        RegistryOutageRetry retry = new RegistryOutageRetry(Duration.ofMillis(1), Duration.ofMillis(2), registry);
+        String answer = retry.call(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new SchemaRegistryException(Kind.UNAVAILABLE,
+                        "Schema registry http://user:hunter2@registry:8081 unreachable: java.net.ConnectException");
+            }
+            if (calls.get() <= 3) {
+                registryDown.deserialize("t", new byte[0]);
+            }
+            return "answered";
+        }, "reading from images");
+
+        assertThat(answer).isEqualTo("answered");
+        assertThat(calls).hasValue(4);
+        assertThat(health.ready()).isEqualTo(new ServiceHealth.Status(true, ""));
     }
 }

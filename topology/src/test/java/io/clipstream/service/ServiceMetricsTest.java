@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.service.ServiceMetrics.LabelCounts;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,37 @@ class ServiceMetricsTest {
         assertThat(registry.get("clipstream.batch.size").summary().totalAmount()).isEqualTo(10);
         assertThat(registry.get("clipstream.batch.size").summary().max()).isEqualTo(8);
         assertThat(registry.get("clipstream.batch.inference").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1200);
+    }
+
+    @Test
+    void latencyInferenceAndBatchSizeCountIntoTheirBuckets() {
+        Instant now = Instant.parse("2026-01-01T00:00:10Z");
+        metrics.imageClassified(now.minusMillis(40), now);
+        metrics.imageClassified(now.minusSeconds(45), now);
+        metrics.batchEncoded(1, Duration.ofMillis(3));
+        metrics.batchEncoded(64, Duration.ofSeconds(20));
+        assertThat(buckets(registry.get("clipstream.latency").timer().takeSnapshot().histogramCounts(), true))
+                .containsEntry(0.01, 0.0).containsEntry(0.05, 1.0).containsEntry(30.0, 1.0).containsEntry(60.0, 2.0)
+                .hasSize(ServiceMetrics.LATENCY_BUCKETS.length);
+        assertThat(buckets(registry.get("clipstream.batch.inference").timer().takeSnapshot().histogramCounts(), true))
+                .containsEntry(0.005, 1.0).containsEntry(10.0, 1.0).containsEntry(30.0, 2.0)
+                .hasSize(ServiceMetrics.INFERENCE_BUCKETS.length);
+        assertThat(buckets(registry.get("clipstream.batch.size").summary().takeSnapshot().histogramCounts(), false))
+                .containsEntry(1.0, 1.0).containsEntry(32.0, 1.0).containsEntry(64.0, 2.0)
+                .containsOnlyKeys(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
+        assertThat(ServiceMetrics.LATENCY_BUCKETS[0]).isEqualTo(Duration.ofMillis(10));
+        assertThat(ServiceMetrics.LATENCY_BUCKETS[ServiceMetrics.LATENCY_BUCKETS.length - 1]).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ServiceMetrics.INFERENCE_BUCKETS[0]).isEqualTo(Duration.ofMillis(5));
+        assertThat(ServiceMetrics.INFERENCE_BUCKETS[ServiceMetrics.INFERENCE_BUCKETS.length - 1]).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    /** Upper bound (in seconds for a timer's buckets) to cumulative count. */
+    private static java.util.Map<Double, Double> buckets(CountAtBucket[] counts, boolean timer) {
+        java.util.Map<Double, Double> out = new java.util.TreeMap<>();
+        for (CountAtBucket c : counts) {
+            out.put(timer ? c.bucket(TimeUnit.SECONDS) : c.bucket(), c.count());
+        }
+        return out;
     }
 
     @Test

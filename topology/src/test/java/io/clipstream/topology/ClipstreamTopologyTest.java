@@ -216,7 +216,7 @@ class ClipstreamTopologyTest {
         }
         FetchSettings fetch = new FetchSettings(true, Set.of("127.0.0.1"), Set.of("127.0.0.1"),
                 Duration.ofSeconds(2), Duration.ofSeconds(2));
-        TopologySettings settings = batchOf(9).withBatch(9, Duration.ofMillis(100)).withFetch(fetch);
+        TopologySettings settings = batchOf(10).withBatch(10, Duration.ofMillis(100)).withFetch(fetch);
         settings = new TopologySettings(settings.labelSetsTopic(), settings.labelEmbeddingsTopic(), settings.imagesTopic(),
                 settings.classificationsTopic(), settings.imageEmbeddingsTopic(), settings.deadLetterTopic(), false,
                 settings.batchSize(), settings.maxWait(), false, 2, 5, 10_000, 1_000, 50_000, fetch);
@@ -227,7 +227,9 @@ class ClipstreamTopologyTest {
             List<ErrorCode> expected = new ArrayList<>();
             sent.add(h.sendImage(inline("corrupt", "s", Arrays.copyOf(png, png.length / 2))));
             expected.add(ErrorCode.CORRUPT_IMAGE);
-            sent.add(h.sendImage(inline("unsupported", "s", bytes("this is plain text, not an image"))));
+            sent.add(h.sendImage(inline("not-an-image", "s", bytes("this is plain text, not an image"))));
+            expected.add(ErrorCode.CORRUPT_IMAGE);
+            sent.add(h.sendImage(inline("unsupported", "s", new byte[] {'M', 'M', 0, 0x2A, 0, 0, 0, 8})));
             expected.add(ErrorCode.UNSUPPORTED_IMAGE);
             sent.add(h.sendImage(inline("bomb", "s", TinyClip.pngHeader(30_000, 30_000))));
             expected.add(ErrorCode.IMAGE_TOO_LARGE);

@@ -51,7 +51,7 @@ class ImageClassifierLoggingTest {
         assertThat(lines.list).filteredOn(e -> e.getLevel() == Level.WARN)
                 .singleElement().satisfies(e -> {
                     assertThat(e.getMDCPropertyMap()).containsEntry("imageId", "broken-2");
-                    assertThat(e.getFormattedMessage()).contains("UNSUPPORTED_IMAGE");
+                    assertThat(e.getFormattedMessage()).contains("CORRUPT_IMAGE");
                 });
     }
 }

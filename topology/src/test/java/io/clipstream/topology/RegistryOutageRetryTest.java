@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,5 +79,52 @@ class RegistryOutageRetryTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    @Test
+    void reportsTheOutageWhileACallWaitsAndItsEndWhenTheCallSucceeds() {
+        RegistryStatus status = new RegistryStatus();
+        RegistryOutageRetry reporting = new RegistryOutageRetry(Duration.ofMillis(1), Duration.ofMillis(4), status);
+        List<Optional<String>> seen = new ArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        Deserializer<String> flaky = (topic, bytes) -> {
+            seen.add(status.outage());
+            if (calls.incrementAndGet() <= 3) {
+                throw new SchemaRegistryException(Kind.UNAVAILABLE,
+                        "Schema registry http://registry:8081 unreachable: java.net.ConnectException");
+            }
+            return "ok";
+        };
+        assertThat(status.outage()).isEmpty();
+        assertThat(reporting.deserializer(flaky).deserialize("t", new byte[1])).isEqualTo("ok");
+        assertThat(seen.get(0)).as("before the first failure").isEmpty();
+        assertThat(seen.subList(1, 4)).allSatisfy(reason -> assertThat(reason).hasValueSatisfying(r ->
+                assertThat(r).contains("schema registry unavailable", "http://registry:8081", "1 call waiting")));
+        assertThat(status.outage()).as("after the call succeeded").isEmpty();
+    }
+
+    @Test
+    void aCallThatGivesUpEndsItsPartOfTheOutage() {
+        RegistryStatus status = new RegistryStatus();
+        Deserializer<String> down = (topic, bytes) -> {
+            throw new SchemaRegistryException(Kind.UNAVAILABLE, "down");
+        };
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> new RegistryOutageRetry(Duration.ofSeconds(5), Duration.ofSeconds(5), status)
+                    .deserializer(down).deserialize("t", new byte[1]))
+                    .isInstanceOf(org.apache.kafka.common.errors.InterruptException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(status.outage()).isEmpty();
+    }
+
+    @Test
+    void aServiceSharesItsStatusThroughTheConfig() {
+        RegistryStatus status = new RegistryStatus();
+        assertThat(RegistryOutageRetry.fromConfig(Map.of(RegistryStatus.CONFIG, status)).status()).isSameAs(status);
+        assertThat(RegistryOutageRetry.fromConfig(Map.of()).status()).isNotSameAs(status);
+        assertThat(RegistryOutageRetry.standard().status()).isNotNull();
     }
 }

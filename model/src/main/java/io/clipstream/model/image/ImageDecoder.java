@@ -24,7 +24,10 @@ import io.clipstream.model.image.ImageRejectedException.Reason;
  * <p>Defensive by construction: the format is recognised from the leading bytes and decoded only by the one
  * reader class allowed for it ({@link ImageFormat}); the byte limit is checked first and the pixel limit from
  * the header, before any pixel memory is allocated; any reader warning (ImageIO reports a truncated JPEG as a
- * warning and fills the rest with grey) rejects the image. Every failure is an {@link ImageRejectedException}.
+ * warning and fills the rest with grey) rejects the image. Every failure is an {@link ImageRejectedException}:
+ * CORRUPT for bytes that are in no image format we know, or that start like an accepted format but do not decode;
+ * UNSUPPORTED_FORMAT only for a recognised image format we do not decode (TIFF, HEIC/AVIF, JPEG 2000, JPEG XL, PSD,
+ * SVG, by their magic bytes) or an accepted format in a colour model we do not handle; TOO_LARGE over the limits.
  *
  * <p>Mode rules follow Pillow: a 16-bit grey PNG becomes "I", other 16-bit PNGs keep the high byte, grey PNGs
  * of 1 bit become "1" and of 2/4 bits "L"; a PNG colour key (tRNS on grey/RGB) adds no alpha; palette images
@@ -63,7 +66,7 @@ public final class ImageDecoder {
             throw new ImageRejectedException(Reason.TOO_LARGE,
                     "image of " + bytes.length + " bytes is over the limit of " + maxBytes + " bytes");
         }
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> unsupported(bytes));
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> unrecognised(bytes));
         PngHeader png = format == ImageFormat.PNG ? PngHeader.parse(bytes) : null;
         if (format == ImageFormat.WEBP) {
             checkRiffChunks(bytes); // the WebP reader decodes a truncated VP8 stream without complaint
@@ -130,7 +133,11 @@ public final class ImageDecoder {
         return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
     }
 
-    private static ImageRejectedException unsupported(byte[] bytes) {
+    /**
+     * Bytes in none of the accepted formats: UNSUPPORTED when they are recognisably an image format we do not decode
+     * (TIFF, HEIC, ...), CORRUPT otherwise, whatever content type the producer claimed (it is never consulted).
+     */
+    static ImageRejectedException unrecognised(byte[] bytes) {
         String known = ImageFormat.knownUnsupported(bytes);
         if (known != null) {
             return new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, known + " images are not supported");
@@ -139,8 +146,9 @@ public final class ImageDecoder {
         for (int i = 0; i < Math.min(8, bytes.length); i++) {
             hex.append(String.format("%02x", bytes[i] & 0xff));
         }
-        return new ImageRejectedException(Reason.UNSUPPORTED_FORMAT,
-                "not a PNG, JPEG, GIF, BMP or WebP image (starts with " + hex + ")");
+        String looksLike = ImageFormat.describeNonImage(bytes);
+        return new ImageRejectedException(Reason.CORRUPT, "not an image in any known format (starts with " + hex
+                + (looksLike == null ? "" : ", looks like " + looksLike) + "; accepted: PNG, JPEG, GIF, BMP, WebP)");
     }
 
     /** A fresh instance of the allowed reader class; never whatever other plugin the classpath offers. */

@@ -2,6 +2,7 @@ package io.clipstream.model.image;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The image formats the service accepts, recognised by their leading bytes (never by a name or MIME type a
@@ -52,24 +53,75 @@ public enum ImageFormat {
         return Optional.empty();
     }
 
-    /** A name for formats we recognise but refuse, to make the rejection message useful; null if unknown. */
+    /** ISO-BMFF major brands of still-image files (HEIF/HEIC and AVIF); other brands are video or audio. */
+    private static final Set<String> HEIF_BRANDS = Set.of(
+            "heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "mif2", "msf1", "avif", "avis");
+
+    /**
+     * The name of an image format these bytes are recognisably in but that the service does not decode; null when
+     * they are in no image format we know (such bytes are corrupt, whatever content type came with them).
+     */
     static String knownUnsupported(byte[] b) {
-        if (startsWith(b, 0, 'I', 'I', 0x2A, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2A)) {
+        if (startsWith(b, 0, 'I', 'I', 0x2A, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2A)
+                || startsWith(b, 0, 'I', 'I', 0x2B, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2B)) {
             return "TIFF";
         }
         if (b.length >= 12 && startsWith(b, 4, 'f', 't', 'y', 'p')) {
-            return "ISO media (HEIC/AVIF) " + new String(b, 8, 4, StandardCharsets.ISO_8859_1).trim();
+            String brand = new String(b, 8, 4, StandardCharsets.ISO_8859_1);
+            if (HEIF_BRANDS.contains(brand)) {
+                return (brand.startsWith("av") ? "AVIF" : "HEIC/HEIF") + " (ISO media brand " + brand + ")";
+            }
+            return null;
         }
-        if (startsWith(b, 0, 0x00, 0x00, 0x00, 0x0C, 'j', 'P') || startsWith(b, 0, 0xFF, 0x4F, 0xFF, 0x51)) {
+        if (startsWith(b, 0, 0x00, 0x00, 0x00, 0x0C, 'j', 'P', 0x20, 0x20) || startsWith(b, 0, 0xFF, 0x4F, 0xFF, 0x51)) {
             return "JPEG 2000";
         }
-        if (startsWith(b, 0, '%', 'P', 'D', 'F')) {
-            return "PDF";
+        if (startsWith(b, 0, 0x00, 0x00, 0x00, 0x0C, 'J', 'X', 'L', 0x20) || startsWith(b, 0, 0xFF, 0x0A)) {
+            return "JPEG XL";
         }
-        if (startsWith(b, 0, '<')) {
-            return "text/SVG/HTML";
+        if (startsWith(b, 0, '8', 'B', 'P', 'S')) {
+            return "PSD (Photoshop)";
+        }
+        if (isSvg(b)) {
+            return "SVG";
         }
         return null;
+    }
+
+    /** What bytes in no image format look like, to make a corrupt-image message useful; null if nothing known. */
+    static String describeNonImage(byte[] b) {
+        if (startsWith(b, 0, '%', 'P', 'D', 'F')) {
+            return "a PDF document";
+        }
+        if (b.length >= 12 && startsWith(b, 4, 'f', 't', 'y', 'p')) {
+            return "ISO media of brand " + new String(b, 8, 4, StandardCharsets.ISO_8859_1).trim() + " (video or audio)";
+        }
+        if (startsWith(b, 0, 'R', 'I', 'F', 'F')) {
+            return "a RIFF file that is not WebP";
+        }
+        int first = firstNonBlank(b);
+        if (first < b.length && b[first] == '<') {
+            return "HTML/XML text";
+        }
+        return null;
+    }
+
+    /** Markup (after an optional BOM and blanks) with an svg element in its first 4 KiB. */
+    private static boolean isSvg(byte[] b) {
+        int first = firstNonBlank(b);
+        if (first >= b.length || b[first] != '<') {
+            return false;
+        }
+        String head = new String(b, first, Math.min(b.length - first, 4096), StandardCharsets.ISO_8859_1);
+        return head.startsWith("<svg") || (head.startsWith("<?xml") || head.startsWith("<!")) && head.contains("<svg");
+    }
+
+    private static int firstNonBlank(byte[] b) {
+        int i = startsWith(b, 0, 0xEF, 0xBB, 0xBF) ? 3 : 0;
+        while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+            i++;
+        }
+        return i;
     }
 
     private static boolean startsWith(byte[] b, int offset, int... magic) {

@@ -9,11 +9,17 @@ public final class ImageRejectedException extends Exception {
 
     /** Why an image was refused. */
     public enum Reason {
-        /** Not decodable: empty, truncated, damaged. */
+        /**
+         * The bytes do not decode: empty, truncated, damaged, or in no image format at all (random bytes, text, a
+         * PDF), whatever content type came with them. Dead-letter code CORRUPT_IMAGE.
+         */
         CORRUPT,
-        /** A format (or a variant of one) the decoder does not accept. */
+        /**
+         * A recognised image format the decoder does not handle (TIFF, HEIC/AVIF, JPEG 2000, JPEG XL, PSD, SVG), or an
+         * accepted format in a colour model it does not handle. Dead-letter code UNSUPPORTED_IMAGE.
+         */
         UNSUPPORTED_FORMAT,
-        /** Over the byte or pixel limit. */
+        /** Over the byte or pixel limit. Dead-letter code IMAGE_TOO_LARGE. */
         TOO_LARGE
     }
 

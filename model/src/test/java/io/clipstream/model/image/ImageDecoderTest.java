@@ -1,5 +1,6 @@
 package io.clipstream.model.image;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,12 +42,38 @@ class ImageDecoderTest {
         assertRejected(null, Reason.CORRUPT);
     }
 
-    @Test
-    void refusesRandomBytes() {
+    @ParameterizedTest
+    @ValueSource(longs = {1, 7, 42, 2026})
+    void randomBytesAreCorruptNotUnsupported(long seed) {
         byte[] junk = new byte[4096];
-        new Random(7).nextBytes(junk);
-        junk[0] = 0x00;
-        assertRejected(junk, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("not a PNG, JPEG, GIF, BMP or WebP");
+        new Random(seed).nextBytes(junk);
+        assertRejected(junk, Reason.CORRUPT).hasMessageContaining("not an image in any known format");
+    }
+
+    @Test
+    void textAndDocumentsAreCorruptNotUnsupported() {
+        assertRejected("plain text, not an image".getBytes(US_ASCII), Reason.CORRUPT);
+        assertRejected("<!DOCTYPE html><html><body>404</body></html>".getBytes(US_ASCII), Reason.CORRUPT)
+                .hasMessageContaining("HTML");
+        assertRejected("%PDF-1.7\n%...".getBytes(US_ASCII), Reason.CORRUPT).hasMessageContaining("PDF");
+        byte[] mp4 = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'm', 'p', '4', '2', 0, 0, 0, 0};
+        assertRejected(mp4, Reason.CORRUPT).hasMessageContaining("mp42");
+    }
+
+    @Test
+    void bytesThatOnlyStartLikeAnAcceptedFormatAreCorrupt() {
+        byte[] png = TestImages.resource("inputs/rgb_odd.png");
+        byte[] jpeg = TestImages.resource("inputs/baseline.jpg");
+        for (int length : new int[] {1, 3, 8, 20, 40, 200}) {
+            assertRejected(Arrays.copyOf(png, length), Reason.CORRUPT);
+            assertRejected(Arrays.copyOf(jpeg, length), Reason.CORRUPT);
+        }
+        assertRejected(new byte[] {'B', 'M', 1, 2}, Reason.CORRUPT);
+        assertRejected(new byte[] {'G', 'I', 'F', '8', '9', 'a', 0}, Reason.CORRUPT);
+        byte[] junkAfterJpegMagic = new byte[2048];
+        new Random(5).nextBytes(junkAfterJpegMagic);
+        System.arraycopy(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}, 0, junkAfterJpegMagic, 0, 3);
+        assertRejected(junkAfterJpegMagic, Reason.CORRUPT);
     }
 
     @ParameterizedTest
@@ -102,9 +129,33 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aTiffHeaderAloneIsUnsupportedNotCorrupt() {
+        assertRejected(new byte[] {'I', 'I', 0x2A, 0, 8, 0, 0, 0}, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
+        assertRejected(new byte[] {'M', 'M', 0, 0x2A, 0, 0, 0, 8}, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
+        assertRejected(new byte[] {'I', 'I', 0x2B, 0, 8, 0, 0, 0}, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
+    }
+
+    @Test
     void refusesHeic() {
         byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
         assertRejected(heic, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("HEIC");
+        byte[] mif1 = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'm', 'i', 'f', '1', 0, 0, 0, 0};
+        assertRejected(mif1, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("HEIC");
+        byte[] avif = {0, 0, 0, 28, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0};
+        assertRejected(avif, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("AVIF");
+    }
+
+    @Test
+    void otherRecognisedImageFormatsAreUnsupported() {
+        byte[] jp2 = {0, 0, 0, 0x0C, 'j', 'P', 0x20, 0x20, 0x0D, 0x0A, (byte) 0x87, 0x0A, 0, 0};
+        assertRejected(jp2, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("JPEG 2000");
+        byte[] j2k = {(byte) 0xFF, 0x4F, (byte) 0xFF, 0x51, 0, 0x2F};
+        assertRejected(j2k, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("JPEG 2000");
+        byte[] jxl = {(byte) 0xFF, 0x0A, (byte) 0xFA, 0x7F};
+        assertRejected(jxl, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("JPEG XL");
+        assertRejected("8BPS\u0000\u0001".getBytes(US_ASCII), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("PSD");
+        assertRejected("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(US_ASCII),
+                Reason.UNSUPPORTED_FORMAT).hasMessageContaining("SVG");
     }
 
     @Test

@@ -22,5 +22,8 @@ class ImageFormatTest {
         assertThat(ImageFormat.sniff("RIFF0000WAVE".getBytes())).isEmpty();
         assertThat(ImageFormat.knownUnsupported(TestImages.resource("inputs/image.tiff"))).isEqualTo("TIFF");
         assertThat(ImageFormat.knownUnsupported(new byte[] {1, 2, 3})).isNull();
+        assertThat(ImageFormat.knownUnsupported("%PDF-1.4".getBytes())).as("a document, not an image").isNull();
+        assertThat(ImageFormat.knownUnsupported("<html><body></body></html>".getBytes())).isNull();
+        assertThat(ImageFormat.knownUnsupported("\n  <svg xmlns='x'/>".getBytes())).isEqualTo("SVG");
     }
 }
