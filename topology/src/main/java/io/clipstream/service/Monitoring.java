@@ -43,6 +43,7 @@ public final class Monitoring implements AutoCloseable {
         gc.bindTo(registry);
         ServiceMetrics metrics = new ServiceMetrics(registry);
         ServiceHealth health = new ServiceHealth();
+        health.watchEncoding(metrics.labelSetProgress());
         OpsHttpServer http = OpsHttpServer.start(bindAddress, port, health, registry);
         return new Monitoring(registry, metrics, health, gc, http);
     }

@@ -1,6 +1,7 @@
 package io.clipstream.service;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.clipstream.topology.LabelSetProgress;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -70,9 +71,19 @@ public final class OpsHttpServer implements AutoCloseable {
             return;
         }
         ServiceHealth.Status status = check.get();
-        String body = status.ok() ? "{\"status\":\"UP\"}"
-                : "{\"status\":\"DOWN\",\"reason\":\"" + jsonEscape(status.reason()) + "\"}";
-        send(ex, status.ok() ? 200 : 503, "application/json", body);
+        StringBuilder body = new StringBuilder(status.ok() ? "{\"status\":\"UP\""
+                : "{\"status\":\"DOWN\",\"reason\":\"" + jsonEscape(status.reason()) + "\"");
+        if (!status.encoding().isEmpty()) {
+            body.append(",\"labelSetsEncoding\":[");
+            for (int i = 0; i < status.encoding().size(); i++) {
+                LabelSetProgress.Encoding e = status.encoding().get(i);
+                body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(jsonEscape(e.setId()))
+                        .append("\",\"version\":").append(e.version()).append(",\"promptsEncoded\":")
+                        .append(e.encoded()).append(",\"prompts\":").append(e.total()).append('}');
+            }
+            body.append(']');
+        }
+        send(ex, status.ok() ? 200 : 503, "application/json", body.append('}').toString());
     }
 
     /** Only GET and HEAD of the exact path; anything else is answered here and false returned. */

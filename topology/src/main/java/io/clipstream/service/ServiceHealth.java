@@ -2,7 +2,9 @@ package io.clipstream.service;
 
 import io.clipstream.service.ServiceMetrics.LabelCounts;
 import io.clipstream.topology.RegistryStatus;
+import java.util.List;
 import java.util.Optional;
+import io.clipstream.topology.LabelSetProgress;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -13,12 +15,16 @@ import org.apache.kafka.streams.KafkaStreams;
  * restarts an instance that is not live and sends no traffic to one that is not ready.
  */
 public final class ServiceHealth {
-    /** The answer of a probe: {@code ok}, or why not. */
-    public record Status(boolean ok, String reason) {
-        static final Status OK = new Status(true, "");
+    /** The answer of a probe: {@code ok}, or why not; and the label sets being encoded. */
+    public record Status(boolean ok, String reason, List<LabelSetProgress.Encoding> encoding) {
+        static final Status OK = new Status(true, "", List.of());
 
         static Status down(String reason) {
-            return new Status(false, reason);
+            return new Status(false, reason, List.of());
+        }
+
+        Status with(List<LabelSetProgress.Encoding> sets) {
+            return new Status(ok, reason, sets);
         }
     }
 
@@ -26,6 +32,7 @@ public final class ServiceHealth {
     private volatile boolean modelLoaded;
     private volatile Supplier<KafkaStreams.State> state = () -> null;
     private volatile Supplier<Optional<LabelCounts>> labelTable = Optional::empty;
+    private volatile LabelSetProgress encoding = new LabelSetProgress();
 
     public ServiceHealth() {
         this(new RegistryStatus());
@@ -50,6 +57,11 @@ public final class ServiceHealth {
         labelTable = labels;
     }
 
+    /** Report the label sets being encoded, and their progress, with every readiness answer. */
+    public void watchEncoding(LabelSetProgress progress) {
+        encoding = progress;
+    }
+
     public Status live() {
         KafkaStreams.State now = state.get();
         if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
@@ -58,7 +70,12 @@ public final class ServiceHealth {
         return Status.OK;
     }
 
+    /** Whether this instance can classify, with the label sets being encoded (those are not ready yet). */
     public Status ready() {
+        return readiness().with(encoding.encoding());
+    }
+
+    private Status readiness() {
         if (!modelLoaded) {
             return Status.down("model not loaded yet");
         }

@@ -1,6 +1,7 @@
 package io.clipstream.service;
 
 import io.clipstream.schemas.ErrorCode;
+import io.clipstream.topology.LabelSetProgress;
 import io.clipstream.topology.PipelineMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -43,6 +44,7 @@ public final class ServiceMetrics implements PipelineMetrics {
     private final Timer inference;
     private final Timer latency;
     private volatile Supplier<LabelCounts> labels = () -> LabelCounts.NONE;
+    private final LabelSetProgress progress = new LabelSetProgress();
 
     public ServiceMetrics(MeterRegistry registry) {
         classified = Counter.builder("clipstream.images.classified")
@@ -64,6 +66,12 @@ public final class ServiceMetrics implements PipelineMetrics {
                 .description("Label sets in the global label table").register(registry);
         Gauge.builder("clipstream.labels", this, m -> m.labels.get().labels())
                 .description("Labels (label-embedding records) in the global label table").register(registry);
+        Gauge.builder("clipstream.label.sets.encoding", progress, p -> p.encoding().size())
+                .description("Label sets being encoded by the text tower").register(registry);
+        Gauge.builder("clipstream.label.set.prompts.encoded", progress, LabelSetProgress::promptsEncoded)
+                .description("Prompts of the label sets being encoded that are done (see ..._total)").register(registry);
+        Gauge.builder("clipstream.label.set.prompts", progress, LabelSetProgress::promptsTotal)
+                .description("Prompts of the label sets being encoded, in all").register(registry);
     }
 
     /** One image classified at {@code now}; its end-to-end latency is measured from {@code eventTime}. */
@@ -94,6 +102,12 @@ public final class ServiceMetrics implements PipelineMetrics {
             out[i] = Duration.ofNanos(Math.round(bounds[i] * 1e9));
         }
         return out;
+    }
+
+    /** The label sets being encoded, as the encoder reports them; read by the gauges and by readiness. */
+    @Override
+    public LabelSetProgress labelSetProgress() {
+        return progress;
     }
 
     /** Where the label gauges read from (the global store, once the streams run). */

@@ -15,11 +15,11 @@ public final class LabelSetProgress {
 
     private final Map<String, Encoding> encoding = new ConcurrentHashMap<>();
 
-    void update(String setId, long version, long encoded, long total) {
+    public void update(String setId, long version, long encoded, long total) {
         encoding.put(setId, new Encoding(setId, version, encoded, total));
     }
 
-    void remove(String setId) {
+    public void remove(String setId) {
         encoding.remove(setId);
     }
 

@@ -27,7 +27,7 @@ class ServiceHealthTest {
         assertThat(health.ready().reason()).isEqualTo("Kafka Streams not started yet");
         health.watch(state::get, table::get);
         state.set(State.REBALANCING);
-        assertThat(health.ready()).isEqualTo(new ServiceHealth.Status(false, "Kafka Streams is REBALANCING, not RUNNING"));
+        assertThat(health.ready()).isEqualTo(new ServiceHealth.Status(false, "Kafka Streams is REBALANCING, not RUNNING", java.util.List.of()));
         state.set(State.RUNNING);
         assertThat(health.ready().reason()).isEqualTo("label table not restored yet");
         table.set(Optional.of(new LabelCounts(0, 0)));       // restored, even if empty
@@ -80,6 +80,18 @@ class ServiceHealthTest {
 
         assertThat(answer).isEqualTo("answered");
         assertThat(calls).hasValue(4);
-        assertThat(health.ready()).isEqualTo(new ServiceHealth.Status(true, ""));
+        assertThat(health.ready()).isEqualTo(new ServiceHealth.Status(true, "", java.util.List.of()));
+    }
+
+    @Test
+    void readinessListsTheLabelSetsBeingEncodedWithTheirProgress() {
+        ServiceHealth health = new ServiceHealth();
+        io.clipstream.topology.LabelSetProgress progress = new io.clipstream.topology.LabelSetProgress();
+        health.watchEncoding(progress);
+        progress.update("moderation", 3, 1_200, 80_000);
+        assertThat(health.ready().encoding()).containsExactly(
+                new io.clipstream.topology.LabelSetProgress.Encoding("moderation", 3, 1_200, 80_000));
+        progress.remove("moderation");
+        assertThat(health.ready().encoding()).isEmpty();
     }
 }
