@@ -1,5 +1,6 @@
 package io.clipstream.cli;
 
+import io.clipstream.schemas.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -16,6 +17,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
 
     static String describe(Throwable e) {
+        return Redaction.text(plain(e));
+    }
+
+    private static String plain(Throwable e) {
         String message = e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file: " + message;

@@ -1,5 +1,6 @@
 package io.clipstream.service;
 
+import io.clipstream.schemas.Redaction;
 import java.util.Locale;
 
 /**
@@ -39,8 +40,6 @@ public record ConfigKey(String name, String defaultValue, String meaning, boolea
 
     /** Whether a key's value must not be shown: declared secret, or a pass-through key that names a credential. */
     static boolean looksSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("user.info")
-                || k.contains("token") || k.contains("credentials") || k.endsWith(".key") || k.contains("private");
+        return Redaction.isSecretKey(key);
     }
 }

@@ -1,6 +1,7 @@
 package io.clipstream.service;
 
 import io.clipstream.model.download.ModelCache;
+import io.clipstream.schemas.Redaction;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.topology.StreamsSettings;
 import io.clipstream.topology.TopologySettings;
@@ -232,13 +233,14 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         String registryUrl = r.string(REGISTRY_URL);
         for (String url : registryUrl.split(",")) {
             if (!registryUrl.isEmpty() && !url.trim().matches("(https?|mock)://.+")) {
-                r.problem(REGISTRY_URL.name(), "expected http://, https:// (or mock:// in tests), got '" + url.trim() + "'");
+                r.problem(REGISTRY_URL.name(), "expected http://, https:// (or mock:// in tests), got '"
+                        + Redaction.text(url.trim()) + "'");
             }
         }
         String bootstrap = r.string(BOOTSTRAP);
         for (String server : bootstrap.split(",")) {
             if (!bootstrap.isEmpty() && !server.trim().matches("[^\\s:]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
-                r.problem(BOOTSTRAP.name(), "expected host:port, got '" + server.trim() + "'");
+                r.problem(BOOTSTRAP.name(), "expected host:port, got '" + withoutUserInfo(server.trim()) + "'");
             }
         }
         String applicationId = r.string(APPLICATION_ID);
@@ -346,8 +348,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         Set<String> secret = new HashSet<>();
         KEYS.stream().filter(ConfigKey::secret).forEach(k -> secret.add(k.name()));
         settings.forEach((k, v) -> {
-            boolean hide = (secret.contains(k) || ConfigKey.looksSecret(k)) && v != null && !v.isEmpty();
-            lines.add(k + "=" + (hide ? "[hidden]" : v == null ? "" : v));
+            boolean hide = secret.contains(k) && v != null && !v.isEmpty();
+            lines.add(k + "=" + (hide ? Redaction.HIDDEN : Redaction.value(k, v)));
         });
         return lines;
     }
@@ -355,6 +357,12 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     @Override
     public String toString() {
         return "ServiceConfig" + describe();
+    }
+
+    /** {@code user:pw@host:9092} as {@code [hidden]@host:9092}: a bootstrap address has no place for credentials. */
+    private static String withoutUserInfo(String server) {
+        int at = server.lastIndexOf('@');
+        return Redaction.text(at < 0 ? server : Redaction.HIDDEN + server.substring(at));
     }
 
     private static boolean isKafkaClientKey(String key) {

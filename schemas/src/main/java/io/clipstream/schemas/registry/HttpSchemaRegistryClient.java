@@ -3,6 +3,7 @@ package io.clipstream.schemas.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clipstream.schemas.Redaction;
 import io.clipstream.schemas.registry.SchemaRegistryException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -226,7 +227,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
         } catch (IOException e) {
             throw new SchemaRegistryException(Kind.UNAVAILABLE, Kind.UNAVAILABLE.code(),
-                    "Schema registry " + base + " unreachable: " + e, e);
+                    "Schema registry " + base + " unreachable: " + Redaction.text(String.valueOf(e)), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaRegistryException(Kind.UNAVAILABLE, Kind.UNAVAILABLE.code(),
@@ -251,7 +252,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         String message = json != null && json.path("message").isTextual() ? json.get("message").asText()
                 : "HTTP " + status;
         Kind kind = Kind.of(code, status);
-        throw new SchemaRegistryException(kind, code, method + " " + uri.getPath() + ": " + message, null);
+        throw new SchemaRegistryException(kind, code, method + " " + uri.getPath() + ": " + Redaction.text(message), null);
     }
 
     private static SchemaRegistryException protocol(String message) {

@@ -1,5 +1,6 @@
 package io.clipstream.schemas.registry;
 
+import io.clipstream.schemas.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -59,9 +60,15 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, SSLContext s
         List<URI> urls = new ArrayList<>();
         String userInfoFromUrl = null;
         for (String part : rawUrls.toString().split(",")) {
-            URI uri = URI.create(part.trim());
+            URI uri;
+            try {
+                uri = URI.create(part.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(URL, Redaction.text(part.trim()), "not a valid URL: "
+                        + Redaction.text(e.getMessage()));
+            }
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new ConfigException(URL, part, "only http and https registry URLs are supported");
+                throw new ConfigException(URL, Redaction.text(part.trim()), "only http and https registry URLs are supported");
             }
             if (uri.getRawUserInfo() != null) {
                 userInfoFromUrl = uri.getUserInfo();

@@ -1,6 +1,7 @@
 package io.clipstream.topology.fetch;
 
 import io.clipstream.schemas.ErrorCode;
+import io.clipstream.schemas.Redaction;
 import io.clipstream.topology.TopologySettings.FetchSettings;
 
 import java.io.ByteArrayOutputStream;
@@ -58,11 +59,11 @@ public final class ImageFetcher {
             return r.body();
         } catch (TimeoutException e) {
             response.cancel(true);
-            throw new FetchException(ErrorCode.FETCH_FAILED, "timed out fetching " + uri);
+            throw new FetchException(ErrorCode.FETCH_FAILED, "timed out fetching " + Redaction.url(uri));
         } catch (InterruptedException e) {
             response.cancel(true);
             Thread.currentThread().interrupt();
-            throw new FetchException(ErrorCode.FETCH_FAILED, "interrupted fetching " + uri);
+            throw new FetchException(ErrorCode.FETCH_FAILED, "interrupted fetching " + Redaction.url(uri));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
@@ -71,7 +72,8 @@ public final class ImageFetcher {
             if (cause instanceof BodyRejected rejected) {
                 throw new FetchException(rejected.code, rejected.getMessage());
             }
-            throw new FetchException(ErrorCode.FETCH_FAILED, "fetching " + uri + " failed: " + cause);
+            throw new FetchException(ErrorCode.FETCH_FAILED, "fetching " + Redaction.url(uri) + " failed: "
+                    + Redaction.text(String.valueOf(cause)));
         }
     }
 
@@ -84,7 +86,7 @@ public final class ImageFetcher {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw refused("not a valid URL: " + e.getMessage());
+            throw refused("not a valid URL: " + Redaction.text(e.getMessage()));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -128,15 +130,16 @@ public final class ImageFetcher {
         if (info.statusCode() / 100 == 3) {
             String location = info.headers().firstValue("location").orElse("?");
             return failing(new BodyRejected(ErrorCode.FETCH_FAILED,
-                    "redirect " + info.statusCode() + " from " + uri + " to " + location + " not followed"));
+                    "redirect " + info.statusCode() + " from " + Redaction.url(uri) + " to "
+                            + Redaction.text(String.valueOf(location)) + " not followed"));
         }
         if (info.statusCode() != 200) {
-            return failing(new BodyRejected(ErrorCode.FETCH_FAILED, "HTTP " + info.statusCode() + " from " + uri));
+            return failing(new BodyRejected(ErrorCode.FETCH_FAILED, "HTTP " + info.statusCode() + " from " + Redaction.url(uri)));
         }
         long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
         if (declared > maxBytes) {
             return failing(new BodyRejected(ErrorCode.IMAGE_TOO_LARGE,
-                    uri + " declares " + declared + " bytes, more than the limit of " + maxBytes));
+                    Redaction.url(uri) + " declares " + declared + " bytes, more than the limit of " + maxBytes));
         }
         return new LimitedSubscriber(maxBytes, uri);
     }
@@ -185,7 +188,7 @@ public final class ImageFetcher {
                 if (bytes.size() + (long) b.remaining() > maxBytes) {
                     subscription.cancel();
                     result.completeExceptionally(new BodyRejected(ErrorCode.IMAGE_TOO_LARGE,
-                            uri + " sent more than the limit of " + maxBytes + " bytes"));
+                            Redaction.url(uri) + " sent more than the limit of " + maxBytes + " bytes"));
                     return;
                 }
                 byte[] chunk = new byte[b.remaining()];

@@ -141,6 +141,21 @@ class ImageFetcherTest {
     }
 
     @Test
+    void failureMessagesHideCredentialsInTheUrl() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        for (String url : new String[]{base + "/missing?X-Amz-Signature=SIG-MARKER&w=1",
+                "http://127.0.0.1:" + closed + "/x.png?access_token=TOKEN-MARKER",
+                base + "/redirect?token=TOKEN-MARKER"}) {
+            assertThatThrownBy(() -> loopbackAllowed().fetch(url)).isInstanceOf(FetchException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).contains("127.0.0.1").contains("[hidden]")
+                            .doesNotContain("MARKER"));
+        }
+    }
+
+    @Test
     void enforcesTheByteLimitFromTheHeaderAndWhileStreaming() {
         assertCode(() -> loopbackAllowed().fetch(base + "/declared-big"), ErrorCode.IMAGE_TOO_LARGE);
         assertCode(() -> loopbackAllowed().fetch(base + "/endless"), ErrorCode.IMAGE_TOO_LARGE);
