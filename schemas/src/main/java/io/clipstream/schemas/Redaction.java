@@ -37,9 +37,12 @@ public final class Redaction {
     private static final Pattern SECRET_QUERY_PARAMETER = Pattern.compile(
             "([?&;#](?:[^=&#\\s\"'<>]*?)(?:token|sig|signature|secret|password|passwd|pwd|key|credential|auth|session)"
                     + "[^=&#\\s\"'<>]*=)([^&#\\s\"'<>]*)", Pattern.CASE_INSENSITIVE);
-    /** {@code password="…"} and friends, as in a JAAS configuration entry quoted by an error message. */
+    /**
+     * {@code password="…"} and friends, as in a JAAS configuration entry quoted by an error message; also with the
+     * quotes escaped ({@code password=\"…\"}), as in a JSON log line.
+     */
     private static final Pattern QUOTED_SECRET = Pattern.compile(
-            "((?:password|secret|token|clientSecret)\\s*=\\s*)(\"[^\"]*\"|'[^']*')", Pattern.CASE_INSENSITIVE);
+            "((?:password|secret|token|clientSecret)\\s*=\\s*)(\\\\?\"[^\"\\\\]*\\\\?\"|'[^']*')", Pattern.CASE_INSENSITIVE);
     /** An HTTP Authorization value: {@code Authorization: Bearer abc} or {@code Basic abc}. */
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "((?:Authorization\\s*[:=]\\s*(?:Bearer|Basic)\\s+)|\\bBearer\\s+(?=[A-Za-z0-9._~+/=\\-]{16,}))(\\S+)");

@@ -50,6 +50,8 @@ class RedactionTest {
     void quotedPasswordsAndAuthorizationHeadersAreHidden() {
         assertThat(Redaction.text("ScramLoginModule required username=\"svc\" password=\"hunter2\";"))
                 .isEqualTo("ScramLoginModule required username=\"svc\" password=[hidden];");
+        assertThat(Redaction.text("{\"message\":\"jaas: username=\\\"svc\\\" password=\\\"hunter2\\\";\"}"))
+                .isEqualTo("{\"message\":\"jaas: username=\\\"svc\\\" password=[hidden];\"}");
         assertThat(Redaction.text("Authorization: Bearer eyJhbGciOi.J9xyz")).isEqualTo("Authorization: Bearer [hidden]");
         assertThat(Redaction.text("sent Bearer eyJhbGciOiJIUzI1NiJ9.payload")).isEqualTo("sent Bearer [hidden]");
         assertThat(Redaction.text("Basic auth to the registry failed")).isEqualTo("Basic auth to the registry failed");

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.encoder.EncoderBase;
+import io.clipstream.schemas.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -12,7 +13,8 @@ import java.util.Locale;
  * line ({@link JsonLogLayout}) when the format is {@code json}. The format comes from the {@code format} element if
  * the configuration sets one, else the system property {@value #FORMAT_PROPERTY}, else the environment variable
  * {@value #FORMAT_ENV}; {@code text} and {@code json} are accepted (any case), anything else logs a warning and
- * falls back to text rather than losing the logs. Lines are UTF-8.
+ * falls back to text rather than losing the logs. Lines are UTF-8, and go through {@link Redaction#text} in both
+ * formats: URL user info, credential query parameters and quoted passwords are shown as {@code [hidden]}.
  */
 public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     public static final String FORMAT_PROPERTY = "clipstream.log.format";
@@ -72,7 +74,8 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        return layout.doLayout(event).getBytes(StandardCharsets.UTF_8);
+        // Whichever library logs it, a line never shows URL user info, a token query parameter or a quoted password.
+        return Redaction.text(layout.doLayout(event)).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
