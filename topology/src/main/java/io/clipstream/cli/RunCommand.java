@@ -2,6 +2,7 @@ package io.clipstream.cli;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.image.ImageDecoder;
+import io.clipstream.schemas.Redaction;
 import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.InvalidConfigException;
 import io.clipstream.service.Monitoring;
@@ -47,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             settings = ServiceConfig.load(config, environment);
         } catch (InvalidConfigException e) {
-            System.err.println("error: " + e.getMessage());
+            System.err.println("error: " + Redaction.text(e.getMessage()));
             return 2;
         }
         settings.describe().forEach(line -> LOG.info("setting {}", line));
@@ -79,7 +80,16 @@ final class RunCommand implements Callable<Integer> {
                 service.close();
             }, "clipstream-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            service.awaitStop(Duration.ofDays(365_000));
+            try {
+                service.awaitStop(Duration.ofDays(365_000));
+            } catch (InterruptedException e) {
+                // Run in-process (tests, an embedding program): an interrupt stops it like SIGTERM does.
+                Runtime.getRuntime().removeShutdownHook(hook);
+                LOG.info("interrupted: finishing the batch in hand, committing, closing");
+                service.close();
+                Thread.currentThread().interrupt();
+                return 0;
+            }
             if (!signalled.get()) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 service.close();
