@@ -5,6 +5,7 @@ import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.schemas.Redaction;
 import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.InvalidConfigException;
+import io.clipstream.service.KafkaClientFailure;
 import io.clipstream.service.Monitoring;
 import io.clipstream.service.ServiceConfig;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -71,8 +73,20 @@ final class RunCommand implements Callable<Integer> {
             model.limitResidentMemory(settings.maxResidentBytes());
             monitoring.watchMemoryCollections(model, ClipModel::memoryCollections);
             monitoring.health().modelLoaded();
-            ClipstreamService service = ClipstreamService.start(settings, model, monitoring.registry(),
-                    monitoring.metrics(), monitoring.health());
+            ClipstreamService service;
+            try {
+                service = ClipstreamService.start(settings, model, monitoring.registry(), monitoring.metrics(),
+                        monitoring.health());
+            } catch (KafkaException e) {
+                // A wrong TLS/SASL setting shows only when a client is created; say which setting and why.
+                KafkaClientFailure failure = KafkaClientFailure.ifCreation(e, settings);
+                if (failure == null) {
+                    throw e;
+                }
+                LOG.debug("Kafka client creation failed", e);
+                System.err.println("error: " + failure.getMessage());
+                return 2;
+            }
             AtomicBoolean signalled = new AtomicBoolean();
             Thread hook = new Thread(() -> {
                 signalled.set(true);

@@ -2,6 +2,7 @@ package io.clipstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clipstream.model.ClipModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -54,6 +55,41 @@ class RunCommandTest {
         int code = Main.run("run", "--config", dir.resolve("nope.properties").toString());
         assertThat(code).isEqualTo(2);
         assertThat(console.err()).contains("no configuration file at").contains("nope.properties");
+    }
+
+    @Test
+    void aKafkaClientThatCannotBeCreatedNamesItsCauseAndSettingWithoutTheSecret() throws Exception {
+        Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 1);
+        Path file = dir.resolve("clipstream.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
+                + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + model + "\n"
+                + "state.dir=" + dir.resolve("state") + "\n"
+                + "kafka.security.protocol=SASL_PLAINTEXT\nkafka.sasl.mechanism=PLAIN\n");
+        // The JAAS entry lacks its final ';'.
+        RunCommand.environment = Map.of("CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"pw-42x\"");
+        int code = Main.run("run", "--config", file.toString());
+        String stderr = console.err();
+        assertThat(code).as(stderr).isEqualTo(2);
+        assertThat(stderr).contains("error: cannot create the Kafka admin client: JAAS config entry not terminated by "
+                + "semi-colon (setting kafka.sasl.jaas.config)").doesNotContain("pw-42x");
+    }
+
+    @Test
+    void aWrongKafkaValueNamesTheSetting() throws Exception {
+        Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 1);
+        Path file = dir.resolve("clipstream.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
+                + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + model + "\n"
+                + "state.dir=" + dir.resolve("state") + "\n"
+                + "kafka.security.protocol=SSL\nkafka.ssl.truststore.location=" + dir.resolve("no-such.p12") + "\n"
+                + "kafka.ssl.truststore.password=trust-pw-77\nkafka.ssl.truststore.type=PKCS12\n");
+        RunCommand.environment = Map.of();
+        int code = Main.run("run", "--config", file.toString());
+        String stderr = console.err();
+        assertThat(code).as(stderr).isEqualTo(2);
+        assertThat(stderr).contains("error: cannot create the Kafka admin client: ").contains("kafka.ssl.truststore.location")
+                .doesNotContain("Failed to create new KafkaAdminClient").doesNotContain("trust-pw-77");
     }
 
     @Test
