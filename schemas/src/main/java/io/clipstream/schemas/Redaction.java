@@ -29,7 +29,7 @@ public final class Redaction {
             "password|passwd|jaas|secret|token|user\\.info|userinfo|credentials|private|api\\.key|apikey");
     /** Keys that merely point at or describe a credential (a file, a source, a type): their values are not secret. */
     private static final Pattern NOT_SECRET_KEY_ENDINGS = Pattern.compile(
-            ".*\\.(source|location|type|algorithm|url|ms|class|mechanism|protocol)$");
+            ".*\\.(source|location|type|algorithm|ms|class|mechanism|protocol)$");
 
     /** {@code scheme://userinfo@}: the user info of a URL inside any text. */
     private static final Pattern URL_USER_INFO = Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.\\-]*://)([^/?#@\\s\"'<>]+)(?=@)");

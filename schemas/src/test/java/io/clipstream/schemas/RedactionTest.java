@@ -14,13 +14,14 @@ class RedactionTest {
                 "schema.registry.ssl.keystore.password", "schema.registry.ssl.key.password",
                 "schema.registry.basic.auth.user.info", "basic.auth.user.info", "schema.registry.bearer.auth.token",
                 "bearer.auth.token", "kafka.sasl.oauthbearer.client.credentials.client.secret", "my.api.key",
-                "kafka.ssl.keystore.key", "some.private.thing", "CLIPSTREAM_BEARER_AUTH_TOKEN"}) {
+                "kafka.ssl.keystore.key", "some.private.thing", "CLIPSTREAM_BEARER_AUTH_TOKEN",
+                "kafka.sasl.oauthbearer.token.endpoint.url"}) {
             assertThat(Redaction.isSecretKey(key)).as(key).isTrue();
             assertThat(Redaction.value(key, "s3cret")).as(key).isEqualTo("[hidden]");
         }
         for (String key : new String[]{"batch.size", "schema.registry.url", "basic.auth.credentials.source",
                 "bearer.auth.credentials.source", "kafka.ssl.truststore.location", "kafka.ssl.keystore.type",
-                "kafka.sasl.mechanism", "kafka.sasl.oauthbearer.token.endpoint.url", "auto.register.schemas"}) {
+                "kafka.sasl.mechanism", "auto.register.schemas"}) {
             assertThat(Redaction.isSecretKey(key)).as(key).isFalse();
         }
         assertThat(Redaction.value("kafka.ssl.truststore.password", "")).isEmpty();
