@@ -24,11 +24,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every setting of {@code clipstream run}, read from a properties file with each key overridable by an environment
  * variable ({@code CLIPSTREAM_BATCH_SIZE} for {@code batch.size}), validated all at once, and mapped onto the
- * topology's {@link StreamsSettings} and {@link TopologySettings}. Keys under {@value #KAFKA_PREFIX} go to the Kafka
+ * topology's {@link StreamsSettings} and {@link TopologySettings}. Only variables that name a setting are read; other
+ * {@code CLIPSTREAM_*} variables (Kubernetes' service links such as {@code CLIPSTREAM_SERVICE_HOST}) are ignored. Keys under {@value #KAFKA_PREFIX} go to the Kafka
  * clients as they are (TLS, SASL, timeouts); keys under {@value #REGISTRY_SSL_PREFIX} go to the registry client.
  *
  * @param streams          how Kafka Streams runs
@@ -51,6 +54,14 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
 
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String REGISTRY_SSL_PREFIX = "schema.registry.ssl.";
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceConfig.class);
+    /**
+     * The variables Kubernetes injects for a Service ({@code <NAME>_SERVICE_HOST}, {@code <NAME>_SERVICE_PORT[_<port>]},
+     * {@code <NAME>_PORT[_<n>_<PROTO>[_PROTO|_PORT|_ADDR]]}): never settings, even for a Service named
+     * {@code clipstream-kafka}.
+     */
+    private static final java.util.regex.Pattern SERVICE_LINK = java.util.regex.Pattern.compile(
+            "CLIPSTREAM_(?:[A-Z0-9_]+_)?(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\\d+_(?:TCP|UDP|SCTP)(?:_PROTO|_PORT|_ADDR)?)?)");
     /** Other {@code CLIPSTREAM_*} variables the program reads that are not settings of the service. */
     static final Set<String> OTHER_ENV = Set.of("CLIPSTREAM_CACHE", "CLIPSTREAM_LOG_LEVEL", "CLIPSTREAM_LOG_FORMAT");
 
@@ -182,10 +193,13 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             String key = byEnvName.get(var);
             if (key == null) {
                 String guess = var.substring(ConfigKey.ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-                if (guess.startsWith(KAFKA_PREFIX) || guess.startsWith(REGISTRY_SSL_PREFIX)) {
+                if ((guess.startsWith(KAFKA_PREFIX) || guess.startsWith(REGISTRY_SSL_PREFIX))
+                        && !SERVICE_LINK.matcher(var).matches()) {
                     key = guess;
                 } else {
-                    problems.add(var + ": not a setting of clipstream (see docs/configuration.md)");
+                    // Kubernetes sets CLIPSTREAM_SERVICE_HOST, CLIPSTREAM_PORT_8080_TCP… for a Service named
+                    // clipstream: variables that name no setting are not ours. The value may be a secret: not logged.
+                    LOG.debug("ignoring environment variable {}: not a setting of clipstream", var);
                     continue;
                 }
             }

@@ -93,6 +93,22 @@ class RunCommandTest {
     }
 
     @Test
+    void kubernetesServiceLinkVariablesDoNotStopTheConfigurationFromLoading() throws Exception {
+        Path file = dir.resolve("clipstream.properties");
+        Files.writeString(file, "schema.registry.url=http://127.0.0.1:1\nhttp.bind.address=127.0.0.1\nhttp.port=0\n"
+                + "model.dir=" + dir.resolve("no-model") + "\n");
+        RunCommand.environment = Map.of("CLIPSTREAM_BOOTSTRAP_SERVERS", "127.0.0.1:1",
+                "CLIPSTREAM_SERVICE_HOST", "10.96.0.12", "CLIPSTREAM_SERVICE_PORT", "8080",
+                "CLIPSTREAM_PORT", "tcp://10.96.0.12:8080", "CLIPSTREAM_PORT_8080_TCP", "tcp://10.96.0.12:8080",
+                "CLIPSTREAM_PORT_8080_TCP_PROTO", "tcp", "CLIPSTREAM_PORT_8080_TCP_PORT", "8080",
+                "CLIPSTREAM_PORT_8080_TCP_ADDR", "10.96.0.12");
+        int code = Main.run("run", "--config", file.toString());
+        // Past the configuration (exit 2 before the change): it stops only for want of a model.
+        assertThat(code).as(console.err()).isEqualTo(1);
+        assertThat(console.err()).contains("no model at").doesNotContain("invalid configuration");
+    }
+
+    @Test
     void aValidConfigurationWithoutAModelSaysHowToGetOne() throws Exception {
         Path file = dir.resolve("clipstream.properties");
         Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"

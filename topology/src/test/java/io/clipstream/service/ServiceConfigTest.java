@@ -54,14 +54,49 @@ class ServiceConfigTest {
     }
 
     @Test
+    void kubernetesServiceLinkVariablesAndOtherUnknownVariablesAreIgnoredWithADebugLineEach() throws Exception {
+        Path file = write("bootstrap.servers=kafka:9092\nschema.registry.url=http://registry:8081\n");
+        Map<String, String> env = new java.util.TreeMap<>(Map.of(
+                "CLIPSTREAM_SERVICE_HOST", "10.96.0.12", "CLIPSTREAM_SERVICE_PORT", "8080",
+                "CLIPSTREAM_SERVICE_PORT_HTTP", "8080", "CLIPSTREAM_PORT", "tcp://10.96.0.12:8080",
+                "CLIPSTREAM_PORT_8080_TCP", "tcp://10.96.0.12:8080", "CLIPSTREAM_PORT_8080_TCP_PROTO", "tcp",
+                "CLIPSTREAM_PORT_8080_TCP_PORT", "8080", "CLIPSTREAM_PORT_8080_TCP_ADDR", "10.96.0.12",
+                "CLIPSTREAM_BATCH_SIZE", "16"));
+        // A Service named clipstream-kafka: its links look like pass-through Kafka keys but are not.
+        env.put("CLIPSTREAM_KAFKA_SERVICE_HOST", "10.96.0.13");
+        env.put("CLIPSTREAM_KAFKA_PORT_9092_TCP_ADDR", "10.96.0.13");
+        env.put("CLIPSTREAM_SOMETHING_ELSE", "hunter2");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ServiceConfig.class);
+        lines.start();
+        logger.addAppender(lines);
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        ServiceConfig c;
+        try {
+            c = ServiceConfig.load(file, env);
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(null);
+        }
+        assertThat(c.topology().batchSize()).isEqualTo(16);
+        assertThat(c.kafka()).isEmpty();
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .hasSize(11).allMatch(m -> m.startsWith("ignoring environment variable CLIPSTREAM_")
+                        && m.endsWith(": not a setting of clipstream"))
+                .anyMatch(m -> m.contains("CLIPSTREAM_PORT_8080_TCP_ADDR")).noneMatch(m -> m.contains("hunter2"));
+        assertThat(lines.list).allMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.DEBUG);
+    }
+
+    @Test
     void everyWrongSettingIsReportedOnceWithItsSource() throws Exception {
         Path file = write("bootstrap.servers=nohostport\nbatch.size=zero\nprocessing.guarantee=maybe\n"
                 + "topic.images=bad topic!\nfetch.enabled=true\nbatchsize=8\nhttp.port=70000\n"
                 + "kafka.application.id=other\nkafka.no.such.setting=1\n");
-        assertThatThrownBy(() -> ServiceConfig.load(file, Map.of("CLIPSTREAM_TOPICS_REPLICATION_FACTOR", "0",
-                "CLIPSTREAM_BATCH_SIZ", "3")))
+        assertThatThrownBy(() -> ServiceConfig.load(file, Map.of("CLIPSTREAM_TOPICS_REPLICATION_FACTOR", "0")))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        "CLIPSTREAM_BATCH_SIZ: not a setting of clipstream (see docs/configuration.md)",
                         "batchsize: not a setting of clipstream (see docs/configuration.md) (from clipstream.properties)",
                         "kafka.application.id: set by clipstream itself: use application.id (from clipstream.properties)",
                         "kafka.no.such.setting: 'no.such.setting' is not a Kafka Streams, consumer, producer or admin setting (from clipstream.properties)",
