@@ -210,6 +210,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (config.userInfo() != null) {
             request.header("Authorization", "Basic "
                     + Base64.getEncoder().encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8)));
+        } else if (config.bearerToken() != null) {
+            request.header("Authorization", "Bearer " + config.bearerToken());
         }
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE);

@@ -23,6 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * @param urls           {@code schema.registry.url}: one or more base URLs, tried in turn
  * @param userInfo       {@code user:password} for HTTP basic auth, or null
+ * @param bearerToken    {@code bearer.auth.token} sent as {@code Authorization: Bearer}, or null
  * @param sslContext     TLS settings from {@code schema.registry.ssl.*}, or null for the JDK default
  * @param maxRetries     {@code max.retries}: extra attempts after a connection failure or 5xx answer
  * @param retryWait      {@code retries.wait.ms}: first backoff, doubled each retry
@@ -31,13 +32,15 @@ import org.apache.kafka.common.config.ConfigException;
  * @param connectTimeout {@code http.connect.timeout.ms}
  * @param latestTtl      {@code latest.cache.ttl.sec}: how long "latest version" answers are cached (negative: forever)
  */
-public record RegistryClientConfig(List<URI> urls, String userInfo, SSLContext sslContext, int maxRetries,
+public record RegistryClientConfig(List<URI> urls, String userInfo, String bearerToken, SSLContext sslContext, int maxRetries,
                                    Duration retryWait, Duration retryMaxWait, Duration requestTimeout,
                                    Duration connectTimeout, Duration latestTtl) {
 
     public static final String URL = "schema.registry.url";
     public static final String BASIC_AUTH_SOURCE = "basic.auth.credentials.source";
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    public static final String BEARER_AUTH_SOURCE = "bearer.auth.credentials.source";
+    public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
     public static final String SSL_PREFIX = "schema.registry.ssl.";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRIES_WAIT_MS = "retries.wait.ms";
@@ -75,7 +78,9 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, SSLContext s
             }
             urls.add(stripUserInfo(uri));
         }
-        return new RegistryClientConfig(List.copyOf(urls), userInfo(configs, userInfoFromUrl), ssl(configs),
+        String bearer = bearerToken(configs);
+        String basic = userInfo(configs, userInfoFromUrl, bearer != null);
+        return new RegistryClientConfig(List.copyOf(urls), basic, bearer, ssl(configs),
                 integer(configs, MAX_RETRIES, 3),
                 Duration.ofMillis(integer(configs, RETRIES_WAIT_MS, 1000)),
                 Duration.ofMillis(integer(configs, RETRIES_MAX_WAIT_MS, 20000)),
@@ -89,10 +94,18 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, SSLContext s
         return URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path);
     }
 
-    private static String userInfo(Map<String, ?> configs, String fromUrl) {
+    /**
+     * Basic auth as Confluent's clients do it: {@code basic.auth.credentials.source} USER_INFO or URL, and when it is not
+     * set, the URL's user info if it has some (Confluent's default source is URL). Not both basic and bearer auth.
+     */
+    private static String userInfo(Map<String, ?> configs, String fromUrl, boolean bearer) {
         Object source = configs.get(BASIC_AUTH_SOURCE);
-        if (source == null) {
-            return null;
+        if (source == null || source.toString().isBlank()) {
+            return bearer ? null : fromUrl;
+        }
+        if (bearer) {
+            throw new ConfigException(BASIC_AUTH_SOURCE, source, "the registry takes one Authorization header: "
+                    + "configure basic auth or bearer auth (" + BEARER_AUTH_SOURCE + "), not both");
         }
         switch (source.toString()) {
             case "USER_INFO": {
@@ -111,6 +124,26 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, SSLContext s
             default:
                 throw new ConfigException(BASIC_AUTH_SOURCE, source, "supported: USER_INFO, URL");
         }
+    }
+
+    /** {@code bearer.auth.credentials.source=STATIC_TOKEN} with {@code bearer.auth.token}; null when not configured. */
+    private static String bearerToken(Map<String, ?> configs) {
+        String source = string(configs, BEARER_AUTH_SOURCE);
+        String token = string(configs, BEARER_AUTH_TOKEN);
+        if (token == null) token = string(configs, "schema.registry." + BEARER_AUTH_TOKEN);
+        if (source == null) {
+            if (token != null) {
+                throw new ConfigException(BEARER_AUTH_SOURCE, null, "set it to STATIC_TOKEN to send " + BEARER_AUTH_TOKEN);
+            }
+            return null;
+        }
+        if (!source.equals("STATIC_TOKEN")) {
+            throw new ConfigException(BEARER_AUTH_SOURCE, source, "supported: STATIC_TOKEN");
+        }
+        if (token == null || token.isBlank()) {
+            throw new ConfigException(BEARER_AUTH_TOKEN, "(hidden)", "required with " + BEARER_AUTH_SOURCE + "=STATIC_TOKEN");
+        }
+        return token.trim();
     }
 
     private static SSLContext ssl(Map<String, ?> configs) {
@@ -181,7 +214,7 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, SSLContext s
 
     @Override
     public String toString() {
-        return "RegistryClientConfig[urls=" + urls + ", basicAuth=" + (userInfo != null) + ", tls=" + (sslContext != null)
+        return "RegistryClientConfig[urls=" + urls + ", basicAuth=" + (userInfo != null) + ", bearerAuth=" + (bearerToken != null) + ", tls=" + (sslContext != null)
                 + ", maxRetries=" + maxRetries + "]";
     }
 }

@@ -27,6 +27,8 @@ public final class SchemaRegistryException extends RuntimeException {
         INVALID_VERSION(42202),
         /** 42203: an unknown compatibility level. */
         INVALID_COMPATIBILITY_LEVEL(42203),
+        /** 42205: the registry or subject is in read-only mode (nothing can be registered). */
+        OPERATION_NOT_PERMITTED(42205),
         /** 401: credentials missing or wrong. */
         UNAUTHORIZED(401),
         /** 403: credentials lack permission. */

@@ -23,8 +23,9 @@ import org.apache.avro.Schema;
  * Serves an {@link InMemorySchemaRegistry} over Confluent Schema Registry's REST API (the Avro subset:
  * subjects, versions, ids, compatibility, config), closely enough that Confluent's own
  * {@code CachedSchemaRegistryClient} and the usual tools work against it. Used as the embedded demo's
- * registry and as the test server. Not a production registry: nothing is persisted and there is no
- * authentication.
+ * registry and as the test server. Not a production registry: nothing is persisted. For tests it can require one
+ * {@code Authorization} header value ({@link #requireAuthorization}) and refuse registrations like a registry in
+ * {@code READONLY} mode ({@link #readOnly}).
  */
 public final class SchemaRegistryHttpServer implements AutoCloseable {
 
@@ -36,6 +37,11 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
     private final InMemorySchemaRegistry registry;
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile String requiredAuthorization;
+    private volatile boolean readOnly;
+    /** Requests that carried the required Authorization header, and requests refused for want of it. */
+    public final java.util.concurrent.atomic.AtomicInteger authorized = new java.util.concurrent.atomic.AtomicInteger();
+    public final java.util.concurrent.atomic.AtomicInteger unauthorized = new java.util.concurrent.atomic.AtomicInteger();
 
     private SchemaRegistryHttpServer(InMemorySchemaRegistry registry, HttpServer server, ExecutorService executor) {
         this.registry = registry;
@@ -72,6 +78,24 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * From now on answers only requests whose {@code Authorization} header is exactly {@code headerValue} (e.g.
+     * {@code "Bearer abc"}); others get 401. Null accepts every request again.
+     */
+    public SchemaRegistryHttpServer requireAuthorization(String headerValue) {
+        this.requiredAuthorization = headerValue;
+        return this;
+    }
+
+    /**
+     * Read-only mode (Confluent's {@code READONLY}): registering or deleting is refused with 422 / error code 42205;
+     * lookups, reads and compatibility checks work. Schemas can still be put in through {@link #registry()}.
+     */
+    public SchemaRegistryHttpServer readOnly(boolean on) {
+        this.readOnly = on;
+        return this;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -81,7 +105,15 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
     private void handle(HttpExchange exchange) {
         try (exchange) {
             Answer answer;
+            String required = requiredAuthorization;
             try {
+                if (required != null && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    unauthorized.incrementAndGet();
+                    throw new BadRequest(401, 401, "Unauthorized");
+                }
+                if (required != null) {
+                    authorized.incrementAndGet();
+                }
                 answer = route(exchange.getRequestMethod(), segments(exchange), exchange);
             } catch (SchemaRegistryException e) {
                 answer = error(e.kind().httpStatus(), e.kind().code(), e.getMessage());
@@ -162,6 +194,7 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
             case "POST subjects/2":
                 return ok(versionJson(registry.lookup(p.get(1), schemaOf(body(exchange)))));
             case "DELETE subjects/2":
+                refuseWhenReadOnly(p.get(1));
                 return ok(registry.deleteSubject(p.get(1)));
             case "GET schemas/3":
                 if (p.get(1).equals("ids")) return ok(schemaJson(registry.schemaById(id(p.get(2)))));
@@ -196,14 +229,22 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
             case "PUT config/2":
                 return setLevel(p.get(1), body(exchange));
             case "GET mode/1":
-                return ok(JSON.createObjectNode().put("mode", "READWRITE"));
+                return ok(JSON.createObjectNode().put("mode", readOnly ? "READONLY" : "READWRITE"));
             default:
                 break;
         }
         throw new BadRequest(404, 404, "HTTP 404 Not Found: " + method + " /" + String.join("/", p));
     }
 
+    private void refuseWhenReadOnly(String subject) {
+        if (readOnly) {
+            throw new SchemaRegistryException(Kind.OPERATION_NOT_PERMITTED,
+                    "Subject " + subject + " is in read-only mode");
+        }
+    }
+
     private Answer register(String subject, JsonNode body) {
+        refuseWhenReadOnly(subject);
         int id = registry.register(subject, schemaOf(body));
         return ok(JSON.createObjectNode().put("id", id));
     }
