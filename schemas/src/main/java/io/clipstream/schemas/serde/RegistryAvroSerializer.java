@@ -3,6 +3,7 @@ package io.clipstream.schemas.serde;
 import io.clipstream.schemas.registry.RegisteredSchema;
 import io.clipstream.schemas.registry.SchemaRegistryClient;
 import io.clipstream.schemas.registry.SchemaRegistryClients;
+import io.clipstream.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -78,7 +79,34 @@ public final class RegistryAvroSerializer<T> implements Serializer<T> {
         }
     }
 
+    /**
+     * Confluent's semantics: {@code use.latest.version} takes the subject's latest version; else
+     * {@code auto.register.schemas} registers the schema (idempotent); else the schema is looked up under the subject,
+     * where it must have been registered beforehand (a read-only registry, a governed schema).
+     */
     private int schemaId(String subject, Schema schema) {
+        try {
+            return lookUpOrRegister(subject, schema);
+        } catch (SchemaRegistryException e) {
+            String hint = switch (e.kind()) {
+                case SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND, VERSION_NOT_FOUND -> config.useLatestVersion()
+                        ? "use.latest.version=true but subject " + subject + " has no version: register "
+                                + schema.getFullName() + "'s schema under it first"
+                        : "auto.register.schemas=false but " + schema.getFullName() + "'s schema is not registered under "
+                                + "subject " + subject + ": register it first";
+                case OPERATION_NOT_PERMITTED, FORBIDDEN -> "the registry refused to register " + schema.getFullName()
+                        + "'s schema under subject " + subject + " (read-only?): pre-register it and set "
+                        + "auto.register.schemas=false";
+                default -> null;
+            };
+            if (hint == null) {
+                throw e;
+            }
+            throw new SerializationException(hint + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private int lookUpOrRegister(String subject, Schema schema) {
         if (config.useLatestVersion()) {
             RegisteredSchema latest = client.latest(subject);
             // The bytes depend only on the parsing canonical form, so an equal form encodes identically.

@@ -94,7 +94,10 @@ class RegistryAvroSerializerTest {
     void withoutAutoRegisterTheSchemaMustBeRegisteredAlready() {
         RegistryAvroSerializer<ImageEvent> serializer = serializer(Map.of("auto.register.schemas", "false"));
         assertThatThrownBy(() -> serializer.serialize("images", SampleRecords.urlImage()))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("auto.register.schemas=false but io.clipstream.schemas.ImageEvent's schema is not "
+                        + "registered under subject images-value: register it first")
+                .cause().isInstanceOfSatisfying(SchemaRegistryException.class,
                         e -> assertThat(e.kind()).isEqualTo(SchemaRegistryException.Kind.SUBJECT_NOT_FOUND));
         registry.register("other-value", Schema.create(Schema.Type.STRING));
         int id = registry.register("images-value", ImageEvent.getClassSchema());
