@@ -2,6 +2,7 @@ package io.clipstream.service;
 
 import io.clipstream.model.download.ModelCache;
 import io.clipstream.schemas.Redaction;
+import io.clipstream.schemas.registry.RegistryClientConfig;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.topology.StreamsSettings;
 import io.clipstream.topology.TopologySettings;
@@ -76,6 +77,22 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Confluent-compatible schema registry base URL(s), comma-separated.");
     static final ConfigKey REGISTRY_USER_INFO = ConfigKey.secret("schema.registry.basic.auth.user.info",
             "user:password for HTTP basic auth to the registry (empty: no auth).");
+    static final ConfigKey REGISTRY_BASIC_SOURCE = ConfigKey.of("basic.auth.credentials.source", "",
+            "Registry basic auth: USER_INFO (the user info setting) or URL (user:password@ in schema.registry.url); "
+                    + "empty: USER_INFO when user info is set, else the URL's user info if it has some.");
+    static final ConfigKey REGISTRY_BASIC_USER_INFO = ConfigKey.secret("basic.auth.user.info",
+            "Confluent's name for schema.registry.basic.auth.user.info (set either).");
+    static final ConfigKey REGISTRY_BEARER_SOURCE = ConfigKey.of("bearer.auth.credentials.source", "",
+            "STATIC_TOKEN: send bearer.auth.token to the registry as Authorization: Bearer (empty: no bearer auth; "
+                    + "not together with basic auth).");
+    static final ConfigKey REGISTRY_BEARER_TOKEN = ConfigKey.secret("bearer.auth.token",
+            "Bearer token for the registry, with bearer.auth.credentials.source=STATIC_TOKEN.");
+    static final ConfigKey AUTO_REGISTER = ConfigKey.of("auto.register.schemas", "true",
+            "Register each output record's schema under its subject on first write; false: use the schema registered "
+                    + "beforehand under the subject (read-only registries), failing if there is none.");
+    static final ConfigKey USE_LATEST = ConfigKey.of("use.latest.version", "false",
+            "Write with the id of the subject's latest schema (it must encode like the record's schema) instead of "
+                    + "registering or looking up the record's own.");
     static final ConfigKey GUARANTEE = ConfigKey.of("processing.guarantee", "exactly_once_v2",
             "exactly_once_v2 (every image gives exactly one output, needs brokers ≥ 2.5) or at_least_once.");
     static final ConfigKey THREADS = ConfigKey.of("num.stream.threads", "1",
@@ -150,7 +167,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
 
     /** Every key, in the order of the reference. */
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
-            GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
+            REGISTRY_BASIC_SOURCE, REGISTRY_BASIC_USER_INFO, REGISTRY_BEARER_SOURCE, REGISTRY_BEARER_TOKEN,
+            AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
             TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
             BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
             FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
@@ -236,15 +254,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                 r.problem(key, "not a setting of clipstream (see docs/configuration.md)");
             }
         }
-        String userInfo = r.string(REGISTRY_USER_INFO);
-        if (!userInfo.isEmpty()) {
-            if (!userInfo.contains(":")) {
-                r.problem(REGISTRY_USER_INFO.name(), "expected user:password");
-            }
-            registry.put("basic.auth.credentials.source", "USER_INFO");
-            registry.put("basic.auth.user.info", userInfo);
-        }
         String registryUrl = r.string(REGISTRY_URL);
+        registryAuth(r, registryUrl, registry);
+        registry.put(AUTO_REGISTER.name(), String.valueOf(r.bool(AUTO_REGISTER)));
+        registry.put(USE_LATEST.name(), String.valueOf(r.bool(USE_LATEST)));
         for (String url : registryUrl.split(",")) {
             if (!registryUrl.isEmpty() && !url.trim().matches("(https?|mock)://.+")) {
                 r.problem(REGISTRY_URL.name(), "expected http://, https:// (or mock:// in tests), got '"
@@ -324,6 +337,55 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
         return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
                 Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, bind, port, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+    }
+
+    /**
+     * Registry basic or bearer auth under Confluent's keys, checked as the registry client will read them: basic from
+     * user info or the URL, or a static bearer token, not both.
+     */
+    private static void registryAuth(SettingsReader r, String registryUrl, Map<String, String> registry) {
+        String userInfo = r.string(REGISTRY_USER_INFO);
+        String confluentUserInfo = r.string(REGISTRY_BASIC_USER_INFO);
+        if (!userInfo.isEmpty() && !confluentUserInfo.isEmpty() && !userInfo.equals(confluentUserInfo)) {
+            r.problem(REGISTRY_BASIC_USER_INFO.name(), "differs from " + REGISTRY_USER_INFO.name() + ": set only one");
+        }
+        String userInfoKey = userInfo.isEmpty() ? REGISTRY_BASIC_USER_INFO.name() : REGISTRY_USER_INFO.name();
+        userInfo = userInfo.isEmpty() ? confluentUserInfo : userInfo;
+        String basicSource = r.string(REGISTRY_BASIC_SOURCE);
+        String bearerSource = r.string(REGISTRY_BEARER_SOURCE);
+        String token = r.string(REGISTRY_BEARER_TOKEN);
+        boolean urlHasUserInfo = registryUrl.matches("(?s).*://[^/@]+@.*");
+        if (!List.of("", "USER_INFO", "URL").contains(basicSource)) {
+            r.problem(REGISTRY_BASIC_SOURCE.name(), "expected USER_INFO or URL, got '" + basicSource + "'");
+        } else if (basicSource.equals("URL") && !urlHasUserInfo) {
+            r.problem(REGISTRY_BASIC_SOURCE.name(), "URL needs user:password@ in " + REGISTRY_URL.name());
+        } else if (basicSource.equals("USER_INFO") && userInfo.isEmpty()) {
+            r.problem(REGISTRY_BASIC_SOURCE.name(), "USER_INFO needs " + REGISTRY_USER_INFO.name() + " (user:password)");
+        }
+        if (!userInfo.isEmpty() && !userInfo.contains(":")) {
+            r.problem(userInfoKey, "expected user:password");
+        }
+        if (!bearerSource.isEmpty() && !bearerSource.equals("STATIC_TOKEN")) {
+            r.problem(REGISTRY_BEARER_SOURCE.name(), "only STATIC_TOKEN is supported, got '" + bearerSource + "'");
+        } else if (bearerSource.equals("STATIC_TOKEN") && token.isEmpty()) {
+            r.problem(REGISTRY_BEARER_TOKEN.name(), "required with " + REGISTRY_BEARER_SOURCE.name() + "=STATIC_TOKEN");
+        } else if (bearerSource.isEmpty() && !token.isEmpty()) {
+            r.problem(REGISTRY_BEARER_TOKEN.name(), "needs " + REGISTRY_BEARER_SOURCE.name() + "=STATIC_TOKEN to be sent");
+        }
+        boolean bearer = bearerSource.equals("STATIC_TOKEN");
+        if (bearer && (!userInfo.isEmpty() || !basicSource.isEmpty())) {
+            r.problem(REGISTRY_BEARER_SOURCE.name(), "the registry takes one Authorization header: configure basic "
+                    + "auth or bearer auth, not both");
+        }
+        if (bearer) {
+            registry.put(RegistryClientConfig.BEARER_AUTH_SOURCE, "STATIC_TOKEN");
+            registry.put(RegistryClientConfig.BEARER_AUTH_TOKEN, token);
+        } else if (basicSource.equals("URL")) {
+            registry.put(RegistryClientConfig.BASIC_AUTH_SOURCE, "URL");
+        } else if (!userInfo.isEmpty()) {
+            registry.put(RegistryClientConfig.BASIC_AUTH_SOURCE, "USER_INFO");
+            registry.put(RegistryClientConfig.BASIC_AUTH_USER_INFO, userInfo);
+        }
     }
 
     /** The registry serde settings: the URL plus auth and TLS. */

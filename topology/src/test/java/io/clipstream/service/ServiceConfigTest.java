@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import io.clipstream.topology.StreamsSettings;
@@ -108,6 +109,65 @@ class ServiceConfigTest {
                         "fetch.allowed.hosts: fetch.enabled=true needs at least one allowed host (default)",
                         "http.port: must be between 0 and 65535, got 70000 (from clipstream.properties)",
                         "topics.replication.factor: must be -1 (broker default) or at least 1, got 0 (from CLIPSTREAM_TOPICS_REPLICATION_FACTOR)"));
+    }
+
+    @Test
+    void confluentSerdeSettingsPassThroughToTheSerdesAndTheExceptionHandlers() {
+        ServiceConfig defaults = ServiceConfig.from(REQUIRED);
+        assertThat(defaults.serdeConfig()).containsEntry("auto.register.schemas", "true")
+                .containsEntry("use.latest.version", "false").doesNotContainKeys("bearer.auth.token",
+                        "basic.auth.credentials.source");
+
+        Map<String, String> settings = new java.util.HashMap<>(REQUIRED);
+        settings.put("auto.register.schemas", "false");
+        settings.put("use.latest.version", "true");
+        settings.put("bearer.auth.credentials.source", "STATIC_TOKEN");
+        settings.put("bearer.auth.token", "s3cret-token");
+        ServiceConfig c = ServiceConfig.from(settings);
+        for (Map<Object, Object> config : List.<Map<Object, Object>>of(new java.util.HashMap<>(c.serdeConfig()),
+                c.streamsProperties())) {
+            assertThat(config).containsEntry("auto.register.schemas", "false").containsEntry("use.latest.version", "true")
+                    .containsEntry("bearer.auth.credentials.source", "STATIC_TOKEN")
+                    .containsEntry("bearer.auth.token", "s3cret-token");
+        }
+        assertThat(io.clipstream.schemas.serde.RegistrySerdeConfig.from(c.serdeConfig()))
+                .satisfies(s -> assertThat(s.autoRegister()).isFalse())
+                .satisfies(s -> assertThat(s.useLatestVersion()).isTrue());
+        assertThat(io.clipstream.schemas.registry.RegistryClientConfig.from(c.serdeConfig()).bearerToken())
+                .isEqualTo("s3cret-token");
+        assertThat(String.join("\n", c.describe())).doesNotContain("s3cret").contains("bearer.auth.token=[hidden]")
+                .contains("auto.register.schemas=false");
+
+        Map<String, String> basic = new java.util.HashMap<>(REQUIRED);
+        basic.put("basic.auth.credentials.source", "USER_INFO");
+        basic.put("basic.auth.user.info", "reg:s3cret");
+        assertThat(ServiceConfig.from(basic).serdeConfig()).containsEntry("basic.auth.credentials.source", "USER_INFO")
+                .containsEntry("basic.auth.user.info", "reg:s3cret");
+        Map<String, String> fromUrl = new java.util.HashMap<>(REQUIRED);
+        fromUrl.put("schema.registry.url", "http://reg:s3cret@registry:8081");
+        fromUrl.put("basic.auth.credentials.source", "URL");
+        assertThat(io.clipstream.schemas.registry.RegistryClientConfig.from(ServiceConfig.from(fromUrl).serdeConfig())
+                .userInfo()).isEqualTo("reg:s3cret");
+    }
+
+    @Test
+    void registryAuthMistakesAreReported() {
+        Map<String, String> settings = new java.util.HashMap<>(REQUIRED);
+        settings.put("auto.register.schemas", "no");
+        settings.put("bearer.auth.credentials.source", "STATIC_TOKEN");
+        settings.put("bearer.auth.token", "s3cret-token");
+        settings.put("basic.auth.user.info", "reg:s3cret");
+        assertThatThrownBy(() -> ServiceConfig.from(settings)).isInstanceOfSatisfying(InvalidConfigException.class,
+                e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "auto.register.schemas: expected true or false, got 'no'",
+                        "bearer.auth.credentials.source: the registry takes one Authorization header: configure basic "
+                                + "auth or bearer auth, not both"));
+        assertThatThrownBy(() -> ServiceConfig.from(Map.of("bootstrap.servers", "k:9092", "schema.registry.url",
+                "http://r:8081", "bearer.auth.token", "s3cret-token", "basic.auth.credentials.source", "URL")))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "bearer.auth.token: needs bearer.auth.credentials.source=STATIC_TOKEN to be sent",
+                        "basic.auth.credentials.source: URL needs user:password@ in schema.registry.url")
+                        .noneMatch(p -> p.contains("s3cret")));
     }
 
     @Test
