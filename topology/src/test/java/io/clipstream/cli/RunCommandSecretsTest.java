@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * The real {@code run} command, in this JVM against an in-process broker and registry, with every kind of secret set
  * to a unique marker: no marker may show in any log line (Kafka's config dumps and stack traces included, every level
  * from DEBUG for clipstream and INFO for Kafka), on {@code /metrics}, {@code /health/*}, in a dead letter, or in the
- * command's error output.
+ * command's error output. The registry is read-only and wants a bearer token, so the same run shows that
+ * {@code auto.register.schemas=false} and {@code bearer.auth.token} reach every serde of the service.
  */
 class RunCommandSecretsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -127,10 +128,22 @@ class RunCommandSecretsTest {
         String urlPassword = marker("registry URL password");
         String registryUrl = registry.url().replace("http://", "http://" + urlUser + ":" + urlPassword + "@");
         String fetchToken = marker("image URL token");
+        String bearerToken = marker("registry bearer token");
+        // A governed registry: read-only, every schema registered beforehand, only requests with the token answered.
+        for (Map.Entry<String, org.apache.avro.Schema> s : Map.of("images-value", ImageEvent.getClassSchema(),
+                "label-sets-value", io.clipstream.schemas.LabelSet.getClassSchema(),
+                "label-embeddings-value", io.clipstream.schemas.LabelEmbedding.getClassSchema(),
+                "classifications-value", io.clipstream.schemas.Classification.getClassSchema(),
+                "image-embeddings-value", io.clipstream.schemas.ImageEmbedding.getClassSchema(),
+                "images-dlq-value", DeadLetter.getClassSchema()).entrySet()) {
+            registry.registry().register(s.getKey(), s.getValue());
+        }
+        registry.requireAuthorization("Bearer " + bearerToken).readOnly(true);
         Map<String, String> file = new LinkedHashMap<>();
         file.put("bootstrap.servers", broker.bootstrapServers());
         file.put("schema.registry.url", registryUrl);
-        file.put("schema.registry.basic.auth.user.info", "svc:" + marker("registry basic auth password"));
+        file.put("bearer.auth.credentials.source", "STATIC_TOKEN");
+        file.put("auto.register.schemas", "false");
         file.put("schema.registry.ssl.truststore.password", marker("registry truststore password"));
         file.put("schema.registry.ssl.keystore.password", marker("registry keystore password"));
         file.put("schema.registry.ssl.key.password", marker("registry key password"));
@@ -154,7 +167,7 @@ class RunCommandSecretsTest {
         // A JAAS entry from the environment, as Kubernetes secrets usually arrive (unused on PLAINTEXT: still a secret).
         RunCommand.environment = Map.of("CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\""
-                        + marker("SASL JAAS password") + "\";");
+                        + marker("SASL JAAS password") + "\";", "CLIPSTREAM_BEARER_AUTH_TOKEN", bearerToken);
 
         AtomicInteger exit = new AtomicInteger(-1);
         Thread run = new Thread(() -> exit.set(Main.run("run", "--config", config.toString())), "run-command");
@@ -170,7 +183,9 @@ class RunCommandSecretsTest {
                 return get(base + "/health/ready").statusCode() == 200;
             }, "/health/ready");
             // One image by URL whose query carries a token: the fetch fails, the dead letter names the URL.
-            RecordSerdes serdes = RecordSerdes.configured(Map.of("schema.registry.url", registry.url()));
+            RecordSerdes serdes = RecordSerdes.configured(Map.of("schema.registry.url", registry.url(),
+                    "bearer.auth.credentials.source", "STATIC_TOKEN", "bearer.auth.token", bearerToken,
+                    "auto.register.schemas", "false"));
             ImageEvent event = ImageEvent.newBuilder().setId("img-1").setEventTime(Instant.now())
                     .setImage(ImageUrl.newBuilder().setUrl("http://127.0.0.1:" + freePort() + "/a.png?token="
                             + fetchToken).build()).setContentType(null).setLabelSet("default").setAttributes(Map.of())
@@ -189,13 +204,17 @@ class RunCommandSecretsTest {
         } finally {
             run.interrupt();
             run.join(Duration.ofSeconds(60).toMillis());
+            registry.requireAuthorization(null).readOnly(false);
         }
         assertThat(run.isAlive()).as("run stopped on interrupt").isFalse();
         assertThat(exit.get()).isZero();
-        assertThat(dlqMessage).contains("127.0.0.1").contains("token=[hidden]");
+        assertThat(dlqMessage).startsWith("FETCH_FAILED").contains("127.0.0.1").contains("token=[hidden]");
+        assertThat(registry.unauthorized.get()).as("registry requests without the bearer token").isZero();
+        assertThat(registry.authorized.get()).isPositive();
+        assertThat(registry.registry().versions("images-dlq-value")).as("nothing registered").hasSize(1);
         String log = logText();
         assertThat(log).as("the grep has something to look at").contains("setting schema.registry.url=http://[hidden]@")
-                .contains("setting schema.registry.basic.auth.user.info=[hidden]")
+                .contains("setting bearer.auth.token=[hidden]").contains("setting auto.register.schemas=false")
                 .contains("setting kafka.sasl.jaas.config=[hidden]")
                 .contains("sasl.jaas.config = [hidden]");    // Kafka's own dump
         seen.add(log);
@@ -211,6 +230,8 @@ class RunCommandSecretsTest {
         file.put("schema.registry.url", "ftp://svc:" + marker("registry URL password") + "@127.0.0.1:8081");
         file.put("schema.registry.basic.auth.user.info", marker("registry user info without a colon"));
         file.put("kafka.ssl.truststore.password", marker("Kafka truststore password"));
+        file.put("basic.auth.user.info", "svc:" + marker("registry basic auth password"));
+        file.put("bearer.auth.token", marker("registry bearer token"));
         file.put("batch.size", "zero");
         Path config = write(file);
         RunCommand.environment = Map.of("CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG", "x password=\"" + marker("JAAS") + "\";",
