@@ -1,5 +1,6 @@
 package io.clipstream.topology;
 
+import io.clipstream.schemas.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,12 +70,15 @@ public final class RegistryStatus {
                 + (waiting == 1 ? "" : "s") + " waiting for it (last error: " + redact(lastError) + ")");
     }
 
-    /** Strips URL user info and bounds the length: the message came from an HTTP client and may quote URLs. */
+    /**
+     * Strips URL user info, hides what else {@link Redaction} calls secret (token query parameters, quoted passwords)
+     * and bounds the length: the message came from an HTTP client and may quote URLs.
+     */
     static String redact(String error) {
         if (error == null) {
             return "none";
         }
-        String clean = USER_INFO.matcher(error).replaceAll("$1");
+        String clean = Redaction.text(USER_INFO.matcher(error).replaceAll("$1"));
         return clean.length() <= MAX_ERROR_CHARS ? clean : clean.substring(0, MAX_ERROR_CHARS) + "…";
     }
 }

@@ -55,6 +55,8 @@ class RegistryStatusTest {
                 + "http://a:b@other/x");
         assertThat(status.outage().orElseThrow()).doesNotContain("s3cret", "svc-user", "a:b@")
                 .contains("https://registry.example:8081", "http://other/x");
+        status.outageContinues("GET https://registry.example:8081/subjects?access_token=t0ken-9 failed");
+        assertThat(status.outage().orElseThrow()).contains("access_token=[hidden]").doesNotContain("t0ken-9");
         status.outageContinues("x".repeat(5_000));
         assertThat(status.outage().orElseThrow()).hasSizeLessThan(500);
     }
