@@ -88,7 +88,7 @@ final class E2eBench implements Callable<Integer> {
             description = "Offered images/s of the fixed-rate run; 0: half the flood's rate (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--batch", defaultValue = "8", description = "batch.size of the service (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "8", description = "image.batch.size of the service (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--threads", defaultValue = "1", description = "num.stream.threads (default ${DEFAULT-VALUE}).")
@@ -98,11 +98,11 @@ final class E2eBench implements Callable<Integer> {
             description = "Length of the fixed-rate run and of each tower measurement (default ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--wait-ms", defaultValue = "50", description = "batch.max.wait.ms (default ${DEFAULT-VALUE}).")
+    @Option(names = "--wait-ms", defaultValue = "50", description = "image.batch.max.wait.ms (default ${DEFAULT-VALUE}).")
     int waitMs;
 
     @Option(names = "--overlap", defaultValue = "true", arity = "1",
-            description = "batch.overlap: the tower on a worker while the next batch is read (default ${DEFAULT-VALUE}).")
+            description = "image.batch.overlap: the tower on a worker while the next batch is read (default ${DEFAULT-VALUE}).")
     boolean overlap;
 
     @Option(names = "--preprocess-threads", defaultValue = "0",
@@ -206,9 +206,9 @@ final class E2eBench implements Callable<Integer> {
                     Map.entry("model.dir", serviceModel.toString()),
                     Map.entry("processing.guarantee", guarantee),
                     Map.entry("num.stream.threads", String.valueOf(threads)),
-                    Map.entry("batch.size", String.valueOf(batch)),
-                    Map.entry("batch.max.wait.ms", String.valueOf(waitMs)),
-                    Map.entry("batch.overlap", String.valueOf(overlap)),
+                    Map.entry("image.batch.size", String.valueOf(batch)),
+                    Map.entry("image.batch.max.wait.ms", String.valueOf(waitMs)),
+                    Map.entry("image.batch.overlap", String.valueOf(overlap)),
                     Map.entry("preprocess.threads", String.valueOf(preprocessThreads)),
                     Map.entry("topics.partitions", String.valueOf(parts)),
                     Map.entry("topics.replication.factor", "1"),

@@ -8,7 +8,7 @@ import java.util.Locale;
  * overrides it, its default ({@code null}: required) and what it means. The configuration reference in
  * {@code docs/configuration.md} is generated from these.
  *
- * @param name         key in the properties file, e.g. {@code batch.size}
+ * @param name         key in the properties file, e.g. {@code image.batch.size}
  * @param defaultValue value when neither the file nor the environment sets it; {@code null} if the key is required
  * @param meaning      one sentence for the reference
  * @param secret       never printed (passwords, credentials)
@@ -29,7 +29,7 @@ public record ConfigKey(String name, String defaultValue, String meaning, boolea
         return new ConfigKey(name, "", meaning, true);
     }
 
-    /** {@code CLIPSTREAM_} + the key upper-cased with dots as underscores: {@code batch.size} → {@code CLIPSTREAM_BATCH_SIZE}. */
+    /** {@code CLIPSTREAM_} + the key upper-cased with dots as underscores: {@code image.batch.size} → {@code CLIPSTREAM_IMAGE_BATCH_SIZE}. */
     public String envName() {
         return envName(name);
     }

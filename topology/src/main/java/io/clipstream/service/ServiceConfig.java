@@ -113,11 +113,11 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Output: DeadLetter records for every input that could not be processed.");
     static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", String.valueOf(D.emitImageEmbeddings()),
             "Also write each image's vector to topic.image.embeddings.");
-    static final ConfigKey BATCH_SIZE = ConfigKey.of("batch.size", String.valueOf(D.batchSize()),
+    static final ConfigKey BATCH_SIZE = ConfigKey.of("image.batch.size", String.valueOf(D.batchSize()),
             "The image tower runs when this many images are buffered.");
-    static final ConfigKey BATCH_WAIT = ConfigKey.of("batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
+    static final ConfigKey BATCH_WAIT = ConfigKey.of("image.batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
             "… or when the oldest buffered image has waited this long (ms).");
-    static final ConfigKey BATCH_OVERLAP = ConfigKey.of("batch.overlap", String.valueOf(D.overlapTower()),
+    static final ConfigKey BATCH_OVERLAP = ConfigKey.of("image.batch.overlap", String.valueOf(D.overlapTower()),
             "Run the image tower on a worker thread so the next batch is read and decoded while it runs "
                     + "(false: on the stream thread, which reads nothing meanwhile).");
     static final ConfigKey PREPROCESS_THREADS = ConfigKey.of("preprocess.threads", "0",
@@ -174,6 +174,13 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
+    /**
+     * Former names of settings, still read with a deprecation warning: {@code batch.size} is also the producer's
+     * batch size in bytes, so the image batch settings took the {@code image.} prefix.
+     */
+    static final Map<String, String> RENAMED = Map.of("batch.size", "image.batch.size",
+            "batch.max.wait.ms", "image.batch.max.wait.ms", "batch.overlap", "image.batch.overlap");
+
     /** Kafka settings the service chooses itself (each has its own key or must not change). */
     private static final Set<String> OWNED_KAFKA_KEYS = Set.of(StreamsConfig.APPLICATION_ID_CONFIG,
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
@@ -203,6 +210,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         for (ConfigKey key : KEYS) {
             byEnvName.put(key.envName(), key.name());
         }
+        RENAMED.keySet().forEach(old -> byEnvName.put(ConfigKey.envName(old), old));
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String var = e.getKey();
             if (!var.startsWith(ConfigKey.ENV_PREFIX) || OTHER_ENV.contains(var)) {
@@ -227,12 +235,38 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         return from(values, origins, problems);
     }
 
+    /** Moves each setting given under a former name to its new name, with a warning; the new name wins. */
+    private static void renameDeprecated(Map<String, String> values, Map<String, String> origins) {
+        for (Map.Entry<String, String> e : RENAMED.entrySet()) {
+            String value = values.remove(e.getKey());
+            if (value == null) {
+                continue;
+            }
+            String origin = origins.remove(e.getKey());
+            if (values.containsKey(e.getValue())) {
+                LOG.warn("setting {}{} is ignored: {} is set too (the new name of the same setting)", e.getKey(),
+                        origin == null ? "" : " (from " + origin + ")", e.getValue());
+            } else {
+                LOG.warn("setting {}{} is deprecated: it is read as {}", e.getKey(),
+                        origin == null ? "" : " (from " + origin + ")", e.getValue());
+                values.put(e.getValue(), value);
+                if (origin != null) {
+                    origins.put(e.getValue(), origin);
+                }
+            }
+        }
+    }
+
     /** Validates raw settings (key → value) given in code, as the demo does. */
     public static ServiceConfig from(Map<String, String> values) {
         return from(values, Map.of(), new ArrayList<>());
     }
 
-    private static ServiceConfig from(Map<String, String> values, Map<String, String> origins, List<String> problems) {
+    private static ServiceConfig from(Map<String, String> given, Map<String, String> givenOrigins,
+                                      List<String> problems) {
+        Map<String, String> values = new LinkedHashMap<>(given);
+        Map<String, String> origins = new LinkedHashMap<>(givenOrigins);
+        renameDeprecated(values, origins);
         SettingsReader r = new SettingsReader(values, origins);
         Set<String> known = new HashSet<>();
         KEYS.forEach(k -> known.add(k.name()));

@@ -46,11 +46,12 @@ public final class DeadLetterWriter {
     public ProducerRecord<byte[], byte[]> record(ErrorHandlerContext context, byte[] key, byte[] value,
                                                  ErrorCode code, Stage stage, Exception error) {
         InputRecord input = new InputRecord(context.topic() == null ? "" : context.topic(), context.partition(),
-                context.offset(), context.timestamp(), key, value);
+                context.offset(), context.timestamp(), key, value, context.headers());
         DeadLetter letter = DeadLetters.of(input, code, stage, String.valueOf(error), System.currentTimeMillis(),
                 maxRecordBytes);
         metrics.deadLetter(code);
-        return new ProducerRecord<>(topic, null, DeadLetters.recordKey(input), serializer.serialize(topic, letter));
+        return new ProducerRecord<>(topic, null, DeadLetters.recordKey(input), serializer.serialize(topic, letter),
+                RecordLimits.headersOf(input));
     }
 
     public String topic() {

@@ -27,7 +27,9 @@ public final class DeadLetters {
         String text = message == null ? "" : message;
         byte[] key = RecordLimits.cutKey(input.key());
         byte[] value = input.value();
-        int room = Math.max(0, RecordLimits.room(maxRecordBytes) - FIXED_BYTES - 2 * len(key) - 3 * input.topic().length());
+        int headers = input.headerBytes() > RecordLimits.MAX_HEADER_BYTES ? 0 : input.headerBytes();
+        int room = Math.max(0, RecordLimits.room(maxRecordBytes) - FIXED_BYTES - 2 * len(key) - 3 * input.topic().length()
+                - headers);
         boolean truncated = value != null && value.length > room;
         return DeadLetter.newBuilder()
                 .setTopic(input.topic())

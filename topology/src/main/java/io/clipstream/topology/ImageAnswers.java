@@ -29,7 +29,7 @@ final class ImageAnswers {
         Classification classification =
                 Classifications.of(event, matrix, embedding, matrix.topK(settings.defaultTopK()), now);
         ImageEmbedding unit = settings.emitImageEmbeddings() ? embedding(event, embedding) : null;
-        int keyBytes = input.key() == null ? 0 : input.key().length;
+        int keyBytes = (input.key() == null ? 0 : input.key().length) + input.headerBytes();
         if (!RecordLimits.fits(classification, keyBytes, settings.maxRecordBytes())
                 || unit != null && !RecordLimits.fits(unit, keyBytes, settings.maxRecordBytes())) {
             return failed(input, ErrorCode.RECORD_TOO_LARGE, Stage.CLASSIFY, "the classification of this image ("

@@ -136,7 +136,8 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
             InputRecord input = e.record() != null ? e.record()
                     : found.get(e.partition() + "\u0000" + e.topic()).get(e.offset());
             if (input == null) {
-                InputRecord gone = new InputRecord(e.topic(), e.partition(), e.offset(), e.arrivalMs(), e.key(), null);
+                InputRecord gone = new InputRecord(e.topic(), e.partition(), e.offset(), e.arrivalMs(), e.key(), null,
+                        null);
                 waiting.put(e.seq(), new Waiting(gone, CompletableFuture.completedFuture(new Preparation.Failed(
                         ErrorCode.INTERNAL_ERROR, Stage.DESERIALIZE, "image record " + e.topic() + "-" + e.partition()
                         + "@" + e.offset() + " was buffered before a restart and is no longer in the topic")), false));
@@ -239,7 +240,8 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
                 try (MDC.MDCCloseable id = MDC.putCloseable("imageId", imageId(input, preparation))) {
                     Outcome<ClassifiedImage> outcome = answer(input, preparation, batch.matrices.get(i),
                             batch.embeddings[i], now);
-                    context.forward(new Record<>(DeadLetters.recordKey(input), outcome, input.timestamp()));
+                    context.forward(new Record<>(DeadLetters.recordKey(input), outcome, input.timestamp(),
+                            RecordLimits.headersOf(input)));
                 }
                 buffer.remove(batch.seqs.get(i));
             }
@@ -279,9 +281,9 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
 
     /** Reads the event on this thread and starts its fetch or its decode + preprocess on a pool. */
     private Waiting start(InputRecord input) {
-        if (input.key() != null && input.key().length > RecordLimits.MAX_KEY_BYTES) {
-            return failed(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, "record key of " + input.key().length
-                    + " bytes is longer than the limit of " + RecordLimits.MAX_KEY_BYTES);
+        Optional<String> oversized = RecordLimits.oversizedEnvelope(input);
+        if (oversized.isPresent()) {
+            return failed(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, oversized.get());
         }
         if (input.value() == null) {
             return failed(input, ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, "image record without a value (tombstone)");

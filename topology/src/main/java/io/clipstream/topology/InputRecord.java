@@ -1,20 +1,44 @@
 package io.clipstream.topology;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One input record exactly as read: where it came from and its raw key and value bytes. Processors keep it so a
- * dead letter can carry the original bytes, and the image buffer stores it so a restart can redo the work.
+ * One input record exactly as read: where it came from, its raw key and value bytes and its headers. Processors keep
+ * it so a dead letter can carry the original bytes, and every output carries the input's headers (W3C
+ * {@code traceparent} and any correlation header survive the pipeline).
  */
-public record InputRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+public record InputRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
+                          Headers headers) {
+
+    public InputRecord {
+        headers = headers == null ? new RecordHeaders() : headers;
+    }
+
+    /** A record without headers. */
+    public InputRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+        this(topic, partition, offset, timestamp, key, value, new RecordHeaders());
+    }
+
+    /** Bytes of all header keys and values. */
+    public int headerBytes() {
+        int n = 0;
+        for (Header h : headers) {
+            n += h.key().length() * 3 + (h.value() == null ? 0 : h.value().length) + 8;
+        }
+        return n;
+    }
 
     /** Key bytes as text (keys are UTF-8 strings on every clipstream topic), or "" for a null key. */
     public String keyText() {
         return key == null ? "" : new String(key, StandardCharsets.UTF_8);
     }
 
-    /** A compact binary form for the changelogged image buffer. */
+    /** A compact binary form (without headers), as the image buffer's former entries held it. */
     public byte[] toBytes() {
         byte[] t = topic.getBytes(StandardCharsets.UTF_8);
         int size = 4 + t.length + 4 + 8 + 8 + 4 + len(key) + 4 + len(value);

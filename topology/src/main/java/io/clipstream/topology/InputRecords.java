@@ -14,6 +14,7 @@ final class InputRecords {
     static InputRecord of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
         Optional<RecordMetadata> meta = context.recordMetadata();
         return new InputRecord(meta.map(RecordMetadata::topic).orElse(""), meta.map(RecordMetadata::partition).orElse(-1),
-                meta.map(RecordMetadata::offset).orElse(-1L), record.timestamp(), record.key(), record.value());
+                meta.map(RecordMetadata::offset).orElse(-1L), record.timestamp(), record.key(), record.value(),
+                record.headers());
     }
 }

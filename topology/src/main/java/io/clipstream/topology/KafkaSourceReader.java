@@ -53,7 +53,7 @@ final class KafkaSourceReader implements SourceReader {
                 for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                     if (wanted.contains(r.offset())) {
                         found.put(r.offset(), new InputRecord(topic, partition, r.offset(), r.timestamp(), r.key(),
-                                r.value()));
+                                r.value(), r.headers()));
                     }
                 }
                 if (records.isEmpty() && consumer.position(tp) >= consumer.endOffsets(List.of(tp)).get(tp)) {

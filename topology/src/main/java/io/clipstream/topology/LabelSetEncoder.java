@@ -169,15 +169,15 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     @Override
     public void process(Record<byte[], byte[]> record) {
         InputRecord input = InputRecords.of(context, record);
-        if (input.key() != null && input.key().length > RecordLimits.MAX_KEY_BYTES) {
-            deadLetter(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, "record key of " + input.key().length
-                    + " bytes is longer than the limit of " + RecordLimits.MAX_KEY_BYTES);
+        Optional<String> oversized = RecordLimits.oversizedEnvelope(input);
+        if (oversized.isPresent()) {
+            deadLetter(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, oversized.get());
             return;
         }
         String setId = input.keyText();
         if (record.value() == null) {
             forget(setId);
-            delete(setId, record.timestamp());
+            delete(setId, input);
             return;
         }
         LabelSet set;
@@ -310,7 +310,8 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                     .setModelId(text.modelId())
                     .setEmbedding(boxed(ZeroShotClassifier.ensemble(rows)))
                     .build();
-            out.add(new Record<>(labelKey(setId, label.getName()), Outcome.of(embedding), input.timestamp()));
+            out.add(new Record<>(labelKey(setId, label.getName()), Outcome.of(embedding), input.timestamp(),
+                    RecordLimits.headersOf(input)));
         }
         out.forEach(context::forward);
         LabelSetMembers previous = members.get(setId);
@@ -318,20 +319,22 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             Set<String> kept = new HashSet<>(names);
             for (String old : previous.names()) {
                 if (!kept.contains(old)) {
-                    context.forward(new Record<>(labelKey(setId, old), Outcome.of(null), input.timestamp()));
+                    context.forward(new Record<>(labelKey(setId, old), Outcome.of(null), input.timestamp(),
+                            RecordLimits.headersOf(input)));
                 }
             }
         }
         members.put(setId, new LabelSetMembers(set.getVersion(), names));
     }
 
-    private void delete(String setId, long timestamp) {
+    private void delete(String setId, InputRecord input) {
         LabelSetMembers previous = members.get(setId);
         if (previous == null) {
             return;
         }
         for (String name : previous.names()) {
-            context.forward(new Record<>(labelKey(setId, name), Outcome.of(null), timestamp));
+            context.forward(new Record<>(labelKey(setId, name), Outcome.of(null), input.timestamp(),
+                    RecordLimits.headersOf(input)));
         }
         members.delete(setId);
     }
@@ -349,7 +352,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         LOG.warn("dead letter {} for label set {}: {}", code, input.keyText(), message);
         context.forward(new Record<>(DeadLetters.recordKey(input), Outcome.failed(
                 DeadLetters.of(input, code, stage, message, context.currentSystemTimeMs(), maxRecordBytes)),
-                input.timestamp()));
+                input.timestamp(), RecordLimits.headersOf(input)));
     }
 
     private static List<Float> boxed(float[] v) {

@@ -20,11 +20,15 @@ import java.util.Arrays;
  *   <li>A value is written only if its serialized size plus {@link #HEADROOM} is within {@code maxRecordBytes}: the
  *       headroom covers the registry framing, the record and batch headers and lz4's worst-case growth (0.4 %).</li>
  *   <li>Keys are cut to {@link #MAX_KEY_BYTES}; an input with a longer key is {@code RECORD_TOO_LARGE}.</li>
+ *   <li>Outputs carry the input's headers; an input whose headers take more than {@link #MAX_HEADER_BYTES} is
+ *       {@code RECORD_TOO_LARGE}, and its dead letter carries none.</li>
  * </ul>
  */
 public final class RecordLimits {
     /** Keys are ids and label names: 64 KiB is far beyond any real one and small beside any record limit. */
     public static final int MAX_KEY_BYTES = 64 * 1024;
+    /** Trace context and correlation ids take a few hundred bytes; 64 KiB is far beyond any real use. */
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int HEADROOM = 4 * 1024;
 
     private RecordLimits() {
@@ -51,6 +55,25 @@ public final class RecordLimits {
             throw new UncheckedIOException(e);
         }
         return out.count;
+    }
+
+    /** Why an input cannot be answered whatever its content (its key or headers are too large), if it cannot. */
+    public static java.util.Optional<String> oversizedEnvelope(InputRecord input) {
+        if (input.key() != null && input.key().length > MAX_KEY_BYTES) {
+            return java.util.Optional.of("record key of " + input.key().length + " bytes is longer than the limit of "
+                    + MAX_KEY_BYTES);
+        }
+        if (input.headerBytes() > MAX_HEADER_BYTES) {
+            return java.util.Optional.of("record headers of " + input.headerBytes() + " bytes are more than the limit"
+                    + " of " + MAX_HEADER_BYTES);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The headers an output of {@code input} carries: the input's, unless they are over the limit. */
+    public static org.apache.kafka.common.header.Headers headersOf(InputRecord input) {
+        return input.headerBytes() > MAX_HEADER_BYTES ? new org.apache.kafka.common.header.internals.RecordHeaders()
+                : new org.apache.kafka.common.header.internals.RecordHeaders(input.headers().toArray());
     }
 
     /** The key as written to outputs: at most {@link #MAX_KEY_BYTES} of it. */

@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Runs batches through the image tower, one at a time and in order. Inline, the stream thread waits for the tower;
- * overlapped ({@code batch.overlap}), the tower runs on the stream thread's {@link TowerThreads tower thread} while
+ * overlapped ({@code image.batch.overlap}), the tower runs on the stream thread's {@link TowerThreads tower thread} while
  * the stream thread reads and prepares the next batch, and a batch is handed back once the tower is done with it.
  */
 final class TowerRunner {

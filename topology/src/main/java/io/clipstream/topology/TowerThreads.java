@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The threads the image tower runs on when it overlaps the stream threads ({@code batch.overlap}): one per stream
+ * The threads the image tower runs on when it overlaps the stream threads ({@code image.batch.overlap}): one per stream
  * thread, shared by all the tasks that stream thread runs, and kept for the life of the topology. SameDiff keeps
  * an inference session (with its cache of activation arrays) per calling thread and never drops it, so a thread
  * per task, made anew when a task moves, would leave a session behind at every rebalance and hold one per task.

@@ -33,7 +33,7 @@ class RunCommandTest {
     @Test
     void everyWrongSettingIsPrintedAndTheExitCodeIsTwo() throws Exception {
         Path file = dir.resolve("clipstream.properties");
-        Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nbatch.size=-3\nnum.stream.threads=many\n");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nimage.batch.size=-3\nnum.stream.threads=many\n");
         RunCommand.environment = Map.of("CLIPSTREAM_PROCESSING_GUARANTEE", "exactly_once",
                 "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG", "secret-jaas password=\"hunter2\"", "CLIPSTREAM_KAFKA_NOT_A_KEY", "1");
         int code = Main.run("run", "--config", file.toString());
@@ -41,7 +41,7 @@ class RunCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(stderr).contains("invalid configuration")
                 .contains("schema.registry.url: required, set it in the file or as CLIPSTREAM_SCHEMA_REGISTRY_URL")
-                .contains("batch.size: must be between 1 and 1024, got -3 (from clipstream.properties)")
+                .contains("image.batch.size: must be between 1 and 1024, got -3 (from clipstream.properties)")
                 .contains("num.stream.threads: expected a whole number, got 'many' (from clipstream.properties)")
                 .contains("processing.guarantee: expected one of exactly_once_v2, at_least_once, got 'exactly_once' "
                         + "(from CLIPSTREAM_PROCESSING_GUARANTEE)")

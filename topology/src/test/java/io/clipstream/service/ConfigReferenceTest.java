@@ -28,7 +28,7 @@ class ConfigReferenceTest {
     void requiredKeysAndSecretsAreMarked() {
         String table = ConfigReference.markdownTable();
         assertThat(table).contains("| `bootstrap.servers` | `CLIPSTREAM_BOOTSTRAP_SERVERS` | **required** |")
-                .contains("| `batch.size` | `CLIPSTREAM_BATCH_SIZE` | `8` |")
+                .contains("| `image.batch.size` | `CLIPSTREAM_IMAGE_BATCH_SIZE` | `8` |")
                 .containsPattern("schema.registry.basic.auth.user.info.*Secret: never logged");
         assertThat(table.lines().count()).isEqualTo(ServiceConfig.KEYS.size() + 2);
     }

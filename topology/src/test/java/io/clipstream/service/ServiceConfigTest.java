@@ -41,10 +41,23 @@ class ServiceConfigTest {
     }
 
     @Test
+    void settingsRenamedAwayFromKafkasNamesAreStillReadUnderTheirFormerNames() throws Exception {
+        Path file = write("batch.size=16\nbatch.overlap=false\nimage.batch.max.wait.ms=70\nbatch.max.wait.ms=999\n"
+                + "bootstrap.servers=kafka:9092\nschema.registry.url=http://r:8081\n");
+        ServiceConfig c = ServiceConfig.load(file, Map.of());
+        assertThat(c.topology().batchSize()).isEqualTo(16);
+        assertThat(c.topology().overlapTower()).isFalse();
+        assertThat(c.topology().maxWait()).as("the new name wins").isEqualTo(Duration.ofMillis(70));
+        ServiceConfig env = ServiceConfig.load(null, Map.of("CLIPSTREAM_BATCH_SIZE", "4",
+                "CLIPSTREAM_BOOTSTRAP_SERVERS", "kafka:9092", "CLIPSTREAM_SCHEMA_REGISTRY_URL", "http://r:8081"));
+        assertThat(env.topology().batchSize()).isEqualTo(4);
+    }
+
+    @Test
     void theEnvironmentOverridesTheFile() throws Exception {
-        Path file = write("batch.size=16\nbatch.max.wait.ms=200\nbootstrap.servers=file:9092\n"
+        Path file = write("image.batch.size=16\nimage.batch.max.wait.ms=200\nbootstrap.servers=file:9092\n"
                 + "schema.registry.url=http://r:8081\nprocessing.guarantee=at_least_once\n");
-        ServiceConfig c = ServiceConfig.load(file, Map.of("CLIPSTREAM_BATCH_SIZE", "32",
+        ServiceConfig c = ServiceConfig.load(file, Map.of("CLIPSTREAM_IMAGE_BATCH_SIZE", "32",
                 "CLIPSTREAM_TOPIC_IMAGES", "cams", "CLIPSTREAM_CACHE", "/not/a/setting", "PATH", "/bin"));
         assertThat(c.topology().batchSize()).isEqualTo(32);
         assertThat(c.topology().maxWait()).isEqualTo(Duration.ofMillis(200));
@@ -62,7 +75,7 @@ class ServiceConfigTest {
                 "CLIPSTREAM_SERVICE_PORT_HTTP", "8080", "CLIPSTREAM_PORT", "tcp://10.96.0.12:8080",
                 "CLIPSTREAM_PORT_8080_TCP", "tcp://10.96.0.12:8080", "CLIPSTREAM_PORT_8080_TCP_PROTO", "tcp",
                 "CLIPSTREAM_PORT_8080_TCP_PORT", "8080", "CLIPSTREAM_PORT_8080_TCP_ADDR", "10.96.0.12",
-                "CLIPSTREAM_BATCH_SIZE", "16"));
+                "CLIPSTREAM_IMAGE_BATCH_SIZE", "16"));
         // A Service named clipstream-kafka: its links look like pass-through Kafka keys but are not.
         env.put("CLIPSTREAM_KAFKA_SERVICE_HOST", "10.96.0.13");
         env.put("CLIPSTREAM_KAFKA_PORT_9092_TCP_ADDR", "10.96.0.13");
@@ -105,7 +118,7 @@ class ServiceConfigTest {
                         "bootstrap.servers: expected host:port, got 'nohostport' (from clipstream.properties)",
                         "processing.guarantee: expected one of exactly_once_v2, at_least_once, got 'maybe' (from clipstream.properties)",
                         "topic.images: not a valid topic name: 'bad topic!' (letters, digits, '.', '_', '-'; at most 249) (from clipstream.properties)",
-                        "batch.size: expected a whole number, got 'zero' (from clipstream.properties)",
+                        "image.batch.size: expected a whole number, got 'zero' (from clipstream.properties)",
                         "fetch.allowed.hosts: fetch.enabled=true needs at least one allowed host (default)",
                         "http.port: must be between 0 and 65535, got 70000 (from clipstream.properties)",
                         "topics.replication.factor: must be -1 (broker default) or at least 1, got 0 (from CLIPSTREAM_TOPICS_REPLICATION_FACTOR)"));

@@ -310,4 +310,52 @@ class ClipstreamTopologyTest {
             assertThat(c.getTop()).extracting(LabelScore::getLabel).containsExactlyInAnyOrder("a", "b");
         }
     }
+
+    @Test
+    void everyOutputCarriesItsInputsHeadersSoTraceContextSurvives() {
+        String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("traceparent", bytes(trace));
+        headers.add("x-correlation-id", bytes("order-17"));
+        try (Harness h = harness(batchOf(2).withImageEmbeddings(true))) {
+            LabelSet set = labelSet("s", 1, TEMPLATES, "a", "b");
+            h.labelSets.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(bytes("s"),
+                    h.serdes.labelSet().serializer().serialize(h.settings.labelSetsTopic(), set), headers));
+            List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> embeddings = h.labelEmbeddingsOut.readRecordsToList();
+            assertThat(embeddings).hasSize(2).allSatisfy(r -> assertThat(header(r, "traceparent")).isEqualTo(trace));
+            embeddings.forEach(r -> h.labelEmbeddingsIn.pipeInput(r.key(), r.value()));
+
+            byte[] good = h.serdes.imageEvent().serializer().serialize(h.settings.imagesTopic(),
+                    inline("good", "s", TinyClip.png(4, 40, 40)));
+            byte[] bad = h.serdes.imageEvent().serializer().serialize(h.settings.imagesTopic(),
+                    inline("bad", "s", bytes("not an image")));
+            h.images.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(bytes("good"), good, headers));
+            h.images.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(bytes("bad"), bad, headers));
+            assertThat(header(h.classifications.readRecord(), "traceparent")).isEqualTo(trace);
+            assertThat(header(h.imageEmbeddings.readRecord(), "x-correlation-id")).isEqualTo("order-17");
+            assertThat(header(h.deadLetters.readRecord(), "traceparent")).isEqualTo(trace);
+        }
+    }
+
+    @Test
+    void anInputWithHeadersOverTheLimitIsOneRecordTooLargeDeadLetterWithoutThem() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("blob", new byte[RecordLimits.MAX_HEADER_BYTES + 1]);
+        try (Harness h = harness(batchOf(1))) {
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
+            byte[] value = h.serdes.imageEvent().serializer().serialize(h.settings.imagesTopic(),
+                    inline("x", "s", TinyClip.png(4, 40, 40)));
+            h.images.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(bytes("x"), value, headers));
+            org.apache.kafka.streams.test.TestRecord<byte[], byte[]> dead = h.deadLetters.readRecord();
+            assertThat(dead.headers().toArray()).isEmpty();
+            assertThat(h.serdes.deadLetter().deserializer().deserialize(h.settings.deadLetterTopic(), dead.value())
+                    .getCode()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
+            assertThat(h.classifications.isEmpty()).isTrue();
+        }
+    }
+
+    private static String header(org.apache.kafka.streams.test.TestRecord<byte[], byte[]> record, String key) {
+        org.apache.kafka.common.header.Header h = record.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
