@@ -10,7 +10,7 @@ Writes into model/src/test/resources/images/:
   golden/normalize_lut.f32   ToTensor+Normalize of every byte value per channel: float32 [3,256] little-endian
   resample/<case>.gz         Pillow resize outputs for unit tests of PillowResample (see RESAMPLE_CASES)
   golden/index.txt           name, file (relative to images/), Pillow mode, width, height
-  CLIP.png                   a copy of /work/shared/testdata/CLIP.png (also the input of the "clip" golden)
+  CLIP.png                   open_clip's test image, read from and rewritten in place (the input of the "clip" golden)
 """
 import gzip
 import io
@@ -148,7 +148,7 @@ def inputs():
     yield "lossy", "webp", save(photo, "WEBP", quality=80)
     yield "static", "gif", save(Image.fromarray(scene(230, 250)).quantize(colors=100), "GIF")
     yield "bitmap", "bmp", save(Image.fromarray(scene(245, 199)), "BMP")
-    with open("/work/shared/testdata/CLIP.png", "rb") as f:
+    with open(os.path.join(OUT, "CLIP.png"), "rb") as f:
         yield "clip", "png", f.read()
 
 

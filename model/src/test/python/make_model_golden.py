@@ -8,7 +8,7 @@ Run from anywhere, with Debian's Python (it has torch; the first `python3` on PA
 It is deterministic (fixed seed, float64 reference): running it again rewrites identical files.
 
 What it does:
-1. Re-implements the model in plain PyTorch, with the state-dict keys open_clip uses (MODEL.md):
+1. Re-implements the model in plain PyTorch, with the state-dict keys open_clip uses (docs/model.md):
    open_clip's VisionTransformer (nn.MultiheadAttention with packed in_proj, QuickGELU, pre-LN, class token,
    ln_post on token 0, `@ proj`) and Hugging Face RoBERTa (post-LN, exact GELU, position ids
    cumsum(mask)*mask + 1) with open_clip's MeanPooler and MLP projection.

@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p>{@link #index} checks the whole header (dtypes, shapes, offsets against the file's size) but reads each
  * tensor's values only when it is loaded: a model built tensor by tensor never holds the whole checkpoint in the
- * Java heap next to its copy in the graph (peak resident memory while loading the full model: 2.6 GB before).
+ * Java heap next to its copy in the graph.
  */
 final class SafetensorsReader {
     static final long MAX_HEADER_BYTES = 100L << 20;

@@ -29,9 +29,9 @@ public final class ClipGraph {
 
     public static ClipGraph build(ClipConfig config, StateDict weights) throws IOException {
         SameDiff sd = SameDiff.create();
-        // The default ThreadSafeArrayHolder keeps every constant twice (the array given and a per-device copy):
-        // 0.85 GB more resident memory at full size. Constants are only written here, while building, and only
-        // read afterwards, so plain holders are safe for concurrent inference sessions.
+        // The default ThreadSafeArrayHolder keeps every constant twice (the array given and a per-device copy;
+        // docs/nd4j.md#memory). Constants are only written here, while building, and only read afterwards, so
+        // plain holders are safe for concurrent inference sessions.
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
         VisionTower.build(sd, weights, config.vision(), config.embedDim(), config.quickGelu());
         TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden());
@@ -39,7 +39,7 @@ public final class ClipGraph {
         weights.requireAllTaken();
         // The checkpoint's float arrays and their rearranged copies (read one tensor at a time from a safetensors
         // file, all at once from a zip checkpoint or generated weights) are garbage now. One full collection lets G1
-        // give that heap back to the OS: with generated full-size weights, RSS drops from ≈ 2.4 GB to ≈ 1 GB.
+        // give that heap back to the OS.
         System.gc();
         return new ClipGraph(sd, config, logitScale);
     }
@@ -87,8 +87,8 @@ public final class ClipGraph {
 
     /**
      * Runs one inference and frees its input and output arrays at once. Their off-heap memory would otherwise wait
-     * for the garbage collector to find the small Java wrappers, which with a quiet heap can take many batches:
-     * a 20-minute soak saw resident memory climb to 3 GB before a collection brought it back.
+     * for the garbage collector to find the small Java wrappers, which with a quiet heap can take many batches
+     * (docs/nd4j.md#memory).
      */
     private float[][] run(Map<String, INDArray> inputs, String output) {
         try {

@@ -6,10 +6,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The transformer pieces both towers share, built from plain SameDiff ops that were checked against
- * PyTorch here (see docs/ND4J.md: the built-in layerNorm has no epsilon and the built-in gelu is QuickGELU,
- * so neither is used). Activations are kept as a token matrix [tokens, width]; only attention reshapes
- * them into heads.
+ * The transformer pieces both towers share, built from SameDiff ops checked against PyTorch
+ * (docs/nd4j.md#ops). The built-in layerNorm has no epsilon, so LayerNorm is built from mean, variance and
+ * rsqrt ({@link #normalise}). The built-in gelu computes QuickGELU, not exact GELU: {@link #quickGelu} uses it
+ * for that, and exact GELU is built from erf ({@link #gelu}). Activations are kept as a token matrix
+ * [tokens, width]; only attention reshapes them into heads.
  */
 final class Layers {
     private static final double SQRT_HALF = Math.sqrt(0.5);

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each inference leaves ND4J buffers behind (op outputs, shape buffers, views) whose native memory is freed
  * only when the collector finds their small Java wrappers. Wrappers that reach the old generation wait for a full
- * collection, which a service with a quiet heap may not run for many minutes: a 20-minute soak saw resident memory
- * climb from 0.6 to 3.2 GB before one did. Checked after every inference, this asks for a collection when the
+ * collection, which a service with a quiet heap may not run for many minutes (docs/nd4j.md#memory). Checked
+ * after every inference, this asks for a collection when the
  * process's resident set is above its limit (at most once per {@value #MIN_INTERVAL_NANOS} ns), and at the first
  * inference at least {@value #TRIM_DELAY_NANOS} ns later, once ND4J's deallocator threads have freed what the
  * collection found, hands the C allocator's free pages back to the system ({@code malloc_trim}), so resident

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Rearrangements (transposes, the fused q/k/v matrix) are done on the Java arrays, so that each weight is
  * copied off-heap exactly once: an {@code INDArray.transpose().dup()} would leave a second off-heap copy
- * behind until the garbage collector happens to free it, which at full size cost ≈ 0.7 GB of peak RSS.
+ * behind until the garbage collector happens to free it (docs/nd4j.md#layouts).
  */
 final class Weights {
     private final SameDiff sd;

@@ -332,7 +332,7 @@ public final class ImageDecoder {
 
         /**
          * The same JPEG without its APP2 ICC_PROFILE segments. Pillow ignores embedded profiles while both ImageIO
-         * JPEG readers convert to sRGB with them (measured here: up to 73 levels off for a linear-RGB profile).
+         * JPEG readers convert to sRGB with them, which changes the pixels (docs/model.md#preprocessing).
          */
         static byte[] withoutIccProfile(byte[] b) {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);

@@ -20,7 +20,7 @@ import java.util.Locale;
 public record PreprocessConfig(int imageSize, float[] mean, float[] std, String interpolation, String resizeMode) {
 
     /**
-     * OpenAI CLIP's normalisation, used by open_clip for this model (MODEL.md). Rounded decimal → double →
+     * OpenAI CLIP's normalisation, used by open_clip for this model (docs/model.md#preprocessing). Rounded decimal → double →
      * float like torch.as_tensor(..., dtype=float32) does, not decimal → float directly.
      */
     private static final float[] OPENAI_MEAN = {(float) 0.48145466, (float) 0.4578275, (float) 0.40821073};

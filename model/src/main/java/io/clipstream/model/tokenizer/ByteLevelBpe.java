@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>Java 17 knows Unicode 13: 4,913 code points that Python's {@code regex} (and newer Oniguruma) count
  * as letters or digits, all assigned in Unicode 14 or later, are "other" here, so text using them may split
- * differently. White space agrees on every code point (measured).
+ * differently. White space agrees on every code point (checked for each one).
  *
  * <p>Thread-safe: the tables are immutable and the word cache is a bounded concurrent map.
  */

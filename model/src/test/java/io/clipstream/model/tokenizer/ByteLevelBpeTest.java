@@ -45,7 +45,7 @@ class ByteLevelBpeTest {
 
     @Test
     void matchesGpt2OnEveryImageNetPrompt() throws IOException {
-        // the repository's copies of shared/testdata's class names and the 80 OpenAI templates
+        // the 1,000 ImageNet class names and the 80 OpenAI templates the model module ships
         List<String> classes = lines("io/clipstream/model/imagenet_classnames.txt");
         List<String> templates = lines("io/clipstream/model/templates/openai.txt");
         assertThat(classes).hasSize(1000);
