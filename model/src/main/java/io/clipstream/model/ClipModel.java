@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ClipModel {
     private static final Logger LOG = LoggerFactory.getLogger(ClipModel.class);
     /** Prompts per text-tower call; prompts are sorted by token count so a batch pads little. */
-    private static final int TEXT_BATCH = 32;
+    public static final int TEXT_BATCH = 32;
 
     private final String id;
     private final ClipGraph graph;

@@ -56,6 +56,7 @@ public final class ClipstreamService implements AutoCloseable {
         TopologySettings settings;
         try (Admin admin = Admin.create(config.adminConfig())) {
             Topics.ensure(admin, config.topology(), config.topics());
+            requireAccess(admin, config.topology());
             settings = withRecordCapacity(admin, config, properties);
         }
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
@@ -95,6 +96,17 @@ public final class ClipstreamService implements AutoCloseable {
         ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig(), registry),
                 encoders, encoders, metrics);
         return builder.build();
+    }
+
+    /** Stops the start, naming every grant missing, when the service may not read an input or write an output. */
+    private static void requireAccess(Admin admin, TopologySettings t) throws Exception {
+        List<String> missing = TopicAccess.missing(admin,
+                List.of(t.labelSetsTopic(), t.imagesTopic(), t.labelEmbeddingsTopic()),
+                List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(), t.imageEmbeddingsTopic(), t.deadLetterTopic()));
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the broker's ACLs do not allow " + String.join(", ", missing)
+                    + " to the principal clipstream connects as; grant them (kafka-acls --add --allow-principal …)");
+        }
     }
 
     /**

@@ -51,6 +51,16 @@ public final class EmbeddedBroker implements AutoCloseable {
      * a real broker to check that the service's {@code kafka.sasl.*} settings work, not only that they are passed on.
      */
     public static EmbeddedBroker start(Path dir, int port, Map<String, String> plainUsers) throws IOException {
+        return start(dir, port, plainUsers, false);
+    }
+
+    /**
+     * As {@link #start(Path, int, Map)}; with {@code acls}, the broker enforces ACLs (KRaft's StandardAuthorizer,
+     * nothing allowed without an ACL) for the SASL users, while PLAINTEXT clients (the test's own, as ANONYMOUS) stay
+     * super users.
+     */
+    public static EmbeddedBroker start(Path dir, int port, Map<String, String> plainUsers, boolean acls)
+            throws IOException {
         Files.createDirectories(dir);
         int brokerPort = port == 0 ? freePort() : requireFree(port);
         int controllerPort = freePort();
@@ -71,6 +81,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .append('"'));
             p.put("sasl.enabled.mechanisms", "PLAIN");
             p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        }
+        if (acls) {
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("super.users", "User:ANONYMOUS");
+            p.put("allow.everyone.if.no.acl.found", "false");
         }
         p.put("log.dirs", dir.resolve("logs").toString());
         // One node: every internal topic with one replica and one partition.

@@ -51,8 +51,8 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     public static final String PROMPT_STORE = "prompt-embeddings";
     public static final String MEMBERS_STORE = "label-set-members";
     public static final String PENDING_STORE = "label-sets-pending";
-    /** Prompts per text-tower call. */
-    public static final int TEXT_BATCH = 32;
+    /** Prompts per text-tower call, as the model batches them. */
+    public static final int TEXT_BATCH = io.clipstream.model.ClipModel.TEXT_BATCH;
     /** Cached prompts a step passes over at most while it looks for uncached ones. */
     private static final int MAX_SCAN = 4_096;
     private static final Duration TICK = Duration.ofMillis(20);

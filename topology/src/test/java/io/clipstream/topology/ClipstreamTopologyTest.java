@@ -354,6 +354,21 @@ class ClipstreamTopologyTest {
         }
     }
 
+    @Test
+    void headersRightAtTheLimitAreCarried() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("blob", new byte[RecordLimits.MAX_HEADER_BYTES - 4 * 3 - 8]);   // headerBytes() == the limit
+        try (Harness h = harness(batchOf(1))) {
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));
+            byte[] value = h.serdes.imageEvent().serializer().serialize(h.settings.imagesTopic(),
+                    inline("x", "s", TinyClip.png(4, 40, 40)));
+            h.images.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(bytes("x"), value, headers));
+            assertThat(h.classifications.readRecord().headers().lastHeader("blob").value())
+                    .hasSize(RecordLimits.MAX_HEADER_BYTES - 20);
+            assertThat(h.deadLetters.isEmpty()).isTrue();
+        }
+    }
+
     private static String header(org.apache.kafka.streams.test.TestRecord<byte[], byte[]> record, String key) {
         org.apache.kafka.common.header.Header h = record.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);

@@ -206,6 +206,18 @@ class ImageClassifierTest {
     }
 
     @Test
+    void aKeyAtTheLimitIsClassified() {
+        ImageClassifier batcher = batcher();
+        String key = "k".repeat(RecordLimits.MAX_KEY_BYTES);
+        sendRaw(batcher, 0, key, serdes.imageEvent().serializer().serialize("images", Harness.inline("k", "s", new byte[]{5})));
+        send(batcher, 1, "two", new byte[]{6});
+        send(batcher, 2, "three", new byte[]{7});
+        assertThat(outcome(0).ok()).isTrue();
+        assertThat(context.forwarded().get(0).record().key()).hasSize(RecordLimits.MAX_KEY_BYTES);
+        batcher.close();
+    }
+
+    @Test
     void aClassificationThatWouldNotFitTheOutputTopicsIsARecordTooLargeDeadLetter() {
         settings = settings.withMaxRecordBytes(256 * 1024);
         ImageClassifier batcher = batcher();
