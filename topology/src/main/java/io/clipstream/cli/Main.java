@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 RunCommand.class,
                 DemoCommand.class,
+                LabelsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
