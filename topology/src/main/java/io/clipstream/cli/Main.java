@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 DemoCommand.class,
                 LabelsCommand.class,
+                SendCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
