@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 LabelsCommand.class,
                 SendCommand.class,
+                TailCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
