@@ -1,0 +1,116 @@
+package io.clipstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clipstream.model.zeroshot.PromptTemplates;
+import io.clipstream.schemas.Label;
+import io.clipstream.schemas.LabelSet;
+import io.clipstream.topology.LabelSetRules;
+import io.clipstream.topology.TopologySettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Label set files: YAML and JSON read into the LabelSet the service expects; problems name the line. */
+class LabelSetFileTest {
+    private static final LabelSetRules RULES = LabelSetRules.of(TopologySettings.defaults());
+    @TempDir
+    Path dir;
+
+    private LabelSet read(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return LabelSetFile.read(file, RULES, () -> 42L);
+    }
+
+    private String problem(String text) {
+        Path file = dir.resolve("bad.yaml");
+        try {
+            Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> LabelSetFile.read(file, RULES, () -> 1L));
+        assertThat(t).isInstanceOf(LabelSetFile.Invalid.class);
+        return t.getMessage();
+    }
+
+    @Test
+    void readsYamlWithNamesMappingsTemplatesAndDefaults() throws Exception {
+        LabelSet set = read("animals.yaml", """
+                id: animals
+                description: pets
+                templates: simple
+                topK: 2
+                labels:
+                  - cat
+                  - name: dog
+                    threshold: 0.25
+                  - name: bird
+                    prompts: ["a bird", "a photo of a bird"]
+                """);
+        assertThat(set.getId()).isEqualTo("animals");
+        assertThat(set.getVersion()).isEqualTo(42L);                       // no version: the supplier's
+        assertThat(set.getTemplates()).isEqualTo(PromptTemplates.named("simple").templates());
+        assertThat(set.getTopK()).isEqualTo(2);
+        assertThat(set.getDescription()).isEqualTo("pets");
+        assertThat(set.getLabels()).containsExactly(
+                Label.newBuilder().setName("cat").build(),
+                Label.newBuilder().setName("dog").setThreshold(0.25f).build(),
+                Label.newBuilder().setName("bird").setPrompts(List.of("a bird", "a photo of a bird")).build());
+    }
+
+    @Test
+    void readsJsonWithSchemaDefaults() throws Exception {
+        LabelSet set = read("s.json", """
+                {"id": "s", "version": 7, "labels": ["a", {"name": "b", "threshold": -0.5}]}
+                """);
+        assertThat(set.getVersion()).isEqualTo(7);
+        assertThat(set.getTemplates()).containsExactly(PromptTemplates.DEFAULT_TEMPLATE);
+        assertThat(set.getTopK()).isEqualTo(5);
+        assertThat(set.getDescription()).isNull();
+        assertThat(set.getLabels().get(1).getThreshold()).isEqualTo(-0.5f);
+    }
+
+    @Test
+    void serviceRulesNameTheLine() {
+        assertThat(problem("""
+                id: s
+                labels:
+                  - cat
+                  - dog
+                  - cat
+                """)).endsWith("bad.yaml:5: duplicate label name \"cat\"");
+        assertThat(problem("""
+                id: s
+                labels:
+                  - cat
+                  - name: dog
+                    threshold: 5.0
+                """)).endsWith("bad.yaml:5: label \"dog\" has the threshold 5.0, outside the cosine range [-1, 1]");
+        assertThat(problem("""
+                id: s
+                templates: ["a {}", "no placeholder"]
+                labels: [cat]
+                """)).endsWith("bad.yaml:2: template without {}: \"no placeholder\"");
+        assertThat(problem("id: s\ntopK: 0\nlabels: [cat]\n")).endsWith("bad.yaml:2: topK must be at least 1, got 0");
+        assertThat(problem("id: a/b\nlabels: [cat]\n")).contains("bad.yaml:1: label set id must be non-empty");
+        assertThat(problem("id: s\nlabels: []\n")).endsWith("bad.yaml:2: label set s has no labels");
+    }
+
+    @Test
+    void structureProblemsNameTheLine() {
+        assertThat(problem("id: s\nlabels:\n  - name: cat\n    treshold: 0.2\n"))
+                .contains("bad.yaml:4: unknown field \"treshold\"");
+        assertThat(problem("id: s\nlabels: [cat]\nid: t\n")).contains("bad.yaml:3: duplicate field \"id\"");
+        assertThat(problem("labels: [cat]\n")).contains("bad.yaml:1: missing id");
+        assertThat(problem("id: s\nlabels:\n  - name: cat\n    threshold: high\n"))
+                .contains("bad.yaml:4: expected a number, got \"high\"");
+        assertThat(problem("id: s\nversion: -3\nlabels: [cat]\n")).contains("bad.yaml:2: expected a whole number");
+        assertThat(problem("id: s\ntemplates: fancy\nlabels: [cat]\n")).contains("bad.yaml:2: templates: expected openai");
+        assertThat(problem("id: s\nlabels: [cat\n")).contains("bad.yaml:").contains("not valid YAML or JSON");
+    }
+}
