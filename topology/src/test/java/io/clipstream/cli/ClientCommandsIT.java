@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
@@ -15,9 +16,12 @@ import io.clipstream.schemas.LabelScore;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Stage;
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
+import io.clipstream.schemas.serde.RegistryAvroSerde;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.DemoData;
+import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.Monitoring;
 import io.clipstream.service.ServiceConfig;
 import io.clipstream.topology.LabelSetRules;
 import io.clipstream.topology.RecordSerdes;
@@ -284,6 +288,91 @@ class ClientCommandsIT {
         JsonNode cls = JSON.readTree(console.out().substring(outBefore));
         assertThat(cls.get("image").asText()).isEqualTo("cat-1");
         assertThat(cls.get("flagged").get(0).asText()).isEqualTo("cat");
+    }
+
+    @Test
+    void aPutLabelSetClassifiesSentImagesInTheRunningService() throws Exception {
+        // The service in-process on the tiny random-weight model (scores are meaningless, the path is real), and
+        // every command driven by the same properties file the service reads.
+        Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 11);
+        Path config = dir.resolve("clipstream.properties");
+        Files.writeString(config, String.join("\n", "bootstrap.servers=" + broker.bootstrapServers(),
+                "schema.registry.url=" + registry.url(), "application.id=cli-e2e", "state.dir=" + dir.resolve("state"),
+                "model.dir=" + model, "http.bind.address=127.0.0.1", "http.port=0", "topics.partitions=1",
+                "topics.replication.factor=1", "shutdown.timeout.ms=10000", "batch.max.wait.ms=50",
+                "topic.label.sets=e2e-label-sets", "topic.label.embeddings=e2e-label-embeddings",
+                "topic.images=e2e-images", "topic.classifications=e2e-classifications",
+                "topic.image.embeddings=e2e-image-embeddings", "topic.dead.letters=e2e-dlq", ""));
+        ServiceConfig settings = ServiceConfig.load(config, Map.of());
+        Path labels = dir.resolve("pets.yaml");
+        Files.writeString(labels, "id: pets\nversion: 5\ntopK: 2\nlabels:\n  - cat\n  - name: dog\n    threshold: -1\n");
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        Files.write(photos.resolve("one.png"), DemoData.images().get("red-circle"));
+        Files.write(photos.resolve("two.png"), DemoData.images().get("blue-square"));
+        Files.write(photos.resolve("three.png"), "not an image".getBytes(StandardCharsets.UTF_8));
+        try (Monitoring monitoring = Monitoring.start("127.0.0.1", 0);
+             ClipstreamService service = ClipstreamService.start(settings, ClipModel.load(model),
+                     monitoring.registry(), monitoring.metrics(), monitoring.health())) {
+            assertThat(Main.run("labels", "put", labels.toString(), "--config", config.toString()))
+                    .as(console.err()).isZero();
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (service.labels().labelsOf("pets") < 2) {
+                assertThat(System.currentTimeMillis()).as("label set encoded").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            assertThat(Main.run("send", photos.toString(), "--label-set", "pets", "--config", config.toString()))
+                    .as(console.err()).isZero();
+            int outBefore = console.out().length();
+            assertThat(Main.run("tail", "classifications", "--from-beginning", "--json", "--max", "2",
+                    "--timeout-ms", "120000", "--config", config.toString())).isZero();
+            List<JsonNode> classified = new ArrayList<>();
+            for (String line : console.out().substring(outBefore).lines().toList()) {
+                classified.add(JSON.readTree(line));
+            }
+            assertThat(classified).extracting(n -> n.get("image").asText()).containsExactlyInAnyOrder("one.png", "two.png");
+            for (JsonNode c : classified) {
+                assertThat(c.get("labelSet").asText()).isEqualTo("pets");
+                assertThat(c.get("labelSetVersion").asLong()).isEqualTo(5);
+                assertThat(c.get("top")).hasSize(2);
+                assertThat(c.get("flagged").toString()).contains("dog");          // threshold -1: always flagged
+            }
+            outBefore = console.out().length();
+            assertThat(Main.run("tail", "dlq", "--from-beginning", "--max", "1", "--timeout-ms", "120000",
+                    "--config", config.toString())).isZero();
+            assertThat(console.out().substring(outBefore)).contains("three.png").contains("CORRUPT_IMAGE");
+            outBefore = console.out().length();
+            assertThat(Main.run("tail", "label-embeddings", "--from-beginning", "--max", "2", "--timeout-ms", "30000",
+                    "--config", config.toString())).isZero();
+            assertThat(console.out().substring(outBefore)).contains("pets/cat").contains("pets/dog");
+        }
+    }
+
+    @Test
+    void theReadmeJavaProducerWritesAnImageEventTheCliReads() throws Exception {
+        String bootstrap = broker.bootstrapServers();
+        String registryUrl = registry.url();
+        Path jpeg = Files.write(dir.resolve("cat.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+        // As in README.md, "Producing from your code" (addresses and topic aside).
+        var serde = RegistryAvroSerde.forClass(ImageEvent.class);
+        serde.configure(Map.of("schema.registry.url", registryUrl), false);
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all");
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), serde.serializer())) {
+            byte[] bytes = Files.readAllBytes(jpeg);
+            ImageEvent event = ImageEvent.newBuilder()
+                    .setId("cat.jpg")
+                    .setEventTime(Instant.now())
+                    .setImage(new InlineImage(ByteBuffer.wrap(bytes)))
+                    .setContentType("image/jpeg")
+                    .setLabelSet("animals")
+                    .setAttributes(Map.of("camera", "porch"))
+                    .build();
+            producer.send(new ProducerRecord<>("readme-images", event.getId(), event)).get();
+        }
+        List<ConsumerRecord<String, byte[]>> records = readAll("readme-images");
+        assertThat(records).hasSize(1);
+        ImageEvent read = serdes.imageEvent().deserializer().deserialize("readme-images", records.get(0).value());
+        assertThat(read.getId()).isEqualTo("cat.jpg");
+        assertThat(read.getAttributes()).containsEntry("camera", "porch");
     }
 
     /** Every committed record of a topic, in partition then offset order (empty when the topic does not exist). */
