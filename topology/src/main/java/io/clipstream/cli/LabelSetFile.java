@@ -187,9 +187,11 @@ final class LabelSetFile {
             }
         }
         if (problem.startsWith("a label has an empty name") || problem.startsWith("a label name")) {
+            Matcher limit = Pattern.compile("longer than (\\d+)").matcher(problem);
+            int longest = limit.find() ? Integer.parseInt(limit.group(1)) : Integer.MAX_VALUE;
             for (int i = 0; i < labels.size(); i++) {
                 String n = labels.get(i).getName();
-                if (problem.contains("empty") ? n.isBlank() : n.length() > 0 && problem.contains("longer")) {
+                if (n.isBlank() || n.length() > longest) {
                     return labelNodes.get(i);
                 }
             }

@@ -99,6 +99,9 @@ class LabelSetFileTest {
         assertThat(problem("id: s\ntopK: 0\nlabels: [cat]\n")).endsWith("bad.yaml:2: topK must be at least 1, got 0");
         assertThat(problem("id: a/b\nlabels: [cat]\n")).contains("bad.yaml:1: label set id must be non-empty");
         assertThat(problem("id: s\nlabels: []\n")).endsWith("bad.yaml:2: label set s has no labels");
+        assertThat(problem("id: s\nlabels:\n  - cat\n  - \"" + "x".repeat(TopologySettings.defaults().maxPromptChars() + 1)
+                + "\"\n")).contains("bad.yaml:4: a label name is longer than");
+        assertThat(problem("id: s\nlabels:\n  - cat\n  - \" \"\n")).endsWith("bad.yaml:4: a label has an empty name");
     }
 
     @Test
