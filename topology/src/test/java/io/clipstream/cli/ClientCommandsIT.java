@@ -299,7 +299,7 @@ class ClientCommandsIT {
         Files.writeString(config, String.join("\n", "bootstrap.servers=" + broker.bootstrapServers(),
                 "schema.registry.url=" + registry.url(), "application.id=cli-e2e", "state.dir=" + dir.resolve("state"),
                 "model.dir=" + model, "http.bind.address=127.0.0.1", "http.port=0", "topics.partitions=1",
-                "topics.replication.factor=1", "shutdown.timeout.ms=10000", "batch.max.wait.ms=50",
+                "topics.replication.factor=1", "shutdown.timeout.ms=10000", "image.batch.max.wait.ms=50",
                 "topic.label.sets=e2e-label-sets", "topic.label.embeddings=e2e-label-embeddings",
                 "topic.images=e2e-images", "topic.classifications=e2e-classifications",
                 "topic.image.embeddings=e2e-image-embeddings", "topic.dead.letters=e2e-dlq", ""));
