@@ -283,6 +283,12 @@ class ClientCommandsIT {
         assertThat(Base64.getDecoder().decode(dead.get("original").asText())).isEqualTo(original);
         assertThat(console.err()).contains("1 records from dlq-tail");
 
+        // Without --from-beginning only new records: none come, so none are printed.
+        outBefore = console.out().length();
+        assertThat(cli("tail", "classifications", "--timeout-ms", "1500")).isZero();
+        assertThat(console.out().substring(outBefore)).isEmpty();
+        assertThat(console.err()).contains("0 records from cls-tail");
+
         outBefore = console.out().length();
         assertThat(cli("tail", "classifications", "--from-beginning", "--json", "--max", "1")).isZero();
         JsonNode cls = JSON.readTree(console.out().substring(outBefore));
