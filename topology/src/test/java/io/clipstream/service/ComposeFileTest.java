@@ -115,9 +115,32 @@ class ComposeFileTest {
         assertThat(list(device.get("capabilities"))).contains("gpu");
         assertThat(service("clipstream").get("profiles")).isNull();
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile.gpu"));
-        assertThat(dockerfile).contains("mvn -B package -DskipTests -Dbackend=cuda").contains("FROM nvidia/cuda:11.6");
+        assertThat(dockerfile).contains("mvn -B package -DskipTests -Dbackend=cuda")
+                .contains("FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04");
         assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("mvn -B package -DskipTests")
                 .doesNotContain("cuda").contains("FROM eclipse-temurin:17-jre");
+    }
+
+    @Test
+    void theImagesUseThePreExtractedJavacppCache() throws Exception {
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            String text = Files.readString(ROOT.resolve(dockerfile));
+            Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$").matcher(text);
+            assertThat(entrypoint.find()).as(dockerfile).isTrue();
+            assertThat(entrypoint.group(1)).as(dockerfile).startsWith("\"/opt/clipstream/entrypoint.sh\", \"java\"")
+                    .contains("\"-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache\"");
+            assertThat(text).as(dockerfile)
+                    .contains("COPY docker/entrypoint.sh /opt/clipstream/entrypoint.sh")
+                    .contains("RUN javac -cp topology/target/clipstream.jar -d /src/warmup docker/JavacppWarmup.java")
+                    .contains("RUN java -Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache -cp "
+                            + "/opt/clipstream/clipstream.jar:/opt/clipstream/warmup \\\n        JavacppWarmup")
+                    .contains("chown -R clipstream:clipstream /models /var/lib/clipstream /opt/javacpp-cache");
+            assertThat(text.indexOf("USER clipstream")).as("%s: unpacked as the service's user", dockerfile)
+                    .isLessThan(text.indexOf("JavacppWarmup --require-backend") < 0 ? text.indexOf("        JavacppWarmup")
+                            : text.indexOf("JavacppWarmup --require-backend"));
+        }
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("JavacppWarmup --require-backend");
+        assertThat(ROOT.resolve("docker/JavacppWarmup.java")).exists();
     }
 
     @SuppressWarnings("unchecked")
