@@ -44,6 +44,8 @@ class ComposeFileTest {
             Map<String, String> env = env(name);
             assertThat(env.keySet()).as(name).filteredOn(k -> k.startsWith("CLIPSTREAM_")).isNotEmpty()
                     .allSatisfy(k -> assertThat(envNames).as("%s sets %s", name, k).contains(k));
+            assertThat(env.keySet()).as("%s uses current names", name).doesNotContainAnyElementsOf(
+                    ServiceConfig.RENAMED.keySet().stream().map(ConfigKey::envName).toList());
             ServiceConfig config = ServiceConfig.load(properties, env);        // throws with every problem
             assertThat(config.streams().bootstrapServers()).isEqualTo("kafka:9092");
             assertThat(config.topics().create()).as("the topics service creates them").isFalse();

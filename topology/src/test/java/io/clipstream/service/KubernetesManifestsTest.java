@@ -85,6 +85,8 @@ class KubernetesManifestsTest {
         assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(known.contains(key)
                 || key.startsWith(ServiceConfig.KAFKA_PREFIX) || key.startsWith(ServiceConfig.REGISTRY_SSL_PREFIX))
                 .as("%s is a setting of clipstream", key).isTrue());
+        assertThat(keys).as("current names, not deprecated ones").doesNotContainAnyElementsOf(
+                ServiceConfig.RENAMED.keySet());
         assertThat(props.stringPropertyNames()).as("credentials belong in the Secret")
                 .noneMatch(Redaction::isSecretKey);
         assertThat(config.httpBindAddress()).as("the kubelet probes the pod's address").isEqualTo("0.0.0.0");
