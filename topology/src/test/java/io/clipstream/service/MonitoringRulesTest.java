@@ -50,7 +50,7 @@ class MonitoringRulesTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path RULES = ROOT.resolve("deploy/monitoring/clipstream-alerts.yaml");
     private static final Path DASHBOARD = ROOT.resolve("deploy/monitoring/clipstream-dashboard.json");
-    private static final Duration PATIENCE = Duration.ofMinutes(2);
+    private static final Duration PATIENCE = Duration.ofMinutes(3);          // as RunCommandIT: busy CI hosts
     /** Series Prometheus makes itself for every target; they are never in a scrape. */
     private static final Set<String> SYNTHETIC = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
     private static final Set<String> PROMQL_WORDS = Set.of("sum", "min", "max", "avg", "count", "stddev", "stdvar",
@@ -120,7 +120,11 @@ class MonitoringRulesTest {
                     return value(body, "clipstream_images_classified_total") >= DemoData.images().size()
                             && value(body, "clipstream_dead_letters_total{code=\"CORRUPT_IMAGE\"") >= 1
                             && body.contains("kafka_consumer_fetch_manager_records_lag_max{");
-                }, "the classifications, the dead letter and the consumer's lag; log " + log);
+                }, () -> "the classifications, the dead letter and the consumer's lag; scraped:\n"
+                        + scrape(base).lines().filter(l -> l.startsWith("clipstream_images_classified_total")
+                                || l.startsWith("clipstream_dead_letters_total{") && !l.endsWith(" 0.0")
+                                || l.startsWith("kafka_consumer_fetch_manager_records_lag_max"))
+                                .reduce("", (a, b) -> a + b + "\n") + "log:\n" + tail(read(log)));
                 scrape = scrape(base);
             } finally {
                 process.destroy();
@@ -369,13 +373,23 @@ class MonitoringRulesTest {
     }
 
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        waitFor(condition, () -> what);
+    }
+
+    private static void waitFor(BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what);
+                throw new AssertionError("gave up waiting for " + what.get());
             }
             Thread.sleep(200);
         }
+    }
+
+    private static String tail(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     private static byte[] bytes(String s) {
