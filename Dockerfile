@@ -2,6 +2,11 @@
 #   docker build -t clipstream .
 #   docker run -v $PWD/models:/models -e CLIPSTREAM_BOOTSTRAP_SERVERS=... -e CLIPSTREAM_SCHEMA_REGISTRY_URL=... clipstream
 # GPU image: Dockerfile.gpu. Both run `clipstream run --config /etc/clipstream/clipstream.properties`.
+#
+# Paths the service writes: the state dir (/var/lib/clipstream/state, a volume), /tmp (RocksDB unpacks its JNI
+# library there, the JVM keeps hsperfdata there) and the JavaCPP cache (/opt/javacpp-cache, filled at build time
+# below; JavaCPP 1.5.7 only uses a cache directory it may write to, even when everything is unpacked already). With
+# a read-only root file system give each its own writable volume: deploy/kubernetes/ shows how.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -13,13 +18,20 @@ COPY schemas/src schemas/src
 COPY model/src model/src
 COPY topology/src topology/src
 RUN mvn -B package -DskipTests
+COPY docker/JavacppWarmup.java docker/
+RUN javac -cp topology/target/clipstream.jar -d /src/warmup docker/JavacppWarmup.java
 
 FROM eclipse-temurin:17-jre
+# curl: the compose healthcheck asks /health/ready with it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 clipstream \
  && useradd --system --uid 10001 --gid clipstream --home-dir /var/lib/clipstream clipstream \
- && mkdir -p /opt/clipstream /etc/clipstream /models /var/lib/clipstream/state /var/lib/clipstream/javacpp \
- && chown -R clipstream:clipstream /models /var/lib/clipstream
+ && mkdir -p /opt/clipstream /etc/clipstream /models /var/lib/clipstream/state /opt/javacpp-cache \
+ && chown -R clipstream:clipstream /models /var/lib/clipstream /opt/javacpp-cache
 COPY --from=build /src/topology/target/clipstream.jar /opt/clipstream/clipstream.jar
+COPY --from=build /src/warmup /opt/clipstream/warmup
 COPY docker/clipstream.properties /etc/clipstream/clipstream.properties
 COPY docker/entrypoint.sh /opt/clipstream/entrypoint.sh
 # `clipstream download` writes here; model.dir points at the default model's folder inside it.
@@ -34,7 +46,11 @@ VOLUME ["/models", "/var/lib/clipstream/state"]
 EXPOSE 8080
 USER clipstream
 WORKDIR /var/lib/clipstream
-# ND4J unpacks its native libraries (~450 MB) into the JavaCPP cache on first start. entrypoint.sh sets
-# OPENBLAS_CORETYPE from the CPU's flags unless it is given (see the script).
-ENTRYPOINT ["/opt/clipstream/entrypoint.sh", "java", "-XX:MaxRAMPercentage=40", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/clipstream/javacpp", "-jar", "/opt/clipstream/clipstream.jar"]
+# ND4J's native libraries (about 450 MB unpacked) go into the JavaCPP cache now, as the service's user, instead of
+# on every new container's first start; loading the backend once here also fails the build on a broken jar.
+RUN java -Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache -cp /opt/clipstream/clipstream.jar:/opt/clipstream/warmup \
+        JavacppWarmup --require-backend
+# entrypoint.sh sets OPENBLAS_CORETYPE from the CPU's flags and OMP_NUM_THREADS from the container's CPU limit,
+# each unless it is given (see the script).
+ENTRYPOINT ["/opt/clipstream/entrypoint.sh", "java", "-XX:MaxRAMPercentage=40", "-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache", "-jar", "/opt/clipstream/clipstream.jar"]
 CMD ["run", "--config", "/etc/clipstream/clipstream.properties"]

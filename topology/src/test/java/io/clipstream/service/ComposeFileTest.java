@@ -24,13 +24,14 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ComposeFileTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static Map<String, Object> compose;
     private static Map<String, Object> services;
     private static Path properties;
 
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void read() throws Exception {
-        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
         services = (Map<String, Object>) compose.get("services");
         properties = ROOT.resolve("docker/clipstream.properties");
     }
@@ -43,6 +44,8 @@ class ComposeFileTest {
             Map<String, String> env = env(name);
             assertThat(env.keySet()).as(name).filteredOn(k -> k.startsWith("CLIPSTREAM_")).isNotEmpty()
                     .allSatisfy(k -> assertThat(envNames).as("%s sets %s", name, k).contains(k));
+            assertThat(env.keySet()).as("%s uses current names", name).doesNotContainAnyElementsOf(
+                    ServiceConfig.RENAMED.keySet().stream().map(ConfigKey::envName).toList());
             ServiceConfig config = ServiceConfig.load(properties, env);        // throws with every problem
             assertThat(config.streams().bootstrapServers()).isEqualTo("kafka:9092");
             assertThat(config.topics().create()).as("the topics service creates them").isFalse();
@@ -115,9 +118,132 @@ class ComposeFileTest {
         assertThat(list(device.get("capabilities"))).contains("gpu");
         assertThat(service("clipstream").get("profiles")).isNull();
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile.gpu"));
-        assertThat(dockerfile).contains("mvn -B package -DskipTests -Dbackend=cuda").contains("FROM nvidia/cuda:11.6");
+        assertThat(dockerfile).contains("mvn -B package -DskipTests -Dbackend=cuda")
+                .contains("FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04");
         assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("mvn -B package -DskipTests")
                 .doesNotContain("cuda").contains("FROM eclipse-temurin:17-jre");
+    }
+
+    @Test
+    void theRegistryAndTheServicesHaveHealthchecksAndTheServicesWaitForHealthyDependencies() throws Exception {
+        ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
+        assertThat(String.join(" ", list(healthcheck("schema-registry").get("test")))).contains("curl")
+                .contains("http://localhost:8081/");
+        for (String name : List.of("clipstream", "clipstream-gpu")) {
+            Map<String, Object> check = healthcheck(name);
+            assertThat(list(check.get("test"))).as(name).containsExactly("CMD", "curl", "-fsS", "-o", "/dev/null",
+                    "http://127.0.0.1:" + config.httpPort() + "/health/ready");
+            assertThat(seconds(check.get("start_period"))).as("%s: time to load the model", name).isGreaterThanOrEqualTo(120);
+            Map<String, Object> dependsOn = map(service(name), "depends_on");
+            assertThat(dependsOn).as(name).containsOnlyKeys("kafka", "schema-registry", "topics");
+            dependsOn.forEach((dependency, how) -> {
+                String condition = String.valueOf(((Map<?, ?>) how).get("condition"));
+                assertThat(condition).as("%s waits for %s", name, dependency).isEqualTo(
+                        dependency.equals("topics") ? "service_completed_successfully" : "service_healthy");
+                if (condition.equals("service_healthy")) {
+                    assertThat(service(dependency).get("healthcheck")).as(dependency + " has a healthcheck").isNotNull();
+                }
+            });
+        }
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            assertThat(Files.readString(ROOT.resolve(dockerfile))).as("%s has curl for the healthcheck", dockerfile)
+                    .contains("apt-get install -y --no-install-recommends curl");
+        }
+    }
+
+    @Test
+    void longRunningServicesRestartUnlessStoppedAndOneShotsDoNot() {
+        for (String name : List.of("kafka", "schema-registry", "clipstream", "clipstream-gpu")) {
+            assertThat(service(name).get("restart")).as(name).isEqualTo("unless-stopped");
+        }
+        for (String name : List.of("topics", "clipstream-download")) {
+            assertThat(service(name).get("restart")).as(name).isEqualTo("no");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void topicsAndStateLiveInNamedVolumesThatDownKeeps() throws Exception {
+        Map<String, Object> volumes = (Map<String, Object>) compose.get("volumes");
+        String logDirs = env("kafka").get("KAFKA_LOG_DIRS");
+        assertThat(logDirs).as("the broker's data dir").isEqualTo("/var/lib/kafka/data");
+        assertThat(list(service("kafka").get("volumes"))).containsExactly("kafka-data:" + logDirs);
+        ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
+        assertThat(list(service("clipstream").get("volumes"))).contains("clipstream-state:" + config.streams().stateDir());
+        assertThat(list(service("clipstream-gpu").get("volumes")))
+                .contains("clipstream-gpu-state:" + config.streams().stateDir());
+        assertThat(volumes).containsKeys("kafka-data", "models", "clipstream-state", "clipstream-gpu-state");
+        for (Object volume : volumes.values()) {
+            assertThat(volume).as("a named volume, not an external or bind one").isNull();
+        }
+    }
+
+    @Test
+    void theDownloadServiceFillsTheModelVolumeWithoutStartingTheStack() throws Exception {
+        Map<String, Object> download = service("clipstream-download");
+        assertThat(list(download.get("profiles"))).as("not started by `up`").isNotEmpty().doesNotContain("gpu");
+        assertThat(download.get("depends_on")).as("`run` starts nothing else").isNull();
+        assertThat(download.get("ports")).isNull();
+        assertThat(list(download.get("command"))).containsExactly("download");
+        assertThat(download.get("image")).isEqualTo(service("clipstream").get("image"));
+        String cache = env("clipstream-download").get("CLIPSTREAM_CACHE");
+        assertThat(cache).isEqualTo(env("clipstream").get("CLIPSTREAM_CACHE"));
+        assertThat(list(download.get("volumes"))).containsExactly("models:" + cache);
+        assertThat(Files.readString(ROOT.resolve("docker-compose.yml")))
+                .contains("docker compose run --rm clipstream-download");
+        assertThat(Files.readString(ROOT.resolve("README.md"))).contains("docker compose run --rm clipstream-download");
+    }
+
+    @Test
+    void theCpuAndGpuServicesHaveTheirOwnApplicationIds() throws Exception {
+        ServiceConfig cpu = ServiceConfig.load(properties, env("clipstream"));
+        ServiceConfig gpu = ServiceConfig.load(properties, env("clipstream-gpu"));
+        assertThat(gpu.streams().applicationId()).isNotEqualTo(cpu.streams().applicationId());
+        assertThat(gpu.streams().bootstrapServers()).isEqualTo(cpu.streams().bootstrapServers());
+        assertThat(gpu.topology()).as("the same topics otherwise").isEqualTo(cpu.topology());
+    }
+
+    @Test
+    void theImagesUseThePreExtractedJavacppCache() throws Exception {
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            String text = Files.readString(ROOT.resolve(dockerfile));
+            Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$").matcher(text);
+            assertThat(entrypoint.find()).as(dockerfile).isTrue();
+            assertThat(entrypoint.group(1)).as(dockerfile).startsWith("\"/opt/clipstream/entrypoint.sh\", \"java\"")
+                    .contains("\"-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache\"");
+            assertThat(text).as(dockerfile)
+                    .contains("COPY docker/entrypoint.sh /opt/clipstream/entrypoint.sh")
+                    .contains("RUN javac -cp topology/target/clipstream.jar -d /src/warmup docker/JavacppWarmup.java")
+                    .contains("RUN java -Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache -cp "
+                            + "/opt/clipstream/clipstream.jar:/opt/clipstream/warmup \\\n        JavacppWarmup")
+                    .contains("chown -R clipstream:clipstream /models /var/lib/clipstream /opt/javacpp-cache");
+            assertThat(text.indexOf("USER clipstream")).as("%s: unpacked as the service's user", dockerfile)
+                    .isLessThan(text.indexOf("JavacppWarmup --require-backend") < 0 ? text.indexOf("        JavacppWarmup")
+                            : text.indexOf("JavacppWarmup --require-backend"));
+        }
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("JavacppWarmup --require-backend");
+        assertThat(ROOT.resolve("docker/JavacppWarmup.java")).exists();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> healthcheck(String name) {
+        Map<String, Object> check = (Map<String, Object>) service(name).get("healthcheck");
+        assertThat(check).as(name + " healthcheck").isNotNull();
+        return check;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> yaml, String key) {
+        Map<String, Object> value = (Map<String, Object>) yaml.get(key);
+        assertThat(value).as(key).isNotNull();
+        return value;
+    }
+
+    /** A compose duration such as 300s or 5m, in seconds. */
+    private static long seconds(Object duration) {
+        Matcher m = Pattern.compile("(\\d+)([sm])").matcher(String.valueOf(duration));
+        assertThat(m.matches()).as("duration %s", duration).isTrue();
+        return Long.parseLong(m.group(1)) * (m.group(2).equals("m") ? 60 : 1);
     }
 
     @SuppressWarnings("unchecked")
