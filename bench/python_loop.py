@@ -31,6 +31,7 @@ p.add_argument("--wait-ms", type=int, default=50)
 p.add_argument("--max-images", type=int, default=0, help="exit after this many images (0: only when idle)")
 p.add_argument("--warmup", type=int, default=0, help="the first images, left out of the timing")
 p.add_argument("--idle-seconds", type=float, default=120)
+p.add_argument("--ready-file", help="created once the model, labels and clients are ready")
 p.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", os.cpu_count())))
 args = p.parse_args()
 torch.set_num_threads(args.threads)
@@ -116,6 +117,8 @@ producer = Producer({"bootstrap.servers": args.bootstrap, "transactional.id": ar
                      "message.max.bytes": 16 << 20})
 producer.init_transactions()
 consumer.subscribe([args.input])
+if args.ready_file:
+    Path(args.ready_file).touch()
 stages = dict.fromkeys(["decode_preprocess", "tower", "scoring", "produce_commit"], 0.0)
 done, timed, started, last, model_id = 0, 0, None, time.time(), "pytorch " + model_dir.name
 while (args.max_images == 0 or done < args.max_images) and time.time() - last < args.idle_seconds:
@@ -167,4 +170,5 @@ print(json.dumps({
     "torch_threads": torch.get_num_threads(), "engine": f"pytorch {torch.__version__}",
     "openblas_core": openblas_core(), "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "unset"),
     "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "unset"),
+    "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "unset"),
     "blas": os.environ.get("LD_LIBRARY_PATH", "torch default")}), flush=True)
