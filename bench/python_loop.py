@@ -59,12 +59,15 @@ vit = ref.VisionTransformer(ref.VisionCfg(vcfg["image_size"], vcfg["patch_size"]
 def weights():
     if not (model_dir / "open_clip_model.safetensors").exists():  # the downloaded torch.save file
         return torch.load(model_dir / "open_clip_pytorch_model.bin", map_location="cpu")
-    raw = (model_dir / "open_clip_model.safetensors").read_bytes()
-    (size,) = struct.unpack("<Q", raw[:8])
-    header, base = json.loads(raw[8:8 + size]), 8 + size
-    return {k: torch.frombuffer(bytearray(raw[base + v["data_offsets"][0]:base + v["data_offsets"][1]]),
-                                dtype=torch.float32).reshape(v["shape"])
-            for k, v in header.items() if k.startswith("visual.") and v["dtype"] == "F32"}
+    with open(model_dir / "open_clip_model.safetensors", "rb") as f:  # only the image tower's tensors
+        header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
+        base, tensors = f.tell(), {}
+        for k, v in header.items():
+            if k.startswith("visual.") and v["dtype"] == "F32":
+                f.seek(base + v["data_offsets"][0])
+                data = bytearray(f.read(v["data_offsets"][1] - v["data_offsets"][0]))
+                tensors[k] = torch.frombuffer(data, dtype=torch.float32).reshape(v["shape"])
+        return tensors
 state = {k[len("visual."):]: v.float() for k, v in weights().items() if k.startswith("visual.")}
 vit.load_state_dict(state)
 del state
