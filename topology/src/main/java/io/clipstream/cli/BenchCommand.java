@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
  * it builds the full-size model with random weights (the real shapes and cost; the outputs mean nothing).
  * The figures and the commands that produced them are in BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = E2eBench.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {E2eBench.class, CompareBench.class},
         description = "Measure the image tower (images/s, GFLOP/s), the text tower (prompts/s) or preprocessing; "
                 + "last line is JSON. `bench e2e --help`: the whole path through Kafka.")
 final class BenchCommand implements Callable<Integer> {

@@ -75,8 +75,8 @@ import picocli.CommandLine.Option;
         description = "End to end through a real in-process broker and the service: images/s, latency, the tower ratio; "
                 + "last line is JSON.")
 final class E2eBench implements Callable<Integer> {
-    private static final String LABEL_SET = "bench";
-    private static final int DISTINCT_IMAGES = 32;
+    static final String LABEL_SET = "bench";
+    static final int DISTINCT_IMAGES = 32;
 
     @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
     Path modelDir;
@@ -198,21 +198,9 @@ final class E2eBench implements Callable<Integer> {
         try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
              SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
                      InMemorySchemaRegistry.forScope("clipstream-bench-" + UUID.randomUUID()), "127.0.0.1", 0)) {
-            Map<String, String> settings = Map.ofEntries(
-                    Map.entry("bootstrap.servers", broker.bootstrapServers()),
-                    Map.entry("schema.registry.url", registry.url()),
-                    Map.entry("application.id", "clipstream-bench"),
-                    Map.entry("state.dir", work.resolve("state").toString()),
-                    Map.entry("model.dir", serviceModel.toString()),
-                    Map.entry("processing.guarantee", guarantee),
-                    Map.entry("num.stream.threads", String.valueOf(threads)),
-                    Map.entry("image.batch.size", String.valueOf(batch)),
-                    Map.entry("image.batch.max.wait.ms", String.valueOf(waitMs)),
-                    Map.entry("image.batch.overlap", String.valueOf(overlap)),
-                    Map.entry("preprocess.threads", String.valueOf(preprocessThreads)),
-                    Map.entry("topics.partitions", String.valueOf(parts)),
-                    Map.entry("topics.replication.factor", "1"),
-                    Map.entry("shutdown.timeout.ms", "10000"));
+            Map<String, String> settings = serviceSettings(broker.bootstrapServers(), registry.url(),
+                    work.resolve("state"), serviceModel, guarantee, threads, batch, waitMs, overlap, preprocessThreads,
+                    parts);
             ServiceConfig config = ServiceConfig.from(settings);
             TopologySettings topics = config.topology();
             RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
@@ -221,23 +209,23 @@ final class E2eBench implements Callable<Integer> {
                     : BenchService.inProcess(config, model);
                  KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
                  Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
-                publishLabels(producer, serdes, topics, service);
+                publishLabels(producer, serdes, topics, service, labels, timeoutSeconds, err);
                 Runner runner = new Runner(producer, outputs, topics.imagesTopic(), service,
                         Duration.ofSeconds(timeoutSeconds));
 
                 int warm = warmup > 0 ? warmup : 2 * batch * threads;
                 err.printf("e2e: warm-up, %d images%n", warm);
-                runner.run(events(serdes, topics, jpegs, "warm", warm), 0);
+                runner.run(events(serdes, topics.imagesTopic(), jpegs, "warm", warm), 0);
 
                 // The tower alone right before and right after the flood, in the same warm JVM with the service idle:
                 // other processes share these cores, and a figure taken minutes apart would say more about them.
-                towerBefore = towerRate(model, one);
+                towerBefore = towerRate(model, one, batch, threads, seconds, err);
                 // In a child process the stream threads cannot be sampled from here.
                 List<Thread> streamThreads = !service.inThisJvm() ? List.of() : Thread.getAllStackTraces().keySet()
                         .stream().filter(t -> isStreamThread(t.getName())).toList();
                 err.printf("e2e: flood, %d images; sampling %s%n", images,
                         streamThreads.stream().map(Thread::getName).toList());
-                List<StampedEvent> flood = events(serdes, topics, jpegs, "flood", images);
+                List<StampedEvent> flood = events(serdes, topics.imagesTopic(), jpegs, "flood", images);
                 long preprocessCpu = cpuNanos(name -> name.equals("clipstream-preprocess"));
                 long streamCpu = cpuNanos(E2eBench::isStreamThread);
                 Run max;
@@ -251,12 +239,12 @@ final class E2eBench implements Callable<Integer> {
                 streamCpu = cpuNanos(E2eBench::isStreamThread) - streamCpu;
                 err.printf("e2e: flood %.2f images/s, p50 %.0f ms, p99 %.0f ms%n", max.imagesPerS(), max.p50Ms(), max.p99Ms());
 
-                towerAfter = towerRate(model, one);
+                towerAfter = towerRate(model, one, batch, threads, seconds, err);
 
                 double offered = rate > 0 ? rate : max.imagesPerS() / 2;
                 int count = Math.max(2, (int) Math.round(offered * seconds));
                 err.printf("e2e: fixed rate %.2f images/s for %.0f s (%d images)%n", offered, count / offered, count);
-                Run half = runner.run(events(serdes, topics, jpegs, "rate", count), offered);
+                Run half = runner.run(events(serdes, topics.imagesTopic(), jpegs, "rate", count), offered);
                 err.printf("e2e: at %.2f/s: p50 %.0f ms, p99 %.0f ms, mean batch %.1f%n", offered, half.p50Ms(),
                         half.p99Ms(), half.meanBatch());
 
@@ -306,6 +294,27 @@ final class E2eBench implements Callable<Integer> {
         return complete ? 0 : 1;
     }
 
+    /** The service's settings for a bench run on {@code bootstrap} and {@code registryUrl}; 127.0.0.1 only. */
+    static Map<String, String> serviceSettings(String bootstrap, String registryUrl, Path stateDir, Path modelDir,
+                                               String guarantee, int threads, int batch, int waitMs, boolean overlap,
+                                               int preprocessThreads, int partitions) {
+        return Map.ofEntries(
+                Map.entry("bootstrap.servers", bootstrap),
+                Map.entry("schema.registry.url", registryUrl),
+                Map.entry("application.id", "clipstream-bench"),
+                Map.entry("state.dir", stateDir.toString()),
+                Map.entry("model.dir", modelDir.toString()),
+                Map.entry("processing.guarantee", guarantee),
+                Map.entry("num.stream.threads", String.valueOf(threads)),
+                Map.entry("image.batch.size", String.valueOf(batch)),
+                Map.entry("image.batch.max.wait.ms", String.valueOf(waitMs)),
+                Map.entry("image.batch.overlap", String.valueOf(overlap)),
+                Map.entry("preprocess.threads", String.valueOf(preprocessThreads)),
+                Map.entry("topics.partitions", String.valueOf(partitions)),
+                Map.entry("topics.replication.factor", "1"),
+                Map.entry("shutdown.timeout.ms", "10000"));
+    }
+
     /** Where a stream thread's samples go: its innermost frame that matches, tried in this order. */
     static final List<ThreadSampler.Rule> STREAM_THREAD_RULES = List.of(
             new ThreadSampler.Rule("tower", "io.clipstream.model.ClipModel", "encodeImages"),
@@ -318,7 +327,7 @@ final class E2eBench implements Callable<Integer> {
             new ThreadSampler.Rule("polling", "org.apache.kafka.clients.consumer", "poll"));
 
     /** Sends runs of events and waits for their outputs; one run at a time. */
-    private static final class Runner {
+    static final class Runner {
         private final KafkaProducer<byte[], byte[]> producer;
         private final Outputs outputs;
         private final String topic;
@@ -369,7 +378,7 @@ final class E2eBench implements Callable<Integer> {
      * A read_committed consumer of classifications and dead letters on its own thread, recording when each
      * expected image's output became visible.
      */
-    private static final class Outputs implements AutoCloseable {
+    static final class Outputs implements AutoCloseable {
         /** What a run's outputs showed. */
         record Seen(int classified, int deadLetters, long[] latenciesMs, long[] arrivalNanos) {
             long lastNanos() {
@@ -415,18 +424,23 @@ final class E2eBench implements Callable<Integer> {
         }
 
         static Outputs start(String bootstrap, TopologySettings topics) {
+            return start(bootstrap, topics.classificationsTopic(), topics.deadLetterTopic());
+        }
+
+        /** Reads {@code classifications} and {@code deadLetters} (topics that exist) from their beginning. */
+        static Outputs start(String bootstrap, String classifications, String deadLetters) {
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                     ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.classificationsTopic(), topics.deadLetterTopic())) {
+            for (String topic : List.of(classifications, deadLetters)) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Outputs outputs = new Outputs(consumer, topics.deadLetterTopic());
+            Outputs outputs = new Outputs(consumer, deadLetters);
             outputs.thread.start();
             return outputs;
         }
@@ -494,8 +508,9 @@ final class E2eBench implements Callable<Integer> {
         }
     }
 
-    private void publishLabels(KafkaProducer<byte[], byte[]> producer, RecordSerdes serdes, TopologySettings topics,
-                               BenchService service) throws Exception {
+    /** Publishes a label set of {@code labels} labels and waits until the service holds their embeddings. */
+    static void publishLabels(KafkaProducer<byte[], byte[]> producer, RecordSerdes serdes, TopologySettings topics,
+                              BenchService service, int labels, int timeoutSeconds, PrintStream err) throws Exception {
         List<String> names;
         try (var in = E2eBench.class.getResourceAsStream("/io/clipstream/model/imagenet_classnames.txt")) {
             names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().distinct().toList();
@@ -510,6 +525,12 @@ final class E2eBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(LABEL_SET),
                 serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set))).get();
+        awaitLabels(service, labels, timeoutSeconds);
+        err.printf("e2e: %d labels encoded in %.1f s%n", labels, since(t0));
+    }
+
+    /** Waits until the service holds at least {@code labels} label embeddings. */
+    static void awaitLabels(BenchService service, int labels, int timeoutSeconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (service.meters().labels() < labels) {
             if (System.nanoTime() > deadline) {
@@ -517,11 +538,10 @@ final class E2eBench implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
-        err.printf("e2e: %d labels encoded in %.1f s%n", labels, since(t0));
     }
 
     /** {@code count} events cycling over the JPEGs, serialized now; ids are {@code <prefix>-<n>}. */
-    private static List<StampedEvent> events(RecordSerdes serdes, TopologySettings topics, List<byte[]> jpegs,
+    static List<StampedEvent> events(RecordSerdes serdes, String topic, List<byte[]> jpegs,
                                              String prefix, int count) {
         List<StampedEvent> events = new ArrayList<>(count);
         Instant placeholder = Instant.now();
@@ -529,7 +549,7 @@ final class E2eBench implements Callable<Integer> {
             ImageEvent event = ImageEvent.newBuilder().setId(prefix + "-" + i).setEventTime(placeholder)
                     .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(jpegs.get(i % jpegs.size()))).build())
                     .setContentType("image/jpeg").setLabelSet(LABEL_SET).setAttributes(Map.of()).build();
-            events.add(StampedEvent.of(serdes.imageEvent().serializer(), topics.imagesTopic(), event));
+            events.add(StampedEvent.of(serdes.imageEvent().serializer(), topic, event));
         }
         return events;
     }
@@ -538,7 +558,8 @@ final class E2eBench implements Callable<Integer> {
      * The image tower alone, as the service runs it: {@code threads} Java threads sharing the one graph, each
      * encoding {@code batch} images per call; images/s over {@code seconds} after up to 5 s of warm-up.
      */
-    private double towerRate(ClipModel model, float[] image) throws Exception {
+    static double towerRate(ClipModel model, float[] image, int batch, int threads, double seconds, PrintStream err)
+            throws Exception {
         float[] pixels = new float[image.length * batch];
         for (int i = 0; i < batch; i++) {
             System.arraycopy(image, 0, pixels, i * image.length, image.length);
@@ -623,7 +644,7 @@ final class E2eBench implements Callable<Integer> {
                 new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20),
@@ -631,7 +652,7 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** The bench prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. */
-    private static void quietLogs() {
+    static void quietLogs() {
         for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka", "io.clipstream.service",
                 "org.apache.kafka.streams.KafkaStreams",
                 "org.apache.kafka.streams.processor.internals.StateDirectory", "org.apache.kafka.streams.StreamsConfig")) {
@@ -641,23 +662,23 @@ final class E2eBench implements Callable<Integer> {
         }
     }
 
-    private static byte[] bytes(String s) {
+    static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String text(byte[] b) {
+    static String text(byte[] b) {
         return b == null ? "" : new String(b, StandardCharsets.UTF_8);
     }
 
-    private static double since(long nanos) {
+    static double since(long nanos) {
         return (System.nanoTime() - nanos) / 1e9;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {

@@ -1,0 +1,494 @@
+package io.clipstream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipstream.model.ClipModel;
+import io.clipstream.model.TinyModel;
+import io.clipstream.schemas.Classification;
+import io.clipstream.schemas.LabelScore;
+import io.clipstream.schemas.registry.InMemorySchemaRegistry;
+import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
+import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.ServiceConfig;
+import io.clipstream.topology.RecordSerdes;
+import io.clipstream.topology.TopologySettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench compare} (issue #14): clipstream end to end against a plain Python consumer loop
+ * ({@code bench/python_loop.py}) on one in-process broker and registry, one side at a time, alternating, for
+ * {@code --rounds} rounds. Each side gets fresh topics with the same {@code --images} 640×480 JPEG ImageEvents (same
+ * ids, same pictures), after a warm-up of its own; both are timed by the same read_committed consumer of their
+ * outputs (images/s from the first visible output to the last, as {@code bench e2e}). The clipstream side is
+ * {@code clipstream run} in a child JVM ({@code bench e2e --service-process}), exactly-once; right after it, the
+ * image tower alone in this JVM at the same batch. The Python side scores against the label embeddings the service
+ * wrote, so both sides' top-1 labels are compared image by image. The last line is one JSON object.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "clipstream end to end against a plain Python consumer loop (bench/python_loop.py), alternating "
+                + "rounds on one broker; last line is JSON.")
+final class CompareBench implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
+    Path modelDir;
+
+    @Option(names = "--tiny-random-model", description = "Write and use the tiny random model (smoke runs).")
+    boolean tiny;
+
+    @Option(names = "--images", defaultValue = "200", description = "Timed images per side and round (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Rounds; each runs both sides once (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Batch size of both sides (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--wait-ms", defaultValue = "50", description = "Batch wait of both sides (default ${DEFAULT-VALUE}).")
+    int waitMs;
+
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "Images each side gets and finishes before timing; 0: two batches (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--labels", defaultValue = "100", description = "Labels in the label set (default ${DEFAULT-VALUE}).")
+    int labels;
+
+    @Option(names = "--tower-seconds", defaultValue = "20",
+            description = "Length of the tower-alone measurement after each clipstream side (default ${DEFAULT-VALUE}).")
+    double towerSeconds;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--python-loop", defaultValue = "bench/python_loop.py", paramLabel = "FILE",
+            description = "The Python side's script (default ${DEFAULT-VALUE}).")
+    Path pythonLoop;
+
+    @Option(names = "--python-blas", paramLabel = "DIR",
+            description = "LD_LIBRARY_PATH of the Python side only, e.g. Debian's OpenBLAS (see bench/pytorch_vit.py).")
+    Path pythonBlas;
+
+    @Option(names = "--timeout", defaultValue = "900", description = "Seconds to wait for a side's outputs (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    private final PrintStream err = System.err;
+    private Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (images < 2 || rounds < 1 || batch < 1 || labels < 1 || towerSeconds <= 0) {
+            throw new IllegalArgumentException("--images ≥ 2, --rounds, --batch, --labels ≥ 1, --tower-seconds > 0");
+        }
+        if (!Files.isRegularFile(pythonLoop)) {
+            throw new IllegalArgumentException(pythonLoop + " not found: run from the repository or give --python-loop");
+        }
+        E2eBench.quietLogs();
+        Path work = Files.createTempDirectory("clipstream-bench-compare");
+        try {
+            return bench(work);
+        } finally {
+            E2eBench.delete(work);
+        }
+    }
+
+    private int bench(Path work) throws Exception {
+        workDir = work;
+        long t0 = System.nanoTime();
+        Path model = modelDir != null ? modelDir
+                : tiny ? ClipModel.writeTinyRandomModel(work.resolve("tiny-random-model"), 1)
+                : TinyModel.writeFullSize(work.resolve("random-full-size-model"), 1);
+        ClipModel tower = ClipModel.load(model);
+        err.printf("compare: model %s ready in %.1f s%n", tower.id(), E2eBench.since(t0));
+        List<byte[]> jpegs = new ArrayList<>();
+        for (int i = 0; i < Math.min(E2eBench.DISTINCT_IMAGES, images); i++) {
+            jpegs.add(BenchPhoto.of(i));
+        }
+        float[] one = tower.preprocess(jpegs.get(0));
+        int warm = warmup > 0 ? warmup : 2 * batch;
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        List<Map<String, Object>> results = new ArrayList<>();
+        int mismatches = 0;
+        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
+             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
+                     InMemorySchemaRegistry.forScope("clipstream-compare-" + UUID.randomUUID()), "127.0.0.1", 0);
+             KafkaProducer<byte[], byte[]> producer = E2eBench.producer(broker.bootstrapServers());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            String bootstrap = broker.bootstrapServers();
+            boolean labelsPublished = false;
+            // Topic names the sides share (label sets and embeddings) and serdes on this registry, for any topic.
+            ServiceConfig base = ServiceConfig.from(E2eBench.serviceSettings(bootstrap, registry.url(),
+                    work.resolve("state"), model, "exactly_once_v2", 1, batch, waitMs, true, 0, 1));
+            TopologySettings shared = base.topology();
+            RecordSerdes serdes = RecordSerdes.configured(base.serdeConfig());
+            for (int round = 1; round <= rounds; round++) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("round", round);
+                // Odd rounds clipstream first, even rounds Python first (the first round encodes the label set).
+                Clipstream c = null;
+                Python p = null;
+                for (int turn = 0; turn < 2; turn++) {
+                    if ((turn == 0) == (round % 2 == 1)) {
+                        c = clipstream(round, bootstrap, registry.url(), producer, model, jpegs, warm, tower, one,
+                                !labelsPublished);
+                        labelsPublished = true;
+                    } else {
+                        p = python(round, bootstrap, registry.url(), producer, admin, model, shared, serdes,
+                                jpegs, warm, cores);
+                    }
+                }
+                E2eBench.Run cs = c.run();
+                E2eBench.Run py = p.run();
+                double towerRate = c.tower();
+                Map<String, Object> pySelf = p.self();
+                String out = p.output();
+                TopologySettings topics = c.topics();
+                long csRss = c.peakRssMb();
+                r.put("order", round % 2 == 1 ? "clipstream, python" : "python, clipstream");
+
+                Agreement agreement = Agreement.of(
+                        read(bootstrap, topics.classificationsTopic(), serdes.classification().deserializer()),
+                        read(bootstrap, out, serdes.classification().deserializer()));
+                mismatches += agreement.mismatches() + agreement.missing();
+
+                Map<String, Object> csJson = new LinkedHashMap<>(cs.json());
+                csJson.put("peak_rss_mb", csRss);
+                csJson.put("tower_alone_images_per_s", E2eBench.round(towerRate));
+                Map<String, Object> pyJson = new LinkedHashMap<>(py.json());
+                pyJson.remove("mean_batch");
+                pyJson.remove("tower_busy");
+                pyJson.remove("tower_images_per_s_inside");
+                pyJson.put("peak_rss_mb", pySelf.getOrDefault("peak_rss_mb", p.peakRssMb()));
+                pyJson.put("self", pySelf);
+                r.put("clipstream", csJson);
+                r.put("python", pyJson);
+                r.put("clipstream_over_python", ratio(cs.imagesPerS(), py.imagesPerS()));
+                r.put("clipstream_over_tower", ratio(cs.imagesPerS(), towerRate));
+                r.put("top1_mismatches", agreement.mismatches());
+                r.put("missing", agreement.missing());
+                r.put("max_cosine_diff", agreement.maxCosineDiff());
+                err.printf("compare: round %d: clipstream %.2f images/s (tower alone %.2f, ratio %.2f), python %.2f "
+                                + "images/s; clipstream/python %.2f; top-1 mismatches %d, max |Δcos| %.2g%n", round,
+                        cs.imagesPerS(), towerRate, cs.imagesPerS() / towerRate, py.imagesPerS(),
+                        cs.imagesPerS() / py.imagesPerS(), agreement.mismatches(), agreement.maxCosineDiff());
+                new JsonLines(err).write(r);
+                results.add(r);
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("bench", "compare");
+        result.put("clipstream_over_python", results.stream().map(r -> r.get("clipstream_over_python")).toList());
+        result.put("clipstream_over_tower", results.stream().map(r -> r.get("clipstream_over_tower")).toList());
+        result.put("top1_mismatches", mismatches);
+        result.put("rounds", results);
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("model", modelDir != null ? tower.id() : tiny ? "tiny random" : "random full-size");
+        env.put("images", images);
+        env.put("warmup", warm);
+        env.put("batch", batch);
+        env.put("wait_ms", waitMs);
+        env.put("labels", labels);
+        env.put("guarantee", "exactly_once_v2 / python transactions");
+        env.put("order", "odd rounds clipstream first, even rounds python first");
+        env.put("cores", cores);
+        env.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        env.put("python_OMP_NUM_THREADS", pythonEnv(cores).get("OMP_NUM_THREADS"));
+        env.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
+        env.put("OMP_WAIT_POLICY", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        env.put("MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "unset"));
+        env.put("java", System.getProperty("java.version"));
+        env.put("python_LD_LIBRARY_PATH", pythonEnv(cores).getOrDefault("LD_LIBRARY_PATH", "unset"));
+        result.put("environment", env);
+        new JsonLines(System.out).write(result);
+        return mismatches == 0 ? 0 : 1;
+    }
+
+    /** What the clipstream side of a round gave. */
+    private record Clipstream(TopologySettings topics, RecordSerdes serdes, E2eBench.Run run, long peakRssMb,
+                              double tower) {
+    }
+
+    /** What the Python side of a round gave: the bench's measurement and its own JSON line. */
+    private record Python(String output, E2eBench.Run run, long peakRssMb, Map<String, Object> self) {
+    }
+
+    /**
+     * The service as its own process on fresh topics and application id, exactly-once; then the tower alone in this
+     * JVM, the service stopped.
+     */
+    private Clipstream clipstream(int round, String bootstrap, String registryUrl, KafkaProducer<byte[], byte[]> producer,
+                                  Path model, List<byte[]> jpegs, int warm, ClipModel tower, float[] one,
+                                  boolean publishLabels) throws Exception {
+        Path work = Files.createDirectories(workDir.resolve("clipstream-" + round));
+        Map<String, String> settings = new HashMap<>(E2eBench.serviceSettings(bootstrap, registryUrl,
+                work.resolve("state"), model, "exactly_once_v2", 1, batch, waitMs, true, 0, 1));
+        settings.put("application.id", "clipstream-compare-" + round);
+        settings.put("topic.images", "images-clipstream-" + round);
+        settings.put("topic.classifications", "classifications-clipstream-" + round);
+        settings.put("topic.dead.letters", "dead-letters-clipstream-" + round);
+        ServiceConfig config = ServiceConfig.from(settings);
+        TopologySettings topics = config.topology();
+        RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
+        err.printf("compare: round %d, clipstream (service process)%n", round);
+        E2eBench.Run run;
+        long rss;
+        try (BenchService service = BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))) {
+            if (publishLabels) {
+                E2eBench.publishLabels(producer, serdes, topics, service, labels, timeoutSeconds, err);
+            } else {
+                E2eBench.awaitLabels(service, labels, timeoutSeconds);
+            }
+            run = timed(producer, bootstrap, topics.imagesTopic(), topics.classificationsTopic(),
+                    topics.deadLetterTopic(), service, serdes, jpegs, warm);
+            rss = service.peakRssMb();
+        }
+        double towerRate = E2eBench.towerRate(tower, one, batch, 1, towerSeconds, err);
+        return new Clipstream(topics, serdes, run, rss, towerRate);
+    }
+
+    /** The plain loop as a child process on the same broker, on topics of its own. */
+    private Python python(int round, String bootstrap, String registryUrl, KafkaProducer<byte[], byte[]> producer,
+                          Admin admin, Path model, TopologySettings topics, RecordSerdes serdes, List<byte[]> jpegs,
+                          int warm, int cores) throws Exception {
+        err.printf("compare: round %d, python (%s)%n", round, pythonLoop);
+        Path work = Files.createDirectories(workDir.resolve("python-" + round));
+        String in = "images-python-" + round;
+        String out = "classifications-python-" + round;
+        String dead = "dead-letters-python-" + round;
+        admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1),
+                new NewTopic(dead, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        E2eBench.Run run;
+        PythonSide side;
+        try (PythonSide child = PythonSide.start(pythonCommand(bootstrap, registryUrl, model, topics, in, out, round,
+                warm + images, warm, cores), pythonEnv(cores), work, Duration.ofSeconds(timeoutSeconds))) {
+            side = child;
+            run = timed(producer, bootstrap, in, out, dead, child, serdes, jpegs, warm);
+        }
+        Map<String, Object> self = side.result(Duration.ofSeconds(120));
+        return new Python(out, run, side.peakRssMb(), self);
+    }
+
+    /** Warm-up (awaited), then the timed images, on one side's input and outputs. */
+    private E2eBench.Run timed(KafkaProducer<byte[], byte[]> producer, String bootstrap, String in, String out,
+                               String dead, BenchService side, RecordSerdes serdes, List<byte[]> jpegs, int warm)
+            throws Exception {
+        try (E2eBench.Outputs outputs = E2eBench.Outputs.start(bootstrap, out, dead)) {
+            E2eBench.Runner runner = new E2eBench.Runner(producer, outputs, in, side, Duration.ofSeconds(timeoutSeconds));
+            E2eBench.Run warmRun = runner.run(E2eBench.events(serdes, in, jpegs, "warm", warm), 0);
+            if (!warmRun.complete()) {
+                throw new IllegalStateException("warm-up incomplete on " + in + ": " + warmRun.json());
+            }
+            E2eBench.Run run = runner.run(E2eBench.events(serdes, in, jpegs, "flood", images), 0);
+            err.printf("compare: %s: %.2f images/s, p50 %.0f ms%n", in, run.imagesPerS(), run.p50Ms());
+            return run;
+        }
+    }
+
+    private List<String> pythonCommand(String bootstrap, String registryUrl, Path model, TopologySettings topics,
+                                       String in, String out, int round, int total, int warm, int cores) {
+        return List.of(python, pythonLoop.toString(), "--bootstrap", bootstrap, "--registry", registryUrl,
+                "--model", model.toString(), "--input", in, "--output", out,
+                "--label-embeddings", topics.labelEmbeddingsTopic(), "--label-set", E2eBench.LABEL_SET,
+                "--group", "python-loop-" + round, "--transactional-id", "python-loop-" + round,
+                "--batch", String.valueOf(batch), "--wait-ms", String.valueOf(waitMs),
+                "--max-images", String.valueOf(total), "--warmup", String.valueOf(warm),
+                "--threads", String.valueOf(cores));
+    }
+
+    /** The Python side's environment: this one, OMP_NUM_THREADS = cores unless set, --python-blas as its BLAS. */
+    private Map<String, String> pythonEnv(int cores) {
+        Map<String, String> env = new HashMap<>();
+        env.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", String.valueOf(cores)));
+        if (pythonBlas != null) {
+            env.put("LD_LIBRARY_PATH", pythonBlas.toString());
+        }
+        return env;
+    }
+
+    private static double ratio(double a, double b) {
+        return b <= 0 ? 0 : E2eBench.round(a / b);
+    }
+
+    /** Every committed classification of {@code topic}, by image id. */
+    static Map<String, Classification> read(String bootstrap, String topic, Deserializer<Classification> values) {
+        Map<String, Classification> byId = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    Classification c = values.deserialize(topic, r.value());
+                    byId.put(c.getImageId(), c);
+                }
+            }
+        }
+        return byId;
+    }
+
+    /**
+     * How far the two sides agree: images whose top-1 label differs, images one side lacks, and the largest
+     * difference of cosine similarity for a label both sides list in an image's top k.
+     */
+    record Agreement(int compared, int mismatches, int missing, double maxCosineDiff) {
+        static Agreement of(Map<String, Classification> a, Map<String, Classification> b) {
+            int compared = 0;
+            int mismatches = 0;
+            int missing = 0;
+            double maxDiff = 0;
+            Set<String> ids = new HashSet<>(a.keySet());
+            ids.addAll(b.keySet());
+            for (String id : ids) {
+                Classification x = a.get(id);
+                Classification y = b.get(id);
+                if (x == null || y == null) {
+                    missing++;
+                    continue;
+                }
+                compared++;
+                if (x.getTop().isEmpty() || y.getTop().isEmpty()
+                        || !x.getTop().get(0).getLabel().equals(y.getTop().get(0).getLabel())) {
+                    mismatches++;
+                }
+                Map<String, Float> ys = new HashMap<>();
+                for (LabelScore s : y.getTop()) {
+                    ys.put(s.getLabel(), s.getSimilarity());
+                }
+                for (LabelScore s : x.getTop()) {
+                    Float other = ys.get(s.getLabel());
+                    if (other != null) {
+                        maxDiff = Math.max(maxDiff, Math.abs(s.getSimilarity() - other));
+                    }
+                }
+            }
+            return new Agreement(compared, mismatches, missing, maxDiff);
+        }
+    }
+
+    /**
+     * {@code bench/python_loop.py} as a child process: its stderr (progress) goes to this one's, its stdout to a
+     * file whose last line is its JSON result. It exits by itself after {@code --max-images}.
+     */
+    static final class PythonSide implements BenchService {
+        private final Process process;
+        private final Path stdout;
+        private long peakRssMb = -1;
+
+        private PythonSide(Process process, Path stdout) {
+            this.process = process;
+            this.stdout = stdout;
+        }
+
+        /** Starts it and returns once it is ready to consume (its --ready-file exists); fails if it exits first. */
+        static PythonSide start(List<String> command, Map<String, String> env, Path dir, Duration timeout)
+                throws Exception {
+            Path stdout = dir.resolve("python.out");
+            Path ready = dir.resolve("python.ready");
+            List<String> all = new ArrayList<>(command);
+            all.addAll(List.of("--ready-file", ready.toString()));
+            ProcessBuilder builder = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(stdout.toFile());
+            builder.environment().putAll(env);
+            PythonSide side = new PythonSide(builder.start(), stdout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!Files.exists(ready)) {
+                if (!side.process.isAlive()) {
+                    throw new IllegalStateException("the Python side exited with " + side.process.exitValue()
+                            + " before it was ready: " + String.join(" ", all));
+                }
+                if (System.nanoTime() > deadline) {
+                    side.close();
+                    throw new IllegalStateException("the Python side was not ready within " + timeout.toSeconds() + " s");
+                }
+                Thread.sleep(100);
+            }
+            return side;
+        }
+
+        @Override
+        public Meters meters() {
+            return new Meters(0, 0, 0, 0);
+        }
+
+        @Override
+        public long peakRssMb() {
+            long now = BenchCommand.peakRssMb(Path.of("/proc", String.valueOf(process.pid()), "status"));
+            peakRssMb = Math.max(peakRssMb, now);
+            return peakRssMb;
+        }
+
+        @Override
+        public boolean inThisJvm() {
+            return false;
+        }
+
+        /** Its JSON line once it has exited (at most {@code wait}). */
+        Map<String, Object> result(Duration wait) throws Exception {
+            if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the Python side did not exit; its output: " + stdout);
+            }
+            List<String> lines = Files.readAllLines(stdout);
+            if (process.exitValue() != 0 || lines.isEmpty()) {
+                throw new IllegalStateException("the Python side exited with " + process.exitValue());
+            }
+            return parse(lines.get(lines.size() - 1));
+        }
+
+        /** The Python side's last line: a JSON object with at least images, seconds and images_per_s. */
+        @SuppressWarnings("unchecked")
+        static Map<String, Object> parse(String line) throws IOException {
+            Map<String, Object> m = JSON.readValue(line, LinkedHashMap.class);
+            for (String key : List.of("images", "seconds", "images_per_s")) {
+                if (!(m.get(key) instanceof Number)) {
+                    throw new IOException("the Python side's JSON has no number " + key + ": " + line);
+                }
+            }
+            return m;
+        }
+
+        /** Waits up to 60 s for it to finish by itself (it stops after --max-images), then ends it. */
+        @Override
+        public void close() throws Exception {
+            peakRssMb();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+}
