@@ -121,8 +121,12 @@ public final class ClipstreamService implements AutoCloseable {
                 LabelSetEncoder.PENDING_STORE, ImageClassifier.BUFFER_STORE).map(s -> appId + "-" + s + "-changelog").toList();
         Object maxRequest = properties.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576));
-        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, List.of(t.labelEmbeddingsTopic(),
-                        t.classificationsTopic(), t.imageEmbeddingsTopic(), t.deadLetterTopic()), changelogs,
+        List<String> outputs = new java.util.ArrayList<>(List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(),
+                t.imageEmbeddingsTopic(), t.deadLetterTopic()));
+        if (t.flaggedTopicEnabled()) {
+            outputs.add(t.flaggedTopic());
+        }
+        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, outputs, changelogs,
                 Integer.parseInt(maxRequest.toString()));
         int capacity = RecordCapacity.capacity(limits);
         LOG.info("records written are kept within {} bytes, the smallest of: {}", capacity, limits.stream()

@@ -113,6 +113,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Output: DeadLetter records for every input that could not be processed.");
     static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", String.valueOf(D.emitImageEmbeddings()),
             "Also write each image's vector to topic.image.embeddings.");
+    static final ConfigKey TOPIC_FLAGGED = ConfigKey.of("topic.flagged", D.flaggedTopic(),
+            "Output: every Classification with at least one flagged label also goes here (same key, value and "
+                    + "headers), for review queues; empty: off.");
     static final ConfigKey BATCH_SIZE = ConfigKey.of("image.batch.size", String.valueOf(D.batchSize()),
             "The image tower runs when this many images are buffered.");
     static final ConfigKey BATCH_WAIT = ConfigKey.of("image.batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
@@ -169,7 +172,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
             REGISTRY_BASIC_SOURCE, REGISTRY_BASIC_USER_INFO, REGISTRY_BEARER_SOURCE, REGISTRY_BEARER_TOKEN,
             AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
-            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
+            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
             BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
             FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
@@ -318,7 +321,12 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         String classifications = r.topic(TOPIC_CLASSIFICATIONS);
         String imageEmbeddings = r.topic(TOPIC_IMAGE_EMBEDDINGS);
         String deadLetters = r.topic(TOPIC_DEAD_LETTERS);
-        List<String> topicNames = List.of(labelSets, labelEmbeddings, images, classifications, imageEmbeddings, deadLetters);
+        String flagged = r.string(TOPIC_FLAGGED).isEmpty() ? "" : r.topic(TOPIC_FLAGGED);
+        List<String> topicNames = new ArrayList<>(List.of(labelSets, labelEmbeddings, images, classifications,
+                imageEmbeddings, deadLetters));
+        if (!flagged.isEmpty()) {
+            topicNames.add(flagged);
+        }
         if (new HashSet<>(topicNames).size() != topicNames.size()) {
             r.problem("topic.*", "every topic needs its own name, got " + topicNames);
         }
@@ -363,7 +371,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         TopologySettings topology = new TopologySettings(labelSets, labelEmbeddings, images, classifications,
                 imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
                 preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
-                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts);
+                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts)
+                .withFlaggedTopic(flagged);
         Map<String, String> effective = new TreeMap<>();
         for (ConfigKey key : KEYS) {
             effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));
