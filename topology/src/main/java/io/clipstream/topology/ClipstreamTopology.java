@@ -33,8 +33,13 @@ public final class ClipstreamTopology {
 
     public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
                              TextEncoder text, ImageEncoder images, PipelineMetrics metrics) {
+        build(builder, settings, serdes, text, images, metrics, new LabelCatalog());
+    }
+
+    /** As above, with the {@link LabelCatalog} the global store's loader keeps current (shared with queries). */
+    public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
+                             TextEncoder text, ImageEncoder images, PipelineMetrics metrics, LabelCatalog catalog) {
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
-        LabelCatalog catalog = new LabelCatalog();
         TextTowerShare share = TextTowerShare.wallClock();
 
         // 1. label sets → label embeddings (or dead letters)
