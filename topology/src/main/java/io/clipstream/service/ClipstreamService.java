@@ -5,6 +5,7 @@ import io.clipstream.topology.ClipEncoders;
 import io.clipstream.topology.ClipstreamTopology;
 import io.clipstream.topology.DeadLetterWriter;
 import io.clipstream.topology.ImageClassifier;
+import io.clipstream.topology.LabelCatalog;
 import io.clipstream.topology.LabelSetEncoder;
 import io.clipstream.topology.TopologySettings;
 import io.clipstream.topology.PipelineMetrics;
@@ -40,13 +41,16 @@ public final class ClipstreamService implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final LabelTable labels;
+    private final QueryBackend queries;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ClipstreamService(ServiceConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private ClipstreamService(ServiceConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics,
+                              ClipModel model, LabelCatalog catalog, ServiceMetrics metrics, TopologySettings settings) {
         this.config = config;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.labels = new LabelTable(streams);
+        this.queries = new QueryBackend(new ClipEncoders(model), catalog, labels, metrics.labelSetProgress(), settings);
     }
 
     /** Creates or checks the topics, then starts the streams; returns at once (see {@link ServiceHealth#ready()}). */
@@ -62,11 +66,12 @@ public final class ClipstreamService implements AutoCloseable {
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
         properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
         properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));
-        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry()),
+        LabelCatalog catalog = new LabelCatalog();      // the stream's view of the label table, shared with queries
+        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry(), catalog),
                 properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
-        ClipstreamService service = new ClipstreamService(config, streams, binder);
+        ClipstreamService service = new ClipstreamService(config, streams, binder, model, catalog, metrics, settings);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -90,11 +95,11 @@ public final class ClipstreamService implements AutoCloseable {
      * registry outages to {@code registry}.
      */
     static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics,
-                             RegistryStatus registry) {
+                             RegistryStatus registry, LabelCatalog catalog) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
         ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig(), registry),
-                encoders, encoders, metrics);
+                encoders, encoders, metrics, catalog);
         return builder.build();
     }
 
@@ -145,6 +150,11 @@ public final class ClipstreamService implements AutoCloseable {
         return labels;
     }
 
+    /** Classification on request and the label sets, for the query API. */
+    public QueryBackend queries() {
+        return queries;
+    }
+
     /** Waits until the streams stop by themselves (an unrecoverable error) or {@code timeout} passes. */
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -159,5 +169,6 @@ public final class ClipstreamService implements AutoCloseable {
             LOG.warn("Kafka Streams did not close within {} ms", config.shutdownTimeout().toMillis());
         }
         streamsMetrics.close();
+        queries.close();
     }
 }

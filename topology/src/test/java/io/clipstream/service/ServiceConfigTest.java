@@ -57,6 +57,20 @@ class ServiceConfigTest {
     }
 
     @Test
+    void theQueryTokenIsOffByDefaultAndNeverDescribed() {
+        assertThat(ServiceConfig.from(REQUIRED).httpAuthToken()).isEmpty();
+        Map<String, String> values = new java.util.HashMap<>(REQUIRED);
+        values.put("http.auth.token", "s3cret-T0ken");
+        ServiceConfig c = ServiceConfig.from(values);
+        assertThat(c.httpAuthToken()).isEqualTo("s3cret-T0ken");
+        assertThat(c.describe()).contains("http.auth.token=[hidden]");
+        assertThat(c.toString()).doesNotContain("s3cret-T0ken");
+        values.put("http.auth.token", "two words");
+        assertThatThrownBy(() -> ServiceConfig.from(values)).hasMessageContaining("http.auth.token: only visible ASCII")
+                .message().doesNotContain("two words");
+    }
+
+    @Test
     void settingsRenamedAwayFromKafkasNamesAreStillReadUnderTheirFormerNames() throws Exception {
         Path file = write("batch.size=16\nbatch.overlap=false\nimage.batch.max.wait.ms=70\nbatch.max.wait.ms=999\n"
                 + "bootstrap.servers=kafka:9092\nschema.registry.url=http://r:8081\n");
