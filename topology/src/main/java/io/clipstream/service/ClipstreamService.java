@@ -103,11 +103,21 @@ public final class ClipstreamService implements AutoCloseable {
         return builder.build();
     }
 
+    /** The topics the service writes: the outputs, the dead letters, and the flagged topic when set. */
+    static List<String> outputs(TopologySettings t) {
+        List<String> outputs = new java.util.ArrayList<>(List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(),
+                t.imageEmbeddingsTopic(), t.deadLetterTopic()));
+        if (t.flaggedTopicEnabled()) {
+            outputs.add(t.flaggedTopic());
+        }
+        return outputs;
+    }
+
     /** Stops the start, naming every grant missing, when the service may not read an input or write an output. */
     private static void requireAccess(Admin admin, TopologySettings t) throws Exception {
         List<String> missing = TopicAccess.missing(admin,
                 List.of(t.labelSetsTopic(), t.imagesTopic(), t.labelEmbeddingsTopic()),
-                List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(), t.imageEmbeddingsTopic(), t.deadLetterTopic()));
+                outputs(t));
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the broker's ACLs do not allow " + String.join(", ", missing)
                     + " to the principal clipstream connects as; grant them (kafka-acls --add --allow-principal …)");
@@ -126,12 +136,7 @@ public final class ClipstreamService implements AutoCloseable {
                 LabelSetEncoder.PENDING_STORE, ImageClassifier.BUFFER_STORE).map(s -> appId + "-" + s + "-changelog").toList();
         Object maxRequest = properties.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576));
-        List<String> outputs = new java.util.ArrayList<>(List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(),
-                t.imageEmbeddingsTopic(), t.deadLetterTopic()));
-        if (t.flaggedTopicEnabled()) {
-            outputs.add(t.flaggedTopic());
-        }
-        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, outputs, changelogs,
+        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, outputs(t), changelogs,
                 Integer.parseInt(maxRequest.toString()));
         int capacity = RecordCapacity.capacity(limits);
         LOG.info("records written are kept within {} bytes, the smallest of: {}", capacity, limits.stream()
