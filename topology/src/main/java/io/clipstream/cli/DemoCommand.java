@@ -187,6 +187,7 @@ final class DemoCommand implements Callable<Integer> {
             monitoring.health().modelLoaded();
             try (ClipstreamService service = ClipstreamService.start(config, clip, monitoring.registry(),
                     monitoring.metrics(), monitoring.health())) {
+                monitoring.serveQueries(service);     // /v1/classify and /v1/label-sets on the demo's HTTP port
                 return publishAndPrint(config, service, broker.bootstrapServers(), stop);
             }
         }

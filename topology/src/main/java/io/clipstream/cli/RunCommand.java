@@ -54,8 +54,11 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         settings.describe().forEach(line -> LOG.info("setting {}", line));
-        try (Monitoring monitoring = Monitoring.start(settings.httpBindAddress(), settings.httpPort())) {
-            LOG.info("health and metrics on {} (/health/live, /health/ready, /metrics)", monitoring.http().url());
+        try (Monitoring monitoring = Monitoring.start(settings.httpBindAddress(), settings.httpPort(),
+                settings.httpAuthToken())) {
+            LOG.info("health and metrics on {} (/health/live, /health/ready, /metrics); query API under /v1/ ({})",
+                    monitoring.http().url(), settings.httpAuthToken().isEmpty() ? "open: no http.auth.token"
+                            : "bearer token required");
             Path modelDir = settings.modelDir();
             if (!Files.isDirectory(modelDir)) {
                 System.err.println("error: no model at " + modelDir + ": run `clipstream download` or set model.dir");
@@ -87,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
                 System.err.println("error: " + failure.getMessage());
                 return 2;
             }
+            monitoring.serveQueries(service);
             AtomicBoolean signalled = new AtomicBoolean();
             Thread hook = new Thread(() -> {
                 signalled.set(true);

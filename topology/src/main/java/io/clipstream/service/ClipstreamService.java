@@ -5,6 +5,7 @@ import io.clipstream.topology.ClipEncoders;
 import io.clipstream.topology.ClipstreamTopology;
 import io.clipstream.topology.DeadLetterWriter;
 import io.clipstream.topology.ImageClassifier;
+import io.clipstream.topology.LabelCatalog;
 import io.clipstream.topology.LabelSetEncoder;
 import io.clipstream.topology.TopologySettings;
 import io.clipstream.topology.PipelineMetrics;
@@ -40,13 +41,16 @@ public final class ClipstreamService implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final LabelTable labels;
+    private final QueryBackend queries;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ClipstreamService(ServiceConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private ClipstreamService(ServiceConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics,
+                              ClipModel model, LabelCatalog catalog, ServiceMetrics metrics, TopologySettings settings) {
         this.config = config;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.labels = new LabelTable(streams);
+        this.queries = new QueryBackend(new ClipEncoders(model), catalog, labels, metrics.labelSetProgress(), settings);
     }
 
     /** Creates or checks the topics, then starts the streams; returns at once (see {@link ServiceHealth#ready()}). */
@@ -62,11 +66,12 @@ public final class ClipstreamService implements AutoCloseable {
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
         properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
         properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));
-        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry()),
+        LabelCatalog catalog = new LabelCatalog();      // the stream's view of the label table, shared with queries
+        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry(), catalog),
                 properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
-        ClipstreamService service = new ClipstreamService(config, streams, binder);
+        ClipstreamService service = new ClipstreamService(config, streams, binder, model, catalog, metrics, settings);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -90,19 +95,29 @@ public final class ClipstreamService implements AutoCloseable {
      * registry outages to {@code registry}.
      */
     static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics,
-                             RegistryStatus registry) {
+                             RegistryStatus registry, LabelCatalog catalog) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
         ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig(), registry),
-                encoders, encoders, metrics);
+                encoders, encoders, metrics, catalog);
         return builder.build();
+    }
+
+    /** The topics the service writes: the outputs, the dead letters, and the flagged topic when set. */
+    static List<String> outputs(TopologySettings t) {
+        List<String> outputs = new java.util.ArrayList<>(List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(),
+                t.imageEmbeddingsTopic(), t.deadLetterTopic()));
+        if (t.flaggedTopicEnabled()) {
+            outputs.add(t.flaggedTopic());
+        }
+        return outputs;
     }
 
     /** Stops the start, naming every grant missing, when the service may not read an input or write an output. */
     private static void requireAccess(Admin admin, TopologySettings t) throws Exception {
         List<String> missing = TopicAccess.missing(admin,
                 List.of(t.labelSetsTopic(), t.imagesTopic(), t.labelEmbeddingsTopic()),
-                List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(), t.imageEmbeddingsTopic(), t.deadLetterTopic()));
+                outputs(t));
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the broker's ACLs do not allow " + String.join(", ", missing)
                     + " to the principal clipstream connects as; grant them (kafka-acls --add --allow-principal …)");
@@ -121,8 +136,7 @@ public final class ClipstreamService implements AutoCloseable {
                 LabelSetEncoder.PENDING_STORE, ImageClassifier.BUFFER_STORE).map(s -> appId + "-" + s + "-changelog").toList();
         Object maxRequest = properties.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576));
-        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, List.of(t.labelEmbeddingsTopic(),
-                        t.classificationsTopic(), t.imageEmbeddingsTopic(), t.deadLetterTopic()), changelogs,
+        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, outputs(t), changelogs,
                 Integer.parseInt(maxRequest.toString()));
         int capacity = RecordCapacity.capacity(limits);
         LOG.info("records written are kept within {} bytes, the smallest of: {}", capacity, limits.stream()
@@ -141,6 +155,11 @@ public final class ClipstreamService implements AutoCloseable {
         return labels;
     }
 
+    /** Classification on request and the label sets, for the query API. */
+    public QueryBackend queries() {
+        return queries;
+    }
+
     /** Waits until the streams stop by themselves (an unrecoverable error) or {@code timeout} passes. */
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -155,5 +174,6 @@ public final class ClipstreamService implements AutoCloseable {
             LOG.warn("Kafka Streams did not close within {} ms", config.shutdownTimeout().toMillis());
         }
         streamsMetrics.close();
+        queries.close();
     }
 }

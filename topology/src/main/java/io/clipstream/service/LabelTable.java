@@ -3,7 +3,9 @@ package io.clipstream.service;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.service.ServiceMetrics.LabelCounts;
 import io.clipstream.topology.LabelEmbeddingLoader;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
@@ -64,7 +66,28 @@ public final class LabelTable {
         return count;
     }
 
-    private Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>> store() {
+    /** Every record of the store (all sets, all versions), or empty while it is not queryable. */
+    public Optional<List<LabelEmbedding>> records() {
+        Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>> store = store();
+        if (store.isEmpty()) {
+            return Optional.empty();
+        }
+        List<LabelEmbedding> all = new ArrayList<>();
+        try (KeyValueIterator<String, LabelEmbedding> it = store.get().all()) {
+            while (it.hasNext()) {
+                KeyValue<String, LabelEmbedding> kv = it.next();
+                if (kv.value != null) {
+                    all.add(kv.value);
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+        return Optional.of(all);
+    }
+
+    /** The global store through interactive queries, or empty while it is not queryable (not started, restoring). */
+    Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>> store() {
         try {
             return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(LabelEmbeddingLoader.STORE,
                     QueryableStoreTypes.keyValueStore())));

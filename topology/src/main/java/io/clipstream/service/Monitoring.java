@@ -22,9 +22,11 @@ public final class Monitoring implements AutoCloseable {
     private final ServiceHealth health;
     private final JvmGcMetrics gc;
     private final OpsHttpServer http;
+    private final QueryApi queries;
 
     private Monitoring(PrometheusMeterRegistry registry, ServiceMetrics metrics, ServiceHealth health, JvmGcMetrics gc,
-                       OpsHttpServer http) {
+                       OpsHttpServer http, QueryApi queries) {
+        this.queries = queries;
         this.registry = registry;
         this.metrics = metrics;
         this.health = health;
@@ -33,6 +35,14 @@ public final class Monitoring implements AutoCloseable {
     }
 
     public static Monitoring start(String bindAddress, int port) throws IOException {
+        return start(bindAddress, port, "");
+    }
+
+    /**
+     * With the query API under {@code /v1/}, guarded by {@code authToken} (empty: open); it answers 503 until
+     * {@link #serveQueries} hands it the running service.
+     */
+    public static Monitoring start(String bindAddress, int port, String authToken) throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -44,8 +54,9 @@ public final class Monitoring implements AutoCloseable {
         ServiceMetrics metrics = new ServiceMetrics(registry);
         ServiceHealth health = new ServiceHealth();
         health.watchEncoding(metrics.labelSetProgress());
-        OpsHttpServer http = OpsHttpServer.start(bindAddress, port, health, registry);
-        return new Monitoring(registry, metrics, health, gc, http);
+        QueryApi queries = new QueryApi(authToken);
+        OpsHttpServer http = OpsHttpServer.start(bindAddress, port, health, registry, queries);
+        return new Monitoring(registry, metrics, health, gc, http, queries);
     }
 
     /**
@@ -68,6 +79,11 @@ public final class Monitoring implements AutoCloseable {
 
     public ServiceHealth health() {
         return health;
+    }
+
+    /** Answer {@code /v1/} from this running service. */
+    public void serveQueries(ClipstreamService service) {
+        queries.serve(service.queries());
     }
 
     public OpsHttpServer http() {

@@ -14,10 +14,13 @@ import java.util.function.Supplier;
 
 /**
  * The operations endpoints on the JDK's HTTP server: {@code /health/live}, {@code /health/ready} (200, or 503 with
- * a JSON reason) and {@code /metrics} (Prometheus text format). GET and HEAD only; nothing here changes state.
+ * a JSON reason) and {@code /metrics} (Prometheus text format), GET and HEAD only, nothing here changes state; and,
+ * when given, the query API under {@code /v1/} ({@link QueryApi}, which guards itself). {@value #THREADS} threads
+ * answer, so a classification in progress does not hold up the probes.
  */
 public final class OpsHttpServer implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final int THREADS = 4;
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -28,6 +31,12 @@ public final class OpsHttpServer implements AutoCloseable {
 
     public static OpsHttpServer start(String bindAddress, int port, ServiceHealth health,
                                       PrometheusMeterRegistry metrics) throws IOException {
+        return start(bindAddress, port, health, metrics, null);
+    }
+
+    /** With the query API under {@code /v1/} ({@code queries} null: none). */
+    public static OpsHttpServer start(String bindAddress, int port, ServiceHealth health,
+                                      PrometheusMeterRegistry metrics, QueryApi queries) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         server.createContext("/health/live", ex -> probe(ex, health::live));
         server.createContext("/health/ready", ex -> probe(ex, health::ready));
@@ -36,13 +45,17 @@ public final class OpsHttpServer implements AutoCloseable {
                 send(ex, 200, PROMETHEUS_TEXT, metrics.scrape());
             }
         });
+        if (queries != null) {
+            server.createContext("/v1/", queries);
+        }
         server.createContext("/", ex -> {
             if (allowed(ex, ex.getRequestURI().getPath())) {
                 send(ex, 404, "application/json", "{\"error\":\"not found; try /health/live, /health/ready, /metrics\"}");
             }
         });
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ops-http");
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "ops-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

@@ -44,13 +44,15 @@ import org.slf4j.LoggerFactory;
  * @param maxResidentBytes resident memory above which inference asks for a collection of ND4J's garbage (0: auto)
  * @param httpBindAddress  address of the health and metrics endpoints
  * @param httpPort         port of the health and metrics endpoints (0: any free port)
+ * @param httpAuthToken    bearer token the query API ({@code /v1/*}) requires; empty: no token
  * @param topics           create missing topics or only check them
  * @param shutdownTimeout  how long closing may take (the batch in hand finishes and commits)
  * @param settings         the effective raw settings, for {@link #describe()}
  */
 public record ServiceConfig(StreamsSettings streams, TopologySettings topology, Map<String, String> kafka,
                             Map<String, String> registry, Path modelDir, long maxImagePixels,
-                            long maxResidentBytes, String httpBindAddress, int httpPort, Topics.Policy topics, Duration shutdownTimeout,
+                            long maxResidentBytes, String httpBindAddress, int httpPort, String httpAuthToken,
+                            Topics.Policy topics, Duration shutdownTimeout,
                             Map<String, String> settings) {
 
     public static final String KAFKA_PREFIX = "kafka.";
@@ -111,6 +113,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Output: ImageEmbedding records (only when emit.image.embeddings=true).");
     static final ConfigKey TOPIC_DEAD_LETTERS = ConfigKey.of("topic.dead.letters", D.deadLetterTopic(),
             "Output: DeadLetter records for every input that could not be processed.");
+    static final ConfigKey TOPIC_FLAGGED = ConfigKey.of("topic.flagged", D.flaggedTopic(),
+            "Output: every Classification with at least one flagged label also goes here (same key, value and "
+                    + "headers), for review queues; empty: off.");
     static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", String.valueOf(D.emitImageEmbeddings()),
             "Also write each image's vector to topic.image.embeddings.");
     static final ConfigKey BATCH_SIZE = ConfigKey.of("image.batch.size", String.valueOf(D.batchSize()),
@@ -153,9 +158,12 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                     + "arrays are freed, then trims the C heap (at most every 10 s); 0: 1.25 x the resident memory "
                     + "after the first batch (at least + 128 MB), raised when a trim shows more is held for good.");
     static final ConfigKey HTTP_BIND = ConfigKey.of("http.bind.address", "0.0.0.0",
-            "Address of /health/live, /health/ready and /metrics.");
+            "Address of /health/live, /health/ready, /metrics and the query API /v1/.");
     static final ConfigKey HTTP_PORT = ConfigKey.of("http.port", "8080",
-            "Port of the health and metrics endpoints (0: any free port).");
+            "Port of the health, metrics and query endpoints (0: any free port).");
+    static final ConfigKey HTTP_AUTH_TOKEN = ConfigKey.secret("http.auth.token",
+            "When set, the query API /v1/* answers only requests with Authorization: Bearer <token> (401 otherwise); "
+                    + "/health/* and /metrics stay open. Empty: /v1/* is open to whoever reaches http.bind.address.");
     static final ConfigKey TOPICS_CREATE = ConfigKey.of("topics.create", "true",
             "Create missing topics at start; false: only check that they exist and fail otherwise.");
     static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of("topics.partitions", "3",
@@ -169,9 +177,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
             REGISTRY_BASIC_SOURCE, REGISTRY_BASIC_USER_INFO, REGISTRY_BEARER_SOURCE, REGISTRY_BEARER_TOKEN,
             AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
-            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
+            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
             BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
-            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, TOPICS_CREATE,
+            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
     /**
@@ -318,7 +326,12 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         String classifications = r.topic(TOPIC_CLASSIFICATIONS);
         String imageEmbeddings = r.topic(TOPIC_IMAGE_EMBEDDINGS);
         String deadLetters = r.topic(TOPIC_DEAD_LETTERS);
-        List<String> topicNames = List.of(labelSets, labelEmbeddings, images, classifications, imageEmbeddings, deadLetters);
+        String flagged = r.string(TOPIC_FLAGGED).isEmpty() ? "" : r.topic(TOPIC_FLAGGED);
+        List<String> topicNames = new ArrayList<>(List.of(labelSets, labelEmbeddings, images, classifications,
+                imageEmbeddings, deadLetters));
+        if (!flagged.isEmpty()) {
+            topicNames.add(flagged);
+        }
         if (new HashSet<>(topicNames).size() != topicNames.size()) {
             r.problem("topic.*", "every topic needs its own name, got " + topicNames);
         }
@@ -346,6 +359,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         long maxResident = r.longValue(MAX_RESIDENT, 0);
         String bind = r.string(HTTP_BIND);
         int port = r.integer(HTTP_PORT, 0, 65535);
+        String authToken = r.string(HTTP_AUTH_TOKEN);
+        if (!authToken.matches("[\\x21-\\x7e]*")) {
+            r.problem(HTTP_AUTH_TOKEN.name(), "only visible ASCII characters, no spaces (it is sent in a header)");
+        }
         boolean create = r.bool(TOPICS_CREATE);
         int partitions = r.integer(TOPICS_PARTITIONS, 1, 10_000);
         int replication = r.integer(TOPICS_REPLICATION, -1, Short.MAX_VALUE);
@@ -363,14 +380,15 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         TopologySettings topology = new TopologySettings(labelSets, labelEmbeddings, images, classifications,
                 imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
                 preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
-                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts);
+                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts)
+                .withFlaggedTopic(flagged);
         Map<String, String> effective = new TreeMap<>();
         for (ConfigKey key : KEYS) {
             effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));
         }
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
         return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
-                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, bind, port, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
     }
 
     /**

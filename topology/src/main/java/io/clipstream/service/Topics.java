@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's six topics: created when missing (label sets and label embeddings compacted, since they are
+ * The service's six topics (seven with {@code topic.flagged}): created when missing (label sets and label embeddings compacted, since they are
  * tables), or, when creation is not allowed, checked so the service stops with the list of missing topics instead
  * of waiting on them.
  */
@@ -48,6 +48,9 @@ public final class Topics {
         topics.put(s.classificationsTopic(), Map.of());
         topics.put(s.imageEmbeddingsTopic(), Map.of());
         topics.put(s.deadLetterTopic(), Map.of());
+        if (s.flaggedTopicEnabled()) {
+            topics.put(s.flaggedTopic(), Map.of());
+        }
         return topics;
     }
 

@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code label-sets} → {@link LabelSetEncoder} (text tower, prompt cache) → {@code label-embeddings};</li>
  *   <li>{@code label-embeddings} → global store, kept by {@link LabelEmbeddingLoader}, read through a {@link LabelCatalog};</li>
  *   <li>{@code images} → {@link ImageClassifier} (buffer, preprocess, image tower, join) → {@code classifications}
- *       and optionally {@code image-embeddings};</li>
+ *       and optionally {@code image-embeddings}, and those with a flagged label to the optional flagged topic;</li>
  *   <li>whatever cannot be processed → {@code images-dlq}.</li>
  * </ol>
  * Each processor emits an {@link Outcome}: its value goes to the step's output topic, its dead letter to
@@ -33,8 +33,13 @@ public final class ClipstreamTopology {
 
     public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
                              TextEncoder text, ImageEncoder images, PipelineMetrics metrics) {
+        build(builder, settings, serdes, text, images, metrics, new LabelCatalog());
+    }
+
+    /** As above, with the {@link LabelCatalog} the global store's loader keeps current (shared with queries). */
+    public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
+                             TextEncoder text, ImageEncoder images, PipelineMetrics metrics, LabelCatalog catalog) {
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
-        LabelCatalog catalog = new LabelCatalog();
         TextTowerShare share = TextTowerShare.wallClock();
 
         // 1. label sets → label embeddings (or dead letters)
@@ -73,9 +78,13 @@ public final class ClipstreamTopology {
                         Named.as("image-classifier"), ImageClassifier.BUFFER_STORE);
         deadLetters(imageOutcomes, settings, serdes, metrics);
         KStream<byte[], ClassifiedImage> classified = imageOutcomes.filter((k, v) -> v.ok()).mapValues(Outcome::value);
-        classified.mapValues(ClassifiedImage::classification)
-                .peek((k, c) -> classified(metrics, c))
-                .to(settings.classificationsTopic(), Produced.with(Serdes.ByteArray(), serdes.classification()));
+        KStream<byte[], Classification> classifications = classified.mapValues(ClassifiedImage::classification)
+                .peek((k, c) -> classified(metrics, c));
+        classifications.to(settings.classificationsTopic(), Produced.with(Serdes.ByteArray(), serdes.classification()));
+        if (settings.flaggedTopicEnabled()) {    // 4. review queue: the same record again when a label is flagged
+            classifications.filter((k, c) -> !c.getFlagged().isEmpty())
+                    .to(settings.flaggedTopic(), Produced.with(Serdes.ByteArray(), serdes.classification()));
+        }
         classified.filter((k, v) -> v.embedding() != null).mapValues(ClassifiedImage::embedding)
                 .to(settings.imageEmbeddingsTopic(), Produced.with(Serdes.ByteArray(), serdes.imageEmbedding()));
     }

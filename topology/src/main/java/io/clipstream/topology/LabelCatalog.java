@@ -68,7 +68,7 @@ public final class LabelCatalog {
     }
 
     /** The highest version whose records are all present (indices 0..count-1 each exactly once). */
-    static Optional<LabelMatrix> newestComplete(String setId, String modelId, List<LabelEmbedding> records) {
+    public static Optional<LabelMatrix> newestComplete(String setId, String modelId, List<LabelEmbedding> records) {
         TreeMap<Long, List<LabelEmbedding>> byVersion = new TreeMap<>();
         for (LabelEmbedding r : records) {
             byVersion.computeIfAbsent(r.getLabelSetVersion(), v -> new ArrayList<>()).add(r);

@@ -28,6 +28,8 @@ import java.util.Set;
  *                            from the cluster at start); no output is made larger, a dead letter's original bytes
  *                            are cut to fit
  * @param maxPrompts          label sets with more prompts in all (labels × prompts per label) are refused
+ * @param flaggedTopic        also write every classification with at least one flagged label here (same key, value
+ *                            and headers), for review queues; empty: off
  */
 public record TopologySettings(
         String labelSetsTopic,
@@ -47,7 +49,8 @@ public record TopologySettings(
         long maxImageBytes,
         FetchSettings fetch,
         int maxRecordBytes,
-        int maxPrompts) {
+        int maxPrompts,
+        String flaggedTopic) {
 
     /** Kafka's own default record limit (broker {@code message.max.bytes}, producer {@code max.request.size}). */
     public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
@@ -65,6 +68,7 @@ public record TopologySettings(
                 || maxRecordBytes < 1 || maxPrompts < 1) {
             throw new IllegalArgumentException("threads, topK and limits must be positive");
         }
+        flaggedTopic = flaggedTopic == null ? "" : flaggedTopic;
     }
 
     /** The settings with Kafka's default record limit and the default prompt budget. */
@@ -75,7 +79,7 @@ public record TopologySettings(
                             long maxImageBytes, FetchSettings fetch) {
         this(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic, imageEmbeddingsTopic,
                 deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads, defaultTopK,
-                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS);
+                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "");
     }
 
     /**
@@ -86,50 +90,62 @@ public record TopologySettings(
         return new TopologySettings("label-sets", "label-embeddings", "images", "classifications",
                 "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50), true,
                 Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled(),
-                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS);
+                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "");
     }
 
     public TopologySettings withBatch(int size, Duration wait) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
     }
 
     public TopologySettings withOverlapTower(boolean overlap) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlap,
-                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
+                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
     }
 
     public TopologySettings withImageEmbeddings(boolean emit) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
     }
 
     public TopologySettings withFetch(FetchSettings newFetch) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic);
     }
 
     /** With the record limit read from the cluster, and images no larger than fit in it. */
     public TopologySettings withMaxRecordBytes(int newMaxRecordBytes) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic);
     }
 
     public TopologySettings withMaxPrompts(int newMaxPrompts) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic);
     }
 
     public TopologySettings withLimits(int newMaxLabels, int newMaxPromptChars) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts);
+                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+    }
+
+    /** With classifications that flag a label also written to {@code topic} (empty: off). */
+    public TopologySettings withFlaggedTopic(String topic) {
+        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic);
+    }
+
+    /** Whether flagged classifications also go to {@link #flaggedTopic()}. */
+    public boolean flaggedTopicEnabled() {
+        return !flaggedTopic.isEmpty();
     }
 
     /**

@@ -41,6 +41,36 @@ class ServiceConfigTest {
     }
 
     @Test
+    void theFlaggedTopicIsOffByDefaultAndCreatedWithTheOthersWhenSet() {
+        ServiceConfig off = ServiceConfig.from(REQUIRED);
+        assertThat(off.topology().flaggedTopicEnabled()).isFalse();
+        assertThat(Topics.wanted(off.topology())).hasSize(6);
+        Map<String, String> values = new java.util.HashMap<>(REQUIRED);
+        values.put("topic.flagged", "to-review");
+        ServiceConfig on = ServiceConfig.from(values);
+        assertThat(on.topology().flaggedTopic()).isEqualTo("to-review");
+        assertThat(Topics.wanted(on.topology())).containsKey("to-review").hasSize(7);
+        values.put("topic.flagged", "classifications");
+        assertThatThrownBy(() -> ServiceConfig.from(values)).hasMessageContaining("every topic needs its own name");
+        values.put("topic.flagged", "bad topic");
+        assertThatThrownBy(() -> ServiceConfig.from(values)).hasMessageContaining("topic.flagged: not a valid topic name");
+    }
+
+    @Test
+    void theQueryTokenIsOffByDefaultAndNeverDescribed() {
+        assertThat(ServiceConfig.from(REQUIRED).httpAuthToken()).isEmpty();
+        Map<String, String> values = new java.util.HashMap<>(REQUIRED);
+        values.put("http.auth.token", "s3cret-T0ken");
+        ServiceConfig c = ServiceConfig.from(values);
+        assertThat(c.httpAuthToken()).isEqualTo("s3cret-T0ken");
+        assertThat(c.describe()).contains("http.auth.token=[hidden]");
+        assertThat(c.toString()).doesNotContain("s3cret-T0ken");
+        values.put("http.auth.token", "two words");
+        assertThatThrownBy(() -> ServiceConfig.from(values)).hasMessageContaining("http.auth.token: only visible ASCII")
+                .message().doesNotContain("two words");
+    }
+
+    @Test
     void settingsRenamedAwayFromKafkasNamesAreStillReadUnderTheirFormerNames() throws Exception {
         Path file = write("batch.size=16\nbatch.overlap=false\nimage.batch.max.wait.ms=70\nbatch.max.wait.ms=999\n"
                 + "bootstrap.servers=kafka:9092\nschema.registry.url=http://r:8081\n");

@@ -338,6 +338,54 @@ class ClipstreamTopologyTest {
     }
 
     @Test
+    void classificationsThatFlagALabelAlsoGoToTheFlaggedTopicWithTheSameKeyValueAndHeaders() {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("traceparent", bytes("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        LabelSet review = labelSet("review", 1, TEMPLATES, "weapon", "tree");
+        review.getLabels().get(0).setThreshold(-1f);     // every cosine reaches it: always flagged
+        LabelSet plain = labelSet("plain", 1, TEMPLATES, "weapon", "tree");     // no thresholds: never flagged
+        try (Harness h = harness(batchOf(3).withFlaggedTopic("flagged"))) {
+            org.apache.kafka.streams.TestOutputTopic<byte[], byte[]> flagged = h.driver.createOutputTopic("flagged",
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+            h.sendLabelSet(review);
+            h.sendLabelSet(plain);
+            for (String[] image : new String[][] {{"a", "review"}, {"b", "plain"}, {"c", "review"}}) {
+                byte[] value = h.serdes.imageEvent().serializer().serialize(h.settings.imagesTopic(),
+                        inline(image[0], image[1], TinyClip.png(image[0].charAt(0), 40, 40)));
+                h.images.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(bytes(image[0]), value, headers));
+            }
+            List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> all = h.classifications.readRecordsToList();
+            List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> review2 = flagged.readRecordsToList();
+            assertThat(all).hasSize(3);
+            assertThat(review2).extracting(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))
+                    .containsExactly("a", "c");
+            for (int i = 0; i < 2; i++) {
+                org.apache.kafka.streams.test.TestRecord<byte[], byte[]> same = all.get(i == 0 ? 0 : 2);
+                assertThat(review2.get(i).value()).isEqualTo(same.value());
+                assertThat(review2.get(i).headers()).isEqualTo(same.headers());
+                assertThat(header(review2.get(i), "traceparent")).isEqualTo(header(same, "traceparent")).isNotNull();
+                Classification c = h.serdes.classification().deserializer()
+                        .deserialize("flagged", review2.get(i).value());
+                assertThat(c.getFlagged()).extracting(LabelScore::getLabel).containsExactly("weapon");
+            }
+        }
+    }
+
+    @Test
+    void withoutAFlaggedTopicNothingElseIsWritten() {
+        assertThat(TopologySettings.defaults().flaggedTopicEnabled()).isFalse();
+        LabelSet review = labelSet("review", 1, TEMPLATES, "weapon", "tree");
+        review.getLabels().get(0).setThreshold(-1f);
+        try (Harness h = harness(batchOf(1))) {
+            h.sendLabelSet(review);
+            h.sendImage(inline("a", "review", TinyClip.png(9, 40, 40)));
+            assertThat(h.readClassifications()).hasSize(1);
+            assertThat(h.driver.producedTopicNames()).doesNotContain("flagged", "");
+        }
+    }
+
+    @Test
     void anInputWithHeadersOverTheLimitIsOneRecordTooLargeDeadLetterWithoutThem() {
         org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         headers.add("blob", new byte[RecordLimits.MAX_HEADER_BYTES + 1]);

@@ -1,0 +1,159 @@
+package io.clipstream.service;
+
+import io.clipstream.schemas.Classification;
+import io.clipstream.schemas.ErrorCode;
+import io.clipstream.schemas.ImageEvent;
+import io.clipstream.schemas.InlineImage;
+import io.clipstream.schemas.LabelEmbedding;
+import io.clipstream.topology.Classifications;
+import io.clipstream.topology.ImageEncoder;
+import io.clipstream.topology.ImagePreparer;
+import io.clipstream.topology.LabelCatalog;
+import io.clipstream.topology.LabelMatrix;
+import io.clipstream.topology.LabelSetProgress;
+import io.clipstream.topology.Preparation;
+import io.clipstream.topology.TopologySettings;
+import io.clipstream.topology.fetch.ImageFetcher;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * What the query API asks of a running service, computed the way the stream computes it: an image is prepared by the
+ * stream's {@link ImagePreparer} (byte limit, decode, preprocess), its label set looked up in the same
+ * {@link LabelCatalog} the stream uses over the global store, its embedding computed by the shared model, and the
+ * result scored by {@link Classifications#of} with the set's topK. At most one request runs the decode and the image
+ * tower at a time ({@link #TOWER_WAIT}: a second waits that long, then is told to retry), always on the same tower
+ * thread, so the stream shares the model with at most one single-image batch and SameDiff holds one extra session.
+ */
+public final class QueryBackend implements AutoCloseable {
+    /** How long a classification waits for the one running before it to finish; then 503 with Retry-After. */
+    public static final Duration TOWER_WAIT = Duration.ofSeconds(10);
+
+    /** What classifying one image on request gave. */
+    public sealed interface Result {
+        /** Scored: the same record the stream would write. */
+        record Classified(Classification classification) implements Result {
+        }
+
+        /** The image was refused, with the dead-letter code the stream would have used. */
+        record Rejected(ErrorCode code, String message) implements Result {
+        }
+
+        /** No complete version of the set for this model. */
+        record UnknownSet(String message) implements Result {
+        }
+
+        /** Not possible right now (the label table is restoring, or the tower stayed busy); retry later. */
+        record Unavailable(String message) implements Result {
+        }
+    }
+
+    private final ImageEncoder encoder;
+    private final ImagePreparer preparer;
+    private final LabelCatalog catalog;
+    private final Supplier<Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>>> store;
+    private final Supplier<Optional<List<LabelEmbedding>>> records;
+    private final LabelSetProgress progress;
+    private final TopologySettings settings;
+    private final Duration towerWait;
+    private final Semaphore tower = new Semaphore(1, true);
+    private final ExecutorService towerThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "query-tower");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public QueryBackend(ImageEncoder encoder, LabelCatalog catalog, LabelTable labels, LabelSetProgress progress,
+                        TopologySettings settings) {
+        this(encoder, catalog, labels::store, labels::records, progress, settings, TOWER_WAIT);
+    }
+
+    /** Over any label store (tests), waiting up to {@code towerWait} for the tower. */
+    QueryBackend(ImageEncoder encoder, LabelCatalog catalog,
+                 Supplier<Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>>> store,
+                 Supplier<Optional<List<LabelEmbedding>>> records, LabelSetProgress progress,
+                 TopologySettings settings, Duration towerWait) {
+        this.encoder = encoder;
+        this.catalog = catalog;
+        this.store = store;
+        this.records = records;
+        this.progress = progress;
+        this.settings = settings;
+        this.towerWait = towerWait;
+        // Inline bytes only: a request never makes the service fetch a URL.
+        this.preparer = new ImagePreparer(encoder, new ImageFetcher(TopologySettings.FetchSettings.disabled(),
+                settings.maxImageBytes()), settings.maxImageBytes());
+    }
+
+    /** The largest image body accepted ({@code image.max.bytes}). */
+    public long maxImageBytes() {
+        return settings.maxImageBytes();
+    }
+
+    /** The largest topK a request may ask for ({@code label.set.max.labels}). */
+    public int maxTopK() {
+        return settings.maxLabels();
+    }
+
+    /**
+     * Classifies {@code image} against the newest complete version of {@code labelSet}, listing {@code topK} labels
+     * (null: the set's own topK, else {@code top.k}), as the stream would for an event with these fields.
+     */
+    public Result classify(String id, String labelSet, byte[] image, String contentType, Integer topK)
+            throws InterruptedException {
+        Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>> table = store.get();
+        if (table.isEmpty()) {
+            return new Result.Unavailable("label table not restored yet");
+        }
+        Optional<LabelMatrix> found = catalog.lookup(labelSet, encoder.modelId(), table.get());
+        if (found.isEmpty()) {
+            return new Result.UnknownSet("no complete label set \"" + labelSet + "\" for model " + encoder.modelId());
+        }
+        LabelMatrix matrix = found.get();
+        ImageEvent event = ImageEvent.newBuilder().setId(id).setEventTime(Instant.now())
+                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
+                .setContentType(contentType).setLabelSet(labelSet).setAttributes(Map.of()).build();
+        if (!tower.tryAcquire(towerWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return new Result.Unavailable("another classification kept the image tower busy for "
+                    + towerWait.toMillis() + " ms");
+        }
+        try {
+            Preparation prepared = preparer.prepare(event);
+            if (prepared instanceof Preparation.Failed failed) {
+                return new Result.Rejected(failed.code(), failed.message());
+            }
+            float[] pixels = ((Preparation.Ready) prepared).pixels();
+            float[] embedding;
+            try {
+                embedding = towerThread.submit(() -> encoder.encodeImages(List.of(pixels))[0]).get();
+            } catch (ExecutionException e) {
+                return new Result.Rejected(ErrorCode.MODEL_ERROR, "the image tower failed: " + e.getCause());
+            }
+            int k = topK != null ? topK : matrix.topK(settings.defaultTopK());
+            return new Result.Classified(Classifications.of(event, matrix, embedding, k, System.currentTimeMillis()));
+        } finally {
+            tower.release();
+        }
+    }
+
+    /** Every label set in the global store, with the sets being encoded on this instance. */
+    public Optional<List<LabelSetViews.View>> labelSets() {
+        return records.get().map(records -> LabelSetViews.of(records, encoder.modelId(), progress.encoding()));
+    }
+
+    @Override
+    public void close() {
+        towerThread.shutdownNow();
+    }
+}
