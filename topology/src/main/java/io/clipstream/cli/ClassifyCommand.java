@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = "Print {\"input\": FILE, \"labels\": [{\"label\", \"probability\", \"similarity\"}…]} per image, best first.")
 final class ClassifyCommand implements Callable<Integer> {
+    /** How often label encoding reports its progress on stderr (a large ensemble takes minutes). */
+    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
     @Mixin
     ModelOption model;
 
@@ -40,8 +43,16 @@ final class ClassifyCommand implements Callable<Integer> {
         PromptTemplates prompts = templates.equals("{}") ? new PromptTemplates(List.of("{}")) : PromptTemplates.named(templates);
         ClipModel clip = model.load();
         float[][] classes = new float[labels.size()][];
+        long started = System.nanoTime();
+        long said = started;
         for (int i = 0; i < labels.size(); i++) {
             classes[i] = ZeroShotClassifier.ensemble(clip.encodeTexts(prompts.fill(labels.get(i))));
+            long now = System.nanoTime();
+            if (now - said >= PROGRESS_EVERY_NANOS || i + 1 == labels.size() && now - started >= PROGRESS_EVERY_NANOS) {
+                said = now;
+                System.err.printf("encoding labels: %d of %d (%d prompts each), %d s%n", i + 1, labels.size(),
+                        prompts.templates().size(), (now - started) / 1_000_000_000L);
+            }
         }
         ZeroShotClassifier classifier = new ZeroShotClassifier(labels, classes, ZeroShotClassifier.OPEN_CLIP_SCALE);
         JsonLines out = new JsonLines(System.out);

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         description = {"Run the service against a Kafka cluster and schema registry.",
                 "Every key of the properties file can be overridden by an environment variable: CLIPSTREAM_ + the key "
                         + "upper-cased with '.' as '_' (image.batch.size -> CLIPSTREAM_IMAGE_BATCH_SIZE). Keys are listed in "
-                        + "docs/configuration.md. Exit codes: 0 stopped by a signal, 1 failed, 2 invalid configuration."})
+                        + "docs/configuration.md. Exit codes: 143 stopped by SIGTERM (the batch in hand finished and committed), "
+                        + "1 failed, 2 invalid configuration."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
