@@ -21,6 +21,7 @@ import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.DemoData;
 import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.LocalCluster;
 import io.clipstream.service.Monitoring;
 import io.clipstream.service.ServiceConfig;
 import io.clipstream.topology.LabelSetRules;
@@ -64,6 +65,7 @@ class ClientCommandsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path shared;
+    static LocalCluster cluster;
     static EmbeddedBroker broker;
     static SchemaRegistryHttpServer registry;
     static RecordSerdes serdes;
@@ -76,20 +78,16 @@ class ClientCommandsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = EmbeddedBroker.start(Files.createDirectories(shared.resolve("kafka")), 0);
-        registry = SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope("client-commands-it"), "127.0.0.1", 0);
+        cluster = LocalCluster.start(shared, "client-commands-it");
+        broker = cluster.broker();
+        registry = cluster.registry();
         serdes = RecordSerdes.configured(ServiceConfig.from(Map.of("bootstrap.servers", broker.bootstrapServers(),
                 "schema.registry.url", registry.url())).serdeConfig());
     }
 
     @AfterAll
     static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        LocalCluster.close(cluster);
     }
 
     @BeforeEach

@@ -14,6 +14,7 @@ import io.clipstream.schemas.ImageUrl;
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.LocalCluster;
 import io.clipstream.topology.RecordSerdes;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,6 +63,7 @@ class RunCommandSecretsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     @TempDir
     static Path shared;
+    private static LocalCluster cluster;
     private static EmbeddedBroker broker;
     private static SchemaRegistryHttpServer registry;
     private static Path model;
@@ -80,20 +82,15 @@ class RunCommandSecretsTest {
 
     @BeforeAll
     static void startBrokerAndRegistry() throws Exception {
-        broker = EmbeddedBroker.start(Files.createDirectories(shared.resolve("kafka")), 0);
-        registry = SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope("secrets-" + UUID.randomUUID()),
-                "127.0.0.1", 0);
+        cluster = LocalCluster.start(shared, "secrets-" + UUID.randomUUID());
+        broker = cluster.broker();
+        registry = cluster.registry();
         model = ClipModel.writeTinyRandomModel(shared.resolve("model"), 3);
     }
 
     @AfterAll
     static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        LocalCluster.close(cluster);
     }
 
     @BeforeEach

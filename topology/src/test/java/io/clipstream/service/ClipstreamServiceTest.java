@@ -37,6 +37,7 @@ class ClipstreamServiceTest {
     private static final Duration PATIENCE = Duration.ofMinutes(2);
     @TempDir
     static Path dir;
+    private static LocalCluster cluster;
     private static EmbeddedBroker broker;
     private static SchemaRegistryHttpServer registry;
     private static ClipModel model;
@@ -44,19 +45,15 @@ class ClipstreamServiceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = EmbeddedBroker.start(Files.createDirectories(dir.resolve("kafka")), 0);
-        registry = SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope("service-test"), "127.0.0.1", 0);
+        cluster = LocalCluster.start(dir, "service-test");
+        broker = cluster.broker();
+        registry = cluster.registry();
         model = ClipModel.load(ClipModel.writeTinyRandomModel(dir.resolve("model"), 5));
     }
 
     @AfterAll
     static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+        LocalCluster.close(cluster);
     }
 
     @Test
