@@ -1,6 +1,7 @@
 package io.clipstream.service;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -54,6 +55,9 @@ public final class Monitoring implements AutoCloseable {
         ServiceMetrics metrics = new ServiceMetrics(registry);
         ServiceHealth health = new ServiceHealth();
         health.watchEncoding(metrics.labelSetProgress());
+        Gauge.builder("clipstream.ready", health, h -> h.ready().ok() ? 1 : 0)
+                .description("1 when /health/ready answers 200 (model loaded, label table restored, streams RUNNING, "
+                        + "registry reachable), else 0").register(registry);
         QueryApi queries = new QueryApi(authToken);
         OpsHttpServer http = OpsHttpServer.start(bindAddress, port, health, registry, queries);
         return new Monitoring(registry, metrics, health, gc, http, queries);

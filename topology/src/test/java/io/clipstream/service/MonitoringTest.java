@@ -20,4 +20,15 @@ class MonitoringTest {
                     .contains("clipstream_native_javacpp_bytes ");
         }
     }
+
+    @Test
+    void readinessIsAMetricThatFollowsTheProbe() throws Exception {
+        try (Monitoring monitoring = Monitoring.start("127.0.0.1", 0)) {
+            assertThat(monitoring.registry().scrape()).containsPattern("(?m)^clipstream_ready 0\\.0$");
+            monitoring.health().modelLoaded();
+            monitoring.health().watch(() -> org.apache.kafka.streams.KafkaStreams.State.RUNNING,
+                    () -> java.util.Optional.of(ServiceMetrics.LabelCounts.NONE));
+            assertThat(monitoring.registry().scrape()).containsPattern("(?m)^clipstream_ready 1\\.0$");
+        }
+    }
 }
