@@ -30,6 +30,9 @@ public final class RecordLimits {
     /** Trace context and correlation ids take a few hundred bytes; 64 KiB is far beyond any real use. */
     public static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int HEADROOM = 4 * 1024;
+    /** One writer per record schema: every classification is measured, so the writer is not built per record. */
+    private static final java.util.Map<org.apache.avro.Schema, SpecificDatumWriter<SpecificRecord>> WRITERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private RecordLimits() {
     }
@@ -49,7 +52,7 @@ public final class RecordLimits {
         Counting out = new Counting();
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            new SpecificDatumWriter<SpecificRecord>(value.getSchema()).write(value, encoder);
+            WRITERS.computeIfAbsent(value.getSchema(), SpecificDatumWriter::new).write(value, encoder);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
