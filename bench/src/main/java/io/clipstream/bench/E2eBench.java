@@ -1,5 +1,7 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
+import io.clipstream.cli.JsonLines;
+import io.clipstream.cli.ToolConsole;
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.RandomWeights;
 import io.clipstream.model.TinyModel;
@@ -13,9 +15,9 @@ import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
-import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.LocalCluster;
 import io.clipstream.service.ServiceConfig;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TopologySettings;
@@ -31,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,21 +43,18 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench e2e}: the whole path on one machine. An in-process KRaft broker and schema registry on 127.0.0.1,
+ * {@code clipstream-bench e2e}: the whole path on one machine. An in-process KRaft broker and schema registry on 127.0.0.1,
  * the real service (Kafka Streams, registry Avro serdes, exactly-once) with the full-size random-weight model (or
  * {@code --model}), a label set, then 640×480 JPEGs of about 100 KB, serialized before timing:
  * <ol>
@@ -164,12 +162,12 @@ final class E2eBench implements Callable<Integer> {
         if (images < 2 || batch < 1 || threads < 1 || seconds <= 0 || labels < 1 || rate < 0) {
             throw new IllegalArgumentException("--images ≥ 2, --batch, --threads, --labels ≥ 1, --seconds > 0, --rate ≥ 0");
         }
-        quietLogs();
+        ToolConsole.quietLogs(ch.qos.logback.classic.Level.ERROR);
         Path work = Files.createTempDirectory("clipstream-bench-e2e");
         try {
             return bench(work);
         } finally {
-            delete(work);
+            ToolConsole.delete(work);
         }
     }
 
@@ -195,9 +193,9 @@ final class E2eBench implements Callable<Integer> {
         double towerAfter;
 
         int parts = partitions > 0 ? partitions : threads;
-        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
-             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
-                     InMemorySchemaRegistry.forScope("clipstream-bench-" + UUID.randomUUID()), "127.0.0.1", 0)) {
+        try (LocalCluster cluster = LocalCluster.start(work, "clipstream-bench-" + UUID.randomUUID())) {
+            EmbeddedBroker broker = cluster.broker();
+            SchemaRegistryHttpServer registry = cluster.registry();
             Map<String, String> settings = serviceSettings(broker.bootstrapServers(), registry.url(),
                     work.resolve("state"), serviceModel, guarantee, threads, batch, waitMs, overlap, preprocessThreads,
                     parts);
@@ -207,7 +205,7 @@ final class E2eBench implements Callable<Integer> {
             try (BenchService service = serviceProcess
                     ? BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))
                     : BenchService.inProcess(config, model);
-                 KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
+                 KafkaProducer<byte[], byte[]> producer = cluster.producer(PRODUCER_BUFFER);
                  Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
                 publishLabels(producer, serdes, topics, service, labels, timeoutSeconds, err);
                 Runner runner = new Runner(producer, outputs, topics.imagesTopic(), service,
@@ -316,6 +314,9 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** Where a stream thread's samples go: its innermost frame that matches, tried in this order. */
+    /** Send buffer of the bench's producer: a flood of JPEGs at once. */
+    static final long PRODUCER_BUFFER = 256L << 20;
+
     static final List<ThreadSampler.Rule> STREAM_THREAD_RULES = List.of(
             new ThreadSampler.Rule("tower", "io.clipstream.model.ClipModel", "encodeImages"),
             new ThreadSampler.Rule("awaiting_tower", "io.clipstream.topology.TowerRunner", "awaitInTower"),
@@ -644,24 +645,6 @@ final class E2eBench implements Callable<Integer> {
                 new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    /** The bench prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. */
-    static void quietLogs() {
-        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka", "io.clipstream.service",
-                "org.apache.kafka.streams.KafkaStreams",
-                "org.apache.kafka.streams.processor.internals.StateDirectory", "org.apache.kafka.streams.StreamsConfig")) {
-            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
-                l.setLevel(ch.qos.logback.classic.Level.ERROR);
-            }
-        }
-    }
-
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -678,11 +661,4 @@ final class E2eBench implements Callable<Integer> {
         return Math.round(v * 100) / 100.0;
     }
 
-    static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
-    }
 }
