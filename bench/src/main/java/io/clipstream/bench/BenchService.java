@@ -48,6 +48,9 @@ interface BenchService extends AutoCloseable {
     /** Peak resident memory of the service's process so far, MB (VmHWM). */
     long peakRssMb();
 
+    /** The process the service runs in. */
+    long pid();
+
     /** True when the service runs in this JVM (stream threads can be sampled, CPU time read). */
     boolean inThisJvm();
 
@@ -71,6 +74,11 @@ interface BenchService extends AutoCloseable {
             @Override
             public long peakRssMb() {
                 return BenchCommand.peakRssMb();
+            }
+
+            @Override
+            public long pid() {
+                return ProcessHandle.current().pid();
             }
 
             @Override
@@ -175,6 +183,11 @@ interface BenchService extends AutoCloseable {
         public long peakRssMb() {
             long now = readPeakRssMb();
             return now > 0 ? now : peakRssMb;
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
         }
 
         @Override

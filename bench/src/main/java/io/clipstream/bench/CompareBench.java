@@ -185,6 +185,7 @@ final class CompareBench implements Callable<Integer> {
                 pyJson.remove("mean_batch");
                 pyJson.remove("tower_busy");
                 pyJson.remove("tower_images_per_s_inside");
+                pyJson.remove("service_cpu_ms_per_image");   // thread roles are the service's; service_cores stays
                 pyJson.put("peak_rss_mb", pySelf.getOrDefault("peak_rss_mb", p.peakRssMb()));
                 pyJson.put("self", pySelf);
                 r.put("clipstream", csJson);
@@ -448,6 +449,11 @@ final class CompareBench implements Callable<Integer> {
             long now = BenchCommand.peakRssMb(Path.of("/proc", String.valueOf(process.pid()), "status"));
             peakRssMb = Math.max(peakRssMb, now);
             return peakRssMb;
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
         }
 
         @Override

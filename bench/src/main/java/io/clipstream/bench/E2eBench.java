@@ -134,7 +134,8 @@ final class E2eBench implements Callable<Integer> {
 
     /** What one run of images gave: counts, rate, latency, and the service's own batch figures. */
     record Run(int sent, int classified, int deadLetters, double imagesPerS, double p50Ms, double p99Ms,
-               double maxMs, double meanBatch, double towerBusy, double towerInside) {
+               double maxMs, double meanBatch, double towerBusy, double towerInside, Map<String, Double> cpuSeconds,
+               double wallSeconds) {
         boolean complete() {
             return classified == sent;
         }
@@ -149,6 +150,16 @@ final class E2eBench implements Callable<Integer> {
             m.put("mean_batch", round(meanBatch));
             m.put("tower_busy", round(towerBusy));
             m.put("tower_images_per_s_inside", round(towerInside));
+            // The service process's CPU by thread role, per image, and in cores over the run (ProcessCpu).
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            double total = 0;
+            for (Map.Entry<String, Double> e : cpuSeconds.entrySet()) {
+                cpu.put(e.getKey(), round(e.getValue() * 1000 / sent));
+                total += e.getValue();
+            }
+            cpu.put("total", round(total * 1000 / sent));
+            m.put("service_cpu_ms_per_image", cpu);
+            m.put("service_cores", wallSeconds <= 0 ? 0 : round(total / wallSeconds));
             if (deadLetters > 0 || classified < sent) {
                 m.put("dead_letters", deadLetters);
                 m.put("missing", sent - classified - deadLetters);
@@ -299,7 +310,7 @@ final class E2eBench implements Callable<Integer> {
         return Map.ofEntries(
                 Map.entry("bootstrap.servers", bootstrap),
                 Map.entry("schema.registry.url", registryUrl),
-                Map.entry("application.id", "clipstream-bench"),
+                Map.entry("application.id", APPLICATION_ID),
                 Map.entry("state.dir", stateDir.toString()),
                 Map.entry("model.dir", modelDir.toString()),
                 Map.entry("processing.guarantee", guarantee),
@@ -314,6 +325,9 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** Where a stream thread's samples go: its innermost frame that matches, tried in this order. */
+    /** The service's application.id: its stream threads' names start with it. */
+    static final String APPLICATION_ID = "clipstream-bench";
+
     /** Send buffer of the bench's producer: a flood of JPEGs at once. */
     static final long PRODUCER_BUFFER = 256L << 20;
 
@@ -349,6 +363,7 @@ final class E2eBench implements Callable<Integer> {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             outputs.expect(sentAt);
             BenchService.Meters before = service.meters();
+            ProcessCpu.Snapshot cpuBefore = ProcessCpu.snapshot(service.pid());
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
                 if (perSecond > 0) {
@@ -366,12 +381,14 @@ final class E2eBench implements Callable<Integer> {
             Outputs.Seen seen = outputs.await(events.size(), timeout);
             double wall = (seen.lastNanos() - start) / 1e9;
             BenchService.Meters after = service.meters();
+            Map<String, Double> cpu = ProcessCpu.split(cpuBefore, ProcessCpu.snapshot(service.pid()));
             double batches = after.batches() - before.batches();
             double images = after.batchImages() - before.batchImages();
             double tower = after.towerSeconds() - before.towerSeconds();
             return new Run(events.size(), seen.classified(), seen.deadLetters(), seen.sustainedRate(),
                     seen.percentileMs(0.50), seen.percentileMs(0.99), seen.percentileMs(1.0),
-                    batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower);
+                    batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower,
+                    cpu, wall);
         }
     }
 
