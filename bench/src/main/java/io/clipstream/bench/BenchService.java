@@ -94,7 +94,8 @@ interface BenchService extends AutoCloseable {
     }
 
     /**
-     * {@code clipstream run --config <file>} in a child JVM with {@code -Xmx2g} (BENCHMARKS.md's recommended
+     * {@code clipstream run --config <file>} in a child JVM with {@code -Xmx2g -XX:TieredStopAtLevel=1} and whatever
+     * {@code CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS} adds (later flags win) (BENCHMARKS.md's recommended
      * settings), this JVM's environment (OMP_NUM_THREADS …) and class path, its ops endpoints on a free port of
      * 127.0.0.1, its log in {@code dir/service.log}. Returns once it reports ready.
      */
@@ -133,7 +134,7 @@ interface BenchService extends AutoCloseable {
             }
             Path log = dir.resolve("service.log");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx2g"));
+                    "-Xmx2g", "-XX:TieredStopAtLevel=1"));
             String extra = System.getenv("CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS");
             if (extra != null && !extra.isBlank()) {
                 command.addAll(List.of(extra.trim().split("\\s+")));

@@ -122,7 +122,8 @@ final class E2eBench implements Callable<Integer> {
             description = "processing.guarantee: exactly_once_v2 or at_least_once (default ${DEFAULT-VALUE}).")
     String guarantee;
 
-    @Option(names = "--service-process", description = "Run the service as `clipstream run` in a child JVM (-Xmx2g), "
+    @Option(names = "--service-process", description = "Run the service as `clipstream run` in a child JVM (-Xmx2g -XX:TieredStopAtLevel=1, "
+                    + "then $CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS), "
             + "on a model folder (--model, or the full-size random model written to disk first), so that peak_rss_mb is "
             + "the service's alone, without the broker, the registry and the bench's clients.")
     boolean serviceProcess;
