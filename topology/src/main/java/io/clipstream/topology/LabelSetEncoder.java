@@ -3,6 +3,7 @@ package io.clipstream.topology;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
+import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Stage;
 import io.clipstream.schemas.serde.InvalidRecordException;
@@ -59,7 +60,10 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     private static final int MAX_SCAN = 4_096;
     private static final Duration TICK = Duration.ofMillis(20);
     private static final long LOG_EVERY_NANOS = 5_000_000_000L;
-    /** Example images a step prepares at most (fetch, decode, and the image tower for those not cached). */
+    /**
+     * Example images a step prepares at most (decode, and the image tower for those not cached), of which at most one
+     * by URL: a fetch may take its whole timeout on the stream thread, and one is what a transaction can wait for.
+     */
     static final int EXAMPLE_BATCH = 4;
     /** A pending entry of a set without examples, written before examples existed: the prompt cursor only. */
     private static final byte POSITION = 2;
@@ -301,17 +305,24 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     }
 
     /**
-     * Prepares the next {@value #EXAMPLE_BATCH} examples at the cursor and runs those not cached yet through the image
-     * tower, into the cache; the first example that cannot be used stops it, named in the failure's message.
+     * Prepares the next {@value #EXAMPLE_BATCH} examples at the cursor, stopping before a second one by URL, and runs
+     * those not cached yet through the image tower, into the cache; the first example that cannot be used stops it,
+     * named in the failure's message.
      */
     private Optional<Preparation.Failed> exampleBatch(String setId, Encoding e) {
         LabelCursor cursor = e.examples;
         List<float[]> pixels = new ArrayList<>();
         List<String> keys = new ArrayList<>();
+        boolean fetched = false;
         for (int passed = 0; !cursor.atEnd() && passed < EXAMPLE_BATCH; passed++) {
             Label label = cursor.currentLabel();
             int item = cursor.item();
-            Preparation prepared = exampleImages.prepare(setId + "/" + label.getName(), label.getExamples().get(item));
+            LabelExample example = label.getExamples().get(item);
+            if (example.getUrl() != null && fetched) {
+                break;
+            }
+            fetched |= example.getUrl() != null;
+            Preparation prepared = exampleImages.prepare(setId + "/" + label.getName(), example);
             if (prepared instanceof Preparation.Failed failed) {
                 return Optional.of(new Preparation.Failed(failed.code(), failed.stage(), "label \"" + label.getName()
                         + "\" example " + (item + 1) + " of " + label.getExamples().size() + ": " + failed.message()));

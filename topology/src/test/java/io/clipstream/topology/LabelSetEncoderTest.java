@@ -381,4 +381,38 @@ class LabelSetEncoderTest {
         assertThat(out).hasSize(40).allMatch(r -> r.value().ok());
         assertThat(text.prompts).as("from label 16 on").hasSize(48).startsWith("a label16");
     }
+
+    @Test
+    void aStepFetchesAtMostOneExampleByUrl() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0), 4);
+        server.createContext("/", ex -> {
+            byte[] body = {(byte) Integer.parseInt(ex.getRequestURI().getPath().substring(1)), 0, 0};
+            ex.sendResponseHeaders(200, body.length);
+            try (java.io.OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            FetchSettings allowed = new FetchSettings(true, java.util.Set.of("127.0.0.1"), java.util.Set.of("127.0.0.1"),
+                    java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(2));
+            LabelSetEncoder fetching = new LabelSetEncoder(serdes.labelSet().deserializer(), text,
+                    new ExampleImages(new ImagePreparer(text, new ImageFetcher(allowed, 64), 64), text),
+                    new LabelSetRules(1_000, 100, 200, 1 << 20), share, progress, 1 << 20);
+            fetching.init(context);
+            encoder = fetching;
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            LabelSet set = byExample(new int[]{1});
+            set.getLabels().get(0).setExamples(List.of(inlineExample(1), new LabelExample(null, base + "2"),
+                    new LabelExample(null, base + "3"), inlineExample(4)));
+            share.imageRead();
+            assertThat(send("s", set)).isEmpty();
+            assertThat(text.batches).containsExactly(List.of(1f, 2f));
+            assertThat(punctuate()).hasSize(1);
+            assertThat(text.batches).containsExactly(List.of(1f, 2f), List.of(3f, 4f));
+        } finally {
+            server.stop(0);
+        }
+    }
 }
