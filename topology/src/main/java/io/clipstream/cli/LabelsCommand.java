@@ -12,10 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.Serde;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,9 +60,22 @@ final class LabelsCommand implements Runnable {
             }
             String topic = clients.topology().labelSetsTopic();
             Serde<LabelSet> serde = clients.serde(LabelSet.class);
+            byte[] value = serde.serializer().serialize(topic, set);
             try (KafkaProducer<String, byte[]> producer = clients.producer()) {
-                RecordMetadata sent = producer.send(new ProducerRecord<>(topic, set.getId(),
-                        serde.serializer().serialize(topic, set))).get();
+                RecordMetadata sent;
+                try {
+                    sent = producer.send(new ProducerRecord<>(topic, set.getId(), value)).get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RecordTooLargeException)) {
+                        throw e;
+                    }
+                    // inline example images make a set large: the producer or the topic refused it whole
+                    System.err.println("error: label set " + set.getId() + " is " + value.length + " bytes, more than "
+                            + "the producer (kafka.max.request.size) or " + topic + " (max.message.bytes) accepts; "
+                            + "give large example images by URL");
+                    System.err.println("nothing sent");
+                    return 2;
+                }
                 System.err.printf("sent label set %s version %d (%d labels) to %s partition %d offset %d%n",
                         set.getId(), set.getVersion(), set.getLabels().size(), topic, sent.partition(), sent.offset());
             }
