@@ -14,10 +14,12 @@ COPY pom.xml ./
 COPY schemas/pom.xml schemas/
 COPY model/pom.xml model/
 COPY topology/pom.xml topology/
+COPY bench/pom.xml bench/
 COPY schemas/src schemas/src
 COPY model/src model/src
 COPY topology/src topology/src
-RUN mvn -B package -DskipTests
+# The service only: -pl topology -am leaves the benchmarks out (Maven reads bench/pom.xml, builds nothing there).
+RUN mvn -B package -DskipTests -pl topology -am
 COPY docker/JavacppWarmup.java docker/
 RUN javac -cp topology/target/clipstream.jar -d /src/warmup docker/JavacppWarmup.java
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The plain Python consumer loop issue #14 compares clipstream against; `clipstream bench compare` runs it.
+"""The plain Python consumer loop issue #14 compares clipstream against; `clipstream-bench compare` runs it.
 
 A confluent-kafka group consumer (read_committed, manual commits) takes up to 8 messages or 50 ms, decodes each
 registry-framed Avro ImageEvent (inline bytes), preprocesses like open_clip (PIL bicubic resize of the shortest

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """PyTorch side of the image-tower benchmark: the same ViT-B/32 (roberta-ViT-B-32's image tower) with random
-weights, timed like `clipstream bench image`, printing the same JSON shape on its last line.
+weights, timed like `clipstream-bench image`, printing the same JSON shape on its last line.
 
 Debian's python3-torch links the reference BLAS (2.3 GFLOP/s); a fair comparison loads Debian's OpenBLAS
 (see BENCHMARKS.md):

@@ -1,6 +1,5 @@
 package io.clipstream.model;
 
-import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.ClipConfig;
 import io.clipstream.model.config.ModelDirectory;
 import io.clipstream.model.graph.ClipGraph;
@@ -10,6 +9,7 @@ import io.clipstream.model.image.ImageRejectedException;
 import io.clipstream.model.tokenizer.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -45,13 +45,21 @@ public final class ClipModel {
     }
 
     public static ClipModel load(Path dir, ImageDecoder decoder) throws IOException {
+        return load(dir, decoder, Duration.ZERO);
+    }
+
+    /**
+     * Loads the model in {@code dir}; the text tower's weights are freed after {@code textIdle} without use and read
+     * again from the checkpoint on the next text (zero: kept in memory for good).
+     */
+    public static ClipModel load(Path dir, ImageDecoder decoder, Duration textIdle) throws IOException {
         long start = System.nanoTime();
         ModelDirectory folder = new ModelDirectory(dir);
         ClipConfig config = folder.config();
         Path weights = folder.weights();
         String id = ModelId.of(weights);
         ClipTokenizer tokenizer = ClipTokenizer.load(dir);
-        ClipGraph graph = ClipGraph.build(config, StateDict.read(weights));
+        ClipGraph graph = ClipGraph.load(config, weights, textIdle);
         LOG.info("model {} loaded from {} in {} ms", id, weights, (System.nanoTime() - start) / 1_000_000);
         return new ClipModel(id, graph, tokenizer, new ClipPreprocessor(config.preprocess(), decoder));
     }
@@ -67,6 +75,16 @@ public final class ClipModel {
     /** Collections {@link #limitResidentMemory the resident-memory limit} has asked for so far. */
     public long memoryCollections() {
         return graph.memoryCollections();
+    }
+
+    /** Whether the text tower's weights are in memory now (see {@link #load(Path, ImageDecoder, Duration)}). */
+    public boolean textTowerLoaded() {
+        return graph.textTowerLoaded();
+    }
+
+    /** How many times the text tower was read again from the checkpoint after being freed. */
+    public long textTowerReloads() {
+        return graph.textTowerReloads();
     }
 
     /** Writes a tiny random-weight model in the real on-disk format into {@code dir}; see {@link TinyModel}. */

@@ -4,11 +4,9 @@ import io.clipstream.model.ClipModel;
 import io.clipstream.model.download.ModelCache;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.DeadLetter;
-import io.clipstream.schemas.registry.InMemorySchemaRegistry;
-import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.DemoData;
-import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.LocalCluster;
 import io.clipstream.service.Monitoring;
 import io.clipstream.service.ServiceConfig;
 import io.clipstream.topology.RecordSerdes;
@@ -21,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +29,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -90,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        quietLogs();
+        ToolConsole.quietLogs(ch.qos.logback.classic.Level.WARN);
         Path work = Files.createTempDirectory("clipstream-demo");
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -115,28 +111,11 @@ final class DemoCommand implements Callable<Integer> {
             } catch (IllegalStateException alreadyStopping) {
                 // the JVM is shutting down: the hook is running
             }
-            delete(work);
+            ToolConsole.delete(work);
             if (tinyRandomModel) {
                 err.println("demo: reminder: the tiny random model's classifications are meaningless.");
             }
             finished.countDown();       // last: once the hook returns, the JVM halts
-        }
-    }
-
-    /** The demo prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. */
-    private static void quietLogs() {
-        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka",
-                "org.apache.kafka.streams.KafkaStreams", "io.clipstream.service")) {
-            setLevel(name, ch.qos.logback.classic.Level.WARN);
-        }
-        // The demo's state folder is a temp folder on purpose; the global-thread handler warning is known.
-        setLevel("org.apache.kafka.streams.processor.internals.StateDirectory", ch.qos.logback.classic.Level.ERROR);
-        setLevel("org.apache.kafka.streams.StreamsConfig", ch.qos.logback.classic.Level.ERROR);
-    }
-
-    private static void setLevel(String logger, ch.qos.logback.classic.Level level) {
-        if (org.slf4j.LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
-            l.setLevel(level);
         }
     }
 
@@ -167,15 +146,13 @@ final class DemoCommand implements Callable<Integer> {
         ClipModel clip = ClipModel.load(modelDir);
         err.printf("demo: model %s loaded in %.1f s%n", clip.id(), seconds(t0));
         err.println("demo: starting Kafka broker on 127.0.0.1:" + port + " …");
-        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), port);
-             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
-                     InMemorySchemaRegistry.forScope("clipstream-demo-" + UUID.randomUUID()), "127.0.0.1", registryPort);
+        try (LocalCluster cluster = LocalCluster.start(work, port, registryPort, "clipstream-demo-" + UUID.randomUUID());
              Monitoring monitoring = Monitoring.start("127.0.0.1", httpPort)) {
-            err.println("demo: broker " + broker.bootstrapServers() + ", schema registry " + registry.url()
+            err.println("demo: broker " + cluster.bootstrapServers() + ", schema registry " + cluster.registry().url()
                     + ", health and metrics " + monitoring.http().url());
             ServiceConfig config = ServiceConfig.from(Map.of(
-                    "bootstrap.servers", broker.bootstrapServers(),
-                    "schema.registry.url", registry.url(),
+                    "bootstrap.servers", cluster.bootstrapServers(),
+                    "schema.registry.url", cluster.registry().url(),
                     "application.id", "clipstream-demo",
                     "state.dir", work.resolve("state").toString(),
                     "model.dir", modelDir.toString(),
@@ -188,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
             try (ClipstreamService service = ClipstreamService.start(config, clip, monitoring.registry(),
                     monitoring.metrics(), monitoring.health())) {
                 monitoring.serveQueries(service);     // /v1/classify and /v1/label-sets on the demo's HTTP port
-                return publishAndPrint(config, service, broker.bootstrapServers(), stop);
+                return publishAndPrint(config, service, cluster.bootstrapServers(), stop);
             }
         }
     }
@@ -306,13 +283,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
     }
 }

@@ -6,15 +6,15 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 
 /** Writes one JSON object per line to stdout and flushes it, so a consumer sees each result as it comes. */
-final class JsonLines {
+public final class JsonLines {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
 
-    JsonLines(PrintStream out) {
+    public JsonLines(PrintStream out) {
         this.out = out;
     }
 
-    void write(Object value) {
+    public void write(Object value) {
         try {
             out.println(JSON.writeValueAsString(value));
             out.flush();

@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 EmbedCommand.class,
                 ClassifyCommand.class,
-                BenchCommand.class,
                 RunCommand.class,
                 DemoCommand.class,
                 LabelsCommand.class,

@@ -1,12 +1,12 @@
 package io.clipstream.cli;
 
 /** Reads values out of a Prometheus text-format page (what the service's {@code /metrics} serves). */
-final class PrometheusText {
+public final class PrometheusText {
     private PrometheusText() {
     }
 
     /** The sum of every series of {@code metric} (any labels); 0 when there is none. */
-    static double sum(String page, String metric) {
+    public static double sum(String page, String metric) {
         double total = 0;
         for (String line : page.split("\n")) {
             if (line.startsWith("#") || !line.startsWith(metric)) {

@@ -73,9 +73,11 @@ final class RunCommand implements Callable<Integer> {
                             : " (on CPUs newer than ND4J's OpenBLAS 0.3.19 it falls back to generic kernels: see README, Scaling)");
             LOG.info("loading model from {}", modelDir);
             ClipModel model = ClipModel.load(modelDir,
-                    new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()));
+                    new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()),
+                    settings.textTowerIdle());
             model.limitResidentMemory(settings.maxResidentBytes());
             monitoring.watchMemoryCollections(model, ClipModel::memoryCollections);
+            monitoring.watchTextTower(model, ClipModel::textTowerLoaded);
             monitoring.health().modelLoaded();
             ClipstreamService service;
             try {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -70,6 +71,13 @@ public final class Monitoring implements AutoCloseable {
     public <T> void watchMemoryCollections(T owner, ToLongFunction<T> collections) {
         FunctionCounter.builder("clipstream.memory.collections", owner, o -> collections.applyAsLong(o))
                 .description("Collections asked for because resident memory passed memory.max.resident.mb")
+                .register(registry);
+    }
+
+    /** Publishes whether the model's text tower is in memory (1) or freed while unused (0). */
+    public <T> void watchTextTower(T owner, Predicate<T> loaded) {
+        Gauge.builder("clipstream.text.tower.loaded", owner, o -> loaded.test(o) ? 1 : 0)
+                .description("1 while the text tower's weights are in memory; 0 once freed after model.text.idle.ms unused")
                 .register(registry);
     }
 

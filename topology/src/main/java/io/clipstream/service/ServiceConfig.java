@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * @param modelDir         the model folder
  * @param maxImagePixels   decoded images larger than this are refused before their pixels are allocated
  * @param maxResidentBytes resident memory above which inference asks for a collection of ND4J's garbage (0: auto)
+ * @param textTowerIdle    how long the text tower stays in memory after its last use (zero: for good)
  * @param httpBindAddress  address of the health and metrics endpoints
  * @param httpPort         port of the health and metrics endpoints (0: any free port)
  * @param httpAuthToken    bearer token the query API ({@code /v1/*}) requires; empty: no token
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public record ServiceConfig(StreamsSettings streams, TopologySettings topology, Map<String, String> kafka,
                             Map<String, String> registry, Path modelDir, long maxImagePixels,
-                            long maxResidentBytes, String httpBindAddress, int httpPort, String httpAuthToken,
+                            long maxResidentBytes, Duration textTowerIdle, String httpBindAddress, int httpPort, String httpAuthToken,
                             Topics.Policy topics, Duration shutdownTimeout,
                             Map<String, String> settings) {
 
@@ -167,6 +168,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Resident memory (MB) above which inference asks the JVM to collect, so ND4J's unreferenced off-heap "
                     + "arrays are freed, then trims the C heap (at most every 10 s); 0: 1.25 x the resident memory "
                     + "after the first batch (at least + 128 MB), raised when a trim shows more is held for good.");
+    static final ConfigKey TEXT_IDLE = ConfigKey.of("model.text.idle.ms", "30000",
+            "How long (ms) the text tower stays in memory after its last use (label sets, text queries); then its "
+                    + "weights (about 0.5 GB at full size) are freed, and read again from the model folder when next "
+                    + "needed (a few seconds). 0: keep it in memory for good.");
     static final ConfigKey HTTP_BIND = ConfigKey.of("http.bind.address", "0.0.0.0",
             "Address of /health/live, /health/ready, /metrics and the query API /v1/.");
     static final ConfigKey HTTP_PORT = ConfigKey.of("http.port", "8080",
@@ -190,7 +195,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
             BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_EXAMPLES_PER_LABEL,
             MAX_EXAMPLES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
-            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, TOPICS_CREATE,
+            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, TEXT_IDLE, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
     /**
@@ -370,6 +375,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         String modelText = r.string(MODEL_DIR);
         Path modelDir = modelText.isEmpty() ? ModelCache.defaultModelDir() : r.path(MODEL_DIR);
         long maxResident = r.longValue(MAX_RESIDENT, 0);
+        Duration textIdle = r.millis(TEXT_IDLE, 0);
         String bind = r.string(HTTP_BIND);
         int port = r.integer(HTTP_PORT, 0, 65535);
         String authToken = r.string(HTTP_AUTH_TOKEN);
@@ -401,7 +407,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         }
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
         return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
-                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, textIdle, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
     }
 
     /**

@@ -68,6 +68,9 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Str
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 << 20);
         // A batch of images through the image tower takes seconds on a CPU: poll fewer records at a time.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 64);
+        // Records read ahead wait in the heap with their image bytes: 128 per partition keep the tower fed
+        // (a few batches) where the default 1,000 would hold 100 MB of 640x480 JPEGs per partition.
+        p.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 128);
         // Dead letters carry the original image bytes; let such records through the producer.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 16 << 20);
         // Compress outputs: label embeddings and image embeddings are float arrays.

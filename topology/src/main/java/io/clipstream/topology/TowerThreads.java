@@ -18,7 +18,8 @@ final class TowerThreads {
     ExecutorService forCurrentThread() {
         return byStreamThread.computeIfAbsent(Thread.currentThread(), streamThread ->
                 Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, streamThread.getName() + "-tower");
+                    // "tower-" first: Linux keeps 15 characters of a thread name, and the OpenMP workers the tower starts inherit it.
+                    Thread t = new Thread(r, "tower-" + streamThread.getName());
                     t.setDaemon(true);
                     return t;
                 }));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * asserted, and gives the originals back afterwards. Register it on an instance field with
  * {@code @RegisterExtension}.
  */
-final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
+public final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream originalOut;
@@ -35,12 +35,12 @@ final class ConsoleCapture implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** Everything printed to System.out so far in this test. */
-    String out() {
+    public String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
 
     /** Everything printed to System.err so far in this test. */
-    String err() {
+    public String err() {
         return err.toString(StandardCharsets.UTF_8);
     }
 }

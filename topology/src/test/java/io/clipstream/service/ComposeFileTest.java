@@ -125,6 +125,20 @@ class ComposeFileTest {
     }
 
     @Test
+    void theImagesBuildTheServiceModulesTheyCopyAndNotTheBenchmarks() throws Exception {
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            String text = Files.readString(ROOT.resolve(dockerfile));
+            // The root pom lists bench/ too: Maven needs its pom to read the project, the image not its code.
+            assertThat(text).as(dockerfile).contains("-pl topology -am").contains("COPY bench/pom.xml bench/")
+                    .doesNotContain("COPY bench/src");
+            for (String module : List.of("schemas", "model", "topology")) {
+                assertThat(text).as(dockerfile).contains("COPY " + module + "/pom.xml " + module + "/")
+                        .contains("COPY " + module + "/src " + module + "/src");
+            }
+        }
+    }
+
+    @Test
     void theRegistryAndTheServicesHaveHealthchecksAndTheServicesWaitForHealthyDependencies() throws Exception {
         ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
         assertThat(String.join(" ", list(healthcheck("schema-registry").get("test")))).contains("curl")

@@ -77,6 +77,17 @@ public final class StateDict {
         return new Tensor(t.shape(), t.values().read());
     }
 
+    /** The tensors not yet taken whose names start with {@code prefix}, as a state dict of their own. */
+    public StateDict only(String prefix) {
+        Map<String, StoredTensor> subset = new TreeMap<>();
+        tensors.forEach((name, t) -> {
+            if (name.startsWith(prefix)) {
+                subset.put(name, t);
+            }
+        });
+        return new StateDict(subset);
+    }
+
     /** The shape of a tensor not yet taken, e.g. to read a dimension of the architecture. */
     public Optional<long[]> shape(String key) {
         return Optional.ofNullable(tensors.get(key)).map(t -> t.shape().clone());

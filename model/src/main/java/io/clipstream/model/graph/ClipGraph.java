@@ -3,45 +3,75 @@ package io.clipstream.model.graph;
 import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.ClipConfig;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Both CLIP towers in one SameDiff graph, built from a checkpoint. Loading is strict, as in open_clip: every
- * tensor must be used with the expected shape and nothing may be left over. One instance serves several
- * threads: each call runs its own inference session.
+ * Both CLIP towers, each in a SameDiff graph of its own, built from a checkpoint. Loading is strict, as in
+ * open_clip: every tensor must be used with the expected shape and nothing may be left over. The text tower may be
+ * freed while unused and built again from the checkpoint ({@link #load}). One instance serves several threads: each
+ * call runs its own inference session.
  */
-public final class ClipGraph {
-    private final SameDiff sd;
+public final class ClipGraph implements AutoCloseable {
+    private static final String TEXT = "text.";
+    private final TowerGraph image;
+    private final TextTowerSlot text;
     private final ClipConfig config;
     private final float logitScale;
     private final ResidentMemoryGuard memoryGuard = new ResidentMemoryGuard();
 
-    private ClipGraph(SameDiff sd, ClipConfig config, float logitScale) {
-        this.sd = sd;
+    private ClipGraph(TowerGraph image, TextTowerSlot text, ClipConfig config, float logitScale) {
+        this.image = image;
+        this.text = text;
         this.config = config;
         this.logitScale = logitScale;
     }
 
+    /** Both towers from {@code weights}, kept for good. */
     public static ClipGraph build(ClipConfig config, StateDict weights) throws IOException {
-        SameDiff sd = SameDiff.create();
-        // The default ThreadSafeArrayHolder keeps every constant twice (the array given and a per-device copy;
-        // docs/nd4j.md#memory). Constants are only written here, while building, and only read afterwards, so
-        // plain holders are safe for concurrent inference sessions.
-        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), false);
-        VisionTower.build(sd, weights, config.vision(), config.embedDim(), config.quickGelu());
-        TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden());
-        float logitScale = weights.take("logit_scale").data()[0];
-        weights.requireAllTaken();
-        // The checkpoint's float arrays and their rearranged copies (read one tensor at a time from a safetensors
-        // file, all at once from a zip checkpoint or generated weights) are garbage now. One full collection lets G1
-        // give that heap back to the OS.
-        System.gc();
-        return new ClipGraph(sd, config, logitScale);
+        Towers towers = Towers.build(config, weights);
+        return new ClipGraph(towers.image, TextTowerSlot.resident(towers.text), config, towers.logitScale);
+    }
+
+    /**
+     * Both towers from the checkpoint file; the text tower is freed after {@code textIdle} unused and read again
+     * from the file when next needed (zero: kept for good).
+     */
+    public static ClipGraph load(ClipConfig config, Path checkpoint, Duration textIdle) throws IOException {
+        Towers towers = Towers.build(config, StateDict.read(checkpoint));
+        TextTowerSlot.Loader again = () -> {
+            StateDict textWeights = StateDict.read(checkpoint).only(TEXT);
+            TowerGraph graph = textTower(config, textWeights);
+            textWeights.requireAllTaken();
+            System.gc();
+            return graph;
+        };
+        return new ClipGraph(towers.image, TextTowerSlot.unloading(towers.text, again, textIdle), config,
+                towers.logitScale);
+    }
+
+    private record Towers(TowerGraph image, TowerGraph text, float logitScale) {
+        static Towers build(ClipConfig config, StateDict weights) throws IOException {
+            TowerGraph image = TowerGraph.build(sd -> VisionTower.build(sd, weights, config.vision(),
+                    config.embedDim(), config.quickGelu()));
+            TowerGraph text = textTower(config, weights);
+            float logitScale = weights.take("logit_scale").data()[0];
+            weights.requireAllTaken();
+            // The checkpoint's float arrays and their rearranged copies (read one tensor at a time from a
+            // safetensors file, all at once from a zip checkpoint or generated weights) are garbage now. One full
+            // collection lets G1 give that heap back to the OS.
+            System.gc();
+            return new Towers(image, text, logitScale);
+        }
+    }
+
+    private static TowerGraph textTower(ClipConfig config, StateDict weights) throws IOException {
+        return TowerGraph.build(sd -> TextTower.build(sd, weights, config.text(), config.embedDim(),
+                config.textProjectionHidden()));
     }
 
     /**
@@ -55,7 +85,11 @@ public final class ClipGraph {
         int length = batch * 3 * side * side;
         float[] exact = pixels.length == length ? pixels : Arrays.copyOf(pixels, length);
         INDArray in = Nd4j.create(exact, new long[]{batch, 3, side, side}, 'c');
-        return run(Map.of(VisionTower.INPUT, in), VisionTower.OUTPUT);
+        try {
+            return image.run(Map.of(VisionTower.INPUT, in));
+        } finally {
+            memoryGuard.afterInference(System.nanoTime());
+        }
     }
 
     /** Text embeddings [rows][embed_dim] of token-id rows (any lengths up to the context length, padding optional). */
@@ -73,7 +107,13 @@ public final class ClipGraph {
                 }
             }
         }
-        return run(TextBatch.inputs(ids, config.text().padId()), TextTower.OUTPUT);
+        TowerGraph tower = text.acquire();
+        try {
+            return tower.run(TextBatch.inputs(ids, config.text().padId()));
+        } finally {
+            text.release();
+            memoryGuard.afterInference(System.nanoTime());
+        }
     }
 
     /** {@code exp(logit_scale)}, the temperature open_clip multiplies cosine similarities by (≈100 after training). */
@@ -83,25 +123,6 @@ public final class ClipGraph {
 
     public ClipConfig config() {
         return config;
-    }
-
-    /**
-     * Runs one inference and frees its input and output arrays at once. Their off-heap memory would otherwise wait
-     * for the garbage collector to find the small Java wrappers, which with a quiet heap can take many batches
-     * (docs/nd4j.md#memory).
-     */
-    private float[][] run(Map<String, INDArray> inputs, String output) {
-        try {
-            INDArray out = sd.output(inputs, output).get(output);
-            try {
-                return out.toFloatMatrix();
-            } finally {
-                release(out);
-            }
-        } finally {
-            inputs.values().forEach(ClipGraph::release);
-            memoryGuard.afterInference(System.nanoTime());
-        }
     }
 
     /**
@@ -119,9 +140,19 @@ public final class ClipGraph {
         return memoryGuard.collections();
     }
 
-    private static void release(INDArray array) {
-        if (array != null && array.closeable()) {
-            array.close();
-        }
+    /** Whether the text tower's weights are in memory now. */
+    public boolean textTowerLoaded() {
+        return text.loaded();
+    }
+
+    /** How many times the text tower was read again from the checkpoint after being freed. */
+    public long textTowerReloads() {
+        return text.reloads();
+    }
+
+    /** Stops the text tower's idle timer; the towers stay usable. */
+    @Override
+    public void close() {
+        text.close();
     }
 }

@@ -1,4 +1,4 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bench e2e} on a generated tiny model with a handful of images and one-second runs: every image comes
+ * {@code clipstream-bench e2e} on a generated tiny model with a handful of images and one-second runs: every image comes
  * back classified and the JSON line has its fields. Nothing here asserts a speed.
  */
 class E2eBenchTest {
@@ -24,7 +24,7 @@ class E2eBenchTest {
     @Test
     void aShortRunReportsEveryFigure() throws Exception {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
-        JsonNode result = run("bench", "e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
+        JsonNode result = run("e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
                 "--seconds", "1", "--labels", "3", "--rate", "4", "--timeout", "120");
 
         assertThat(result.get("bench").asText()).isEqualTo("e2e");
@@ -59,7 +59,7 @@ class E2eBenchTest {
     @Test
     void withServiceProcessTheServiceRunsInAChildJvmMeasuredThroughItsMetrics() throws Exception {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
-        JsonNode result = run("bench", "e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
+        JsonNode result = run("e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
                 "--seconds", "1", "--labels", "3", "--rate", "4", "--timeout", "120", "--service-process");
 
         assertThat(result.get("settings").get("service_process").asBoolean()).isTrue();
@@ -79,7 +79,7 @@ class E2eBenchTest {
         int exit;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            exit = Main.run(args);
+            exit = BenchCommand.run(args);
         } finally {
             System.setOut(original);
         }

@@ -1,5 +1,7 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
+import io.clipstream.cli.Main;
+import io.clipstream.cli.PrometheusText;
 import io.clipstream.model.ClipModel;
 import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.ServiceConfig;
@@ -24,7 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The service {@code bench e2e} measures: either in the bench's own JVM, or {@code clipstream run} in a child JVM
+ * The service {@code clipstream-bench e2e} measures: either in the bench's own JVM, or {@code clipstream run} in a child JVM
  * ({@code --service-process}), whose resident memory is then the service's alone, without the broker, the registry
  * and the bench's clients. Both report the figures the bench needs from the service's own meters.
  */
@@ -45,6 +47,9 @@ interface BenchService extends AutoCloseable {
 
     /** Peak resident memory of the service's process so far, MB (VmHWM). */
     long peakRssMb();
+
+    /** The process the service runs in. */
+    long pid();
 
     /** True when the service runs in this JVM (stream threads can be sampled, CPU time read). */
     boolean inThisJvm();
@@ -69,6 +74,11 @@ interface BenchService extends AutoCloseable {
             @Override
             public long peakRssMb() {
                 return BenchCommand.peakRssMb();
+            }
+
+            @Override
+            public long pid() {
+                return ProcessHandle.current().pid();
             }
 
             @Override
@@ -123,7 +133,12 @@ interface BenchService extends AutoCloseable {
             }
             Path log = dir.resolve("service.log");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx2g", "-cp", classPath(), Main.class.getName(), "run", "--config", config.toString()));
+                    "-Xmx2g"));
+            String extra = System.getenv("CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS");
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
+            command.addAll(List.of("-cp", classPath(), Main.class.getName(), "run", "--config", config.toString()));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             ChildService child = new ChildService(process, "http://127.0.0.1:" + port, log);
             child.awaitReady(timeout);
@@ -168,6 +183,11 @@ interface BenchService extends AutoCloseable {
         public long peakRssMb() {
             long now = readPeakRssMb();
             return now > 0 ? now : peakRssMb;
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
         }
 
         @Override

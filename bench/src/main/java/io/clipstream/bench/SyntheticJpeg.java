@@ -1,4 +1,4 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

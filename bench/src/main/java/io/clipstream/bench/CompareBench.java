@@ -1,13 +1,14 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
+import io.clipstream.cli.JsonLines;
+import io.clipstream.cli.ToolConsole;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.TinyModel;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.LabelScore;
-import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
-import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.LocalCluster;
 import io.clipstream.service.ServiceConfig;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TopologySettings;
@@ -40,12 +41,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench compare} (issue #14): clipstream end to end against a plain Python consumer loop
+ * {@code clipstream-bench compare} (issue #14): clipstream end to end against a plain Python consumer loop
  * ({@code bench/python_loop.py}) on one in-process broker and registry, one side at a time, alternating, for
  * {@code --rounds} rounds. Each side gets fresh topics with the same {@code --images} 640×480 JPEG ImageEvents (same
  * ids, same pictures), after a warm-up of its own; both are timed by the same read_committed consumer of their
- * outputs (images/s from the first visible output to the last, as {@code bench e2e}). The clipstream side is
- * {@code clipstream run} in a child JVM ({@code bench e2e --service-process}), exactly-once; right after it, the
+ * outputs (images/s from the first visible output to the last, as {@code clipstream-bench e2e}). The clipstream side is
+ * {@code clipstream run} in a child JVM ({@code clipstream-bench e2e --service-process}), exactly-once; right after it, the
  * image tower alone in this JVM at the same batch. The Python side scores against the label embeddings the service
  * wrote, so both sides' top-1 labels are compared image by image. The last line is one JSON object.
  */
@@ -109,12 +110,12 @@ final class CompareBench implements Callable<Integer> {
         if (!Files.isRegularFile(pythonLoop)) {
             throw new IllegalArgumentException(pythonLoop + " not found: run from the repository or give --python-loop");
         }
-        E2eBench.quietLogs();
+        ToolConsole.quietLogs(ch.qos.logback.classic.Level.ERROR);
         Path work = Files.createTempDirectory("clipstream-bench-compare");
         try {
             return bench(work);
         } finally {
-            E2eBench.delete(work);
+            ToolConsole.delete(work);
         }
     }
 
@@ -136,12 +137,11 @@ final class CompareBench implements Callable<Integer> {
 
         List<Map<String, Object>> results = new ArrayList<>();
         int mismatches = 0;
-        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
-             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
-                     InMemorySchemaRegistry.forScope("clipstream-compare-" + UUID.randomUUID()), "127.0.0.1", 0);
-             KafkaProducer<byte[], byte[]> producer = E2eBench.producer(broker.bootstrapServers());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            String bootstrap = broker.bootstrapServers();
+        try (LocalCluster cluster = LocalCluster.start(work, "clipstream-compare-" + UUID.randomUUID());
+             KafkaProducer<byte[], byte[]> producer = cluster.producer(E2eBench.PRODUCER_BUFFER);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            String bootstrap = cluster.bootstrapServers();
+            SchemaRegistryHttpServer registry = cluster.registry();
             boolean labelsPublished = false;
             // Topic names the sides share (label sets and embeddings) and serdes on this registry, for any topic.
             ServiceConfig base = ServiceConfig.from(E2eBench.serviceSettings(bootstrap, registry.url(),
@@ -185,6 +185,7 @@ final class CompareBench implements Callable<Integer> {
                 pyJson.remove("mean_batch");
                 pyJson.remove("tower_busy");
                 pyJson.remove("tower_images_per_s_inside");
+                pyJson.remove("service_cpu_ms_per_image");   // thread roles are the service's; service_cores stays
                 pyJson.put("peak_rss_mb", pySelf.getOrDefault("peak_rss_mb", p.peakRssMb()));
                 pyJson.put("self", pySelf);
                 r.put("clipstream", csJson);
@@ -448,6 +449,11 @@ final class CompareBench implements Callable<Integer> {
             long now = BenchCommand.peakRssMb(Path.of("/proc", String.valueOf(process.pid()), "status"));
             peakRssMb = Math.max(peakRssMb, now);
             return peakRssMb;
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.RandomWeights;
@@ -9,6 +9,7 @@ import io.clipstream.model.image.ClipPreprocessor;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.model.tokenizer.ClipTokenizer;
 import io.clipstream.model.zeroshot.PromptTemplates;
+import io.clipstream.cli.JsonLines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,20 +26,32 @@ import java.util.concurrent.Future;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bench image|text|preprocess}: throughput after warm-up, median of repeated runs (see {@link Throughput}),
+ * {@code clipstream-bench image|text|preprocess}: throughput after warm-up, median of repeated runs (see {@link Throughput}),
  * with the thread settings and the peak RSS, printed as one JSON object on the last line. Without {@code --model}
  * it builds the full-size model with random weights (the real shapes and cost; the outputs mean nothing).
  * The figures and the commands that produced them are in BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {E2eBench.class, CompareBench.class},
+@Command(name = "clipstream-bench", mixinStandardHelpOptions = true, version = "clipstream-bench 0.1.0",
+        subcommands = {E2eBench.class, CompareBench.class},
         description = "Measure the image tower (images/s, GFLOP/s), the text tower (prompts/s) or preprocessing; "
-                + "last line is JSON. `bench e2e --help`: the whole path through Kafka.")
-final class BenchCommand implements Callable<Integer> {
+                + "last line is JSON. `e2e --help`: the whole path through Kafka; `compare --help`: against a plain "
+                + "Python consumer loop.")
+public final class BenchCommand implements Callable<Integer> {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
     /** ViT-B/32 forward pass: 4.4 GMAC = 8.8 GFLOP per image. */
     private static final double VIT_B32_GFLOP = 8.8;
 

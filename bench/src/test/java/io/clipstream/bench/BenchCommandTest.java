@@ -1,9 +1,10 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clipstream.cli.ConsoleCapture;
 import io.clipstream.model.ClipModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,7 @@ class BenchCommandTest {
 
     @Test
     void imageReportsOneEntryPerBatchAndTheGemmCeiling() throws Exception {
-        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "1,3",
+        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--batch", "1,3",
                 "--seconds", "0.05", "--runs", "3")).as(console::err).isZero();
         JsonNode result = lastLine();
         assertThat(result.get("bench").asText()).isEqualTo("image");
@@ -50,19 +51,19 @@ class BenchCommandTest {
 
     @Test
     void imageWithTwoStreamsRunsTwoBatchesAtOnceOnTheSharedModel() throws Exception {
-        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "2", "--streams", "2",
+        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--batch", "2", "--streams", "2",
                 "--seconds", "0.05", "--runs", "1")).as(console::err).isZero();
         JsonNode result = lastLine();
         assertThat(result.get("streams").asInt()).isEqualTo(2);
         assertThat(result.get("runs").get(0).get("images_per_s").asDouble()).isPositive();
         assertThat(result.get("gemm_gflops").asDouble()).isPositive();
-        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--streams", "0")).isNotZero();
+        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--streams", "0")).isNotZero();
         assertThat(console.err()).contains("--streams");
     }
 
     @Test
     void textReportsPromptRatesAndTheExtrapolatedEnsemble() throws Exception {
-        assertThat(Main.run("bench", "text", "--model", modelDir.toString(), "--batch", "4", "--seconds", "0.05",
+        assertThat(BenchCommand.run("text", "--model", modelDir.toString(), "--batch", "4", "--seconds", "0.05",
                 "--runs", "1", "--labels", "10", "--templates", "simple", "--ensemble-sample", "2")).as(console::err).isZero();
         JsonNode result = lastLine();
         assertThat(result.get("runs").get(0).get("prompts_per_s").asDouble()).isPositive();
@@ -75,7 +76,7 @@ class BenchCommandTest {
 
     @Test
     void preprocessTimesBothImageSizesOnOneThreadAndOnAPool() throws Exception {
-        assertThat(Main.run("bench", "preprocess", "--seconds", "0.05", "--runs", "1", "--pool", "2")).as(console::err).isZero();
+        assertThat(BenchCommand.run("preprocess", "--seconds", "0.05", "--runs", "1", "--pool", "2")).as(console::err).isZero();
         JsonNode images = lastLine().get("images");
         assertThat(images).hasSize(2);
         assertThat(images.get(0).get("image").asText()).isEqualTo("640x480");
@@ -86,7 +87,7 @@ class BenchCommandTest {
 
     @Test
     void aNonPositiveBatchIsRefused() {
-        assertThat(Main.run("bench", "image", "--model", modelDir.toString(), "--batch", "0")).isNotZero();
+        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--batch", "0")).isNotZero();
         assertThat(console.err()).contains("--batch");
     }
 

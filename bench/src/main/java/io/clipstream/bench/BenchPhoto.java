@@ -1,4 +1,4 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import java.awt.Color;
 import java.awt.GradientPaint;

@@ -1,4 +1,4 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of {@code bench compare}: reading the Python side's JSON line, comparing both sides' outputs. */
+/** The pure parts of {@code clipstream-bench compare}: reading the Python side's JSON line, comparing both sides' outputs. */
 class CompareBenchTest {
     @Test
     void readsThePythonSidesLastLine() throws IOException {

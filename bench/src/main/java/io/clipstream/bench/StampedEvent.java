@@ -1,4 +1,4 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.serde.WireFormat;

@@ -1,5 +1,7 @@
-package io.clipstream.cli;
+package io.clipstream.bench;
 
+import io.clipstream.cli.JsonLines;
+import io.clipstream.cli.ToolConsole;
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.RandomWeights;
 import io.clipstream.model.TinyModel;
@@ -13,9 +15,9 @@ import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
-import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.EmbeddedBroker;
+import io.clipstream.service.LocalCluster;
 import io.clipstream.service.ServiceConfig;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TopologySettings;
@@ -31,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,21 +43,18 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench e2e}: the whole path on one machine. An in-process KRaft broker and schema registry on 127.0.0.1,
+ * {@code clipstream-bench e2e}: the whole path on one machine. An in-process KRaft broker and schema registry on 127.0.0.1,
  * the real service (Kafka Streams, registry Avro serdes, exactly-once) with the full-size random-weight model (or
  * {@code --model}), a label set, then 640×480 JPEGs of about 100 KB, serialized before timing:
  * <ol>
@@ -136,7 +134,8 @@ final class E2eBench implements Callable<Integer> {
 
     /** What one run of images gave: counts, rate, latency, and the service's own batch figures. */
     record Run(int sent, int classified, int deadLetters, double imagesPerS, double p50Ms, double p99Ms,
-               double maxMs, double meanBatch, double towerBusy, double towerInside) {
+               double maxMs, double meanBatch, double towerBusy, double towerInside, Map<String, Double> cpuSeconds,
+               double wallSeconds) {
         boolean complete() {
             return classified == sent;
         }
@@ -151,6 +150,16 @@ final class E2eBench implements Callable<Integer> {
             m.put("mean_batch", round(meanBatch));
             m.put("tower_busy", round(towerBusy));
             m.put("tower_images_per_s_inside", round(towerInside));
+            // The service process's CPU by thread role, per image, and in cores over the run (ProcessCpu).
+            Map<String, Object> cpu = new LinkedHashMap<>();
+            double total = 0;
+            for (Map.Entry<String, Double> e : cpuSeconds.entrySet()) {
+                cpu.put(e.getKey(), round(e.getValue() * 1000 / sent));
+                total += e.getValue();
+            }
+            cpu.put("total", round(total * 1000 / sent));
+            m.put("service_cpu_ms_per_image", cpu);
+            m.put("service_cores", wallSeconds <= 0 ? 0 : round(total / wallSeconds));
             if (deadLetters > 0 || classified < sent) {
                 m.put("dead_letters", deadLetters);
                 m.put("missing", sent - classified - deadLetters);
@@ -164,12 +173,12 @@ final class E2eBench implements Callable<Integer> {
         if (images < 2 || batch < 1 || threads < 1 || seconds <= 0 || labels < 1 || rate < 0) {
             throw new IllegalArgumentException("--images ≥ 2, --batch, --threads, --labels ≥ 1, --seconds > 0, --rate ≥ 0");
         }
-        quietLogs();
+        ToolConsole.quietLogs(ch.qos.logback.classic.Level.ERROR);
         Path work = Files.createTempDirectory("clipstream-bench-e2e");
         try {
             return bench(work);
         } finally {
-            delete(work);
+            ToolConsole.delete(work);
         }
     }
 
@@ -195,9 +204,9 @@ final class E2eBench implements Callable<Integer> {
         double towerAfter;
 
         int parts = partitions > 0 ? partitions : threads;
-        try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(work.resolve("kafka")), 0);
-             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
-                     InMemorySchemaRegistry.forScope("clipstream-bench-" + UUID.randomUUID()), "127.0.0.1", 0)) {
+        try (LocalCluster cluster = LocalCluster.start(work, "clipstream-bench-" + UUID.randomUUID())) {
+            EmbeddedBroker broker = cluster.broker();
+            SchemaRegistryHttpServer registry = cluster.registry();
             Map<String, String> settings = serviceSettings(broker.bootstrapServers(), registry.url(),
                     work.resolve("state"), serviceModel, guarantee, threads, batch, waitMs, overlap, preprocessThreads,
                     parts);
@@ -207,7 +216,7 @@ final class E2eBench implements Callable<Integer> {
             try (BenchService service = serviceProcess
                     ? BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))
                     : BenchService.inProcess(config, model);
-                 KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers());
+                 KafkaProducer<byte[], byte[]> producer = cluster.producer(PRODUCER_BUFFER);
                  Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
                 publishLabels(producer, serdes, topics, service, labels, timeoutSeconds, err);
                 Runner runner = new Runner(producer, outputs, topics.imagesTopic(), service,
@@ -301,7 +310,7 @@ final class E2eBench implements Callable<Integer> {
         return Map.ofEntries(
                 Map.entry("bootstrap.servers", bootstrap),
                 Map.entry("schema.registry.url", registryUrl),
-                Map.entry("application.id", "clipstream-bench"),
+                Map.entry("application.id", APPLICATION_ID),
                 Map.entry("state.dir", stateDir.toString()),
                 Map.entry("model.dir", modelDir.toString()),
                 Map.entry("processing.guarantee", guarantee),
@@ -316,6 +325,12 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** Where a stream thread's samples go: its innermost frame that matches, tried in this order. */
+    /** The service's application.id: its stream threads' names start with it. */
+    static final String APPLICATION_ID = "clipstream-bench";
+
+    /** Send buffer of the bench's producer: a flood of JPEGs at once. */
+    static final long PRODUCER_BUFFER = 256L << 20;
+
     static final List<ThreadSampler.Rule> STREAM_THREAD_RULES = List.of(
             new ThreadSampler.Rule("tower", "io.clipstream.model.ClipModel", "encodeImages"),
             new ThreadSampler.Rule("awaiting_tower", "io.clipstream.topology.TowerRunner", "awaitInTower"),
@@ -348,6 +363,7 @@ final class E2eBench implements Callable<Integer> {
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
             outputs.expect(sentAt);
             BenchService.Meters before = service.meters();
+            ProcessCpu.Snapshot cpuBefore = ProcessCpu.snapshot(service.pid());
             long start = System.nanoTime();
             for (int i = 0; i < events.size(); i++) {
                 if (perSecond > 0) {
@@ -365,12 +381,14 @@ final class E2eBench implements Callable<Integer> {
             Outputs.Seen seen = outputs.await(events.size(), timeout);
             double wall = (seen.lastNanos() - start) / 1e9;
             BenchService.Meters after = service.meters();
+            Map<String, Double> cpu = ProcessCpu.split(cpuBefore, ProcessCpu.snapshot(service.pid()));
             double batches = after.batches() - before.batches();
             double images = after.batchImages() - before.batchImages();
             double tower = after.towerSeconds() - before.towerSeconds();
             return new Run(events.size(), seen.classified(), seen.deadLetters(), seen.sustainedRate(),
                     seen.percentileMs(0.50), seen.percentileMs(0.99), seen.percentileMs(1.0),
-                    batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower);
+                    batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower,
+                    cpu, wall);
         }
     }
 
@@ -644,24 +662,6 @@ final class E2eBench implements Callable<Integer> {
                 new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    /** The bench prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. */
-    static void quietLogs() {
-        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka", "io.clipstream.service",
-                "org.apache.kafka.streams.KafkaStreams",
-                "org.apache.kafka.streams.processor.internals.StateDirectory", "org.apache.kafka.streams.StreamsConfig")) {
-            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
-                l.setLevel(ch.qos.logback.classic.Level.ERROR);
-            }
-        }
-    }
-
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -678,11 +678,4 @@ final class E2eBench implements Callable<Integer> {
         return Math.round(v * 100) / 100.0;
     }
 
-    static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
-        }
-    }
 }

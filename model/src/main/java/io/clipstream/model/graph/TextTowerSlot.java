@@ -1,0 +1,122 @@
+package io.clipstream.model.graph;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the text tower lives. The image tower runs all the time; the text tower only while label sets encode or a
+ * text query comes in. With an idle time and a way to build it again, the slot frees the text tower's weights
+ * (about 0.5 GB at full size) once nobody has used it for that long, and builds it again from the checkpoint on the
+ * next use. Without, it keeps the tower for good. Thread-safe; a tower in use is never freed.
+ */
+final class TextTowerSlot implements AutoCloseable {
+    /** Builds the text tower again, from the checkpoint. */
+    @FunctionalInterface
+    interface Loader {
+        TowerGraph load() throws IOException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TextTowerSlot.class);
+
+    private final Loader loader;
+    private final long idleNanos;
+    private final LongSupplier clock;
+    private final ScheduledExecutorService reaper;
+    private TowerGraph graph;
+    private int users;
+    private long lastUse;
+    private long loads;
+
+    private TextTowerSlot(TowerGraph graph, Loader loader, Duration idle, LongSupplier clock, boolean reap) {
+        this.graph = graph;
+        this.loader = loader;
+        this.idleNanos = idle.toNanos();
+        this.clock = clock;
+        this.lastUse = clock.getAsLong();
+        this.reaper = reap ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "clipstream-text-tower-idle");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        if (reaper != null) {
+            long period = Math.max(idleNanos / 4, TimeUnit.MILLISECONDS.toNanos(100));
+            reaper.scheduleWithFixedDelay(() -> unloadIfIdle(), period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A slot that keeps {@code graph} for good. */
+    static TextTowerSlot resident(TowerGraph graph) {
+        return new TextTowerSlot(graph, null, Duration.ZERO, System::nanoTime, false);
+    }
+
+    /** A slot holding {@code graph} now that frees it after {@code idle} unused and loads it again when asked. */
+    static TextTowerSlot unloading(TowerGraph graph, Loader loader, Duration idle) {
+        if (idle.isZero() || idle.isNegative()) {
+            return resident(graph);
+        }
+        return new TextTowerSlot(graph, loader, idle, System::nanoTime, true);
+    }
+
+    /** As {@link #unloading}, on the given clock and without a timer: the caller calls {@link #unloadIfIdle}. */
+    static TextTowerSlot unloadingManually(TowerGraph graph, Loader loader, Duration idle, LongSupplier clock) {
+        return new TextTowerSlot(graph, loader, idle, clock, false);
+    }
+
+    /** The tower, loaded first if it was freed; pair every call with {@link #release}. */
+    synchronized TowerGraph acquire() {
+        if (graph == null) {
+            long start = System.nanoTime();
+            try {
+                graph = loader.load();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not load the text tower again from the checkpoint", e);
+            }
+            loads++;
+            LOG.info("text tower loaded again in {} ms", (System.nanoTime() - start) / 1_000_000);
+        }
+        users++;
+        return graph;
+    }
+
+    synchronized void release() {
+        users--;
+        lastUse = clock.getAsLong();
+    }
+
+    /** Frees the tower if it has been idle long enough; true if it did. */
+    synchronized boolean unloadIfIdle() {
+        if (graph == null || loader == null || users > 0 || clock.getAsLong() - lastUse < idleNanos) {
+            return false;
+        }
+        graph.close();
+        graph = null;
+        if (NativeHeapTrim.available()) {
+            NativeHeapTrim.run();
+        }
+        LOG.info("text tower freed after {} ms unused", idleNanos / 1_000_000L);
+        return true;
+    }
+
+    synchronized boolean loaded() {
+        return graph != null;
+    }
+
+    /** How many times the tower was built again after being freed. */
+    synchronized long reloads() {
+        return loads;
+    }
+
+    @Override
+    public void close() {
+        if (reaper != null) {
+            reaper.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.clipstream.model.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipstream.model.GoldenFiles;
+import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.ClipConfig;
+import io.clipstream.model.config.ModelDirectory;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The text tower freed while unused and read again from the checkpoint gives the same embeddings. */
+class TextTowerUnloadTest {
+    private static final ModelDirectory DIR = new ModelDirectory(GoldenFiles.tinyModelDir());
+
+    @Test
+    void aFreedTextTowerIsReadAgainAndGivesTheSameEmbeddings() throws Exception {
+        try (ClipGraph graph = ClipGraph.load(DIR.config(), DIR.weights(), Duration.ofMillis(50))) {
+            float[][] first = graph.encodeTexts(GoldenFiles.textIds());
+            float[][] images = graph.encodeImages(GoldenFiles.golden("images.f32"), 3);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (graph.textTowerLoaded() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(graph.textTowerLoaded()).as("freed after 50 ms unused").isFalse();
+            assertThat(graph.encodeImages(GoldenFiles.golden("images.f32"), 3))
+                    .as("the image tower is not touched").isDeepEqualTo(images);
+
+            assertThat(graph.encodeTexts(GoldenFiles.textIds())).isDeepEqualTo(first);
+            assertThat(graph.textTowerReloads()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTextTowerBuiltFromTheCheckpointIsNeverFreed() throws Exception {
+        ClipConfig config = DIR.config();
+        try (ClipGraph graph = ClipGraph.build(config, StateDict.read(DIR.weights()))) {
+            graph.encodeTexts(GoldenFiles.textIds());
+            Thread.sleep(100);
+            assertThat(graph.textTowerLoaded()).isTrue();
+        }
+    }
+
+    @Test
+    void theSlotFreesOnlyAnIdleTowerNobodyUses() throws Exception {
+        ClipConfig config = DIR.config();
+        AtomicLong now = new AtomicLong();
+        AtomicInteger loads = new AtomicInteger();
+        TextTowerSlot.Loader loader = () -> {
+            loads.incrementAndGet();
+            StateDict weights = StateDict.read(DIR.weights()).only("text.");
+            return TowerGraph.build(sd -> TextTower.build(sd, weights, config.text(), config.embedDim(),
+                    config.textProjectionHidden()));
+        };
+        TextTowerSlot slot = TextTowerSlot.unloadingManually(loader.load(), loader, Duration.ofSeconds(10), now::get);
+
+        TowerGraph inUse = slot.acquire();
+        now.set(Duration.ofSeconds(60).toNanos());
+        assertThat(slot.unloadIfIdle()).as("in use").isFalse();
+        slot.release();
+        now.addAndGet(Duration.ofSeconds(10).toNanos() - 1);
+        assertThat(slot.unloadIfIdle()).as("idle 1 ns short of the limit").isFalse();
+        now.addAndGet(1);
+        assertThat(slot.unloadIfIdle()).as("idle exactly the limit").isTrue();
+        assertThat(slot.loaded()).isFalse();
+
+        assertThat(slot.acquire()).isNotSameAs(inUse);
+        slot.release();
+        assertThat(loads.get()).isEqualTo(2);
+        assertThat(slot.reloads()).isEqualTo(1);
+    }
+
+    @Test
+    void theTextWeightsAloneAreAllTakenByTheTextTower() throws Exception {
+        ClipConfig config = DIR.config();
+        StateDict weights = StateDict.read(DIR.weights()).only("text.");
+        assertThat(weights.keys()).isNotEmpty().allMatch(k -> k.startsWith("text."));
+        TowerGraph.build(sd -> TextTower.build(sd, weights, config.text(), config.embedDim(),
+                config.textProjectionHidden()));
+        weights.requireAllTaken();
+    }
+}

@@ -1,0 +1,64 @@
+package io.clipstream.service;
+
+import io.clipstream.schemas.registry.InMemorySchemaRegistry;
+import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A whole cluster in this process, on 127.0.0.1: a KRaft broker (its logs under {@code dir/kafka}) and the project's
+ * schema registry over HTTP. What `clipstream demo`, the benchmarks and the integration tests run the service against.
+ */
+public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer registry) implements AutoCloseable {
+
+    /** On any free ports. */
+    public static LocalCluster start(Path dir, String registryScope) throws IOException {
+        return start(dir, 0, 0, registryScope);
+    }
+
+    /** On the given ports (0: any free port); the registry's subjects are named apart by {@code registryScope}. */
+    public static LocalCluster start(Path dir, int brokerPort, int registryPort, String registryScope) throws IOException {
+        EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(dir.resolve("kafka")), brokerPort);
+        try {
+            return new LocalCluster(broker, SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope(registryScope),
+                    "127.0.0.1", registryPort));
+        } catch (IOException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    /** Closes what was started; safe on a cluster that failed to start (null). */
+    public static void close(LocalCluster cluster) {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /**
+     * A producer of raw records as large as the service accepts (16 MB); {@code bufferBytes} of send buffer (the
+     * client's default is 32 MB).
+     */
+    public KafkaProducer<byte[], byte[]> producer(long bufferBytes) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, bufferBytes),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        broker.close();
+    }
+}
