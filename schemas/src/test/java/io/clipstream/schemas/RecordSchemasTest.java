@@ -22,7 +22,7 @@ class RecordSchemasTest {
         Set<String> seen = new HashSet<>();
         TOP_LEVEL.forEach(s -> collect(s, undocumented, seen));
         assertThat(undocumented).isEmpty();
-        assertThat(seen).contains("io.clipstream.schemas.Label", "io.clipstream.schemas.LabelScore",
+        assertThat(seen).contains("io.clipstream.schemas.Label", "io.clipstream.schemas.LabelExample", "io.clipstream.schemas.LabelScore",
                 "io.clipstream.schemas.InlineImage", "io.clipstream.schemas.ImageUrl",
                 "io.clipstream.schemas.ErrorCode", "io.clipstream.schemas.Stage");
     }

@@ -2,10 +2,12 @@ package io.clipstream.cli;
 
 import io.clipstream.model.zeroshot.PromptTemplates;
 import io.clipstream.schemas.Label;
+import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.topology.LabelSetRules;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,13 +35,15 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A label set written by hand, in YAML or JSON (JSON is read as YAML): {@code id}, optional {@code version},
- * {@code labels} (each a name, or {@code {name, prompts, threshold}}), {@code templates} ({@code openai},
- * {@code simple}, {@code default} or a list), {@code topK}, {@code description}. The result is checked with the
- * service's own {@link LabelSetRules}; every problem names the line of the file it comes from where it can.
+ * {@code labels} (each a name, or {@code {name, prompts, threshold, examples, exampleWeight}}), {@code templates}
+ * ({@code openai}, {@code simple}, {@code default} or a list), {@code topK}, {@code description}. An example is an
+ * http(s) URL, sent as it is for the service to fetch, or an image file (relative to the label-set file's folder),
+ * read and sent inline; a file over the image byte limit is refused here. The result is checked with the service's
+ * own {@link LabelSetRules}; every problem names the line of the file it comes from where it can.
  */
 final class LabelSetFile {
     private static final Set<String> SET_KEYS = Set.of("id", "version", "labels", "templates", "topK", "description");
-    private static final Set<String> LABEL_KEYS = Set.of("name", "prompts", "threshold");
+    private static final Set<String> LABEL_KEYS = Set.of("name", "prompts", "threshold", "examples", "exampleWeight");
     private static final Set<String> TEMPLATE_NAMES = Set.of("openai", "simple", "default");
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -50,6 +55,7 @@ final class LabelSetFile {
     }
 
     private final Path file;
+    private final long maxImageBytes;
     /** Where each part came from, to point at the line a rule complains about. */
     private Node idNode;
     private Node topKNode;
@@ -59,17 +65,20 @@ final class LabelSetFile {
     private final List<Node> labelNodes = new ArrayList<>();
     private final Map<Node, Node> thresholdNodes = new HashMap<>();
 
-    private LabelSetFile(Path file) {
+    private LabelSetFile(Path file, long maxImageBytes) {
         this.file = file;
+        this.maxImageBytes = maxImageBytes;
     }
 
     /**
      * Reads and validates {@code file}.
      *
-     * @param version the version when the file gives none
+     * @param maxImageBytes the service's image byte limit ({@code image.max.bytes}), for example image files
+     * @param version       the version when the file gives none
      */
-    static LabelSet read(Path file, LabelSetRules rules, LongSupplier version) throws IOException, Invalid {
-        return new LabelSetFile(file).parse(rules, version);
+    static LabelSet read(Path file, LabelSetRules rules, long maxImageBytes, LongSupplier version)
+            throws IOException, Invalid {
+        return new LabelSetFile(file, maxImageBytes).parse(rules, version);
     }
 
     private LabelSet parse(LabelSetRules rules, LongSupplier defaultVersion) throws IOException, Invalid {
@@ -137,11 +146,47 @@ final class LabelSetFile {
                 label.setThreshold((float) number(threshold));
                 thresholdNodes.put(entry, threshold);
             }
+            Node examples = fields.get("examples");
+            if (examples != null && !isNull(examples)) {
+                label.setExamples(examples(examples));
+            }
+            Node weight = fields.get("exampleWeight");
+            if (weight != null && !isNull(weight)) {
+                label.setExampleWeight((float) number(weight));
+            }
         } else {
-            throw invalid(entry, "a label is a name or a mapping {name, prompts, threshold}");
+            throw invalid(entry, "a label is a name or a mapping {name, prompts, threshold, examples, exampleWeight}");
         }
         labelNodes.add(entry);
         return label.setName(string(nameNode)).build();
+    }
+
+    /** Each example: an http(s) URL as it is, or an image file read to be sent inline. */
+    private List<LabelExample> examples(Node node) throws Invalid {
+        if (!(node instanceof SequenceNode seq)) {
+            throw invalid(node, "examples: expected a list of image files or http(s) URLs");
+        }
+        List<LabelExample> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+            String text = string(item);
+            String lower = text.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("http://") || lower.startsWith("https://")) {
+                out.add(new LabelExample(null, text));
+                continue;
+            }
+            Path image = file.toAbsolutePath().getParent().resolve(text);
+            try {
+                long size = Files.size(image);
+                if (size > maxImageBytes) {
+                    throw invalid(item, "example " + image + " has " + size + " bytes, over image.max.bytes ("
+                            + maxImageBytes + ")");
+                }
+                out.add(new LabelExample(ByteBuffer.wrap(Files.readAllBytes(image)), null));
+            } catch (IOException e) {
+                throw invalid(item, "example " + image + " cannot be read: " + e);
+            }
+        }
+        return out;
     }
 
     private List<String> templates(Node node) throws Invalid {

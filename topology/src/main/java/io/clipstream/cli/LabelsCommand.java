@@ -1,6 +1,7 @@
 package io.clipstream.cli;
 
 import io.clipstream.schemas.Label;
+import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Redaction;
 import io.clipstream.topology.LabelSetRules;
@@ -11,10 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.Serde;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +40,9 @@ final class LabelsCommand implements Runnable {
     @Command(name = "put", mixinStandardHelpOptions = true,
             description = {"Validate a label set file (YAML or JSON) with the service's rules and publish it.",
                     "Fields: id, version (default: the current time in epoch ms, so a later put is newer), labels "
-                            + "(names, or {name, prompts, threshold}), templates (openai, simple, default or a list "
-                            + "with {}), topK, description. Exit 2 on an invalid file (nothing is sent)."})
+                            + "(names, or {name, prompts, threshold, examples, exampleWeight}; examples are image files, "
+                            + "read and sent inline, or http(s) URLs the service fetches), templates (openai, simple, "
+                            + "default or a list with {}), topK, description. Exit 2 on an invalid file (nothing is sent)."})
     static final class Put extends ClusterCommand {
         @Parameters(paramLabel = "FILE", description = "The label set, .yaml/.yml or .json.")
         Path file;
@@ -47,7 +51,8 @@ final class LabelsCommand implements Runnable {
         int run(ClusterClients clients) throws Exception {
             LabelSet set;
             try {
-                set = LabelSetFile.read(file, LabelSetRules.of(clients.topology()), System::currentTimeMillis);
+                set = LabelSetFile.read(file, LabelSetRules.of(clients.topology()), clients.topology().maxImageBytes(),
+                        System::currentTimeMillis);
             } catch (LabelSetFile.Invalid e) {
                 System.err.println("error: " + e.getMessage());
                 System.err.println("nothing sent");
@@ -55,9 +60,22 @@ final class LabelsCommand implements Runnable {
             }
             String topic = clients.topology().labelSetsTopic();
             Serde<LabelSet> serde = clients.serde(LabelSet.class);
+            byte[] value = serde.serializer().serialize(topic, set);
             try (KafkaProducer<String, byte[]> producer = clients.producer()) {
-                RecordMetadata sent = producer.send(new ProducerRecord<>(topic, set.getId(),
-                        serde.serializer().serialize(topic, set))).get();
+                RecordMetadata sent;
+                try {
+                    sent = producer.send(new ProducerRecord<>(topic, set.getId(), value)).get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof RecordTooLargeException)) {
+                        throw e;
+                    }
+                    // inline example images make a set large: the producer or the topic refused it whole
+                    System.err.println("error: label set " + set.getId() + " is " + value.length + " bytes, more than "
+                            + "the producer (kafka.max.request.size) or " + topic + " (max.message.bytes) accepts; "
+                            + "give large example images by URL");
+                    System.err.println("nothing sent");
+                    return 2;
+                }
                 System.err.printf("sent label set %s version %d (%d labels) to %s partition %d offset %d%n",
                         set.getId(), set.getVersion(), set.getLabels().size(), topic, sent.partition(), sent.offset());
             }
@@ -149,7 +167,7 @@ final class LabelsCommand implements Runnable {
         }
     }
 
-    /** A label set as JSON, field for field as in the Avro schema. */
+    /** A label set as JSON, field for field as in the Avro schema (examples only where a label has some). */
     static Map<String, Object> json(LabelSet set) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", set.getId());
@@ -160,6 +178,16 @@ final class LabelsCommand implements Runnable {
             l.put("name", label.getName());
             l.put("prompts", label.getPrompts());
             l.put("threshold", label.getThreshold());
+            if (!label.getExamples().isEmpty()) {
+                List<Map<String, Object>> examples = new ArrayList<>();
+                for (LabelExample example : label.getExamples()) {
+                    // inline bytes are shown by their size, not printed
+                    examples.add(example.getUrl() != null ? Map.of("url", example.getUrl())
+                            : Map.of("bytes", example.getData().remaining()));
+                }
+                l.put("examples", examples);
+                l.put("exampleWeight", label.getExampleWeight());
+            }
             labels.add(l);
         }
         out.put("labels", labels);

@@ -4,8 +4,10 @@ import io.clipstream.model.download.ModelCache;
 import io.clipstream.schemas.Redaction;
 import io.clipstream.schemas.registry.RegistryClientConfig;
 import io.clipstream.model.image.ImageDecoder;
+import io.clipstream.topology.LabelSetRules;
 import io.clipstream.topology.StreamsSettings;
 import io.clipstream.topology.TopologySettings;
+import io.clipstream.topology.TopologySettings.ExampleLimits;
 import io.clipstream.topology.TopologySettings.FetchSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -135,8 +137,16 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of("label.max.prompt.chars", String.valueOf(D.maxPromptChars()),
             "Prompts longer than this are refused.");
     static final ConfigKey MAX_PROMPTS = ConfigKey.of("label.set.max.prompts", String.valueOf(D.maxPrompts()),
-            "Label sets with more prompts in all (labels × templates, or labels' own prompts) are refused "
+            "Label sets with more prompts in all (labels × templates, or labels' own prompts; each example image "
+                    + "counts as " + LabelSetRules.EXAMPLE_PROMPTS + ") are refused "
                     + "(INVALID_LABEL_SET naming this budget): it bounds the text tower's work and the prompt cache.");
+    static final ConfigKey MAX_EXAMPLES_PER_LABEL = ConfigKey.of("label.max.examples",
+            String.valueOf(D.examples().perLabel()),
+            "Labels with more example images are refused (INVALID_LABEL_SET).");
+    static final ConfigKey MAX_EXAMPLES = ConfigKey.of("label.set.max.examples", String.valueOf(D.examples().perSet()),
+            "Label sets with more example images in all are refused (INVALID_LABEL_SET); each example also counts as "
+                    + LabelSetRules.EXAMPLE_PROMPTS + " prompts against label.set.max.prompts (at most "
+                    + ExampleLimits.MAX_PER_SET + ").");
     static final ConfigKey MAX_IMAGE_BYTES = ConfigKey.of("image.max.bytes", String.valueOf(D.maxImageBytes()),
             "Inline or fetched images larger than this are IMAGE_TOO_LARGE dead letters.");
     static final ConfigKey MAX_IMAGE_PIXELS = ConfigKey.of("image.max.pixels", String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
@@ -183,7 +193,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             REGISTRY_BASIC_SOURCE, REGISTRY_BASIC_USER_INFO, REGISTRY_BEARER_SOURCE, REGISTRY_BEARER_TOKEN,
             AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
             TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
-            BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
+            BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_EXAMPLES_PER_LABEL,
+            MAX_EXAMPLES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
             FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, TEXT_IDLE, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
@@ -349,6 +360,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         int maxLabels = r.integer(MAX_LABELS, 1, 1_000_000);
         int maxPrompt = r.integer(MAX_PROMPT_CHARS, 1, 100_000);
         int maxPrompts = r.integer(MAX_PROMPTS, 1, 100_000_000);
+        int examplesPerLabel = r.integer(MAX_EXAMPLES_PER_LABEL, 0, ExampleLimits.MAX_PER_SET);
+        int examples = r.integer(MAX_EXAMPLES, 0, ExampleLimits.MAX_PER_SET);
         long maxBytes = r.longValue(MAX_IMAGE_BYTES, 1);
         long maxPixels = r.longValue(MAX_IMAGE_PIXELS, 1);
         boolean fetch = r.bool(FETCH_ENABLED);
@@ -387,7 +400,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                 imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
                 preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
                 maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts)
-                .withFlaggedTopic(flagged);
+                .withFlaggedTopic(flagged).withExampleLimits(new ExampleLimits(examplesPerLabel, examples));
         Map<String, String> effective = new TreeMap<>();
         for (ConfigKey key : KEYS) {
             effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The clipstream service as a pure function of a {@link StreamsBuilder}:
  * <ol>
- *   <li>{@code label-sets} → {@link LabelSetEncoder} (text tower, prompt cache) → {@code label-embeddings};</li>
+ *   <li>{@code label-sets} → {@link LabelSetEncoder} (text tower, and the image tower for labels' example images;
+ *       prompt cache) → {@code label-embeddings};</li>
  *   <li>{@code label-embeddings} → global store, kept by {@link LabelEmbeddingLoader}, read through a {@link LabelCatalog};</li>
  *   <li>{@code images} → {@link ImageClassifier} (buffer, preprocess, image tower, join) → {@code classifications}
  *       and optionally {@code image-embeddings}, and those with a flagged label to the optional flagged topic;</li>
@@ -41,6 +42,11 @@ public final class ClipstreamTopology {
                              TextEncoder text, ImageEncoder images, PipelineMetrics metrics, LabelCatalog catalog) {
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
         TextTowerShare share = TextTowerShare.wallClock();
+        ImageEncoder timed = new TimedImageEncoder(images, metrics);
+        ImagePreparer preparer = new ImagePreparer(timed,
+                new ImageFetcher(settings.fetch(), settings.maxImageBytes()), settings.maxImageBytes());
+        // a label's example images are prepared as images are; their tower passes are not image batches
+        ExampleImages examples = new ExampleImages(preparer, images);
 
         // 1. label sets → label embeddings (or dead letters)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LabelSetEncoder.PROMPT_STORE),
@@ -50,8 +56,8 @@ public final class ClipstreamTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LabelSetEncoder.PENDING_STORE),
                 Serdes.String(), Serdes.ByteArray()));
         KStream<byte[], Outcome<LabelEmbedding>> labelOutcomes = builder.stream(settings.labelSetsTopic(), raw)
-                .process(() -> new LabelSetEncoder(serdes.labelSet().deserializer(), text, LabelSetRules.of(settings),
-                                share, metrics.labelSetProgress(), settings.maxRecordBytes()),
+                .process(() -> new LabelSetEncoder(serdes.labelSet().deserializer(), text, examples,
+                                LabelSetRules.of(settings), share, metrics.labelSetProgress(), settings.maxRecordBytes()),
                         Named.as("label-set-encoder"), LabelSetEncoder.PROMPT_STORE, LabelSetEncoder.MEMBERS_STORE,
                         LabelSetEncoder.PENDING_STORE);
         deadLetters(labelOutcomes, settings, serdes, metrics);
@@ -67,9 +73,6 @@ public final class ClipstreamTopology {
         // 3. images → micro-batched image tower → classifications (+ embeddings) or dead letters
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ImageClassifier.BUFFER_STORE),
                 Serdes.Long(), Serdes.ByteArray()));
-        ImageEncoder timed = new TimedImageEncoder(images, metrics);
-        ImagePreparer preparer = new ImagePreparer(timed,
-                new ImageFetcher(settings.fetch(), settings.maxImageBytes()), settings.maxImageBytes());
         TowerThreads towers = new TowerThreads();
         KStream<byte[], Outcome<ClassifiedImage>> imageOutcomes = builder.stream(settings.imagesTopic(), raw)
                 .peek((k, v) -> share.imageRead())

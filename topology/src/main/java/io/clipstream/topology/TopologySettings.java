@@ -30,6 +30,7 @@ import java.util.Set;
  * @param maxPrompts          label sets with more prompts in all (labels × prompts per label) are refused
  * @param flaggedTopic        also write every classification with at least one flagged label here (same key, value
  *                            and headers), for review queues; empty: off
+ * @param examples            how many example images a label, and a label set, may carry
  */
 public record TopologySettings(
         String labelSetsTopic,
@@ -50,7 +51,8 @@ public record TopologySettings(
         FetchSettings fetch,
         int maxRecordBytes,
         int maxPrompts,
-        String flaggedTopic) {
+        String flaggedTopic,
+        ExampleLimits examples) {
 
     /** Kafka's own default record limit (broker {@code message.max.bytes}, producer {@code max.request.size}). */
     public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
@@ -69,6 +71,7 @@ public record TopologySettings(
             throw new IllegalArgumentException("threads, topK and limits must be positive");
         }
         flaggedTopic = flaggedTopic == null ? "" : flaggedTopic;
+        examples = examples == null ? ExampleLimits.defaults() : examples;
     }
 
     /** The settings with Kafka's default record limit and the default prompt budget. */
@@ -79,7 +82,8 @@ public record TopologySettings(
                             long maxImageBytes, FetchSettings fetch) {
         this(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic, imageEmbeddingsTopic,
                 deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads, defaultTopK,
-                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "");
+                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "",
+                ExampleLimits.defaults());
     }
 
     /**
@@ -90,57 +94,64 @@ public record TopologySettings(
         return new TopologySettings("label-sets", "label-embeddings", "images", "classifications",
                 "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50), true,
                 Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled(),
-                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "");
+                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "", ExampleLimits.defaults());
     }
 
     public TopologySettings withBatch(int size, Duration wait) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
     }
 
     public TopologySettings withOverlapTower(boolean overlap) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlap,
-                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
     }
 
     public TopologySettings withImageEmbeddings(boolean emit) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
     }
 
     public TopologySettings withFetch(FetchSettings newFetch) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
     }
 
     /** With the record limit read from the cluster, and images no larger than fit in it. */
     public TopologySettings withMaxRecordBytes(int newMaxRecordBytes) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic, examples);
     }
 
     public TopologySettings withMaxPrompts(int newMaxPrompts) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic, examples);
     }
 
     public TopologySettings withLimits(int newMaxLabels, int newMaxPromptChars) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
     }
 
     /** With classifications that flag a label also written to {@code topic} (empty: off). */
     public TopologySettings withFlaggedTopic(String topic) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic, examples);
+    }
+
+    public TopologySettings withExampleLimits(ExampleLimits newExamples) {
+        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic,
+                newExamples);
     }
 
     /** Whether flagged classifications also go to {@link #flaggedTopic()}. */
@@ -163,6 +174,27 @@ public record TopologySettings(
         public static FetchSettings disabled() {
             // connect + read stay well under the 10 s an exactly-once transaction may be open: a batch waits for them
             return new FetchSettings(false, Set.of(), Set.of(), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        }
+    }
+
+    /**
+     * How many example images label sets may carry: {@code perLabel} for one label, {@code perSet} for the whole set.
+     * Each example also counts as {@link LabelSetRules#EXAMPLE_PROMPTS} prompts against the prompt budget.
+     */
+    public record ExampleLimits(int perLabel, int perSet) {
+        /** Most examples a set may carry at all: the pending store keeps a 32-byte hash per example in one record. */
+        public static final int MAX_PER_SET = 10_000;
+
+        public ExampleLimits {
+            if (perLabel < 0 || perSet < 0 || perSet > MAX_PER_SET) {
+                throw new IllegalArgumentException("example limits must be 0 to " + MAX_PER_SET + ", got " + perLabel
+                        + " per label and " + perSet + " per set");
+            }
+        }
+
+        /** 64 examples per label, 1,000 per set. */
+        public static ExampleLimits defaults() {
+            return new ExampleLimits(64, 1_000);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.ImageUrl;
 import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.Label;
+import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelScore;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Stage;
@@ -105,6 +106,41 @@ class ClientCommandsIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-server", broker.bootstrapServers(), "--schema-registry-url", registry.url()));
         return Main.run(all.toArray(String[]::new));
+    }
+
+    @Test
+    void labelsPutSendsExampleFilesInlineAndUrlsAsTheyAreAndRefusesASetTooLargeToSend() throws Exception {
+        RunCommand.environment = Map.of("CLIPSTREAM_TOPIC_LABEL_SETS", "ls-examples");
+        Files.write(dir.resolve("front.png"), new byte[]{1, 2, 3});
+        Path file = dir.resolve("known.yaml");
+        Files.writeString(file, """
+                id: known
+                version: 1
+                labels:
+                  - name: poster-17
+                    threshold: 0.9
+                    examples: [front.png, "https://cdn.example.com/poster-17.jpg"]
+                """);
+        assertThat(cli("labels", "put", file.toString())).as(console.err()).isZero();
+        LabelSet onTopic = serdes.labelSet().deserializer().deserialize("ls-examples",
+                readAll("ls-examples").get(0).value());
+        Label poster = onTopic.getLabels().get(0);
+        assertThat(poster.getExamples()).containsExactly(
+                new LabelExample(java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3}), null),
+                new LabelExample(null, "https://cdn.example.com/poster-17.jpg"));
+        int outBefore = console.out().length();
+        assertThat(cli("labels", "get", "known")).isZero();
+        JsonNode examples = JSON.readTree(console.out().substring(outBefore)).get("labels").get(0).get("examples");
+        assertThat(examples.get(0).get("bytes").asInt()).isEqualTo(3);
+        assertThat(examples.get(1).get("url").asText()).isEqualTo("https://cdn.example.com/poster-17.jpg");
+
+        // under image.max.bytes, but the set is over what the producer sends (max.request.size, 1 MiB)
+        Files.write(dir.resolve("large.png"), new byte[1_200_000]);
+        Files.writeString(file, "id: known\nversion: 2\nlabels:\n  - name: poster-17\n    examples: [large.png]\n");
+        assertThat(cli("labels", "put", file.toString())).isEqualTo(2);
+        assertThat(console.err()).contains("error: label set known is ", "give large example images by URL",
+                "nothing sent");
+        assertThat(readAll("ls-examples")).hasSize(1);
     }
 
     @Test

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** Label set files: YAML and JSON read into the LabelSet the service expects; problems name the line. */
 class LabelSetFileTest {
     private static final LabelSetRules RULES = LabelSetRules.of(TopologySettings.defaults());
+    private static final long MAX_IMAGE_BYTES = 100;
     @TempDir
     Path dir;
 
     private LabelSet read(String name, String text) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, text);
-        return LabelSetFile.read(file, RULES, () -> 42L);
+        return LabelSetFile.read(file, RULES, MAX_IMAGE_BYTES, () -> 42L);
     }
 
     private String problem(String text) {
@@ -33,7 +34,7 @@ class LabelSetFileTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> LabelSetFile.read(file, RULES, () -> 1L));
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> LabelSetFile.read(file, RULES, MAX_IMAGE_BYTES, () -> 1L));
         assertThat(t).isInstanceOf(LabelSetFile.Invalid.class);
         return t.getMessage();
     }
@@ -115,5 +116,48 @@ class LabelSetFileTest {
         assertThat(problem("id: s\nversion: -3\nlabels: [cat]\n")).contains("bad.yaml:2: expected a whole number");
         assertThat(problem("id: s\ntemplates: fancy\nlabels: [cat]\n")).contains("bad.yaml:2: templates: expected openai");
         assertThat(problem("id: s\nlabels: [cat\n")).contains("bad.yaml:").contains("not valid YAML or JSON");
+    }
+
+    @Test
+    void examplesAreImageFilesReadInlineOrUrlsSentAsTheyAre() throws Exception {
+        Files.createDirectories(dir.resolve("known"));
+        Files.write(dir.resolve("known/a.png"), new byte[]{1, 2, 3});
+        Files.write(dir.resolve("b.jpg"), new byte[100]);
+        LabelSet set = read("items.yaml", """
+                id: known
+                labels:
+                  - name: item-17
+                    threshold: 0.9
+                    examples: [known/a.png, b.jpg, "https://images.example.com/17.jpg"]
+                  - name: knife
+                    prompts: ["a photo of a knife"]
+                    examples: [known/a.png]
+                    exampleWeight: 0.3
+                  - cat
+                """);
+        Label item = set.getLabels().get(0);
+        assertThat(item.getPrompts()).isNull();
+        assertThat(item.getExamples()).hasSize(3);
+        assertThat(item.getExamples().get(0).getData()).isEqualTo(java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3}));
+        assertThat(item.getExamples().get(0).getUrl()).isNull();
+        assertThat(item.getExamples().get(1).getData().remaining()).isEqualTo(100);
+        assertThat(item.getExamples().get(2).getUrl()).isEqualTo("https://images.example.com/17.jpg");
+        assertThat(item.getExampleWeight()).isNull();
+        assertThat(LabelSetRules.prompts(set, item)).as("examples alone: no templates").isEmpty();
+        assertThat(set.getLabels().get(1).getExampleWeight()).isEqualTo(0.3f);
+        assertThat(set.getLabels().get(2).getExamples()).isEmpty();
+    }
+
+    @Test
+    void anExampleFileThatIsMissingOrTooLargeOrAWeightOutOfRangeNamesItsLine() throws Exception {
+        Files.write(dir.resolve("big.png"), new byte[101]);
+        assertThat(problem("id: s\nlabels:\n  - name: x\n    examples:\n      - missing.png\n"))
+                .startsWith(dir.resolve("bad.yaml") + ":5: example ").contains("missing.png cannot be read");
+        assertThat(problem("id: s\nlabels:\n  - name: x\n    examples: [big.png]\n"))
+                .startsWith(dir.resolve("bad.yaml") + ":4: example ")
+                .endsWith("big.png has 101 bytes, over image.max.bytes (100)");
+        assertThat(problem("id: s\nlabels:\n  - cat\n  - name: x\n    examples: [\"https://h/a.jpg\"]\n"
+                + "    exampleWeight: 2\n"))
+                .isEqualTo(dir.resolve("bad.yaml") + ":4: label \"x\" has the exampleWeight 2.0, outside [0, 1]");
     }
 }

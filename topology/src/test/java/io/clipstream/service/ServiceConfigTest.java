@@ -57,6 +57,19 @@ class ServiceConfigTest {
     }
 
     @Test
+    void exampleImageLimitsAreReadAndBounded() {
+        assertThat(ServiceConfig.from(REQUIRED).topology().examples())
+                .isEqualTo(new TopologySettings.ExampleLimits(64, 1_000));
+        Map<String, String> values = new java.util.HashMap<>(REQUIRED);
+        values.put("label.max.examples", "0");
+        values.put("label.set.max.examples", "10000");
+        assertThat(ServiceConfig.from(values).topology().examples())
+                .isEqualTo(new TopologySettings.ExampleLimits(0, 10_000));
+        values.put("label.set.max.examples", "10001");
+        assertThatThrownBy(() -> ServiceConfig.from(values)).hasMessageContaining("label.set.max.examples");
+    }
+
+    @Test
     void theQueryTokenIsOffByDefaultAndNeverDescribed() {
         assertThat(ServiceConfig.from(REQUIRED).httpAuthToken()).isEmpty();
         Map<String, String> values = new java.util.HashMap<>(REQUIRED);

@@ -44,11 +44,16 @@ final class Harness implements AutoCloseable {
     final RecordingMetrics metrics = new RecordingMetrics();
 
     Harness(TopologySettings settings, TinyClip.Counting encoders, Path stateDir) {
+        this(settings, encoders, encoders, stateDir);
+    }
+
+    /** With another image tower than the text tower's model (a stand-in with meaningful image embeddings). */
+    Harness(TopologySettings settings, TextEncoder textTower, ImageEncoder imageTower, Path stateDir) {
         this.settings = settings;
         StreamsSettings streams = StreamsSettings.defaults("127.0.0.1:1", "mock://harness-" + UUID.randomUUID(), stateDir);
         this.serdes = RecordSerdes.configured(streams.serdeConfig());
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, serdes, encoders, encoders, metrics);
+        ClipstreamTopology.build(builder, settings, serdes, textTower, imageTower, metrics);
         java.util.Properties properties = streams.toProperties();
         properties.put(PipelineMetrics.CONFIG, metrics);
         driver = new TopologyTestDriver(builder.build(), properties, START);

@@ -75,6 +75,11 @@ public final class TinyClip {
                 }
             }
         }
+        return png(image);
+    }
+
+    /** {@code image} as a PNG file. */
+    public static byte[] png(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", out);
