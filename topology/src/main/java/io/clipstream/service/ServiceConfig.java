@@ -168,7 +168,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             "Resident memory (MB) above which inference asks the JVM to collect, so ND4J's unreferenced off-heap "
                     + "arrays are freed, then trims the C heap (at most every 10 s); 0: 1.25 x the resident memory "
                     + "after the first batch (at least + 128 MB), raised when a trim shows more is held for good.");
-    static final ConfigKey TEXT_IDLE = ConfigKey.of("model.text.idle.ms", "30000",
+    static final ConfigKey TEXT_IDLE = ConfigKey.of("model.text.idle.ms", "10000",
             "How long (ms) the text tower stays in memory after its last use (label sets, text queries); then its "
                     + "weights (about 0.5 GB at full size) are freed, and read again from the model folder when next "
                     + "needed (a few seconds). 0: keep it in memory for good.");

@@ -39,6 +39,7 @@ final class TextTowerSlot implements AutoCloseable {
         this.loader = loader;
         this.idleNanos = idle.toNanos();
         this.clock = clock;
+        // A tower built at start has not been used: it may be freed one idle time after the build.
         this.lastUse = clock.getAsLong();
         this.reaper = reap ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clipstream-text-tower-idle");
