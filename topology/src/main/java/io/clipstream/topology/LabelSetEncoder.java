@@ -8,22 +8,17 @@ import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Stage;
 import io.clipstream.schemas.serde.InvalidRecordException;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,16 +39,16 @@ import java.util.Set;
  * {@value #EXAMPLE_BATCH} and runs the uncached ones through the image tower; an example that cannot be used fails
  * the set early, before its prompts are encoded), then its prompts (a step encodes the next uncached text batch).
  * Each step commits its cache entries with the cursors, so memory does not grow with the set and no exactly-once
- * transaction stays open for long. The changelogged store {@value #PENDING_STORE} holds, per set under way, where
- * its record is, the cursors and the hashes of the examples passed (never the set itself); after a restart the record
- * is read back and encoding goes on from the cursors. Once everything is cached, the label embeddings are written
- * ({@link LabelBlend}). A newer version or a tombstone replaces a set under way.
+ * transaction stays open for long. The sets under way ({@link LabelEncoding}) are kept in {@link PendingLabelSets}
+ * (where each record is and its cursors, never the set itself); after a restart the record is read back and encoding
+ * goes on from the cursors. Once everything is cached, {@link LabelEmbeddings} makes the output. A newer version or a
+ * tombstone replaces a set under way.
  */
 public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], Outcome<LabelEmbedding>> {
     private static final Logger LOG = LoggerFactory.getLogger(LabelSetEncoder.class);
     public static final String PROMPT_STORE = "prompt-embeddings";
     public static final String MEMBERS_STORE = "label-set-members";
-    public static final String PENDING_STORE = "label-sets-pending";
+    public static final String PENDING_STORE = PendingLabelSets.STORE;
     /** Prompts per text-tower call, as the model batches them. */
     public static final int TEXT_BATCH = io.clipstream.model.ClipModel.TEXT_BATCH;
     /** Cached prompts a step passes over at most while it looks for uncached ones. */
@@ -65,50 +60,6 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
      * by URL: a fetch may take its whole timeout on the stream thread, and one is what a transaction can wait for.
      */
     static final int EXAMPLE_BATCH = 4;
-    /** A pending entry of a set without examples, written before examples existed: the prompt cursor only. */
-    private static final byte POSITION = 2;
-    /** A pending entry with both cursors and the pixel hashes of the examples passed. */
-    private static final byte POSITION_WITH_EXAMPLES = 3;
-
-    /** A set under way: its record, the set, its cursors, the examples' hashes so far, when progress was logged. */
-    private static final class Encoding {
-        final InputRecord input;
-        final LabelSet set;
-        final LabelCursor examples;
-        final LabelCursor prompts;
-        final List<byte[]> exampleHashes;
-        final long startNanos;
-        long loggedNanos;
-
-        Encoding(InputRecord input, LabelSet set, LabelCursor examples, LabelCursor prompts, List<byte[]> hashes,
-                 long now) {
-            this.input = input;
-            this.set = set;
-            this.examples = examples;
-            this.prompts = prompts;
-            this.exampleHashes = new ArrayList<>(hashes);
-            this.startNanos = now;
-            this.loggedNanos = now;
-        }
-
-        static Encoding start(InputRecord input, LabelSet set, long now) {
-            return new Encoding(input, set, LabelCursor.examples(set, 0, 0), LabelCursor.prompts(set, 0, 0),
-                    List.of(), now);
-        }
-
-        boolean atEnd() {
-            return examples.atEnd() && prompts.atEnd();
-        }
-
-        long passed() {
-            return examples.passed() + prompts.passed();
-        }
-
-        long total() {
-            return examples.total() + prompts.total();
-        }
-    }
-
     private final Deserializer<LabelSet> labelSets;
     private final TextEncoder text;
     private final ExampleImages exampleImages;
@@ -116,11 +67,12 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     private final TextTowerShare share;
     private final LabelSetProgress progress;
     private final int maxRecordBytes;
-    private final LinkedHashMap<String, Encoding> encodings = new LinkedHashMap<>();
+    private final LinkedHashMap<String, LabelEncoding> encodings = new LinkedHashMap<>();
     private ProcessorContext<byte[], Outcome<LabelEmbedding>> context;
     private KeyValueStore<String, float[]> promptCache;
     private KeyValueStore<String, LabelSetMembers> members;
-    private KeyValueStore<String, byte[]> pending;
+    private PendingLabelSets pending;
+    private LabelEmbeddings output;
 
     LabelSetEncoder(Deserializer<LabelSet> labelSets, TextEncoder text, ExampleImages exampleImages, LabelSetRules rules,
                     TextTowerShare share, LabelSetProgress progress, int maxRecordBytes) {
@@ -138,7 +90,8 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         this.context = context;
         this.promptCache = context.getStateStore(PROMPT_STORE);
         this.members = context.getStateStore(MEMBERS_STORE);
-        this.pending = context.getStateStore(PENDING_STORE);
+        this.pending = new PendingLabelSets(context.getStateStore(PENDING_STORE));
+        this.output = new LabelEmbeddings(promptCache, text.modelId());
         encodings.clear();
         restore();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, now -> tick());
@@ -146,55 +99,52 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
 
     /** Reads back the sets a previous run had under way and goes on from their cursors. */
     private void restore() {
-        List<KeyValue<String, byte[]>> entries = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = pending.all()) {
-            it.forEachRemaining(entries::add);
-        }
+        List<PendingLabelSets.Entry> entries = pending.entries();
         if (entries.isEmpty()) {
             return;
         }
         Map<String, InputRecord> inputs = new HashMap<>();
-        Map<String, Position> cursors = new HashMap<>();
         Map<String, List<Long>> byPartition = new HashMap<>();
-        Map<String, Position> positions = new HashMap<>();
-        for (KeyValue<String, byte[]> kv : entries) {
-            if (kv.value.length > 0 && (kv.value[0] == POSITION || kv.value[0] == POSITION_WITH_EXAMPLES)) {
-                Position p = Position.decode(kv.value);
-                positions.put(kv.key, p);
-                cursors.put(kv.key, p);
-                byPartition.computeIfAbsent(p.partition + "\u0000" + p.topic, k -> new ArrayList<>()).add(p.offset);
+        for (PendingLabelSets.Entry e : entries) {
+            if (e.record() != null) {
+                inputs.put(e.setId(), e.record());       // written before positions were kept
             } else {
-                inputs.put(kv.key, InputRecord.fromBytes(kv.value));       // written before positions were kept
-                cursors.put(kv.key, Position.atStart());
+                byPartition.computeIfAbsent(e.position().partition() + "\u0000" + e.position().topic(),
+                        k -> new ArrayList<>()).add(e.position().offset());
             }
         }
-        if (!positions.isEmpty()) {
+        if (!byPartition.isEmpty()) {
             Map<String, Map<Long, InputRecord>> read = new HashMap<>();
             try (SourceReader reader = SourceReader.fromConfig(context.appConfigs())) {
-                for (Map.Entry<String, Position> e : positions.entrySet()) {
-                    Position p = e.getValue();
-                    Map<Long, InputRecord> found = read.computeIfAbsent(p.partition + "\u0000" + p.topic,
-                            k -> reader.read(p.topic, p.partition, byPartition.get(k)));
-                    InputRecord input = found.get(p.offset);
+                for (PendingLabelSets.Entry e : entries) {
+                    if (e.record() != null) {
+                        continue;
+                    }
+                    PendingLabelSets.Position p = e.position();
+                    Map<Long, InputRecord> found = read.computeIfAbsent(p.partition() + "\u0000" + p.topic(),
+                            k -> reader.read(p.topic(), p.partition(), byPartition.get(k)));
+                    InputRecord input = found.get(p.offset());
                     if (input == null) {
                         // compacted away: a newer record of this set follows it and replaces it
-                        LOG.warn("label set {} was under way and its record is gone; a newer version replaces it", e.getKey());
-                        pending.delete(e.getKey());
+                        LOG.warn("label set {} was under way and its record is gone; a newer version replaces it", e.setId());
+                        pending.delete(e.setId());
                     } else {
-                        inputs.put(e.getKey(), input);
+                        inputs.put(e.setId(), input);
                     }
                 }
             }
         }
-        for (Map.Entry<String, InputRecord> e : inputs.entrySet()) {
-            InputRecord input = e.getValue();
-            Position at = cursors.get(e.getKey());
+        for (PendingLabelSets.Entry e : entries) {
+            InputRecord input = inputs.get(e.setId());
+            if (input == null) {
+                continue;
+            }
             try {
                 LabelSet set = labelSets.deserialize(input.topic(), input.value());
-                track(e.getKey(), at.resume(input, set, share.now()));
-                LOG.info("label set {} v{}: encoding goes on after the restart", e.getKey(), set.getVersion());
+                track(e.setId(), e.position().resume(input, set, share.now()));
+                LOG.info("label set {} v{}: encoding goes on after the restart", e.setId(), set.getVersion());
             } catch (RuntimeException ex) {
-                pending.delete(e.getKey());
+                pending.delete(e.setId());
                 deadLetter(input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS,
                         "label set under way could not be read back after a restart: " + ex);
             }
@@ -231,10 +181,10 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             deadLetter(input, ErrorCode.INVALID_LABEL_SET, Stage.ENCODE_LABELS, problem.get());
             return;
         }
-        Encoding encoding = Encoding.start(input, set, share.now());
+        LabelEncoding encoding = LabelEncoding.start(input, set, share.now());
         forget(setId);
         track(setId, encoding);
-        pending.put(setId, Position.of(encoding).encode());
+        pending.put(setId, encoding);
         LOG.info("label set {} v{}: {} labels, {} prompts and {} example images to encode", setId, set.getVersion(),
                 set.getLabels().size(), encoding.prompts.total(), encoding.examples.total());
         tick();
@@ -246,9 +196,9 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             return;
         }
         long start = share.now();
-        Map.Entry<String, Encoding> first = encodings.entrySet().iterator().next();
+        Map.Entry<String, LabelEncoding> first = encodings.entrySet().iterator().next();
         String setId = first.getKey();
-        Encoding encoding = first.getValue();
+        LabelEncoding encoding = first.getValue();
         encodings.remove(setId);
         boolean more = step(setId, encoding, start);
         share.stepped(start);
@@ -261,7 +211,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
      * Encodes an example batch or a text batch, or more, of the set's uncached examples, then prompts; false once the
      * set is written or dropped.
      */
-    private boolean step(String setId, Encoding e, long start) {
+    private boolean step(String setId, LabelEncoding e, long start) {
         try {
             do {
                 if (!e.examples.atEnd()) {
@@ -282,7 +232,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             return false;
         }
         if (!e.atEnd()) {
-            pending.put(setId, Position.of(e).encode());
+            pending.put(setId, e);
             track(setId, e);
             return true;
         }
@@ -299,7 +249,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         if (!batch.isEmpty()) {
             float[][] rows = text.encodeTexts(batch);
             for (int i = 0; i < batch.size(); i++) {
-                promptCache.put(cacheKey(batch.get(i)), rows[i]);
+                promptCache.put(output.promptKey(batch.get(i)), rows[i]);
             }
         }
     }
@@ -309,7 +259,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
      * those not cached yet through the image tower, into the cache; the first example that cannot be used stops it,
      * named in the failure's message.
      */
-    private Optional<Preparation.Failed> exampleBatch(String setId, Encoding e) {
+    private Optional<Preparation.Failed> exampleBatch(String setId, LabelEncoding e) {
         LabelCursor cursor = e.examples;
         List<float[]> pixels = new ArrayList<>();
         List<String> keys = new ArrayList<>();
@@ -351,7 +301,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         Set<String> batch = new LinkedHashSet<>();
         for (int scanned = 0; !cursor.atEnd() && batch.size() < TEXT_BATCH && scanned < MAX_SCAN; scanned++) {
             String prompt = LabelSetRules.prompt(set, cursor.currentLabel(), cursor.item());
-            if (!batch.contains(prompt) && promptCache.get(cacheKey(prompt)) == null) {
+            if (!batch.contains(prompt) && promptCache.get(output.promptKey(prompt)) == null) {
                 batch.add(prompt);
             }
             cursor.advance();
@@ -359,7 +309,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         return new ArrayList<>(batch);
     }
 
-    private void track(String setId, Encoding e) {
+    private void track(String setId, LabelEncoding e) {
         encodings.put(setId, e);
         progress.update(setId, e.set.getVersion(), e.passed(), e.total());
         long now = share.now();
@@ -377,64 +327,15 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         progress.remove(setId);
     }
 
-    /**
-     * Every label's embedding from the cache (its prompts and examples blended by {@link LabelBlend}), tombstones for
-     * dropped labels, and the new member list.
-     */
-    private void emit(String setId, Encoding e) {
-        LabelSet set = e.set;
-        InputRecord input = e.input;
-        List<Label> labels = set.getLabels();
-        List<String> names = new ArrayList<>(labels.size());
-        List<Record<byte[], Outcome<LabelEmbedding>>> out = new ArrayList<>(labels.size());
-        int exampleIndex = 0;
-        for (int i = 0; i < labels.size(); i++) {
-            Label label = labels.get(i);
-            names.add(label.getName());
-            float[][] rows = new float[LabelSetRules.promptCount(set, label)][];
-            for (int p = 0; p < rows.length; p++) {
-                rows[p] = promptCache.get(cacheKey(LabelSetRules.prompt(set, label, p)));
-                if (rows[p] == null) {
-                    deadLetter(input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS, "prompt embedding of \""
-                            + LabelSetRules.prompt(set, label, p) + "\" missing from the cache");
-                    return;
-                }
-            }
-            float[][] examples = new float[label.getExamples().size()][];
-            for (int x = 0; x < examples.length; x++, exampleIndex++) {
-                examples[x] = promptCache.get(ExampleImages.cacheKey(text.modelId(), e.exampleHashes.get(exampleIndex)));
-                if (examples[x] == null) {
-                    deadLetter(input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS, "embedding of label \""
-                            + label.getName() + "\" example " + (x + 1) + " missing from the cache");
-                    return;
-                }
-            }
-            LabelEmbedding embedding = LabelEmbedding.newBuilder()
-                    .setLabelSetId(setId)
-                    .setLabelSetVersion(set.getVersion())
-                    .setLabel(label.getName())
-                    .setIndex(i)
-                    .setLabelCount(labels.size())
-                    .setThreshold(label.getThreshold())
-                    .setTopK(set.getTopK())
-                    .setModelId(text.modelId())
-                    .setEmbedding(boxed(LabelBlend.of(rows, examples, LabelBlend.weight(label))))
-                    .build();
-            out.add(new Record<>(labelKey(setId, label.getName()), Outcome.of(embedding), input.timestamp(),
-                    RecordLimits.headersOf(input)));
+    /** Every label's embedding, tombstones for dropped labels, and the new member list ({@link LabelEmbeddings}). */
+    private void emit(String setId, LabelEncoding e) {
+        LabelEmbeddings.Output out = output.of(setId, e, members.get(setId));
+        if (out.missing() != null) {
+            deadLetter(e.input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS, out.missing());
+            return;
         }
-        out.forEach(context::forward);
-        LabelSetMembers previous = members.get(setId);
-        if (previous != null) {
-            Set<String> kept = new HashSet<>(names);
-            for (String old : previous.names()) {
-                if (!kept.contains(old)) {
-                    context.forward(new Record<>(labelKey(setId, old), Outcome.of(null), input.timestamp(),
-                            RecordLimits.headersOf(input)));
-                }
-            }
-        }
-        members.put(setId, new LabelSetMembers(set.getVersion(), names));
+        out.records().forEach(context::forward);
+        members.put(setId, out.members());
     }
 
     private void delete(String setId, InputRecord input) {
@@ -442,20 +343,13 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         if (previous == null) {
             return;
         }
-        for (String name : previous.names()) {
-            context.forward(new Record<>(labelKey(setId, name), Outcome.of(null), input.timestamp(),
-                    RecordLimits.headersOf(input)));
-        }
+        LabelEmbeddings.tombstones(setId, previous.names(), input).forEach(context::forward);
         members.delete(setId);
-    }
-
-    private String cacheKey(String prompt) {
-        return text.modelId() + "\u0000" + prompt;
     }
 
     /** The label-embeddings key of one label: {@code <setId>/<label>}. */
     public static byte[] labelKey(String setId, String label) {
-        return (setId + "/" + label).getBytes(StandardCharsets.UTF_8);
+        return LabelEmbeddings.labelKey(setId, label);
     }
 
     private void deadLetter(InputRecord input, ErrorCode code, Stage stage, String message) {
@@ -463,78 +357,5 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         context.forward(new Record<>(DeadLetters.recordKey(input), Outcome.failed(
                 DeadLetters.of(input, code, stage, message, context.currentSystemTimeMs(), maxRecordBytes)),
                 input.timestamp(), RecordLimits.headersOf(input)));
-    }
-
-    private static List<Float> boxed(float[] v) {
-        List<Float> list = new ArrayList<>(v.length);
-        for (float x : v) {
-            list.add(x);
-        }
-        return list;
-    }
-
-    /**
-     * A {@value #PENDING_STORE} entry: {@code [3][partition][offset][label][prompt][example label][example]
-     * [hash count][32-byte hashes…][topic]}. Entries written before examples existed, {@code [2][partition][offset]
-     * [label][prompt][topic]}, are still read: their sets are walked again from the start when they have examples
-     * (the cache makes that cheap), else from their prompt cursor.
-     */
-    private record Position(String topic, int partition, long offset, int label, int prompt, int exampleLabel,
-                            int example, List<byte[]> hashes, boolean knowsExamples) {
-        private static final int HASH_BYTES = 32;
-
-        static Position of(Encoding e) {
-            return new Position(e.input.topic(), e.input.partition(), e.input.offset(), e.prompts.label(),
-                    e.prompts.item(), e.examples.label(), e.examples.item(), e.exampleHashes, true);
-        }
-
-        /** Where a set whose pending entry holds its whole record (the oldest format) starts again. */
-        static Position atStart() {
-            return new Position("", 0, 0, 0, 0, 0, 0, List.of(), true);
-        }
-
-        Encoding resume(InputRecord input, LabelSet set, long now) {
-            boolean hasExamples = set.getLabels().stream().anyMatch(l -> !l.getExamples().isEmpty());
-            if (!knowsExamples && hasExamples) {
-                return Encoding.start(input, set, now);
-            }
-            return new Encoding(input, set, LabelCursor.examples(set, exampleLabel, example),
-                    LabelCursor.prompts(set, label, prompt), hashes, now);
-        }
-
-        byte[] encode() {
-            byte[] t = topic.getBytes(StandardCharsets.UTF_8);
-            ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 * 4 + 4 + HASH_BYTES * hashes.size() + t.length)
-                    .put(POSITION_WITH_EXAMPLES).putInt(partition).putLong(offset).putInt(label).putInt(prompt)
-                    .putInt(exampleLabel).putInt(example).putInt(hashes.size());
-            hashes.forEach(b::put);
-            return b.put(t).array();
-        }
-
-        static Position decode(byte[] bytes) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            boolean knowsExamples = b.get() == POSITION_WITH_EXAMPLES;
-            int partition = b.getInt();
-            long offset = b.getLong();
-            int label = b.getInt();
-            int prompt = b.getInt();
-            int exampleLabel = 0;
-            int example = 0;
-            List<byte[]> hashes = new ArrayList<>();
-            if (knowsExamples) {
-                exampleLabel = b.getInt();
-                example = b.getInt();
-                int count = b.getInt();
-                for (int i = 0; i < count; i++) {
-                    byte[] hash = new byte[HASH_BYTES];
-                    b.get(hash);
-                    hashes.add(hash);
-                }
-            }
-            byte[] t = new byte[b.remaining()];
-            b.get(t);
-            return new Position(new String(t, StandardCharsets.UTF_8), partition, offset, label, prompt, exampleLabel,
-                    example, hashes, knowsExamples);
-        }
     }
 }
