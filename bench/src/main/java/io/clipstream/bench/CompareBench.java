@@ -75,8 +75,15 @@ final class CompareBench implements Callable<Integer> {
     int waitMs;
 
     @Option(names = "--warmup", defaultValue = "0",
-            description = "Images each side gets and finishes before timing; 0: two batches (default ${DEFAULT-VALUE}).")
+            description = "Images each side gets and finishes before timing; 0: two batches per stream thread "
+                    + "(default ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "num.stream.threads of the clipstream side (its input gets as many partitions) and streams of "
+                    + "its tower-alone run; 0: the service's auto, CPUs / OMP_NUM_THREADS (default ${DEFAULT-VALUE}). "
+                    + "The Python side always runs one process on OMP_NUM_THREADS = CPUs.")
+    int threads;
 
     @Option(names = "--labels", defaultValue = "100", description = "Labels in the label set (default ${DEFAULT-VALUE}).")
     int labels;
@@ -100,6 +107,7 @@ final class CompareBench implements Callable<Integer> {
     int timeoutSeconds;
 
     private final PrintStream err = System.err;
+    private int streamThreads;
     private Path workDir;
 
     @Override
@@ -132,8 +140,9 @@ final class CompareBench implements Callable<Integer> {
             jpegs.add(BenchPhoto.of(i));
         }
         float[] one = tower.preprocess(jpegs.get(0));
-        int warm = warmup > 0 ? warmup : 2 * batch;
         int cores = Runtime.getRuntime().availableProcessors();
+        streamThreads = threads > 0 ? threads : ServiceConfig.autoStreamThreads(cores, System.getenv("OMP_NUM_THREADS"));
+        int warm = warmup > 0 ? warmup : 2 * batch * streamThreads;
 
         List<Map<String, Object>> results = new ArrayList<>();
         int mismatches = 0;
@@ -219,6 +228,7 @@ final class CompareBench implements Callable<Integer> {
         env.put("guarantee", "exactly_once_v2 / python transactions");
         env.put("order", "odd rounds clipstream first, even rounds python first");
         env.put("cores", cores);
+        env.put("clipstream_stream_threads", streamThreads);
         env.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         env.put("python_OMP_NUM_THREADS", pythonEnv(cores).get("OMP_NUM_THREADS"));
         env.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
@@ -249,7 +259,7 @@ final class CompareBench implements Callable<Integer> {
                                   boolean publishLabels) throws Exception {
         Path work = Files.createDirectories(workDir.resolve("clipstream-" + round));
         Map<String, String> settings = new HashMap<>(E2eBench.serviceSettings(bootstrap, registryUrl,
-                work.resolve("state"), model, "exactly_once_v2", 1, batch, waitMs, true, 0, 1));
+                work.resolve("state"), model, "exactly_once_v2", streamThreads, batch, waitMs, true, 0, streamThreads));
         settings.put("application.id", "clipstream-compare-" + round);
         settings.put("topic.images", "images-clipstream-" + round);
         settings.put("topic.classifications", "classifications-clipstream-" + round);
@@ -270,7 +280,7 @@ final class CompareBench implements Callable<Integer> {
                     topics.deadLetterTopic(), service, serdes, jpegs, warm);
             rss = service.peakRssMb();
         }
-        double towerRate = E2eBench.towerRate(tower, one, batch, 1, towerSeconds, err);
+        double towerRate = E2eBench.towerRate(tower, one, batch, streamThreads, towerSeconds, err);
         return new Clipstream(topics, serdes, run, rss, towerRate);
     }
 
@@ -323,10 +333,10 @@ final class CompareBench implements Callable<Integer> {
                 "--threads", String.valueOf(cores));
     }
 
-    /** The Python side's environment: this one, OMP_NUM_THREADS = cores unless set, --python-blas as its BLAS. */
+    /** The Python side's environment: this one, OMP_NUM_THREADS = cores (its one loop's best), --python-blas as its BLAS. */
     private Map<String, String> pythonEnv(int cores) {
         Map<String, String> env = new HashMap<>();
-        env.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", String.valueOf(cores)));
+        env.put("OMP_NUM_THREADS", String.valueOf(cores));
         if (pythonBlas != null) {
             env.put("LD_LIBRARY_PATH", pythonBlas.toString());
         }

@@ -89,7 +89,8 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "image.batch.size of the service (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "1", description = "num.stream.threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0",
+            description = "num.stream.threads; 0: the service's auto, CPUs / OMP_NUM_THREADS (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--seconds", defaultValue = "30",
@@ -171,6 +172,10 @@ final class E2eBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (threads == 0) {
+            threads = ServiceConfig.autoStreamThreads(Runtime.getRuntime().availableProcessors(),
+                    System.getenv("OMP_NUM_THREADS"));
+        }
         if (images < 2 || batch < 1 || threads < 1 || seconds <= 0 || labels < 1 || rate < 0) {
             throw new IllegalArgumentException("--images ≥ 2, --batch, --threads, --labels ≥ 1, --seconds > 0, --rate ≥ 0");
         }

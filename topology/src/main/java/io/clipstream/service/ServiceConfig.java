@@ -100,8 +100,11 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                     + "registering or looking up the record's own.");
     static final ConfigKey GUARANTEE = ConfigKey.of("processing.guarantee", "exactly_once_v2",
             "exactly_once_v2 (every image gives exactly one output, needs brokers ≥ 2.5) or at_least_once.");
-    static final ConfigKey THREADS = ConfigKey.of("num.stream.threads", "1",
-            "Kafka Streams threads of this instance (each runs its own batches through the model).");
+    static final ConfigKey THREADS = ConfigKey.of("num.stream.threads", "auto",
+            "Kafka Streams threads of this instance, each running its own batches through the image tower; auto: the "
+                    + "CPUs the JVM may use divided by OMP_NUM_THREADS (the OpenMP threads of each batch), or 1 when "
+                    + "OMP_NUM_THREADS is not set. With OMP_NUM_THREADS=1, a thread per CPU ran fastest on CPU "
+                    + "(BENCHMARKS.md); give the images topic at least as many partitions as all instances' threads.");
     static final ConfigKey STATE_DIR = ConfigKey.of("state.dir", "/tmp/clipstream-state",
             "Local state (RocksDB: image buffer, prompt cache); keep it on a volume to restart fast.");
     static final ConfigKey TOPIC_LABEL_SETS = ConfigKey.of("topic.label.sets", D.labelSetsTopic(),
@@ -333,7 +336,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             r.problem(APPLICATION_ID.name(), "only letters, digits, '.', '_' and '-' (it prefixes topic names)");
         }
         boolean exactlyOnce = r.oneOf(GUARANTEE, "exactly_once_v2", "at_least_once").equals("exactly_once_v2");
-        int threads = r.integer(THREADS, 1, 64);
+        int threads = r.string(THREADS).equals("auto")
+                ? autoStreamThreads(Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"))
+                : r.integer(THREADS, 1, 64);
         Path stateDir = r.path(STATE_DIR);
 
         String labelSets = r.topic(TOPIC_LABEL_SETS);
@@ -408,6 +413,20 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
         return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
                 Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, textIdle, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+    }
+
+    /**
+     * {@code num.stream.threads=auto}: as many stream threads as batches the CPUs can run at once, each on
+     * {@code OMP_NUM_THREADS} OpenMP threads; 1 when that is not set (OpenMP then uses every core for one batch).
+     */
+    public static int autoStreamThreads(int cpus, String ompNumThreads) {
+        int perBatch;
+        try {
+            perBatch = Integer.parseInt(ompNumThreads == null ? "" : ompNumThreads.trim());
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+        return perBatch < 1 ? 1 : Math.max(1, Math.min(64, cpus / perBatch));
     }
 
     /**

@@ -22,6 +22,28 @@ class ServiceConfigTest {
     Path dir;
 
     @Test
+    void autoStreamThreadsRunAsManyBatchesAsTheCpusHoldAtOnce() {
+        assertThat(ServiceConfig.autoStreamThreads(8, "1")).isEqualTo(8);
+        assertThat(ServiceConfig.autoStreamThreads(8, "2")).isEqualTo(4);
+        assertThat(ServiceConfig.autoStreamThreads(8, "3")).isEqualTo(2);
+        assertThat(ServiceConfig.autoStreamThreads(2, "4")).as("more OpenMP threads than CPUs").isEqualTo(1);
+        assertThat(ServiceConfig.autoStreamThreads(8, null)).as("OpenMP takes every core for one batch").isEqualTo(1);
+        assertThat(ServiceConfig.autoStreamThreads(8, "many")).isEqualTo(1);
+        assertThat(ServiceConfig.autoStreamThreads(8, "0")).isEqualTo(1);
+        assertThat(ServiceConfig.autoStreamThreads(256, "1")).as("at most 64").isEqualTo(64);
+    }
+
+    @Test
+    void aGivenNumberOfStreamThreadsIsKept() {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:9092",
+                "schema.registry.url", "http://127.0.0.1:8081"));
+        settings.put("num.stream.threads", "3");
+        assertThat(ServiceConfig.from(settings).streams().streamThreads()).isEqualTo(3);
+        settings.put("num.stream.threads", "0");
+        assertThatThrownBy(() -> ServiceConfig.from(settings)).hasMessageContaining("num.stream.threads");
+    }
+
+    @Test
     void defaultsMapOntoTheTopologysSettings() {
         ServiceConfig c = ServiceConfig.from(REQUIRED);
         assertThat(c.streams().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
