@@ -39,8 +39,9 @@ final class TextTowerSlot implements AutoCloseable {
         this.loader = loader;
         this.idleNanos = idle.toNanos();
         this.clock = clock;
-        // A tower built at start has not been used: it may be freed one idle time after the build.
-        this.lastUse = clock.getAsLong();
+        // A tower built at start (to check the checkpoint) counts as idle already: freed at the first check unless a
+        // label set or a query takes it first, so that a restart under a flood of images does not carry it.
+        this.lastUse = clock.getAsLong() - idleNanos;
         this.reaper = reap ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "clipstream-text-tower-idle");
             t.setDaemon(true);
