@@ -1,5 +1,7 @@
 package io.clipstream.topology;
 
+import io.clipstream.search.SearchSettings;
+
 import java.time.Duration;
 import java.util.Set;
 
@@ -30,6 +32,7 @@ import java.util.Set;
  * @param maxPrompts          label sets with more prompts in all (labels × prompts per label) are refused
  * @param flaggedTopic        also write every classification with at least one flagged label here (same key, value
  *                            and headers), for review queues; empty: off
+ * @param search              the searchable window of image embeddings (per task, changelogged)
  */
 public record TopologySettings(
         String labelSetsTopic,
@@ -50,7 +53,8 @@ public record TopologySettings(
         FetchSettings fetch,
         int maxRecordBytes,
         int maxPrompts,
-        String flaggedTopic) {
+        String flaggedTopic,
+        SearchSettings search) {
 
     /** Kafka's own default record limit (broker {@code message.max.bytes}, producer {@code max.request.size}). */
     public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
@@ -69,6 +73,7 @@ public record TopologySettings(
             throw new IllegalArgumentException("threads, topK and limits must be positive");
         }
         flaggedTopic = flaggedTopic == null ? "" : flaggedTopic;
+        search = search == null ? SearchSettings.DEFAULTS : search;
     }
 
     /** The settings with Kafka's default record limit and the default prompt budget. */
@@ -79,7 +84,7 @@ public record TopologySettings(
                             long maxImageBytes, FetchSettings fetch) {
         this(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic, imageEmbeddingsTopic,
                 deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads, defaultTopK,
-                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "");
+                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "", SearchSettings.DEFAULTS);
     }
 
     /**
@@ -90,57 +95,65 @@ public record TopologySettings(
         return new TopologySettings("label-sets", "label-embeddings", "images", "classifications",
                 "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50), true,
                 Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled(),
-                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "");
+                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "", SearchSettings.DEFAULTS);
     }
 
     public TopologySettings withBatch(int size, Duration wait) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, search);
     }
 
     public TopologySettings withOverlapTower(boolean overlap) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlap,
-                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, search);
     }
 
     public TopologySettings withImageEmbeddings(boolean emit) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, search);
     }
 
     public TopologySettings withFetch(FetchSettings newFetch) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic, search);
     }
 
     /** With the record limit read from the cluster, and images no larger than fit in it. */
     public TopologySettings withMaxRecordBytes(int newMaxRecordBytes) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic, search);
     }
 
     public TopologySettings withMaxPrompts(int newMaxPrompts) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic, search);
     }
 
     public TopologySettings withLimits(int newMaxLabels, int newMaxPromptChars) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic);
+                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, search);
     }
 
     /** With classifications that flag a label also written to {@code topic} (empty: off). */
     public TopologySettings withFlaggedTopic(String topic) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic, search);
+    }
+
+    /** With the searchable window's settings. */
+    public TopologySettings withSearch(SearchSettings newSearch) {
+        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic,
+                newSearch);
     }
 
     /** Whether flagged classifications also go to {@link #flaggedTopic()}. */
