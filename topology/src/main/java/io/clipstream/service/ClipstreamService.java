@@ -1,6 +1,8 @@
 package io.clipstream.service;
 
 import io.clipstream.model.ClipModel;
+import io.clipstream.search.SearchScan;
+import io.clipstream.search.SearchWindows;
 import io.clipstream.topology.ClipEncoders;
 import io.clipstream.topology.ClipstreamTopology;
 import io.clipstream.topology.DeadLetterWriter;
@@ -42,15 +44,26 @@ public final class ClipstreamService implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final LabelTable labels;
     private final QueryBackend queries;
+    private final SearchScan scan;
+    private final SearchBackend search;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ClipstreamService(ServiceConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics,
-                              ClipModel model, LabelCatalog catalog, ServiceMetrics metrics, TopologySettings settings) {
+                              ClipModel model, LabelCatalog catalog, ServiceMetrics metrics, TopologySettings settings,
+                              SearchWindows windows, int imagePartitions) {
         this.config = config;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.labels = new LabelTable(streams);
-        this.queries = new QueryBackend(new ClipEncoders(model), catalog, labels, metrics.labelSetProgress(), settings);
+        ClipEncoders encoders = new ClipEncoders(model);
+        this.queries = new QueryBackend(encoders, catalog, labels, metrics.labelSetProgress(), settings);
+        this.scan = settings.search().enabled() ? SearchScan.onAllCores() : null;
+        this.search = scan == null ? null : new SearchBackend(queries, encoders, windows, scan, () -> imagePartitions);
+        if (scan != null) {
+            LOG.info("search: images kept {} ms, at most {} a partition; scan kernel {} on {} threads",
+                    settings.search().retention().toMillis(), settings.search().maxImages(), scan.kernel().name(),
+                    Runtime.getRuntime().availableProcessors());
+        }
     }
 
     /** Creates or checks the topics, then starts the streams; returns at once (see {@link ServiceHealth#ready()}). */
@@ -58,20 +71,25 @@ public final class ClipstreamService implements AutoCloseable {
                                           ServiceMetrics metrics, ServiceHealth health) throws Exception {
         Properties properties = config.streamsProperties();
         TopologySettings settings;
+        int imagePartitions;
         try (Admin admin = Admin.create(config.adminConfig())) {
             Topics.ensure(admin, config.topology(), config.topics());
             requireAccess(admin, config.topology());
             settings = withRecordCapacity(admin, config, properties);
+            imagePartitions = admin.describeTopics(List.of(settings.imagesTopic())).allTopicNames().get()
+                    .get(settings.imagesTopic()).partitions().size();
         }
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
         properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
         properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));
         LabelCatalog catalog = new LabelCatalog();      // the stream's view of the label table, shared with queries
-        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry(), catalog),
-                properties);
+        SearchWindows windows = new SearchWindows();    // the tasks' searchable windows, shared with searches
+        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry(), catalog,
+                windows), properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
-        ClipstreamService service = new ClipstreamService(config, streams, binder, model, catalog, metrics, settings);
+        ClipstreamService service = new ClipstreamService(config, streams, binder, model, catalog, metrics, settings,
+                windows, imagePartitions);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -95,11 +113,11 @@ public final class ClipstreamService implements AutoCloseable {
      * registry outages to {@code registry}.
      */
     static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics,
-                             RegistryStatus registry, LabelCatalog catalog) {
+                             RegistryStatus registry, LabelCatalog catalog, SearchWindows windows) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
         ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig(), registry),
-                encoders, encoders, metrics, catalog);
+                encoders, encoders, metrics, catalog, windows);
         return builder.build();
     }
 
@@ -160,6 +178,11 @@ public final class ClipstreamService implements AutoCloseable {
         return queries;
     }
 
+    /** Searches over the searchable windows, for the query API (null when search.enabled is false). */
+    public SearchBackend search() {
+        return search;
+    }
+
     /** Waits until the streams stop by themselves (an unrecoverable error) or {@code timeout} passes. */
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -175,5 +198,8 @@ public final class ClipstreamService implements AutoCloseable {
         }
         streamsMetrics.close();
         queries.close();
+        if (scan != null) {
+            scan.close();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.clipstream.service;
 import io.clipstream.model.download.ModelCache;
 import io.clipstream.schemas.Redaction;
 import io.clipstream.schemas.registry.RegistryClientConfig;
+import io.clipstream.search.SearchSettings;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.topology.StreamsSettings;
 import io.clipstream.topology.TopologySettings;
@@ -118,6 +119,15 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                     + "headers), for review queues; empty: off.");
     static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", String.valueOf(D.emitImageEmbeddings()),
             "Also write each image's vector to topic.image.embeddings.");
+    static final ConfigKey SEARCH_ENABLED = ConfigKey.of("search.enabled", String.valueOf(D.search().enabled()),
+            "Keep a searchable window of recent image embeddings per task (int8, changelogged) for /v1/search and "
+                    + "/v1/similar; it costs the classification path one small store write per image.");
+    static final ConfigKey SEARCH_RETENTION = ConfigKey.of("search.retention.ms",
+            String.valueOf(D.search().retention().toMillis()),
+            "An image leaves the searchable window this long after it was classified (ms).");
+    static final ConfigKey SEARCH_MAX_IMAGES = ConfigKey.of("search.max.images", String.valueOf(D.search().maxImages()),
+            "… or when its task's window holds more images than this (the oldest leave first); about 600 bytes of "
+                    + "memory an image plus its id, labels and attributes, per partition this instance runs.");
     static final ConfigKey BATCH_SIZE = ConfigKey.of("image.batch.size", String.valueOf(D.batchSize()),
             "The image tower runs when this many images are buffered.");
     static final ConfigKey BATCH_WAIT = ConfigKey.of("image.batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
@@ -177,7 +187,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
             REGISTRY_BASIC_SOURCE, REGISTRY_BASIC_USER_INFO, REGISTRY_BEARER_SOURCE, REGISTRY_BEARER_TOKEN,
             AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
-            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
+            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, SEARCH_ENABLED, SEARCH_RETENTION, SEARCH_MAX_IMAGES, BATCH_SIZE, BATCH_WAIT,
             BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
             FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
@@ -336,6 +346,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             r.problem("topic.*", "every topic needs its own name, got " + topicNames);
         }
         boolean emit = r.bool(EMIT_EMBEDDINGS);
+        SearchSettings search = new SearchSettings(r.bool(SEARCH_ENABLED), r.millis(SEARCH_RETENTION, 1),
+                r.integer(SEARCH_MAX_IMAGES, 1, 100_000_000));
         int batchSize = r.integer(BATCH_SIZE, 1, 1024);
         Duration batchWait = r.millis(BATCH_WAIT, 1);
         boolean overlap = r.bool(BATCH_OVERLAP);
@@ -381,7 +393,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                 imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
                 preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
                 maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts)
-                .withFlaggedTopic(flagged);
+                .withFlaggedTopic(flagged).withSearch(search);
         Map<String, String> effective = new TreeMap<>();
         for (ConfigKey key : KEYS) {
             effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));
