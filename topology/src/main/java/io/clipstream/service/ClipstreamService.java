@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,10 @@ public final class ClipstreamService implements AutoCloseable {
         ClipEncoders encoders = new ClipEncoders(model);
         this.queries = new QueryBackend(encoders, catalog, labels, metrics.labelSetProgress(), settings);
         this.scan = settings.search().enabled() ? SearchScan.onAllCores() : null;
-        this.search = scan == null ? null : new SearchBackend(queries, encoders, windows, scan, () -> imagePartitions);
+        Peers peers = config.applicationServer().isEmpty() ? Peers.NONE : new HttpPeers(streams,
+                HostInfo.buildFromEndpoint(config.applicationServer()), config.httpAuthToken(), HttpPeers.TIMEOUT);
+        this.search = scan == null ? null
+                : new SearchBackend(queries, encoders, windows, scan, () -> imagePartitions, peers);
         if (scan != null) {
             LOG.info("search: images kept {} ms, at most {} a partition; scan kernel {} on {} threads",
                     settings.search().retention().toMillis(), settings.search().maxImages(), scan.kernel().name(),

@@ -84,7 +84,7 @@ public final class QueryApi implements HttpHandler {
                 classify(ex);
             } else if (path.equals("/v1/label-sets") || path.startsWith("/v1/label-sets/")) {
                 labelSets(ex, path);
-            } else if (path.equals("/v1/search") || path.startsWith("/v1/similar/")) {
+            } else if (path.equals("/v1/search") || path.startsWith("/v1/similar/") || path.startsWith("/v1/internal/")) {
                 SearchApi searches = search;
                 if (searches == null) {
                     unavailable(ex, backend == null ? "the service is starting" : "search is off (search.enabled)");

@@ -33,16 +33,28 @@ final class SearchApi {
     static final int MAX_TEXT_CHARS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final SearchBackend backend;
+    private final PeerApi peers;
     private final Semaphore admitted;
     private final long maxImageBytes;
 
     SearchApi(SearchBackend backend, Semaphore admitted, long maxImageBytes) {
         this.backend = backend;
+        this.peers = new PeerApi(backend);
         this.admitted = admitted;
         this.maxImageBytes = maxImageBytes;
     }
 
     void handle(HttpExchange ex, String path) throws IOException {
+        if (path.startsWith("/v1/internal/")) {
+            // another instance's part of a search: not admitted against this instance's own queries, which wait for it
+            try {
+                peers.handle(ex, path);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                QueryApi.unavailable(ex, "shutting down");
+            }
+            return;
+        }
         String method = ex.getRequestMethod();
         boolean similar = path.startsWith("/v1/similar/");
         if (!(method.equals("GET") || method.equals("POST") && !similar)) {

@@ -49,12 +49,14 @@ import org.slf4j.LoggerFactory;
  * @param topics           create missing topics or only check them
  * @param shutdownTimeout  how long closing may take (the batch in hand finishes and commits)
  * @param settings         the effective raw settings, for {@link #describe()}
+ * @param applicationServer host:port other instances reach this one's HTTP server at (Kafka Streams'
+ *                          {@code application.server}); empty: searches answer from this instance alone
  */
 public record ServiceConfig(StreamsSettings streams, TopologySettings topology, Map<String, String> kafka,
                             Map<String, String> registry, Path modelDir, long maxImagePixels,
                             long maxResidentBytes, String httpBindAddress, int httpPort, String httpAuthToken,
                             Topics.Policy topics, Duration shutdownTimeout,
-                            Map<String, String> settings) {
+                            Map<String, String> settings, String applicationServer) {
 
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String REGISTRY_SSL_PREFIX = "schema.registry.ssl.";
@@ -174,6 +176,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     static final ConfigKey HTTP_AUTH_TOKEN = ConfigKey.secret("http.auth.token",
             "When set, the query API /v1/* answers only requests with Authorization: Bearer <token> (401 otherwise); "
                     + "/health/* and /metrics stay open. Empty: /v1/* is open to whoever reaches http.bind.address.");
+    static final ConfigKey APPLICATION_SERVER = ConfigKey.of("application.server", "",
+            "host:port at which the other instances reach this instance's HTTP server (http.port), published through "
+                    + "Kafka Streams' metadata so that a search asks every instance for its part; empty: searches "
+                    + "answer from this instance's partitions alone (and say partial when others hold some).");
     static final ConfigKey TOPICS_CREATE = ConfigKey.of("topics.create", "true",
             "Create missing topics at start; false: only check that they exist and fail otherwise.");
     static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of("topics.partitions", "3",
@@ -189,7 +195,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
             TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, SEARCH_ENABLED, SEARCH_RETENTION, SEARCH_MAX_IMAGES, BATCH_SIZE, BATCH_WAIT,
             BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
-            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, TOPICS_CREATE,
+            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, APPLICATION_SERVER, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
     /**
@@ -203,7 +209,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     private static final Set<String> OWNED_KAFKA_KEYS = Set.of(StreamsConfig.APPLICATION_ID_CONFIG,
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
             StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.STATE_DIR_CONFIG,
-            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            StreamsConfig.APPLICATION_SERVER_CONFIG, StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
             "default.deserialization.exception.handler", "default.production.exception.handler",
@@ -375,6 +381,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         if (!authToken.matches("[\\x21-\\x7e]*")) {
             r.problem(HTTP_AUTH_TOKEN.name(), "only visible ASCII characters, no spaces (it is sent in a header)");
         }
+        String applicationServer = r.string(APPLICATION_SERVER);
+        if (!applicationServer.isEmpty() && !applicationServer.matches("[^\\s:/@]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
+            r.problem(APPLICATION_SERVER.name(), "expected host:port, got '" + Redaction.text(applicationServer) + "'");
+        }
         boolean create = r.bool(TOPICS_CREATE);
         int partitions = r.integer(TOPICS_PARTITIONS, 1, 10_000);
         int replication = r.integer(TOPICS_REPLICATION, -1, Short.MAX_VALUE);
@@ -400,7 +410,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         }
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
         return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
-                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective,
+                applicationServer);
     }
 
     /**
@@ -464,6 +475,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         Properties p = streams.toProperties();
         p.putAll(registry);
         p.putAll(kafka);
+        if (!applicationServer.isEmpty()) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
         return p;
     }
 
@@ -523,6 +537,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             case StreamsConfig.PROCESSING_GUARANTEE_CONFIG -> ": use processing.guarantee";
             case StreamsConfig.NUM_STREAM_THREADS_CONFIG -> ": use num.stream.threads";
             case StreamsConfig.STATE_DIR_CONFIG -> ": use state.dir";
+            case StreamsConfig.APPLICATION_SERVER_CONFIG -> ": use application.server";
             default -> " (the dead-letter handlers and serdes depend on it)";
         };
     }
