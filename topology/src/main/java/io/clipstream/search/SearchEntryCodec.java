@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The window store's value: {@code [1][event ms][entered ms][id][label set][n top]{label, similarity, probability}
- * [n attributes]{key, value}[dimension][int8 values][scale]}, strings as int length + UTF-8. A value this code
+ * [n attributes]{key, value}[dimension][int8 values][finer bits][scale]}, strings as int length + UTF-8. A value this code
  * cannot read (another format, damaged) decodes to null and is dropped from the window.
  */
 public final class SearchEntryCodec {
@@ -28,7 +28,7 @@ public final class SearchEntryCodec {
             strings.add(utf8(k));
             strings.add(utf8(v));
         });
-        int size = 1 + 8 + 8 + 4 + 4 + e.top().size() * 8 + 4 + e.vector().dimension() + 4;
+        int size = 1 + 8 + 8 + 4 + 4 + e.top().size() * 8 + 4 + e.vector().dimension() + e.vector().finer().length + 4;
         for (byte[] s : strings) {
             size += 4 + s.length;
         }
@@ -46,7 +46,7 @@ public final class SearchEntryCodec {
             putString(b, strings.get(next++));
             putString(b, strings.get(next++));
         }
-        b.putInt(e.vector().dimension()).put(e.vector().values()).putFloat(e.vector().scale());
+        b.putInt(e.vector().dimension()).put(e.vector().values()).put(e.vector().finer()).putFloat(e.vector().scale());
         return b.array();
     }
 
@@ -73,9 +73,11 @@ public final class SearchEntryCodec {
             }
             byte[] values = new byte[count(b, 1)];
             b.get(values);
+            byte[] finer = new byte[Int8Vector.finerBytes(values.length)];
+            b.get(finer);
             float scale = b.getFloat();
-            return b.hasRemaining() ? null
-                    : new SearchEntry(id, eventTime, entered, labelSet, top, attributes, new Int8Vector(values, scale));
+            return b.hasRemaining() ? null : new SearchEntry(id, eventTime, entered, labelSet, top, attributes,
+                    new Int8Vector(values, scale, finer));
         } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
             return null;
         }

@@ -37,6 +37,7 @@ public final class SearchWindow {
     /** Chunk of consecutive slots; only written at slots past the published end, or to mark a slot gone. */
     static final class Chunk {
         final byte[] vectors;
+        final byte[] finer;
         final float[] scales = new float[CHUNK];
         final long[] eventTimes = new long[CHUNK];
         final int[] labelSets = new int[CHUNK];
@@ -45,6 +46,7 @@ public final class SearchWindow {
 
         Chunk(int dimension) {
             vectors = new byte[CHUNK * dimension];
+            finer = new byte[CHUNK * Int8Vector.finerBytes(dimension)];
         }
     }
 
@@ -86,6 +88,8 @@ public final class SearchWindow {
             Chunk c = chunkOf(slot);
             int i = (int) (slot & (CHUNK - 1));
             System.arraycopy(entry.vector().values(), 0, c.vectors, i * dimension, dimension);
+            int finer = Int8Vector.finerBytes(dimension);
+            System.arraycopy(entry.vector().finer(), 0, c.finer, i * finer, finer);
             c.scales[i] = entry.vector().scale();
             c.eventTimes[i] = entry.eventTime();
             c.labelSets[i] = code(entry.labelSet());
@@ -156,7 +160,9 @@ public final class SearchWindow {
             int i = (int) (slot & (CHUNK - 1));
             byte[] values = new byte[dimension];
             System.arraycopy(c.vectors, i * dimension, values, 0, dimension);
-            return Optional.of(new Int8Vector(values, c.scales[i]).toFloats());
+            byte[] finer = new byte[Int8Vector.finerBytes(dimension)];
+            System.arraycopy(c.finer, i * finer.length, finer, 0, finer.length);
+            return Optional.of(new Int8Vector(values, c.scales[i], finer).toFloats());
         } finally {
             lock.unlock();
         }

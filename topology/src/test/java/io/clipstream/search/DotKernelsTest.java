@@ -31,11 +31,17 @@ class DotKernelsTest {
     }
 
     @Test
-    void int8VectorsRoundEachComponentToTheNearestOf255Levels() {
+    void int8VectorsRoundToTheNearestOf255LevelsAndTheFinerBitHalvesTheError() {
         float[] x = {0.5f, -0.3f, 0.001f, 0f};
         Int8Vector q = Int8Vector.of(x);
         assertThat(q.values()).containsExactly(127, -76, 0, 0);
-        assertThat(q.toFloats()[0]).isEqualTo(0.5f);
         assertThat(Int8Vector.of(new float[3]).scale()).isZero();
+        float[] y = ClusteredVectors.unit(new ClusteredVectors(5, 512, 3, 1f).get(0));
+        Int8Vector v = Int8Vector.of(y);
+        float[] back = v.toFloats();
+        for (int i = 0; i < y.length; i++) {
+            assertThat(Math.abs(back[i] - y[i])).as("component " + i).isLessThanOrEqualTo(v.scale() / 4 * 1.0001f);
+            assertThat(Math.abs(v.values()[i] * v.scale() - y[i])).isLessThanOrEqualTo(v.scale() / 2 * 1.0001f);
+        }
     }
 }

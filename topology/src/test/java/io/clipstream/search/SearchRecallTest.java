@@ -25,13 +25,13 @@ class SearchRecallTest {
         float[][] vectors = new float[IMAGES][];
         SearchWindow window = new SearchWindow();
         for (int i = 0; i < IMAGES; i++) {
-            vectors[i] = data.next();
+            vectors[i] = data.get(i);
             window.append(i, new SearchEntry("img-" + i, i, 0, "set", List.of(), Map.of(), Int8Vector.of(vectors[i])));
         }
         int found = 0;
         try (SearchScan scan = new SearchScan(DotKernels.best(), 2)) {
             for (int q = 0; q < QUERIES; q++) {
-                float[] query = data.next();
+                float[] query = data.get(IMAGES + q);
                 Set<String> exact = new HashSet<>(exactTop(vectors, query));
                 List<SearchHit> hits = scan.search(List.of(window), new SearchQuery(query, K, Long.MIN_VALUE, null, null));
                 assertThat(hits).hasSize(K);

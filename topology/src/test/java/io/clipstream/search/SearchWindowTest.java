@@ -69,7 +69,8 @@ class SearchWindowTest {
         assertThat(w.append(8, entry("a", 2, 2, "s", axis(1, 4)))).isEqualTo(7);
         assertThat(w.size()).isEqualTo(1);
         assertThat(ids(w, new SearchQuery(axis(0, 4), 10, Long.MIN_VALUE, null, null))).containsExactly("a");
-        assertThat(w.vectorOf("a")).hasValueSatisfying(v -> assertThat(v).containsExactly(0, 1, 0, 0));
+        assertThat(w.vectorOf("a")).hasValueSatisfying(v -> assertThat(v)
+                .containsExactly(new float[] {0, 1, 0, 0}, org.assertj.core.api.Assertions.within(0.01f)));
     }
 
     @Test
@@ -120,6 +121,7 @@ class SearchWindowTest {
         SearchEntry back = SearchEntryCodec.decode(bytes);
         assertThat(back).usingRecursiveComparison().ignoringFields("vector").isEqualTo(e);
         assertThat(back.vector().values()).isEqualTo(e.vector().values());
+        assertThat(back.vector().finer()).isEqualTo(e.vector().finer());
         assertThat(back.vector().scale()).isEqualTo(e.vector().scale());
         assertThat(SearchEntryCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1))).isNull();
         assertThat(SearchEntryCodec.decode(new byte[] {1, 0, 0})).isNull();
