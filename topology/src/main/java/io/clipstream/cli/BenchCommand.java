@@ -35,9 +35,10 @@ import picocli.CommandLine.Parameters;
  * it builds the full-size model with random weights (the real shapes and cost; the outputs mean nothing).
  * The figures and the commands that produced them are in BENCHMARKS.md.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {E2eBench.class, CompareBench.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {E2eBench.class, CompareBench.class, SearchBench.class},
         description = "Measure the image tower (images/s, GFLOP/s), the text tower (prompts/s) or preprocessing; "
-                + "last line is JSON. `bench e2e --help`: the whole path through Kafka.")
+                + "last line is JSON. `bench e2e --help`: the whole path through Kafka; `bench search --help`: the "
+                + "search scan.")
 final class BenchCommand implements Callable<Integer> {
     /** ViT-B/32 forward pass: 4.4 GMAC = 8.8 GFLOP per image. */
     private static final double VIT_B32_GFLOP = 8.8;
