@@ -142,16 +142,7 @@ public final class QueryBackend implements AutoCloseable {
 
     /** The raw text-tower embedding of {@code text}, on the same thread and turn as the image tower's requests. */
     public Result embedText(TextEncoder text, String query) throws InterruptedException {
-        if (!tower.tryAcquire(towerWait.toMillis(), TimeUnit.MILLISECONDS)) {
-            return busy();
-        }
-        try {
-            return new Result.Embedded(towerThread.submit(() -> text.encodeTexts(List.of(query))[0]).get());
-        } catch (ExecutionException e) {
-            return new Result.Rejected(ErrorCode.MODEL_ERROR, "the text tower failed: " + e.getCause());
-        } finally {
-            tower.release();
-        }
+        return inTurn(() -> onTowerThread("text", () -> text.encodeTexts(List.of(query))[0]));
     }
 
     private static ImageEvent.Builder event(String id, byte[] image, String contentType) {
@@ -162,22 +153,40 @@ public final class QueryBackend implements AutoCloseable {
 
     /** Decode, preprocess and the image tower for one image, one request at a time. */
     private Result embed(ImageEvent event) throws InterruptedException {
-        if (!tower.tryAcquire(towerWait.toMillis(), TimeUnit.MILLISECONDS)) {
-            return busy();
-        }
-        try {
+        return inTurn(() -> {
             Preparation prepared = preparer.prepare(event);
             if (prepared instanceof Preparation.Failed failed) {
                 return new Result.Rejected(failed.code(), failed.message());
             }
             float[] pixels = ((Preparation.Ready) prepared).pixels();
-            try {
-                return new Result.Embedded(towerThread.submit(() -> encoder.encodeImages(List.of(pixels))[0]).get());
-            } catch (ExecutionException e) {
-                return new Result.Rejected(ErrorCode.MODEL_ERROR, "the image tower failed: " + e.getCause());
-            }
+            return onTowerThread("image", () -> encoder.encodeImages(List.of(pixels))[0]);
+        });
+    }
+
+    /** What a request does in its turn on the model. */
+    private interface Turn {
+        Result run() throws InterruptedException;
+    }
+
+    /** {@code turn}, once the model is free within {@link #towerWait}; else busy. One request at a time. */
+    private Result inTurn(Turn turn) throws InterruptedException {
+        if (!tower.tryAcquire(towerWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return busy();
+        }
+        try {
+            return turn.run();
         } finally {
             tower.release();
+        }
+    }
+
+    /** {@code encode} on the query-tower thread (SameDiff keeps one session per calling thread). */
+    private Result onTowerThread(String which, java.util.concurrent.Callable<float[]> encode)
+            throws InterruptedException {
+        try {
+            return new Result.Embedded(towerThread.submit(encode).get());
+        } catch (ExecutionException e) {
+            return new Result.Rejected(ErrorCode.MODEL_ERROR, "the " + which + " tower failed: " + e.getCause());
         }
     }
 

@@ -24,6 +24,21 @@ public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer regis
         }
     }
 
+    /** A port free on 127.0.0.1 now, for a server the test starts next. */
+    public static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A producer of raw bytes to the broker. */
+    public org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer() {
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(java.util.Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+
     /** Closes what was started; safe on a cluster that failed to start (null). */
     public static void close(LocalCluster cluster) {
         if (cluster != null) {

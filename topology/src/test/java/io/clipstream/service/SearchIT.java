@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.model.ClipModel;
+import io.clipstream.reliability.Waits;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TinyClip;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,15 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  * again.
  */
 class SearchIT {
-    private static final Duration PATIENCE = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "search-" + UUID.randomUUID();
     private static final String IMAGES = "search-it-images";
@@ -109,24 +104,24 @@ class SearchIT {
 
     @Test
     void aSearchCoversBothInstancesSaysPartialWithoutOneAndSurvivesItsRestart() throws Exception {
-        int portA = freePort();
-        int portB = freePort();
+        int portA = LocalCluster.freePort();
+        int portB = LocalCluster.freePort();
         Instance a = startInstance("a", portA);
         Instance b = startInstance("b", portB);
         try {
-            waitFor(() -> status(a.url() + "/health/ready") == 200 && status(b.url() + "/health/ready") == 200,
+            Waits.until(() -> status(a.url() + "/health/ready") == 200 && status(b.url() + "/health/ready") == 200,
                     "both instances ready");
-            waitFor(() -> {
+            Waits.until(() -> {
                 JsonNode r = search(a.url());
                 return r != null && !r.get("partial").asBoolean();
             }, "a search on A covering both partitions (each instance holds one)");
 
             RecordSerdes serdes = RecordSerdes.configured(Map.of("schema.registry.url", cluster.registry().url()));
             Map<Integer, List<String>> byPartition = new HashMap<>();
-            try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            try (KafkaProducer<byte[], byte[]> producer = cluster.producer()) {
                 producer.send(new ProducerRecord<>("label-sets", bytes(DemoData.LABEL_SET),
                         serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet()))).get();
-                waitFor(() -> a.service().labels().labelsOf(DemoData.LABEL_SET) == DemoData.LABELS.size(),
+                Waits.until(() -> a.service().labels().labelsOf(DemoData.LABEL_SET) == DemoData.LABELS.size(),
                         "the label set on A");
                 for (int i = 0; byPartition.getOrDefault(0, List.of()).size() < 3
                         || byPartition.getOrDefault(1, List.of()).size() < 3; i++) {
@@ -164,7 +159,7 @@ class SearchIT {
 
             // B leaves: A takes its partition over and restores that window from the changelog
             b.service().close();
-            waitFor(() -> {
+            Waits.until(() -> {
                 JsonNode r = search(a.url());
                 return r != null && !r.get("partial").asBoolean() && ids(r).size() == all.size();
             }, "A holding both windows, the second restored from its changelog");
@@ -173,8 +168,8 @@ class SearchIT {
             // B restarts on its old state: whichever instance holds which partition, the search is whole again
             Instance again = startInstance("b", portB);
             try {
-                waitFor(() -> status(again.url() + "/health/ready") == 200, "B ready again");
-                waitFor(() -> {
+                Waits.until(() -> status(again.url() + "/health/ready") == 200, "B ready again");
+                Waits.until(() -> {
                     JsonNode r = search(again.url());
                     return r != null && !r.get("partial").asBoolean() && ids(r).size() == all.size();
                 }, "a whole search on the restarted B");
@@ -224,7 +219,7 @@ class SearchIT {
                 ConsumerConfig.GROUP_ID_CONFIG, "search-it-" + UUID.randomUUID()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("classifications"));
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (!seen.containsAll(ids)) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("classified " + seen + " of " + ids);
@@ -260,28 +255,7 @@ class SearchIT {
         }
     }
 
-    private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker().bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
-
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
