@@ -77,11 +77,11 @@ public final class ClipstreamService implements AutoCloseable {
         TopologySettings settings;
         int imagePartitions;
         try (Admin admin = Admin.create(config.adminConfig())) {
-            Topics.ensure(admin, config.topology(), config.topics());
+            List<String> created = Topics.ensure(admin, config.topology(), config.topics());
             requireAccess(admin, config.topology());
             settings = withRecordCapacity(admin, config, properties);
-            imagePartitions = admin.describeTopics(List.of(settings.imagesTopic())).allTopicNames().get()
-                    .get(settings.imagesTopic()).partitions().size();
+            imagePartitions = created.contains(settings.imagesTopic()) ? config.topics().partitions()
+                    : partitions(admin, settings.imagesTopic());
         }
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
         properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
@@ -133,6 +133,25 @@ public final class ClipstreamService implements AutoCloseable {
             outputs.add(t.flaggedTopic());
         }
         return outputs;
+    }
+
+    /**
+     * How many partitions {@code topic} has: what a search must cover to be whole. A topic another instance created a
+     * moment ago may not be in the broker's metadata yet: asked again for up to 30 s.
+     */
+    private static int partitions(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /** Stops the start, naming every grant missing, when the service may not read an input or write an output. */

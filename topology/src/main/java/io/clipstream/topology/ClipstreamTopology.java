@@ -95,10 +95,10 @@ public final class ClipstreamTopology {
             classifications.filter((k, c) -> !c.getFlagged().isEmpty())
                     .to(settings.flaggedTopic(), Produced.with(Serdes.ByteArray(), serdes.classification()));
         }
-        if (settings.emitImageEmbeddings()) {
-            classified.mapValues(ClassifiedImage::embedding)
-                    .to(settings.imageEmbeddingsTopic(), Produced.with(Serdes.ByteArray(), serdes.imageEmbedding()));
-        }
+        // the embedding is also there for the searchable window: written only when embeddings are emitted
+        boolean emit = settings.emitImageEmbeddings();
+        classified.filter((k, v) -> emit && v.embedding() != null).mapValues(ClassifiedImage::embedding)
+                .to(settings.imageEmbeddingsTopic(), Produced.with(Serdes.ByteArray(), serdes.imageEmbedding()));
         if (settings.search().enabled()) {    // 5. the searchable window of this task's recent images
             builder.addStateStore(Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(SearchWindowProcessor.STORE), Serdes.Long(), Serdes.ByteArray()));
