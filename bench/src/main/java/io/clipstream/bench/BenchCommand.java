@@ -38,10 +38,10 @@ import picocli.CommandLine.Parameters;
  * The figures and the commands that produced them are in BENCHMARKS.md.
  */
 @Command(name = "clipstream-bench", mixinStandardHelpOptions = true, version = "clipstream-bench 0.1.0",
-        subcommands = {E2eBench.class, CompareBench.class},
+        subcommands = {E2eBench.class, CompareBench.class, SearchBench.class},
         description = "Measure the image tower (images/s, GFLOP/s), the text tower (prompts/s) or preprocessing; "
                 + "last line is JSON. `e2e --help`: the whole path through Kafka; `compare --help`: against a plain "
-                + "Python consumer loop.")
+                + "Python consumer loop; `search --help`: the search scan.")
 public final class BenchCommand implements Callable<Integer> {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -14,6 +14,7 @@ import io.clipstream.topology.TopologySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,6 +139,12 @@ final class DemoCommand implements Callable<Integer> {
         return dir;
     }
 
+    /** A text search over the demo's window, as a URL that works with curl (no token in the demo). */
+    static String searchUrl(String http) {
+        return http + "/v1/search?q=" + URLEncoder.encode(DemoData.LABELS.get(2), StandardCharsets.UTF_8)
+                .replace("+", "%20") + "&k=3";
+    }
+
     private int demo(Path modelDir, Path work, AtomicBoolean stop) throws Exception {
         requireFree(registryPort, "--registry-port");
         requireFree(httpPort, "--http-port");
@@ -165,13 +172,13 @@ final class DemoCommand implements Callable<Integer> {
             try (ClipstreamService service = ClipstreamService.start(config, clip, monitoring.registry(),
                     monitoring.metrics(), monitoring.health())) {
                 monitoring.serveQueries(service);     // /v1/classify and /v1/label-sets on the demo's HTTP port
-                return publishAndPrint(config, service, cluster.bootstrapServers(), stop);
+                return publishAndPrint(config, service, cluster.bootstrapServers(), monitoring.http().url(), stop);
             }
         }
     }
 
-    private int publishAndPrint(ServiceConfig config, ClipstreamService service, String bootstrap, AtomicBoolean stop)
-            throws Exception {
+    private int publishAndPrint(ServiceConfig config, ClipstreamService service, String bootstrap, String http,
+                                AtomicBoolean stop) throws Exception {
         TopologySettings topics = config.topology();
         RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
@@ -216,6 +223,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             ClassificationPrinter printer = new ClassificationPrinter(System.out, json);
             int failures = 0;
+            boolean searchShown = false;
             while (!stop.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     String id = text(r.key());
@@ -226,6 +234,10 @@ final class DemoCommand implements Callable<Integer> {
                         printer.classification(id, serdes.classification().deserializer().deserialize(r.topic(), r.value()));
                         waiting.remove(id);
                     }
+                }
+                if (waiting.isEmpty() && !searchShown) {
+                    searchShown = true;
+                    err.println("demo: search the images classified so far: curl -s '" + searchUrl(http) + "'");
                 }
                 if (once && waiting.isEmpty()) {
                     return failures == 0 ? 0 : 1;

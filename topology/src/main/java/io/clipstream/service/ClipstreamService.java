@@ -1,6 +1,8 @@
 package io.clipstream.service;
 
 import io.clipstream.model.ClipModel;
+import io.clipstream.search.SearchScan;
+import io.clipstream.search.SearchWindows;
 import io.clipstream.topology.ClipEncoders;
 import io.clipstream.topology.ClipstreamTopology;
 import io.clipstream.topology.DeadLetterWriter;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +45,29 @@ public final class ClipstreamService implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final LabelTable labels;
     private final QueryBackend queries;
+    private final SearchScan scan;
+    private final SearchBackend search;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ClipstreamService(ServiceConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics,
-                              ClipModel model, LabelCatalog catalog, ServiceMetrics metrics, TopologySettings settings) {
+                              ClipModel model, LabelCatalog catalog, ServiceMetrics metrics, TopologySettings settings,
+                              SearchWindows windows, int imagePartitions) {
         this.config = config;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.labels = new LabelTable(streams);
-        this.queries = new QueryBackend(new ClipEncoders(model), catalog, labels, metrics.labelSetProgress(), settings);
+        ClipEncoders encoders = new ClipEncoders(model);
+        this.queries = new QueryBackend(encoders, catalog, labels, metrics.labelSetProgress(), settings);
+        this.scan = settings.search().enabled() ? SearchScan.onAllCores() : null;
+        Peers peers = config.applicationServer().isEmpty() ? Peers.NONE : new HttpPeers(streams,
+                HostInfo.buildFromEndpoint(config.applicationServer()), config.httpAuthToken(), HttpPeers.TIMEOUT);
+        this.search = scan == null ? null
+                : new SearchBackend(queries, encoders, windows, scan, () -> imagePartitions, peers);
+        if (scan != null) {
+            LOG.info("search: images kept {} ms, at most {} a partition; scan kernel {} on {} threads",
+                    settings.search().retention().toMillis(), settings.search().maxImages(), scan.kernel().name(),
+                    Runtime.getRuntime().availableProcessors());
+        }
     }
 
     /** Creates or checks the topics, then starts the streams; returns at once (see {@link ServiceHealth#ready()}). */
@@ -58,20 +75,25 @@ public final class ClipstreamService implements AutoCloseable {
                                           ServiceMetrics metrics, ServiceHealth health) throws Exception {
         Properties properties = config.streamsProperties();
         TopologySettings settings;
+        int imagePartitions;
         try (Admin admin = Admin.create(config.adminConfig())) {
-            Topics.ensure(admin, config.topology(), config.topics());
+            List<String> created = Topics.ensure(admin, config.topology(), config.topics());
             requireAccess(admin, config.topology());
             settings = withRecordCapacity(admin, config, properties);
+            imagePartitions = created.contains(settings.imagesTopic()) ? config.topics().partitions()
+                    : partitions(admin, settings.imagesTopic());
         }
         properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
         properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
         properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));
         LabelCatalog catalog = new LabelCatalog();      // the stream's view of the label table, shared with queries
-        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry(), catalog),
-                properties);
+        SearchWindows windows = new SearchWindows();    // the tasks' searchable windows, shared with searches
+        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry(), catalog,
+                windows), properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
-        ClipstreamService service = new ClipstreamService(config, streams, binder, model, catalog, metrics, settings);
+        ClipstreamService service = new ClipstreamService(config, streams, binder, model, catalog, metrics, settings,
+                windows, imagePartitions);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -95,11 +117,11 @@ public final class ClipstreamService implements AutoCloseable {
      * registry outages to {@code registry}.
      */
     static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics,
-                             RegistryStatus registry, LabelCatalog catalog) {
+                             RegistryStatus registry, LabelCatalog catalog, SearchWindows windows) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
         ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig(), registry),
-                encoders, encoders, metrics, catalog);
+                encoders, encoders, metrics, catalog, windows);
         return builder.build();
     }
 
@@ -111,6 +133,25 @@ public final class ClipstreamService implements AutoCloseable {
             outputs.add(t.flaggedTopic());
         }
         return outputs;
+    }
+
+    /**
+     * How many partitions {@code topic} has: what a search must cover to be whole. A topic another instance created a
+     * moment ago may not be in the broker's metadata yet: asked again for up to 30 s.
+     */
+    private static int partitions(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /** Stops the start, naming every grant missing, when the service may not read an input or write an output. */
@@ -160,6 +201,11 @@ public final class ClipstreamService implements AutoCloseable {
         return queries;
     }
 
+    /** Searches over the searchable windows, for the query API (null when search.enabled is false). */
+    public SearchBackend search() {
+        return search;
+    }
+
     /** Waits until the streams stop by themselves (an unrecoverable error) or {@code timeout} passes. */
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -175,5 +221,8 @@ public final class ClipstreamService implements AutoCloseable {
         }
         streamsMetrics.close();
         queries.close();
+        if (scan != null) {
+            scan.close();
+        }
     }
 }

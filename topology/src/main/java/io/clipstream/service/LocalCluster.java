@@ -4,6 +4,8 @@ import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,6 +36,13 @@ public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer regis
         }
     }
 
+    /** A port free on 127.0.0.1 now, for a server started next. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** Closes what was started; safe on a cluster that failed to start (null). */
     public static void close(LocalCluster cluster) {
         if (cluster != null) {
@@ -43,6 +52,11 @@ public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer regis
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /** A producer of raw records as large as the service accepts (16 MB), with the client's default send buffer. */
+    public KafkaProducer<byte[], byte[]> producer() {
+        return producer(32L << 20);
     }
 
     /**

@@ -95,7 +95,7 @@ public final class Monitoring implements AutoCloseable {
 
     /** Answer {@code /v1/} from this running service. */
     public void serveQueries(ClipstreamService service) {
-        queries.serve(service.queries());
+        queries.serve(service.queries(), service.search());
     }
 
     public OpsHttpServer http() {

@@ -48,6 +48,7 @@ public final class QueryApi implements HttpHandler {
     private final byte[] tokenDigest;
     private final Semaphore admitted = new Semaphore(ADMITTED);
     private volatile QueryBackend backend;
+    private volatile SearchApi search;
 
     /** {@code token} empty: no authentication. */
     public QueryApi(String token) {
@@ -56,6 +57,12 @@ public final class QueryApi implements HttpHandler {
 
     /** From now on, answer from {@code running} (until then: 503). */
     public void serve(QueryBackend running) {
+        backend = running;
+    }
+
+    /** As above, with searches answered from {@code searches} (null: search is off, 503). */
+    public void serve(QueryBackend running, SearchBackend searches) {
+        search = searches == null ? null : new SearchApi(searches, admitted, running.maxImageBytes());
         backend = running;
     }
 
@@ -77,8 +84,16 @@ public final class QueryApi implements HttpHandler {
                 classify(ex);
             } else if (path.equals("/v1/label-sets") || path.startsWith("/v1/label-sets/")) {
                 labelSets(ex, path);
+            } else if (path.equals("/v1/search") || path.startsWith("/v1/similar/") || path.startsWith("/v1/internal/")) {
+                SearchApi searches = search;
+                if (searches == null) {
+                    unavailable(ex, backend == null ? "the service is starting" : "search is off (search.enabled)");
+                } else {
+                    searches.handle(ex, path);
+                }
             } else {
-                error(ex, 404, "not found; try POST /v1/classify?labelSet=ID or GET /v1/label-sets", null);
+                error(ex, 404, "not found; try POST /v1/classify?labelSet=ID, GET /v1/label-sets, "
+                        + "GET /v1/search?q=TEXT or GET /v1/similar/IMAGE_ID", null);
             }
         } catch (BadRequest e) {
             error(ex, 400, e.getMessage(), null);
@@ -127,21 +142,11 @@ public final class QueryApi implements HttpHandler {
             return;
         }
         try {
-            long limit = running.maxImageBytes();
-            String declared = ex.getRequestHeaders().getFirst("Content-Length");
-            if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > limit + 1) {
-                ex.getResponseHeaders().set("Connection", "close");      // the body is left unread
-                error(ex, 413, tooLarge(Long.parseLong(declared), limit), ErrorCode.IMAGE_TOO_LARGE);
+            byte[] body = image(ex, running.maxImageBytes());
+            if (body == null) {
                 return;
             }
-            byte[] body = ex.getRequestBody().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
-            if (body.length > limit) {
-                error(ex, 413, "image over the limit of " + limit + " bytes (image.max.bytes)", ErrorCode.IMAGE_TOO_LARGE);
-                return;
-            }
-            String type = ex.getRequestHeaders().getFirst("Content-Type");
-            QueryBackend.Result result = running.classify(id, labelSet, body,
-                    type == null || type.length() > MAX_ID_CHARS ? null : type, topK);
+            QueryBackend.Result result = running.classify(id, labelSet, body, contentType(ex), topK);
             if (result instanceof QueryBackend.Result.Classified c) {
                 send(ex, 200, json(c.classification()));
             } else if (result instanceof QueryBackend.Result.Rejected r) {
@@ -265,16 +270,38 @@ public final class QueryApi implements HttpHandler {
         throw new BadRequest("topK must be a whole number from 1 to " + max + " (label.set.max.labels)");
     }
 
-    private static String tooLarge(long declared, long limit) {
-        return "image of " + declared + " bytes is over the limit of " + limit + " bytes (image.max.bytes)";
+    /**
+     * The image in the body, at most {@code limit} bytes ({@code image.max.bytes}); null once 413 is answered for a
+     * larger one (at most {@code limit} + 1 bytes are read; a declared length over it is refused unread).
+     */
+    static byte[] image(HttpExchange ex, long limit) throws IOException {
+        String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > limit + 1) {
+            ex.getResponseHeaders().set("Connection", "close");      // the body is left unread
+            error(ex, 413, "image of " + declared + " bytes is over the limit of " + limit + " bytes (image.max.bytes)",
+                    ErrorCode.IMAGE_TOO_LARGE);
+            return null;
+        }
+        byte[] body = ex.getRequestBody().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+        if (body.length > limit) {
+            error(ex, 413, "image over the limit of " + limit + " bytes (image.max.bytes)", ErrorCode.IMAGE_TOO_LARGE);
+            return null;
+        }
+        return body;
     }
 
-    private static void unavailable(HttpExchange ex, String reason) throws IOException {
+    /** The request's content type, when it has a sane one. */
+    static String contentType(HttpExchange ex) {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        return type == null || type.length() > MAX_ID_CHARS ? null : type;
+    }
+
+    static void unavailable(HttpExchange ex, String reason) throws IOException {
         ex.getResponseHeaders().set("Retry-After", "5");
         error(ex, 503, reason, null);
     }
 
-    private static void error(HttpExchange ex, int status, String reason, ErrorCode code) throws IOException {
+    static void error(HttpExchange ex, int status, String reason, ErrorCode code) throws IOException {
         ObjectNode body = JSON.createObjectNode().put("error", reason);
         if (code != null) {
             body.put("code", code.name());
@@ -282,7 +309,7 @@ public final class QueryApi implements HttpHandler {
         send(ex, status, body.toString());
     }
 
-    private static void send(HttpExchange ex, int status, String body) throws IOException {
+    static void send(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.getResponseHeaders().set("Cache-Control", "no-store");

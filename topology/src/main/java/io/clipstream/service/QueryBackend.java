@@ -12,6 +12,7 @@ import io.clipstream.topology.LabelCatalog;
 import io.clipstream.topology.LabelMatrix;
 import io.clipstream.topology.LabelSetProgress;
 import io.clipstream.topology.Preparation;
+import io.clipstream.topology.TextEncoder;
 import io.clipstream.topology.TopologySettings;
 import io.clipstream.topology.fetch.ImageFetcher;
 import java.nio.ByteBuffer;
@@ -56,6 +57,10 @@ public final class QueryBackend implements AutoCloseable {
 
         /** Not possible right now (the label table is restoring, or the tower stayed busy); retry later. */
         record Unavailable(String message) implements Result {
+        }
+
+        /** The raw embedding of an image or a text, for a search. */
+        record Embedded(float[] embedding) implements Result {
         }
     }
 
@@ -121,30 +126,72 @@ public final class QueryBackend implements AutoCloseable {
             return new Result.UnknownSet("no complete label set \"" + labelSet + "\" for model " + encoder.modelId());
         }
         LabelMatrix matrix = found.get();
-        ImageEvent event = ImageEvent.newBuilder().setId(id).setEventTime(Instant.now())
-                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
-                .setContentType(contentType).setLabelSet(labelSet).setAttributes(Map.of()).build();
-        if (!tower.tryAcquire(towerWait.toMillis(), TimeUnit.MILLISECONDS)) {
-            return new Result.Unavailable("another classification kept the image tower busy for "
-                    + towerWait.toMillis() + " ms");
+        ImageEvent event = event(id, image, contentType).setLabelSet(labelSet).build();
+        Result embedded = embed(event);
+        if (!(embedded instanceof Result.Embedded e)) {
+            return embedded;
         }
-        try {
+        int k = topK != null ? topK : matrix.topK(settings.defaultTopK());
+        return new Result.Classified(Classifications.of(event, matrix, e.embedding(), k, System.currentTimeMillis()));
+    }
+
+    /** The raw image-tower embedding of {@code image}, prepared as the stream prepares an inline image. */
+    public Result embedImage(byte[] image, String contentType) throws InterruptedException {
+        return embed(event("", image, contentType).build());
+    }
+
+    /** The raw text-tower embedding of {@code text}, on the same thread and turn as the image tower's requests. */
+    public Result embedText(TextEncoder text, String query) throws InterruptedException {
+        return inTurn(() -> onTowerThread("text", () -> text.encodeTexts(List.of(query))[0]));
+    }
+
+    private static ImageEvent.Builder event(String id, byte[] image, String contentType) {
+        return ImageEvent.newBuilder().setId(id).setEventTime(Instant.now())
+                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
+                .setContentType(contentType).setAttributes(Map.of());
+    }
+
+    /** Decode, preprocess and the image tower for one image, one request at a time. */
+    private Result embed(ImageEvent event) throws InterruptedException {
+        return inTurn(() -> {
             Preparation prepared = preparer.prepare(event);
             if (prepared instanceof Preparation.Failed failed) {
                 return new Result.Rejected(failed.code(), failed.message());
             }
             float[] pixels = ((Preparation.Ready) prepared).pixels();
-            float[] embedding;
-            try {
-                embedding = towerThread.submit(() -> encoder.encodeImages(List.of(pixels))[0]).get();
-            } catch (ExecutionException e) {
-                return new Result.Rejected(ErrorCode.MODEL_ERROR, "the image tower failed: " + e.getCause());
-            }
-            int k = topK != null ? topK : matrix.topK(settings.defaultTopK());
-            return new Result.Classified(Classifications.of(event, matrix, embedding, k, System.currentTimeMillis()));
+            return onTowerThread("image", () -> encoder.encodeImages(List.of(pixels))[0]);
+        });
+    }
+
+    /** What a request does in its turn on the model. */
+    private interface Turn {
+        Result run() throws InterruptedException;
+    }
+
+    /** {@code turn}, once the model is free within {@link #towerWait}; else busy. One request at a time. */
+    private Result inTurn(Turn turn) throws InterruptedException {
+        if (!tower.tryAcquire(towerWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return busy();
+        }
+        try {
+            return turn.run();
         } finally {
             tower.release();
         }
+    }
+
+    /** {@code encode} on the query-tower thread (SameDiff keeps one session per calling thread). */
+    private Result onTowerThread(String which, java.util.concurrent.Callable<float[]> encode)
+            throws InterruptedException {
+        try {
+            return new Result.Embedded(towerThread.submit(encode).get());
+        } catch (ExecutionException e) {
+            return new Result.Rejected(ErrorCode.MODEL_ERROR, "the " + which + " tower failed: " + e.getCause());
+        }
+    }
+
+    private Result busy() {
+        return new Result.Unavailable("another query kept the model busy for " + towerWait.toMillis() + " ms");
     }
 
     /** Every label set in the global store, with the sets being encoded on this instance. */

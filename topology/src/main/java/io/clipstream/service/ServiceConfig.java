@@ -3,6 +3,7 @@ package io.clipstream.service;
 import io.clipstream.model.download.ModelCache;
 import io.clipstream.schemas.Redaction;
 import io.clipstream.schemas.registry.RegistryClientConfig;
+import io.clipstream.search.SearchSettings;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.topology.LabelSetRules;
 import io.clipstream.topology.StreamsSettings;
@@ -51,12 +52,14 @@ import org.slf4j.LoggerFactory;
  * @param topics           create missing topics or only check them
  * @param shutdownTimeout  how long closing may take (the batch in hand finishes and commits)
  * @param settings         the effective raw settings, for {@link #describe()}
+ * @param applicationServer host:port other instances reach this one's HTTP server at (Kafka Streams'
+ *                          {@code application.server}); empty: searches answer from this instance alone
  */
 public record ServiceConfig(StreamsSettings streams, TopologySettings topology, Map<String, String> kafka,
                             Map<String, String> registry, Path modelDir, long maxImagePixels,
                             long maxResidentBytes, Duration textTowerIdle, String httpBindAddress, int httpPort, String httpAuthToken,
                             Topics.Policy topics, Duration shutdownTimeout,
-                            Map<String, String> settings) {
+                            Map<String, String> settings, String applicationServer) {
 
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String REGISTRY_SSL_PREFIX = "schema.registry.ssl.";
@@ -124,6 +127,15 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                     + "headers), for review queues; empty: off.");
     static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", String.valueOf(D.emitImageEmbeddings()),
             "Also write each image's vector to topic.image.embeddings.");
+    static final ConfigKey SEARCH_ENABLED = ConfigKey.of("search.enabled", String.valueOf(D.search().enabled()),
+            "Keep a searchable window of recent image embeddings per task (int8, changelogged) for /v1/search and "
+                    + "/v1/similar; it costs the classification path one small store write per image.");
+    static final ConfigKey SEARCH_RETENTION = ConfigKey.of("search.retention.ms",
+            String.valueOf(D.search().retention().toMillis()),
+            "An image leaves the searchable window this long after it was classified (ms).");
+    static final ConfigKey SEARCH_MAX_IMAGES = ConfigKey.of("search.max.images", String.valueOf(D.search().maxImages()),
+            "… or when its task's window holds more images than this (the oldest leave first); about 600 bytes of "
+                    + "memory an image plus its id, labels and attributes, per partition this instance runs.");
     static final ConfigKey BATCH_SIZE = ConfigKey.of("image.batch.size", String.valueOf(D.batchSize()),
             "The image tower runs when this many images are buffered.");
     static final ConfigKey BATCH_WAIT = ConfigKey.of("image.batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
@@ -182,6 +194,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     static final ConfigKey HTTP_AUTH_TOKEN = ConfigKey.secret("http.auth.token",
             "When set, the query API /v1/* answers only requests with Authorization: Bearer <token> (401 otherwise); "
                     + "/health/* and /metrics stay open. Empty: /v1/* is open to whoever reaches http.bind.address.");
+    static final ConfigKey APPLICATION_SERVER = ConfigKey.of("application.server", "",
+            "host:port at which the other instances reach this instance's HTTP server (http.port), published through "
+                    + "Kafka Streams' metadata so that a search asks every instance for its part; empty: searches "
+                    + "answer from this instance's partitions alone (and say partial when others hold some).");
     static final ConfigKey TOPICS_CREATE = ConfigKey.of("topics.create", "true",
             "Create missing topics at start; false: only check that they exist and fail otherwise.");
     static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of("topics.partitions", "3",
@@ -195,10 +211,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
             REGISTRY_BASIC_SOURCE, REGISTRY_BASIC_USER_INFO, REGISTRY_BEARER_SOURCE, REGISTRY_BEARER_TOKEN,
             AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
-            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, BATCH_SIZE, BATCH_WAIT,
+            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, SEARCH_ENABLED, SEARCH_RETENTION, SEARCH_MAX_IMAGES, BATCH_SIZE, BATCH_WAIT,
             BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_EXAMPLES_PER_LABEL,
             MAX_EXAMPLES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
-            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, TEXT_IDLE, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, TOPICS_CREATE,
+            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, TEXT_IDLE, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, APPLICATION_SERVER, TOPICS_CREATE,
             TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
 
     /**
@@ -212,7 +228,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     private static final Set<String> OWNED_KAFKA_KEYS = Set.of(StreamsConfig.APPLICATION_ID_CONFIG,
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
             StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.STATE_DIR_CONFIG,
-            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            StreamsConfig.APPLICATION_SERVER_CONFIG, StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
             "default.deserialization.exception.handler", "default.production.exception.handler",
@@ -357,6 +373,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             r.problem("topic.*", "every topic needs its own name, got " + topicNames);
         }
         boolean emit = r.bool(EMIT_EMBEDDINGS);
+        SearchSettings search = new SearchSettings(r.bool(SEARCH_ENABLED), r.millis(SEARCH_RETENTION, 1),
+                r.integer(SEARCH_MAX_IMAGES, 1, 100_000_000));
         int batchSize = r.integer(BATCH_SIZE, 1, 1024);
         Duration batchWait = r.millis(BATCH_WAIT, 1);
         boolean overlap = r.bool(BATCH_OVERLAP);
@@ -387,6 +405,10 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         if (!authToken.matches("[\\x21-\\x7e]*")) {
             r.problem(HTTP_AUTH_TOKEN.name(), "only visible ASCII characters, no spaces (it is sent in a header)");
         }
+        String applicationServer = r.string(APPLICATION_SERVER);
+        if (!applicationServer.isEmpty() && !applicationServer.matches("[^\\s:/@]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
+            r.problem(APPLICATION_SERVER.name(), "expected host:port, got '" + Redaction.text(applicationServer) + "'");
+        }
         boolean create = r.bool(TOPICS_CREATE);
         int partitions = r.integer(TOPICS_PARTITIONS, 1, 10_000);
         int replication = r.integer(TOPICS_REPLICATION, -1, Short.MAX_VALUE);
@@ -405,14 +427,16 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
                 imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
                 preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
                 maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts)
-                .withFlaggedTopic(flagged).withExampleLimits(new ExampleLimits(examplesPerLabel, examples));
+                .withFlaggedTopic(flagged).withExampleLimits(new ExampleLimits(examplesPerLabel, examples))
+                .withSearch(search);
         Map<String, String> effective = new TreeMap<>();
         for (ConfigKey key : KEYS) {
             effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));
         }
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
         return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
-                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, textIdle, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective);
+                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, textIdle, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective,
+                applicationServer);
     }
 
     /**
@@ -490,6 +514,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         Properties p = streams.toProperties();
         p.putAll(registry);
         p.putAll(kafka);
+        if (!applicationServer.isEmpty()) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
         return p;
     }
 
@@ -549,6 +576,7 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             case StreamsConfig.PROCESSING_GUARANTEE_CONFIG -> ": use processing.guarantee";
             case StreamsConfig.NUM_STREAM_THREADS_CONFIG -> ": use num.stream.threads";
             case StreamsConfig.STATE_DIR_CONFIG -> ": use state.dir";
+            case StreamsConfig.APPLICATION_SERVER_CONFIG -> ": use application.server";
             default -> " (the dead-letter handlers and serdes depend on it)";
         };
     }

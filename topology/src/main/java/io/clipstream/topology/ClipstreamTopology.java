@@ -3,6 +3,8 @@ package io.clipstream.topology;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.LabelEmbedding;
+import io.clipstream.search.SearchWindowProcessor;
+import io.clipstream.search.SearchWindows;
 import io.clipstream.topology.fetch.ImageFetcher;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,7 +23,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code label-embeddings} → global store, kept by {@link LabelEmbeddingLoader}, read through a {@link LabelCatalog};</li>
  *   <li>{@code images} → {@link ImageClassifier} (buffer, preprocess, image tower, join) → {@code classifications}
  *       and optionally {@code image-embeddings}, and those with a flagged label to the optional flagged topic;</li>
- *   <li>whatever cannot be processed → {@code images-dlq}.</li>
+ *   <li>whatever cannot be processed → {@code images-dlq};</li>
+ *   <li>classified images, when search is on → the task's searchable window ({@link SearchWindowProcessor}).</li>
  * </ol>
  * Each processor emits an {@link Outcome}: its value goes to the step's output topic, its dead letter to
  * {@code images-dlq}.
@@ -40,6 +43,13 @@ public final class ClipstreamTopology {
     /** As above, with the {@link LabelCatalog} the global store's loader keeps current (shared with queries). */
     public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
                              TextEncoder text, ImageEncoder images, PipelineMetrics metrics, LabelCatalog catalog) {
+        build(builder, settings, serdes, text, images, metrics, catalog, new SearchWindows());
+    }
+
+    /** As above, with the {@link SearchWindows} the tasks register their searchable windows in (shared with queries). */
+    public static void build(StreamsBuilder builder, TopologySettings settings, RecordSerdes serdes,
+                             TextEncoder text, ImageEncoder images, PipelineMetrics metrics, LabelCatalog catalog,
+                             SearchWindows windows) {
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
         TextTowerShare share = TextTowerShare.wallClock();
         ImageEncoder timed = new TimedImageEncoder(images, metrics);
@@ -88,8 +98,18 @@ public final class ClipstreamTopology {
             classifications.filter((k, c) -> !c.getFlagged().isEmpty())
                     .to(settings.flaggedTopic(), Produced.with(Serdes.ByteArray(), serdes.classification()));
         }
-        classified.filter((k, v) -> v.embedding() != null).mapValues(ClassifiedImage::embedding)
+        // the embedding is also there for the searchable window: written only when embeddings are emitted
+        boolean emit = settings.emitImageEmbeddings();
+        classified.filter((k, v) -> emit && v.embedding() != null).mapValues(ClassifiedImage::embedding)
                 .to(settings.imageEmbeddingsTopic(), Produced.with(Serdes.ByteArray(), serdes.imageEmbedding()));
+        if (settings.search().enabled()) {    // 5. the searchable window of this task's recent images
+            builder.addStateStore(Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(SearchWindowProcessor.STORE), Serdes.Long(), Serdes.ByteArray()));
+            int maxEntryBytes = RecordLimits.room(settings.maxRecordBytes()) - Long.BYTES;    // the key is a long
+            classified.process(() -> new SearchWindowProcessor<>(settings.search(), windows,
+                            image -> SearchEntries.of(image, maxEntryBytes)),
+                    Named.as("search-window"), SearchWindowProcessor.STORE);
+        }
     }
 
     /** The dead letters of a step, counted by code, to the dead-letter topic. */

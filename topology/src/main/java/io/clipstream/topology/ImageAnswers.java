@@ -28,10 +28,12 @@ final class ImageAnswers {
                                         long now) {
         Classification classification =
                 Classifications.of(event, matrix, embedding, matrix.topK(settings.defaultTopK()), now);
-        ImageEmbedding unit = settings.emitImageEmbeddings() ? embedding(event, embedding) : null;
+        // the searchable window keeps the unit embedding too, whether or not it is written to its topic
+        ImageEmbedding unit = settings.emitImageEmbeddings() || settings.search().enabled()
+                ? embedding(event, embedding) : null;
         int keyBytes = (input.key() == null ? 0 : input.key().length) + input.headerBytes();
         if (!RecordLimits.fits(classification, keyBytes, settings.maxRecordBytes())
-                || unit != null && !RecordLimits.fits(unit, keyBytes, settings.maxRecordBytes())) {
+                || settings.emitImageEmbeddings() && !RecordLimits.fits(unit, keyBytes, settings.maxRecordBytes())) {
             return failed(input, ErrorCode.RECORD_TOO_LARGE, Stage.CLASSIFY, "the classification of this image ("
                     + RecordLimits.serializedSize(classification) + " bytes with its id, attributes and flagged labels)"
                     + " is larger than the output topics accept (" + settings.maxRecordBytes() + " bytes)", now);

@@ -1,5 +1,7 @@
 package io.clipstream.topology;
 
+import io.clipstream.search.SearchSettings;
+
 import java.time.Duration;
 import java.util.Set;
 
@@ -31,6 +33,7 @@ import java.util.Set;
  * @param flaggedTopic        also write every classification with at least one flagged label here (same key, value
  *                            and headers), for review queues; empty: off
  * @param examples            how many example images a label, and a label set, may carry
+ * @param search              the searchable window of image embeddings (per task, changelogged)
  */
 public record TopologySettings(
         String labelSetsTopic,
@@ -52,7 +55,8 @@ public record TopologySettings(
         int maxRecordBytes,
         int maxPrompts,
         String flaggedTopic,
-        ExampleLimits examples) {
+        ExampleLimits examples,
+        SearchSettings search) {
 
     /** Kafka's own default record limit (broker {@code message.max.bytes}, producer {@code max.request.size}). */
     public static final int KAFKA_DEFAULT_MAX_RECORD_BYTES = 1_048_576;
@@ -72,6 +76,7 @@ public record TopologySettings(
         }
         flaggedTopic = flaggedTopic == null ? "" : flaggedTopic;
         examples = examples == null ? ExampleLimits.defaults() : examples;
+        search = search == null ? SearchSettings.DEFAULTS : search;
     }
 
     /** The settings with Kafka's default record limit and the default prompt budget. */
@@ -83,7 +88,7 @@ public record TopologySettings(
         this(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic, imageEmbeddingsTopic,
                 deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads, defaultTopK,
                 maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "",
-                ExampleLimits.defaults());
+                ExampleLimits.defaults(), SearchSettings.DEFAULTS);
     }
 
     /**
@@ -94,64 +99,73 @@ public record TopologySettings(
         return new TopologySettings("label-sets", "label-embeddings", "images", "classifications",
                 "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50), true,
                 Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled(),
-                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "", ExampleLimits.defaults());
+                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "", ExampleLimits.defaults(),
+                SearchSettings.DEFAULTS);
     }
 
     public TopologySettings withBatch(int size, Duration wait) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
     }
 
     public TopologySettings withOverlapTower(boolean overlap) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlap,
-                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
+                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
     }
 
     public TopologySettings withImageEmbeddings(boolean emit) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
     }
 
     public TopologySettings withFetch(FetchSettings newFetch) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
     }
 
     /** With the record limit read from the cluster, and images no larger than fit in it. */
     public TopologySettings withMaxRecordBytes(int newMaxRecordBytes) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic, examples);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic, examples, search);
     }
 
     public TopologySettings withMaxPrompts(int newMaxPrompts) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic, examples);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic, examples, search);
     }
 
     public TopologySettings withLimits(int newMaxLabels, int newMaxPromptChars) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples);
+                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
     }
 
     /** With classifications that flag a label also written to {@code topic} (empty: off). */
     public TopologySettings withFlaggedTopic(String topic) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic, examples);
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic, examples, search);
     }
 
     public TopologySettings withExampleLimits(ExampleLimits newExamples) {
         return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
                 imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
                 defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic,
-                newExamples);
+                newExamples, search);
+    }
+
+    /** With the searchable window's settings. */
+    public TopologySettings withSearch(SearchSettings newSearch) {
+        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
+                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
+                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic,
+                examples, newSearch);
     }
 
     /** Whether flagged classifications also go to {@link #flaggedTopic()}. */

@@ -44,7 +44,8 @@ class DemoCommandTest {
             }
         }
         assertThat(stderr).contains("RANDOM WEIGHTS").contains("MEANINGLESS")
-                .contains("encoding label set").contains("loading model");
+                .contains("encoding label set").contains("loading model")
+                .containsPattern("curl -s 'http://127\\.0\\.0\\.1:\\d+/v1/search\\?q=a%20cat&k=3'");
     }
 
     @Test

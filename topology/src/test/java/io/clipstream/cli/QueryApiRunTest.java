@@ -254,6 +254,98 @@ class QueryApiRunTest {
                 .isEqualTo(404);
     }
 
+    @Test
+    void searchesFindTheStreamedImagesByTextByImageAndBySimilarity() throws Exception {
+        byte[][] images = {TinyClip.png(21, 80, 60), TinyClip.png(22, 50, 90), TinyClip.png(23, 64, 64)};
+        Instant eventTime = Instant.now().minusSeconds(5);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (int i = 0; i < images.length; i++) {
+                ImageEvent event = ImageEvent.newBuilder().setId("img-s" + i).setEventTime(eventTime)
+                        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(images[i])).build())
+                        .setContentType("image/png").setLabelSet(SET).setAttributes(Map.of("camera", "c" + i)).build();
+                producer.send(new ProducerRecord<>("images", bytes("img-s" + i),
+                        serdes.imageEvent().serializer().serialize("images", event))).get();
+            }
+        }
+        Classification last = read("classifications", "img-s2");
+        waitFor(() -> send(search("/v1/similar/img-s2")).statusCode() == 200, "img-s2 in the searchable window");
+
+        HttpResponse<String> byText = send(search("/v1/search?q=" + java.net.URLEncoder.encode("a photo of a cat",
+                StandardCharsets.UTF_8) + "&k=2&labelSet=" + SET + "&since=10m"));
+        assertThat(byText.statusCode()).as(byText.body()).isEqualTo(200);
+        JsonNode text = JSON.readTree(byText.body());
+        assertThat(text.get("query").get("text").asText()).isEqualTo("a photo of a cat");
+        assertThat(text.get("query").get("k").asInt()).isEqualTo(2);
+        assertThat(text.get("partial").asBoolean()).isFalse();
+        assertThat(text.get("results")).hasSize(2);
+        assertThat(text.get("results").get(0).get("score").asDouble())
+                .isGreaterThanOrEqualTo(text.get("results").get(1).get("score").asDouble());
+
+        HttpResponse<String> byImage = send(search("/v1/search?k=10").header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(images[2])));
+        assertThat(byImage.statusCode()).as(byImage.body()).isEqualTo(200);
+        // the tiny random model maps every image to nearly one direction (cosines of 0.999): which is first is
+        // rounding, so the image itself is looked for among the results (SearchRecallTest checks the ranking)
+        JsonNode best = null;
+        for (JsonNode r : JSON.readTree(byImage.body()).get("results")) {
+            best = r.get("id").asText().equals("img-s2") ? r : best;
+        }
+        assertThat(best).as(byImage.body()).isNotNull();
+        assertThat(best.get("score").asDouble()).isGreaterThan(0.99);
+        assertThat(best.get("labelSet").asText()).isEqualTo(SET);
+        assertThat(Instant.parse(best.get("eventTime").asText())).isEqualTo(last.getEventTime());
+        assertThat(best.get("attributes").get("camera").asText()).isEqualTo("c2");
+        assertThat(best.get("top")).hasSize(last.getTop().size());
+        assertThat(best.get("top").get(0).get("label").asText()).isEqualTo(last.getTop().get(0).getLabel());
+        assertThat(best.get("top").get(0).get("similarity").asDouble())
+                .isCloseTo(last.getTop().get(0).getSimilarity(), within(1e-6));
+
+        JsonNode similar = JSON.readTree(send(search("/v1/similar/img-s2?k=1000")).body());
+        assertThat(similar.get("query").get("similarTo").asText()).isEqualTo("img-s2");
+        List<String> ids = new ArrayList<>();
+        similar.get("results").forEach(r -> ids.add(r.get("id").asText()));
+        assertThat(ids).contains("img-s0", "img-s1").doesNotContain("img-s2");
+
+        assertThat(JSON.readTree(send(search("/v1/similar/img-s2?labelSet=other")).body()).get("results")).isEmpty();
+        String future = Instant.now().plusSeconds(3600).toString();
+        assertThat(JSON.readTree(send(search("/v1/similar/img-s2?since=" + future)).body()).get("results")).isEmpty();
+    }
+
+    @Test
+    void badSearchesGetA4xxWithAJsonReason() throws Exception {
+        for (String k : List.of("0", "-1", "x", "1001")) {
+            HttpResponse<String> r = send(search("/v1/search?q=cat&k=" + k));
+            assertThat(r.statusCode()).as("k=" + k).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("error").asText()).contains("k must be");
+        }
+        for (String q : List.of("", "%20%20", "a".repeat(1001))) {
+            HttpResponse<String> r = send(search("/v1/search?q=" + q));
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("error").asText()).contains("q is required");
+        }
+        assertThat(send(search("/v1/search")).statusCode()).isEqualTo(400);
+        for (String since : List.of("yesterday", "-5m", "P-1D", "2026-13-01T00:00:00Z", "999999999999d")) {
+            HttpResponse<String> r = send(search("/v1/search?q=cat&since=" + since));
+            assertThat(r.statusCode()).as("since=" + since).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("error").asText()).startsWith("since:");
+        }
+        HttpResponse<String> unknown = send(search("/v1/similar/no-such-image"));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("no-such-image");
+        HttpResponse<String> delete = send(search("/v1/search?q=cat").DELETE());
+        assertThat(delete.statusCode()).isEqualTo(405);
+        assertThat(delete.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(send(search("/v1/similar/x").POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(405);
+        HttpResponse<String> over = send(search("/v1/search").header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(IMAGE, IMAGE.length + 1))));
+        assertThat(over.statusCode()).isEqualTo(413);
+        HttpResponse<String> notImage = send(search("/v1/search").POST(HttpRequest.BodyPublishers.ofByteArray(
+                bytes("plain text"))));
+        assertThat(notImage.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(notImage.body()).get("code").asText()).isEqualTo("CORRUPT_IMAGE");
+        assertThat(send(get("/v1/search?q=cat")).statusCode()).isEqualTo(401);
+    }
+
     private static void assertSameScores(List<LabelScore> answered, List<LabelScore> streamed) {
         assertThat(answered).extracting(LabelScore::getLabel)
                 .containsExactlyElementsOf(streamed.stream().map(LabelScore::getLabel).toList());
@@ -287,6 +379,10 @@ class QueryApiRunTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/classify" + (query.isEmpty() ? "" : "?" + query)))
                 .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(body));
         return withToken ? b.header("Authorization", "Bearer " + TOKEN) : b;
+    }
+
+    private static HttpRequest.Builder search(String pathAndQuery) {
+        return get(pathAndQuery).header("Authorization", "Bearer " + TOKEN);
     }
 
     private static HttpRequest.Builder get(String path) {

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Polling until a condition holds, with one generous deadline; never a timing assertion about the service. */
-final class Waits {
+public final class Waits {
     static final Duration PATIENCE = Duration.ofMinutes(3);
 
     private Waits() {
     }
 
-    static void until(BooleanSupplier condition, String what) throws InterruptedException {
+    public static void until(BooleanSupplier condition, String what) throws InterruptedException {
         until(condition, what, PATIENCE);
     }
 

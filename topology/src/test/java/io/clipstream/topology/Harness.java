@@ -9,6 +9,7 @@ import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.LabelSet;
+import io.clipstream.search.SearchWindows;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -44,16 +45,26 @@ final class Harness implements AutoCloseable {
     final RecordingMetrics metrics = new RecordingMetrics();
 
     Harness(TopologySettings settings, TinyClip.Counting encoders, Path stateDir) {
-        this(settings, encoders, encoders, stateDir);
+        this(settings, encoders, encoders, stateDir, new SearchWindows());
+    }
+
+    /** With the tasks' searchable windows registered in {@code windows}. */
+    Harness(TopologySettings settings, TinyClip.Counting encoders, Path stateDir, SearchWindows windows) {
+        this(settings, encoders, encoders, stateDir, windows);
     }
 
     /** With another image tower than the text tower's model (a stand-in with meaningful image embeddings). */
     Harness(TopologySettings settings, TextEncoder textTower, ImageEncoder imageTower, Path stateDir) {
+        this(settings, textTower, imageTower, stateDir, new SearchWindows());
+    }
+
+    private Harness(TopologySettings settings, TextEncoder textTower, ImageEncoder imageTower, Path stateDir,
+                    SearchWindows windows) {
         this.settings = settings;
         StreamsSettings streams = StreamsSettings.defaults("127.0.0.1:1", "mock://harness-" + UUID.randomUUID(), stateDir);
         this.serdes = RecordSerdes.configured(streams.serdeConfig());
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, serdes, textTower, imageTower, metrics);
+        ClipstreamTopology.build(builder, settings, serdes, textTower, imageTower, metrics, new LabelCatalog(), windows);
         java.util.Properties properties = streams.toProperties();
         properties.put(PipelineMetrics.CONFIG, metrics);
         driver = new TopologyTestDriver(builder.build(), properties, START);

@@ -1,0 +1,178 @@
+package io.clipstream.bench;
+
+import io.clipstream.cli.JsonLines;
+import io.clipstream.search.ClusteredVectors;
+import io.clipstream.search.Int8Vector;
+import io.clipstream.search.SearchEntry;
+import io.clipstream.search.SearchEntryCodec;
+import io.clipstream.search.SearchHit;
+import io.clipstream.search.SearchQuery;
+import io.clipstream.search.SearchScan;
+import io.clipstream.search.SearchWindow;
+import io.clipstream.search.TopLabel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench search}: a searchable window filled with synthetic clustered unit vectors (int8, as the service keeps
+ * them), then top-k queries one after another, timed one by one: queries/s, p50 and p99 per round; recall@k against
+ * exact float search over the same vectors for a sample of queries; the vectors' memory and what one append costs
+ * (entry encoding and the window, not the store write). The last line is one JSON object.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Measure /v1/search's scan: queries/s, p50/p99 ms and recall@k over a window of synthetic "
+                + "int8 vectors; last line is JSON.")
+final class SearchBench implements Callable<Integer> {
+    private static final TopLabel LABEL = new TopLabel("a label", 0.3f, 0.5f);
+
+    @Option(names = "--images", defaultValue = "1000000", description = "Vectors in the window (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--dimension", defaultValue = "512", description = "Vector length (default ${DEFAULT-VALUE}).")
+    int dimension;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results per query (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--queries", defaultValue = "200", description = "Timed queries per round (default ${DEFAULT-VALUE}).")
+    int queries;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of timed queries (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Scan threads; 0 = one per core (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--recall-sample", defaultValue = "20", paramLabel = "QUERIES",
+            description = "Queries whose results are checked against exact float search (default ${DEFAULT-VALUE}).")
+    int recallSample;
+
+    @Override
+    public Integer call() throws Exception {
+        if (images < 1 || dimension < 1 || k < 1 || queries < 1 || rounds < 1 || threads < 0 || recallSample < 0) {
+            throw new IllegalArgumentException("sizes and counts must be positive");
+        }
+        int scanThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        ClusteredVectors data = new ClusteredVectors(11, dimension, 500, 1f);
+        SearchWindow window = new SearchWindow();
+        long appendNanos = fill(window, data);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("bench", "search");
+        result.put("images", images);
+        result.put("dimension", dimension);
+        result.put("k", k);
+        try (SearchScan scan = new SearchScan(io.clipstream.search.DotKernels.best(), scanThreads)) {
+            result.put("kernel", scan.kernel().name());
+            result.put("threads", scanThreads);
+            for (int i = 0; i < 20; i++) {
+                search(scan, window, data.get(images + i));      // warm-up: the JIT compiles the scan
+            }
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                runs.add(round(scan, window, data, round));
+                System.err.println("round " + (round + 1) + ": " + runs.get(round));
+            }
+            result.put("rounds", runs);
+            result.put("recall_at_k", recall(scan, window, data));
+        }
+        result.put("vector_memory_mb", round((double) images
+                * (dimension + Int8Vector.finerBytes(dimension) + Float.BYTES) / (1 << 20)));
+        result.put("append_us", round(appendNanos / 1e3 / images));
+        result.put("peak_rss_mb", BenchCommand.peakRssMb());
+        new JsonLines(System.out).write(result);
+        return 0;
+    }
+
+    /** Fills the window as the stream does (entry encoded for the store, then appended); returns the nanoseconds spent. */
+    private long fill(SearchWindow window, ClusteredVectors data) {
+        long spent = 0;
+        for (int i = 0; i < images; i++) {
+            float[] v = data.get(i);
+            long start = System.nanoTime();
+            SearchEntry e = new SearchEntry("img-" + i, i, i, "set", List.of(LABEL), Map.of(), Int8Vector.of(v));
+            SearchEntryCodec.encode(e);
+            window.append(i, e);
+            spent += System.nanoTime() - start;
+            if ((i + 1) % 200_000 == 0) {
+                System.err.println("filled " + (i + 1) + " of " + images);
+            }
+        }
+        return spent;
+    }
+
+    private Map<String, Object> round(SearchScan scan, SearchWindow window, ClusteredVectors data, int round)
+            throws InterruptedException {
+        double[] ms = new double[queries];
+        long start = System.nanoTime();
+        for (int q = 0; q < queries; q++) {
+            long t = System.nanoTime();
+            search(scan, window, data.get(2L * images + (long) round * queries + q));
+            ms[q] = (System.nanoTime() - t) / 1e6;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(ms);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("queries_per_s", round(queries / seconds));
+        run.put("p50_ms", round(ms[(int) Math.ceil(0.50 * queries) - 1]));
+        run.put("p99_ms", round(ms[(int) Math.ceil(0.99 * queries) - 1]));
+        run.put("max_ms", round(ms[queries - 1]));
+        return run;
+    }
+
+    private List<SearchHit> search(SearchScan scan, SearchWindow window, float[] query) throws InterruptedException {
+        return scan.search(List.of(window), new SearchQuery(query, k, Long.MIN_VALUE, null, null));
+    }
+
+    /** Recall@k of the window's answers against exact float search over the same vectors, regenerated in one pass. */
+    private double recall(SearchScan scan, SearchWindow window, ClusteredVectors data) throws InterruptedException {
+        if (recallSample == 0) {
+            return Double.NaN;
+        }
+        float[][] sample = new float[recallSample][];
+        List<PriorityQueue<long[]>> exact = new ArrayList<>();
+        for (int q = 0; q < recallSample; q++) {
+            sample[q] = data.get(3L * images + q);
+            exact.add(new PriorityQueue<>((a, b) -> Float.compare(Float.intBitsToFloat((int) a[0]),
+                    Float.intBitsToFloat((int) b[0]))));
+        }
+        IntStream.range(0, images).parallel().forEach(i -> {
+            float[] v = data.get(i);
+            for (int q = 0; q < recallSample; q++) {
+                float s = 0;
+                for (int d = 0; d < v.length; d++) {
+                    s += v[d] * sample[q][d];
+                }
+                PriorityQueue<long[]> best = exact.get(q);
+                synchronized (best) {
+                    best.add(new long[] {Float.floatToIntBits(s), i});
+                    if (best.size() > k) {
+                        best.poll();
+                    }
+                }
+            }
+        });
+        int found = 0;
+        for (int q = 0; q < recallSample; q++) {
+            Set<String> truth = new HashSet<>();
+            exact.get(q).forEach(e -> truth.add("img-" + e[1]));
+            for (SearchHit h : search(scan, window, sample[q])) {
+                found += truth.contains(h.entry().id()) ? 1 : 0;
+            }
+        }
+        return round((double) found / (recallSample * k));
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+}

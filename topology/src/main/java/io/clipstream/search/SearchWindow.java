@@ -1,0 +1,217 @@
+package io.clipstream.search;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One task's searchable images in memory, oldest first, rebuilt from its store after a restart. Images occupy
+ * consecutive slots in chunks of {@value #CHUNK} (int8 vectors end to end, a scale, an event time and a label-set
+ * code each); the oldest leave first, and a chunk is dropped once all its images have left. An image id appears
+ * once: a newer image with the same id replaces the older one.
+ * <p>
+ * One writer (the task's stream thread) and any number of searches: the writer appends only past the published
+ * end and changes earlier slots only to mark them gone, so a search reads a {@link Snapshot} without holding the
+ * lock; results are checked against the window again when they are read out, and an image that has left is
+ * never returned.
+ */
+public final class SearchWindow {
+    static final int CHUNK = 1 << 14;
+    /** Label-set code of a slot whose image has left (replaced by a newer one with its id). */
+    static final int GONE = -1;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Chunk> chunks = new ArrayList<>();
+    private final Map<String, Long> slotOfId = new HashMap<>();
+    private final Map<String, Integer> labelSetCodes = new HashMap<>();
+    private final List<String> labelSets = new ArrayList<>();
+    private int dimension = -1;
+    private long firstChunk;
+    private long head;
+    private long tail;
+    private int live;
+
+    /** Chunk of consecutive slots; only written at slots past the published end, or to mark a slot gone. */
+    static final class Chunk {
+        final byte[] vectors;
+        final byte[] finer;
+        final float[] scales = new float[CHUNK];
+        final long[] eventTimes = new long[CHUNK];
+        final int[] labelSets = new int[CHUNK];
+        final long[] keys = new long[CHUNK];
+        final SearchEntry[] entries = new SearchEntry[CHUNK];
+
+        Chunk(int dimension) {
+            vectors = new byte[CHUNK * dimension];
+            finer = new byte[CHUNK * Int8Vector.finerBytes(dimension)];
+        }
+    }
+
+    /** What a search scans: slots {@code [head, tail)} of the chunks, the first being number {@code firstChunk}. */
+    record Snapshot(List<Chunk> chunks, long firstChunk, long head, long tail, int dimension,
+                    Map<String, Integer> labelSetCodes) {
+    }
+
+    /**
+     * Adds an image under its store key; returns the store key of the image it replaces (same id), or -1. An entry
+     * whose vector has another dimension than the window's is not added (and -1 returned).
+     */
+    public long append(long key, SearchEntry entry) {
+        lock.lock();
+        try {
+            int dim = entry.vector().dimension();
+            if (dimension < 0) {
+                dimension = dim;
+            } else if (dim != dimension) {
+                return -1;
+            }
+            long replaced = -1;
+            Long previous = slotOfId.get(entry.id());
+            if (previous != null && previous >= head) {
+                Chunk c = chunkOf(previous);
+                int i = (int) (previous & (CHUNK - 1));
+                replaced = c.keys[i];
+                c.labelSets[i] = GONE;
+                c.entries[i] = null;
+                live--;
+            }
+            long slot = tail;
+            if (slot - firstChunk * CHUNK >= (long) chunks.size() * CHUNK) {
+                if (chunks.isEmpty()) {
+                    firstChunk = slot / CHUNK;
+                }
+                chunks.add(new Chunk(dimension));
+            }
+            Chunk c = chunkOf(slot);
+            int i = (int) (slot & (CHUNK - 1));
+            System.arraycopy(entry.vector().values(), 0, c.vectors, i * dimension, dimension);
+            int finer = Int8Vector.finerBytes(dimension);
+            System.arraycopy(entry.vector().finer(), 0, c.finer, i * finer, finer);
+            c.scales[i] = entry.vector().scale();
+            c.eventTimes[i] = entry.eventTime();
+            c.labelSets[i] = code(entry.labelSet());
+            c.keys[i] = key;
+            c.entries[i] = entry.withoutVector();
+            slotOfId.put(entry.id(), slot);
+            tail = slot + 1;
+            live++;
+            return replaced;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets the oldest images leave while more than {@code maxImages} are held or they were classified more than
+     * {@code retention} before {@code nowMs}; returns the store keys of those that left.
+     */
+    public List<Long> evict(long nowMs, Duration retention, int maxImages) {
+        List<Long> left = new ArrayList<>();
+        lock.lock();
+        try {
+            long oldestKept = nowMs - retention.toMillis();
+            while (head < tail) {
+                Chunk c = chunkOf(head);
+                int i = (int) (head & (CHUNK - 1));
+                SearchEntry e = c.entries[i];
+                if (e != null && live <= maxImages && e.enteredMs() >= oldestKept) {
+                    break;
+                }
+                if (e != null) {
+                    left.add(c.keys[i]);
+                    c.labelSets[i] = GONE;
+                    c.entries[i] = null;
+                    slotOfId.remove(e.id());
+                    live--;
+                }
+                head++;
+                if (head % CHUNK == 0 || head == tail) {
+                    dropPassedChunks();
+                }
+            }
+            return left;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The images held. */
+    public int size() {
+        lock.lock();
+        try {
+            return live;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The float vector of the image with this id (from its int8 copy), if the window holds it. */
+    public Optional<float[]> vectorOf(String id) {
+        lock.lock();
+        try {
+            Long slot = slotOfId.get(id);
+            if (slot == null || slot < head) {
+                return Optional.empty();
+            }
+            Chunk c = chunkOf(slot);
+            int i = (int) (slot & (CHUNK - 1));
+            byte[] values = new byte[dimension];
+            System.arraycopy(c.vectors, i * dimension, values, 0, dimension);
+            byte[] finer = new byte[Int8Vector.finerBytes(dimension)];
+            System.arraycopy(c.finer, i * finer.length, finer, 0, finer.length);
+            return Optional.of(new Int8Vector(values, c.scales[i], finer).toFloats());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Snapshot snapshot() {
+        lock.lock();
+        try {
+            return new Snapshot(List.copyOf(chunks), firstChunk, head, tail, dimension, Map.copyOf(labelSetCodes));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The entry at {@code slot} if its image is still here (a search's result, read out). */
+    Optional<SearchEntry> entryAt(long slot) {
+        lock.lock();
+        try {
+            if (slot < head || slot >= tail) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(chunkOf(slot).entries[(int) (slot & (CHUNK - 1))]);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Chunk chunkOf(long slot) {
+        return chunks.get((int) (slot / CHUNK - firstChunk));
+    }
+
+    private void dropPassedChunks() {
+        while (!chunks.isEmpty() && (firstChunk + 1) * CHUNK <= head) {
+            chunks.remove(0);
+            firstChunk++;
+        }
+        if (head == tail) {
+            chunks.clear();
+            firstChunk = tail / CHUNK;
+        }
+    }
+
+    private int code(String labelSet) {
+        Integer code = labelSetCodes.get(labelSet);
+        if (code == null) {
+            code = labelSets.size();
+            labelSets.add(labelSet);
+            labelSetCodes.put(labelSet, code);
+        }
+        return code;
+    }
+}

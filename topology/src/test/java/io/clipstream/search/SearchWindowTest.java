@@ -1,0 +1,133 @@
+package io.clipstream.search;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SearchWindowTest {
+    private static final Duration DAY = Duration.ofDays(1);
+    private final SearchScan scan = new SearchScan(DotKernels.scalar(), 2);
+
+    @AfterEach
+    void close() {
+        scan.close();
+    }
+
+    private static float[] axis(int i, int dimension) {
+        float[] x = new float[dimension];
+        x[i] = 1;
+        return x;
+    }
+
+    private static SearchEntry entry(String id, long eventTime, long entered, String set, float[] vector) {
+        return new SearchEntry(id, eventTime, entered, set, List.of(new TopLabel("cat", 0.3f, 0.9f)),
+                Map.of("camera", "porch"), Int8Vector.of(ClusteredVectors.unit(vector)));
+    }
+
+    private List<String> ids(SearchWindow w, SearchQuery q) throws InterruptedException {
+        return scan.search(List.of(w), q).stream().map(h -> h.entry().id()).toList();
+    }
+
+    @Test
+    void findsTheNearestImagesBestFirstWithWhatTheirClassificationSaid() throws Exception {
+        SearchWindow w = new SearchWindow();
+        w.append(0, entry("a", 10, 10, "s", new float[] {1, 0, 0, 0}));
+        w.append(1, entry("b", 11, 11, "s", new float[] {0.8f, 0.6f, 0, 0}));
+        w.append(2, entry("c", 12, 12, "s", new float[] {0, 0, 1, 0}));
+        List<SearchHit> hits = scan.search(List.of(w), new SearchQuery(new float[] {2, 0, 0, 0}, 2, Long.MIN_VALUE, null, null));
+        assertThat(hits).extracting(h -> h.entry().id()).containsExactly("a", "b");
+        assertThat(hits.get(0).score()).isCloseTo(1f, org.assertj.core.api.Assertions.within(0.01f));
+        assertThat(hits.get(1).score()).isCloseTo(0.8f, org.assertj.core.api.Assertions.within(0.01f));
+        SearchEntry a = hits.get(0).entry();
+        assertThat(a.eventTime()).isEqualTo(10);
+        assertThat(a.labelSet()).isEqualTo("s");
+        assertThat(a.top()).containsExactly(new TopLabel("cat", 0.3f, 0.9f));
+        assertThat(a.attributes()).containsEntry("camera", "porch");
+    }
+
+    @Test
+    void filtersByEventTimeLabelSetAndTheExcludedImage() throws Exception {
+        SearchWindow w = new SearchWindow();
+        w.append(0, entry("old", 100, 1, "s", axis(0, 4)));
+        w.append(1, entry("new", 200, 2, "s", new float[] {0.9f, 0.1f, 0, 0}));
+        w.append(2, entry("other-set", 300, 3, "t", new float[] {0.8f, 0.2f, 0, 0}));
+        float[] q = axis(0, 4);
+        assertThat(ids(w, new SearchQuery(q, 10, 150, null, null))).containsExactly("new", "other-set");
+        assertThat(ids(w, new SearchQuery(q, 10, Long.MIN_VALUE, "t", null))).containsExactly("other-set");
+        assertThat(ids(w, new SearchQuery(q, 10, Long.MIN_VALUE, "unknown", null))).isEmpty();
+        assertThat(ids(w, new SearchQuery(q, 10, Long.MIN_VALUE, null, "old"))).containsExactly("new", "other-set");
+    }
+
+    @Test
+    void aNewerImageWithTheSameIdReplacesTheOlder() throws Exception {
+        SearchWindow w = new SearchWindow();
+        assertThat(w.append(7, entry("a", 1, 1, "s", axis(0, 4)))).isEqualTo(-1);
+        assertThat(w.append(8, entry("a", 2, 2, "s", axis(1, 4)))).isEqualTo(7);
+        assertThat(w.size()).isEqualTo(1);
+        assertThat(ids(w, new SearchQuery(axis(0, 4), 10, Long.MIN_VALUE, null, null))).containsExactly("a");
+        assertThat(w.vectorOf("a")).hasValueSatisfying(v -> assertThat(v)
+                .containsExactly(new float[] {0, 1, 0, 0}, org.assertj.core.api.Assertions.within(0.01f)));
+    }
+
+    @Test
+    void theOldestLeaveByCountAndByTimeSinceTheyWereClassified() throws Exception {
+        SearchWindow w = new SearchWindow();
+        int n = 2 * SearchWindow.CHUNK + 10;            // over two chunks, so whole chunks are dropped
+        for (int i = 0; i < n; i++) {
+            w.append(1000 + i, entry("img-" + i, i, i, "s", axis(i % 4, 4)));
+        }
+        List<Long> left = w.evict(n, DAY, SearchWindow.CHUNK);
+        assertThat(left).hasSize(n - SearchWindow.CHUNK).startsWith(1000L, 1001L).endsWith(1000L + n - SearchWindow.CHUNK - 1);
+        assertThat(w.size()).isEqualTo(SearchWindow.CHUNK);
+        assertThat(w.vectorOf("img-0")).isEmpty();
+        assertThat(w.vectorOf("img-" + (n - 1))).isPresent();
+        // retention: images classified more than 100 ms before "now" leave
+        long firstKept = n - SearchWindow.CHUNK;
+        left = w.evict(firstKept + 100, Duration.ofMillis(100), Integer.MAX_VALUE);
+        assertThat(left).isEmpty();
+        left = w.evict(firstKept + 101, Duration.ofMillis(100), Integer.MAX_VALUE);
+        assertThat(left).containsExactly(1000L + n - SearchWindow.CHUNK);
+        List<String> all = ids(w, new SearchQuery(axis(0, 4), SearchWindow.CHUNK, Long.MIN_VALUE, null, null));
+        assertThat(all).hasSize(SearchWindow.CHUNK - 1).doesNotContain("img-0", "img-" + (n - SearchWindow.CHUNK));
+        w.evict(Long.MAX_VALUE, Duration.ofMillis(1), 1);
+        assertThat(w.size()).isZero();
+        w.append(5, entry("again", 1, Long.MAX_VALUE, "s", axis(2, 4)));
+        assertThat(ids(w, new SearchQuery(axis(2, 4), 1, Long.MIN_VALUE, null, null))).containsExactly("again");
+    }
+
+    @Test
+    void searchesEveryWindowAndSplitsTheWorkAcrossThreads() throws Exception {
+        SearchWindow w1 = new SearchWindow();
+        SearchWindow w2 = new SearchWindow();
+        for (int i = 0; i < 3 * SearchWindow.CHUNK; i++) {
+            w1.append(i, entry("one-" + i, i, i, "s", new float[] {0.1f, 1, 0, 0}));
+        }
+        w2.append(0, entry("best", 0, 0, "s", axis(0, 4)));
+        w1.append(3L * SearchWindow.CHUNK, entry("second", 0, 0, "s", new float[] {1, 0.3f, 0, 0}));
+        assertThat(ids(w1, new SearchQuery(axis(0, 4), 1, Long.MIN_VALUE, null, null))).containsExactly("second");
+        List<SearchHit> hits = scan.search(List.of(w1, w2), new SearchQuery(axis(0, 4), 2, Long.MIN_VALUE, null, null));
+        assertThat(hits).extracting(h -> h.entry().id()).containsExactly("best", "second");
+    }
+
+    @Test
+    void entriesSurviveTheirStoreFormatAndDamagedBytesAreRefused() {
+        SearchEntry e = new SearchEntry("ü-1", 5, 6, "s", List.of(new TopLabel("a", 0.1f, 0.2f)),
+                Map.of("k", "v", "x", ""), Int8Vector.of(new float[] {0.5f, -1, 0}));
+        byte[] bytes = SearchEntryCodec.encode(e);
+        SearchEntry back = SearchEntryCodec.decode(bytes);
+        assertThat(back).usingRecursiveComparison().ignoringFields("vector").isEqualTo(e);
+        assertThat(back.vector().values()).isEqualTo(e.vector().values());
+        assertThat(back.vector().finer()).isEqualTo(e.vector().finer());
+        assertThat(back.vector().scale()).isEqualTo(e.vector().scale());
+        assertThat(SearchEntryCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1))).isNull();
+        assertThat(SearchEntryCodec.decode(new byte[] {1, 0, 0})).isNull();
+        byte[] hugeCount = bytes.clone();
+        hugeCount[17] = 0x7f;           // the id's length
+        assertThat(SearchEntryCodec.decode(hugeCount)).isNull();
+        assertThat(SearchEntryCodec.decode(new byte[0])).isNull();
+    }
+}
