@@ -42,13 +42,15 @@ final class ServiceProcess implements AutoCloseable {
     /**
      * Writes {@code settings} to {@code dir/<name>.properties} and starts the service on them. The child gets no
      * {@code CLIPSTREAM_*} variables from this JVM, a logback file that logs Kafka at {@code kafkaLogLevel}, and
-     * one native thread for ND4J so several processes share the two cores.
+     * one native thread for ND4J so several processes share the two cores; one stream thread unless the settings
+     * say otherwise (with OMP_NUM_THREADS=1, {@code auto} would start one per core).
      */
     static ServiceProcess start(String name, Path dir, Map<String, String> settings, String kafkaLogLevel)
             throws IOException {
         Files.createDirectories(dir);
         Path config = dir.resolve(name + ".properties");
         Properties p = new Properties();
+        p.put("num.stream.threads", "1");
         p.putAll(settings);
         try (Writer w = Files.newBufferedWriter(config)) {
             p.store(w, "reliability suite: " + name);
