@@ -453,17 +453,8 @@ final class E2eBench implements Callable<Integer> {
 
         /** Reads {@code classifications} and {@code deadLetters} (topics that exist) from their beginning. */
         static Outputs start(String bootstrap, String classifications, String deadLetters) {
-            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(classifications, deadLetters)) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            KafkaConsumer<byte[], byte[]> consumer = LocalCluster.committedReader(bootstrap,
+                    List.of(classifications, deadLetters));
             Outputs outputs = new Outputs(consumer, deadLetters);
             outputs.thread.start();
             return outputs;

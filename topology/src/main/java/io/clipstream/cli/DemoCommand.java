@@ -183,7 +183,8 @@ final class DemoCommand implements Callable<Integer> {
         RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-             KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, topics)) {
+             KafkaConsumer<byte[], byte[]> consumer = LocalCluster.committedReader(bootstrap,
+                     List.of(topics.classificationsTopic(), topics.deadLetterTopic()))) {
             int labelCount = DemoData.LABELS.size();
             err.println("demo: publishing label set '" + DemoData.LABEL_SET + "' (" + labelCount + " labels) …");
             producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(DemoData.LABEL_SET),
@@ -267,22 +268,6 @@ final class DemoCommand implements Callable<Integer> {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20),
                 new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    /** Reads committed classifications and dead letters from the beginning, without a consumer group. */
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, TopologySettings topics) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.classificationsTopic(), topics.deadLetterTopic())) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
     }
 
     private static byte[] bytes(String s) {

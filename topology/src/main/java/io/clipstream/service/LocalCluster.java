@@ -8,9 +8,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -68,6 +74,25 @@ public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer regis
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, bufferBytes),
                 new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A consumer of what committed transactions wrote to {@code topics} (which exist), from their beginning, without a
+     * consumer group: how the demo and the benchmarks watch the service's outputs.
+     */
+    public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrapServers, List<String> topics) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     @Override
