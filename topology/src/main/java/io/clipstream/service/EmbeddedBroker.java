@@ -10,7 +10,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -62,9 +64,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(Path dir, int port, Map<String, String> plainUsers, boolean acls)
             throws IOException {
         Files.createDirectories(dir);
-        int brokerPort = port == 0 ? freePort() : requireFree(port);
-        int controllerPort = freePort();
-        int saslPort = plainUsers.isEmpty() ? -1 : freePort();
+        int[] free = freePorts(3, port);
+        int brokerPort = port == 0 ? free[2] : requireFree(port);
+        int controllerPort = free[0];
+        int saslPort = plainUsers.isEmpty() ? -1 : free[1];
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -174,8 +177,29 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        return freePorts(1, 0)[0];
+    }
+
+    /**
+     * {@code count} different ports free on 127.0.0.1 now, none equal to {@code except}: probed with all sockets open
+     * at once, since one probed and closed after the other may be handed out again (two listeners on one port).
+     */
+    static int[] freePorts(int count, int except) throws IOException {
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; ) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                open.add(s);
+                if (s.getLocalPort() != except) {
+                    ports[i++] = s.getLocalPort();
+                }
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : open) {
+                s.close();
+            }
         }
     }
 }
