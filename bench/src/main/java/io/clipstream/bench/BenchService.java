@@ -51,8 +51,10 @@ interface BenchService extends AutoCloseable {
     /** The process the service runs in. */
     long pid();
 
-    /** True when the service runs in this JVM (stream threads can be sampled, CPU time read). */
-    boolean inThisJvm();
+    /** True when the service runs in this JVM (stream threads can be sampled, CPU time read); a child process: false. */
+    default boolean inThisJvm() {
+        return false;
+    }
 
     @Override
     void close() throws Exception;
@@ -189,11 +191,6 @@ interface BenchService extends AutoCloseable {
         @Override
         public long pid() {
             return process.pid();
-        }
-
-        @Override
-        public boolean inThisJvm() {
-            return false;
         }
 
         /** SIGTERM (the service's shutdown hook closes the streams), SIGKILL after 60 s; the peak RSS is kept. */

@@ -466,11 +466,6 @@ final class CompareBench implements Callable<Integer> {
             return process.pid();
         }
 
-        @Override
-        public boolean inThisJvm() {
-            return false;
-        }
-
         /** Its JSON line once it has exited (at most {@code wait}). */
         Map<String, Object> result(Duration wait) throws Exception {
             if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
