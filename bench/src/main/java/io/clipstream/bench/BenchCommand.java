@@ -1,5 +1,6 @@
 package io.clipstream.bench;
 
+import io.clipstream.cli.JsonLines;
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.RandomWeights;
 import io.clipstream.model.checkpoint.StateDict;
@@ -9,7 +10,6 @@ import io.clipstream.model.image.ClipPreprocessor;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.model.tokenizer.ClipTokenizer;
 import io.clipstream.model.zeroshot.PromptTemplates;
-import io.clipstream.cli.JsonLines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +37,10 @@ import picocli.CommandLine.Parameters;
  * it builds the full-size model with random weights (the real shapes and cost; the outputs mean nothing).
  * The figures and the commands that produced them are in BENCHMARKS.md.
  */
-@Command(name = "clipstream-bench", mixinStandardHelpOptions = true, version = "clipstream-bench 0.1.0",
+@Command(
+        name = "clipstream-bench",
+        mixinStandardHelpOptions = true,
+        version = "clipstream-bench 0.1.0",
         subcommands = {E2eBench.class, CompareBench.class, SearchBench.class},
         description = "Measure the image tower (images/s, GFLOP/s), the text tower (prompts/s) or preprocessing; "
                 + "last line is JSON. `e2e --help`: the whole path through Kafka; `compare --help`: against a plain "
@@ -49,13 +52,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return new CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new BenchCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
     }
 
     /** ViT-B/32 forward pass: 4.4 GMAC = 8.8 GFLOP per image. */
     private static final double VIT_B32_GFLOP = 8.8;
 
-    enum Kind { image, text, preprocess }
+    enum Kind {
+        image,
+        text,
+        preprocess
+    }
 
     // Optional only so that the `e2e` subcommand parses; call() asks for it.
     @Parameters(index = "0", arity = "0..1", description = "What to measure: ${COMPLETION-CANDIDATES}, or e2e.")
@@ -64,34 +73,55 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
     Path modelDir;
 
-    @Option(names = "--batch", split = ",", defaultValue = "1,8,32",
+    @Option(
+            names = "--batch",
+            split = ",",
+            defaultValue = "1,8,32",
             description = "Images or prompts per call, one measurement each (default ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
     @Option(names = "--seconds", defaultValue = "20", description = "Measured time per run (default ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Measured runs; the median is reported (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs",
+            defaultValue = "3",
+            description = "Measured runs; the median is reported (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--labels", defaultValue = "1000", description = "text: labels in the ensemble runs (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--labels",
+            defaultValue = "1000",
+            description = "text: labels in the ensemble runs (default ${DEFAULT-VALUE}).")
     int labels;
 
-    @Option(names = "--templates", defaultValue = "openai",
-            description = "text: templates of the ensemble run: default, simple, openai or a file (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--templates",
+            defaultValue = "openai",
+            description =
+                    "text: templates of the ensemble run: default, simple, openai or a file (default ${DEFAULT-VALUE}).")
     String templates;
 
-    @Option(names = "--ensemble-sample", defaultValue = "25", paramLabel = "LABELS",
+    @Option(
+            names = "--ensemble-sample",
+            defaultValue = "25",
+            paramLabel = "LABELS",
             description = "text: encode the template ensemble for this many labels and extrapolate to --labels; "
                     + "0 encodes all of them (default ${DEFAULT-VALUE}).")
     int ensembleSample;
 
-    @Option(names = "--streams", defaultValue = "1", paramLabel = "N",
+    @Option(
+            names = "--streams",
+            defaultValue = "1",
+            paramLabel = "N",
             description = "image: N threads each encoding its own batch on the one shared model at the same time, as N "
                     + "stream threads of the service do; pair with OMP_NUM_THREADS=cores/N (default ${DEFAULT-VALUE}).")
     int streams;
 
-    @Option(names = "--pool", defaultValue = "0", paramLabel = "THREADS",
+    @Option(
+            names = "--pool",
+            defaultValue = "0",
+            paramLabel = "THREADS",
             description = "preprocess: threads of the pool run; 0 = one per core (default ${DEFAULT-VALUE}).")
     int pool;
 
@@ -206,7 +236,9 @@ public final class BenchCommand implements Callable<Integer> {
     private void benchText(ClipModel model, Throughput timer, Map<String, Object> result) throws Exception {
         List<String> names;
         try (var in = BenchCommand.class.getResourceAsStream("/io/clipstream/model/imagenet_classnames.txt")) {
-            names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            names = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
         }
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int batch : batches) {
@@ -241,10 +273,13 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("ensemble_templates", ensemble.templates().size());
         result.put("ensemble_labels_encoded", sampled);
         result.put("ensemble_prompts_per_s", round(prompts.size() / took));
-        result.put(sampled == labels ? "ensemble_seconds" : "ensemble_seconds_extrapolated", round(took * labels / sampled));
+        result.put(
+                sampled == labels ? "ensemble_seconds" : "ensemble_seconds_extrapolated",
+                round(took * labels / sampled));
         result.put("labels", labels);
-        result.put("tokenizer", modelDir == null
-                ? "tiny test tokenizer (more tokens per prompt than roberta-base's)" : "model's");
+        result.put(
+                "tokenizer",
+                modelDir == null ? "tiny test tokenizer (more tokens per prompt than roberta-base's)" : "model's");
     }
 
     private static double secondsToEncode(ClipModel model, List<String> prompts) {
@@ -254,18 +289,23 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static double meanTokens(ClipTokenizer tokenizer, List<String> prompts) {
-        return prompts.stream().mapToInt(p -> tokenizer.encodeUnpadded(p).length).average().orElse(0);
+        return prompts.stream()
+                .mapToInt(p -> tokenizer.encodeUnpadded(p).length)
+                .average()
+                .orElse(0);
     }
 
     /** Decode + resize + centre-crop + normalise, for a small and a camera-sized JPEG, on one thread and on a pool. */
     private void benchPreprocess(Throughput timer, Map<String, Object> result) throws Exception {
-        ClipConfig config = modelDir == null ? ClipConfig.robertaVitB32() : ClipModel.load(modelDir).config();
+        ClipConfig config = modelDir == null
+                ? ClipConfig.robertaVitB32()
+                : ClipModel.load(modelDir).config();
         ClipPreprocessor preprocessor = new ClipPreprocessor(config.preprocess(), new ImageDecoder());
         int threads = pool > 0 ? pool : Runtime.getRuntime().availableProcessors();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         try {
             List<Map<String, Object>> images = new ArrayList<>();
-            for (int[] size : new int[][]{{640, 480}, {4000, 3000}}) {
+            for (int[] size : new int[][] {{640, 480}, {4000, 3000}}) {
                 byte[] jpeg = SyntheticJpeg.of(size[0], size[1], 7);
                 String name = size[0] + "x" + size[1];
                 Throughput.Rate one = timer.measure(name + " 1 thread", () -> {
@@ -303,7 +343,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ClipConfig config = ClipConfig.robertaVitB32();
         ClipGraph graph = ClipGraph.build(config, StateDict.of(RandomWeights.generate(config, 1)));
-        return new ClipModel("random full-size", graph, ClipTokenizer.tiny(),
+        return new ClipModel(
+                "random full-size",
+                graph,
+                ClipTokenizer.tiny(),
                 new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 

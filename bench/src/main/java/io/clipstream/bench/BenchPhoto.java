@@ -22,16 +22,15 @@ final class BenchPhoto {
     static final int WIDTH = 640;
     static final int HEIGHT = 480;
 
-    private BenchPhoto() {
-    }
+    private BenchPhoto() {}
 
     static byte[] of(long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setPaint(new GradientPaint(0, 0, new Color(random.nextInt(1 << 24)), WIDTH, HEIGHT,
-                new Color(random.nextInt(1 << 24))));
+        g.setPaint(new GradientPaint(
+                0, 0, new Color(random.nextInt(1 << 24)), WIDTH, HEIGHT, new Color(random.nextInt(1 << 24))));
         g.fillRect(0, 0, WIDTH, HEIGHT);
         for (int i = 0; i < 12; i++) {
             g.setColor(new Color(random.nextInt(1 << 24)));
@@ -50,7 +49,8 @@ final class BenchPhoto {
         for (int i = 0; i < pixels.length; i++) {
             int noise = random.nextInt(25) - 12;
             int p = pixels[i];
-            pixels[i] = clamp((p >> 16 & 0xff) + noise) << 16 | clamp((p >> 8 & 0xff) + noise) << 8
+            pixels[i] = clamp((p >> 16 & 0xff) + noise) << 16
+                    | clamp((p >> 8 & 0xff) + noise) << 8
                     | clamp((p & 0xff) + noise);
         }
         image.setRGB(0, 0, WIDTH, HEIGHT, pixels, 0, WIDTH);

@@ -39,8 +39,7 @@ interface BenchService extends AutoCloseable {
      * @param batchImages  images in those batches
      * @param towerSeconds seconds spent in the image tower so far
      */
-    record Meters(double labels, double batches, double batchImages, double towerSeconds) {
-    }
+    record Meters(double labels, double batches, double batchImages, double towerSeconds) {}
 
     /** The meters now (from a child process: one scrape of its {@code /metrics}). */
     Meters meters() throws Exception;
@@ -69,7 +68,10 @@ interface BenchService extends AutoCloseable {
             @Override
             public Meters meters() {
                 var batch = meters.get("clipstream.batch.size").summary();
-                return new Meters(meters.get("clipstream.labels").gauge().value(), batch.count(), batch.totalAmount(),
+                return new Meters(
+                        meters.get("clipstream.labels").gauge().value(),
+                        batch.count(),
+                        batch.totalAmount(),
                         meters.get("clipstream.batch.inference").timer().totalTime(TimeUnit.SECONDS));
             }
 
@@ -107,7 +109,8 @@ interface BenchService extends AutoCloseable {
 
     /** The child-process service, read through its {@code /health/ready} and {@code /metrics} pages. */
     final class ChildService implements BenchService {
-        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private static final HttpClient HTTP =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         private final Process process;
         private final String url;
@@ -135,14 +138,19 @@ interface BenchService extends AutoCloseable {
                 p.store(w, "bench e2e --service-process");
             }
             Path log = dir.resolve("service.log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx2g", "-XX:TieredStopAtLevel=1"));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx2g",
+                    "-XX:TieredStopAtLevel=1"));
             String extra = System.getenv("CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS");
             if (extra != null && !extra.isBlank()) {
                 command.addAll(List.of(extra.trim().split("\\s+")));
             }
             command.addAll(List.of("-cp", classPath(), Main.class.getName(), "run", "--config", config.toString()));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             ChildService child = new ChildService(process, "http://127.0.0.1:" + port, log);
             child.awaitReady(timeout);
             return child;
@@ -157,7 +165,8 @@ interface BenchService extends AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the service process exited with " + process.exitValue() + "; its log: " + log);
+                    throw new IllegalStateException(
+                            "the service process exited with " + process.exitValue() + "; its log: " + log);
                 }
                 try {
                     if (get("/health/ready").statusCode() == 200) {
@@ -167,7 +176,8 @@ interface BenchService extends AutoCloseable {
                     // not listening yet: the model is still loading
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the service process was not ready within " + timeout.toSeconds() + " s; its log: " + log);
+                    throw new IllegalStateException(
+                            "the service process was not ready within " + timeout.toSeconds() + " s; its log: " + log);
                 }
                 Thread.sleep(200);
             }
@@ -176,7 +186,8 @@ interface BenchService extends AutoCloseable {
         @Override
         public Meters meters() throws Exception {
             String page = metrics();
-            return new Meters(PrometheusText.sum(page, "clipstream_labels"),
+            return new Meters(
+                    PrometheusText.sum(page, "clipstream_labels"),
                     PrometheusText.sum(page, "clipstream_batch_size_count"),
                     PrometheusText.sum(page, "clipstream_batch_size_sum"),
                     PrometheusText.sum(page, "clipstream_batch_inference_seconds_sum"));
@@ -217,7 +228,10 @@ interface BenchService extends AutoCloseable {
         }
 
         private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         }
     }

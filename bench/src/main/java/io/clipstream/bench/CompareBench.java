@@ -1,8 +1,8 @@
 package io.clipstream.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.cli.JsonLines;
 import io.clipstream.cli.ToolConsole;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.TinyModel;
 import io.clipstream.schemas.Classification;
@@ -50,7 +50,9 @@ import picocli.CommandLine.Option;
  * image tower alone in this JVM at the same batch. The Python side scores against the label embeddings the service
  * wrote, so both sides' top-1 labels are compared image by image. The last line is one JSON object.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = "clipstream end to end against a plain Python consumer loop (bench/python_loop.py), alternating "
                 + "rounds on one broker; last line is JSON.")
 final class CompareBench implements Callable<Integer> {
@@ -62,48 +64,79 @@ final class CompareBench implements Callable<Integer> {
     @Option(names = "--tiny-random-model", description = "Write and use the tiny random model (smoke runs).")
     boolean tiny;
 
-    @Option(names = "--images", defaultValue = "200", description = "Timed images per side and round (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--images",
+            defaultValue = "200",
+            description = "Timed images per side and round (default ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "Rounds; each runs both sides once (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description = "Rounds; each runs both sides once (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--batch", defaultValue = "8", description = "Batch size of both sides (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--wait-ms", defaultValue = "50", description = "Batch wait of both sides (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--wait-ms",
+            defaultValue = "50",
+            description = "Batch wait of both sides (default ${DEFAULT-VALUE}).")
     int waitMs;
 
-    @Option(names = "--warmup", defaultValue = "0",
+    @Option(
+            names = "--warmup",
+            defaultValue = "0",
             description = "Images each side gets and finishes before timing; 0: two batches per stream thread "
                     + "(default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "num.stream.threads of the clipstream side (its input gets as many partitions) and streams of "
-                    + "its tower-alone run; 0: the service's auto, CPUs / OMP_NUM_THREADS (default ${DEFAULT-VALUE}). "
-                    + "The Python side always runs one process on OMP_NUM_THREADS = CPUs.")
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description =
+                    "num.stream.threads of the clipstream side (its input gets as many partitions) and streams of "
+                            + "its tower-alone run; 0: the service's auto, CPUs / OMP_NUM_THREADS (default ${DEFAULT-VALUE}). "
+                            + "The Python side always runs one process on OMP_NUM_THREADS = CPUs.")
     int threads;
 
-    @Option(names = "--labels", defaultValue = "100", description = "Labels in the label set (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--labels",
+            defaultValue = "100",
+            description = "Labels in the label set (default ${DEFAULT-VALUE}).")
     int labels;
 
-    @Option(names = "--tower-seconds", defaultValue = "20",
-            description = "Length of the tower-alone measurement after each clipstream side (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tower-seconds",
+            defaultValue = "20",
+            description =
+                    "Length of the tower-alone measurement after each clipstream side (default ${DEFAULT-VALUE}).")
     double towerSeconds;
 
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--python",
+            defaultValue = "/usr/bin/python3",
+            description = "Python with torch (default ${DEFAULT-VALUE}).")
     String python;
 
-    @Option(names = "--python-loop", defaultValue = "bench/python_loop.py", paramLabel = "FILE",
+    @Option(
+            names = "--python-loop",
+            defaultValue = "bench/python_loop.py",
+            paramLabel = "FILE",
             description = "The Python side's script (default ${DEFAULT-VALUE}).")
     Path pythonLoop;
 
-    @Option(names = "--python-blas", paramLabel = "DIR",
+    @Option(
+            names = "--python-blas",
+            paramLabel = "DIR",
             description = "LD_LIBRARY_PATH of the Python side only, e.g. Debian's OpenBLAS (see bench/pytorch_vit.py).")
     Path pythonBlas;
 
-    @Option(names = "--timeout", defaultValue = "900", description = "Seconds to wait for a side's outputs (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "900",
+            description = "Seconds to wait for a side's outputs (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     private final PrintStream err = System.err;
@@ -116,7 +149,8 @@ final class CompareBench implements Callable<Integer> {
             throw new IllegalArgumentException("--images ≥ 2, --rounds, --batch, --labels ≥ 1, --tower-seconds > 0");
         }
         if (!Files.isRegularFile(pythonLoop)) {
-            throw new IllegalArgumentException(pythonLoop + " not found: run from the repository or give --python-loop");
+            throw new IllegalArgumentException(
+                    pythonLoop + " not found: run from the repository or give --python-loop");
         }
         ToolConsole.quietLogs(ch.qos.logback.classic.Level.ERROR);
         Path work = Files.createTempDirectory("clipstream-bench-compare");
@@ -130,9 +164,11 @@ final class CompareBench implements Callable<Integer> {
     private int bench(Path work) throws Exception {
         workDir = work;
         long t0 = System.nanoTime();
-        Path model = modelDir != null ? modelDir
-                : tiny ? ClipModel.writeTinyRandomModel(work.resolve("tiny-random-model"), 1)
-                : TinyModel.writeFullSize(work.resolve("random-full-size-model"), 1);
+        Path model = modelDir != null
+                ? modelDir
+                : tiny
+                        ? ClipModel.writeTinyRandomModel(work.resolve("tiny-random-model"), 1)
+                        : TinyModel.writeFullSize(work.resolve("random-full-size-model"), 1);
         ClipModel tower = ClipModel.load(model);
         err.printf("compare: model %s ready in %.1f s%n", tower.id(), E2eBench.since(t0));
         List<byte[]> jpegs = new ArrayList<>();
@@ -141,20 +177,32 @@ final class CompareBench implements Callable<Integer> {
         }
         float[] one = tower.preprocess(jpegs.get(0));
         int cores = Runtime.getRuntime().availableProcessors();
-        streamThreads = threads > 0 ? threads : ServiceConfig.autoStreamThreads(cores, System.getenv("OMP_NUM_THREADS"));
+        streamThreads =
+                threads > 0 ? threads : ServiceConfig.autoStreamThreads(cores, System.getenv("OMP_NUM_THREADS"));
         int warm = warmup > 0 ? warmup : 2 * batch * streamThreads;
 
         List<Map<String, Object>> results = new ArrayList<>();
         int mismatches = 0;
         try (LocalCluster cluster = LocalCluster.start(work, "clipstream-compare-" + UUID.randomUUID());
-             KafkaProducer<byte[], byte[]> producer = cluster.producer(E2eBench.PRODUCER_BUFFER);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                KafkaProducer<byte[], byte[]> producer = cluster.producer(E2eBench.PRODUCER_BUFFER);
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
             String bootstrap = cluster.bootstrapServers();
             SchemaRegistryHttpServer registry = cluster.registry();
             boolean labelsPublished = false;
             // Topic names the sides share (label sets and embeddings) and serdes on this registry, for any topic.
-            ServiceConfig base = ServiceConfig.from(E2eBench.serviceSettings(bootstrap, registry.url(),
-                    work.resolve("state"), model, "exactly_once_v2", 1, batch, waitMs, true, 0, 1));
+            ServiceConfig base = ServiceConfig.from(E2eBench.serviceSettings(
+                    bootstrap,
+                    registry.url(),
+                    work.resolve("state"),
+                    model,
+                    "exactly_once_v2",
+                    1,
+                    batch,
+                    waitMs,
+                    true,
+                    0,
+                    1));
             TopologySettings shared = base.topology();
             RecordSerdes serdes = RecordSerdes.configured(base.serdeConfig());
             for (int round = 1; round <= rounds; round++) {
@@ -165,12 +213,31 @@ final class CompareBench implements Callable<Integer> {
                 Python p = null;
                 for (int turn = 0; turn < 2; turn++) {
                     if ((turn == 0) == (round % 2 == 1)) {
-                        c = clipstream(round, bootstrap, registry.url(), producer, model, jpegs, warm, tower, one,
+                        c = clipstream(
+                                round,
+                                bootstrap,
+                                registry.url(),
+                                producer,
+                                model,
+                                jpegs,
+                                warm,
+                                tower,
+                                one,
                                 !labelsPublished);
                         labelsPublished = true;
                     } else {
-                        p = python(round, bootstrap, registry.url(), producer, admin, model, shared, serdes,
-                                jpegs, warm, cores);
+                        p = python(
+                                round,
+                                bootstrap,
+                                registry.url(),
+                                producer,
+                                admin,
+                                model,
+                                shared,
+                                serdes,
+                                jpegs,
+                                warm,
+                                cores);
                     }
                 }
                 E2eBench.Run cs = c.run();
@@ -183,7 +250,10 @@ final class CompareBench implements Callable<Integer> {
                 r.put("order", round % 2 == 1 ? "clipstream, python" : "python, clipstream");
 
                 Agreement agreement = Agreement.of(
-                        read(bootstrap, topics.classificationsTopic(), serdes.classification().deserializer()),
+                        read(
+                                bootstrap,
+                                topics.classificationsTopic(),
+                                serdes.classification().deserializer()),
                         read(bootstrap, out, serdes.classification().deserializer()));
                 mismatches += agreement.mismatches() + agreement.missing();
 
@@ -194,7 +264,7 @@ final class CompareBench implements Callable<Integer> {
                 pyJson.remove("mean_batch");
                 pyJson.remove("tower_busy");
                 pyJson.remove("tower_images_per_s_inside");
-                pyJson.remove("service_cpu_ms_per_image");   // thread roles are the service's; service_cores stays
+                pyJson.remove("service_cpu_ms_per_image"); // thread roles are the service's; service_cores stays
                 pyJson.put("peak_rss_mb", pySelf.getOrDefault("peak_rss_mb", p.peakRssMb()));
                 pyJson.put("self", pySelf);
                 r.put("clipstream", csJson);
@@ -204,18 +274,29 @@ final class CompareBench implements Callable<Integer> {
                 r.put("top1_mismatches", agreement.mismatches());
                 r.put("missing", agreement.missing());
                 r.put("max_cosine_diff", agreement.maxCosineDiff());
-                err.printf("compare: round %d: clipstream %.2f images/s (tower alone %.2f, ratio %.2f), python %.2f "
-                                + "images/s; clipstream/python %.2f; top-1 mismatches %d, max |Δcos| %.2g%n", round,
-                        cs.imagesPerS(), towerRate, cs.imagesPerS() / towerRate, py.imagesPerS(),
-                        cs.imagesPerS() / py.imagesPerS(), agreement.mismatches(), agreement.maxCosineDiff());
+                err.printf(
+                        "compare: round %d: clipstream %.2f images/s (tower alone %.2f, ratio %.2f), python %.2f "
+                                + "images/s; clipstream/python %.2f; top-1 mismatches %d, max |Δcos| %.2g%n",
+                        round,
+                        cs.imagesPerS(),
+                        towerRate,
+                        cs.imagesPerS() / towerRate,
+                        py.imagesPerS(),
+                        cs.imagesPerS() / py.imagesPerS(),
+                        agreement.mismatches(),
+                        agreement.maxCosineDiff());
                 new JsonLines(err).write(r);
                 results.add(r);
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bench", "compare");
-        result.put("clipstream_over_python", results.stream().map(r -> r.get("clipstream_over_python")).toList());
-        result.put("clipstream_over_tower", results.stream().map(r -> r.get("clipstream_over_tower")).toList());
+        result.put(
+                "clipstream_over_python",
+                results.stream().map(r -> r.get("clipstream_over_python")).toList());
+        result.put(
+                "clipstream_over_tower",
+                results.stream().map(r -> r.get("clipstream_over_tower")).toList());
         result.put("top1_mismatches", mismatches);
         result.put("rounds", results);
         Map<String, Object> env = new LinkedHashMap<>();
@@ -242,24 +323,41 @@ final class CompareBench implements Callable<Integer> {
     }
 
     /** What the clipstream side of a round gave. */
-    private record Clipstream(TopologySettings topics, RecordSerdes serdes, E2eBench.Run run, long peakRssMb,
-                              double tower) {
-    }
+    private record Clipstream(
+            TopologySettings topics, RecordSerdes serdes, E2eBench.Run run, long peakRssMb, double tower) {}
 
     /** What the Python side of a round gave: the bench's measurement and its own JSON line. */
-    private record Python(String output, E2eBench.Run run, long peakRssMb, Map<String, Object> self) {
-    }
+    private record Python(String output, E2eBench.Run run, long peakRssMb, Map<String, Object> self) {}
 
     /**
      * The service as its own process on fresh topics and application id, exactly-once; then the tower alone in this
      * JVM, the service stopped.
      */
-    private Clipstream clipstream(int round, String bootstrap, String registryUrl, KafkaProducer<byte[], byte[]> producer,
-                                  Path model, List<byte[]> jpegs, int warm, ClipModel tower, float[] one,
-                                  boolean publishLabels) throws Exception {
+    private Clipstream clipstream(
+            int round,
+            String bootstrap,
+            String registryUrl,
+            KafkaProducer<byte[], byte[]> producer,
+            Path model,
+            List<byte[]> jpegs,
+            int warm,
+            ClipModel tower,
+            float[] one,
+            boolean publishLabels)
+            throws Exception {
         Path work = Files.createDirectories(workDir.resolve("clipstream-" + round));
-        Map<String, String> settings = new HashMap<>(E2eBench.serviceSettings(bootstrap, registryUrl,
-                work.resolve("state"), model, "exactly_once_v2", streamThreads, batch, waitMs, true, 0, streamThreads));
+        Map<String, String> settings = new HashMap<>(E2eBench.serviceSettings(
+                bootstrap,
+                registryUrl,
+                work.resolve("state"),
+                model,
+                "exactly_once_v2",
+                streamThreads,
+                batch,
+                waitMs,
+                true,
+                0,
+                streamThreads));
         settings.put("application.id", "clipstream-compare-" + round);
         settings.put("topic.images", "images-clipstream-" + round);
         settings.put("topic.classifications", "classifications-clipstream-" + round);
@@ -276,8 +374,16 @@ final class CompareBench implements Callable<Integer> {
             } else {
                 E2eBench.awaitLabels(service, labels, timeoutSeconds);
             }
-            run = timed(producer, bootstrap, topics.imagesTopic(), topics.classificationsTopic(),
-                    topics.deadLetterTopic(), service, serdes, jpegs, warm);
+            run = timed(
+                    producer,
+                    bootstrap,
+                    topics.imagesTopic(),
+                    topics.classificationsTopic(),
+                    topics.deadLetterTopic(),
+                    service,
+                    serdes,
+                    jpegs,
+                    warm);
             rss = service.peakRssMb();
         }
         double towerRate = E2eBench.towerRate(tower, one, batch, streamThreads, towerSeconds, err);
@@ -285,20 +391,36 @@ final class CompareBench implements Callable<Integer> {
     }
 
     /** The plain loop as a child process on the same broker, on topics of its own. */
-    private Python python(int round, String bootstrap, String registryUrl, KafkaProducer<byte[], byte[]> producer,
-                          Admin admin, Path model, TopologySettings topics, RecordSerdes serdes, List<byte[]> jpegs,
-                          int warm, int cores) throws Exception {
+    private Python python(
+            int round,
+            String bootstrap,
+            String registryUrl,
+            KafkaProducer<byte[], byte[]> producer,
+            Admin admin,
+            Path model,
+            TopologySettings topics,
+            RecordSerdes serdes,
+            List<byte[]> jpegs,
+            int warm,
+            int cores)
+            throws Exception {
         err.printf("compare: round %d, python (%s)%n", round, pythonLoop);
         Path work = Files.createDirectories(workDir.resolve("python-" + round));
         String in = "images-python-" + round;
         String out = "classifications-python-" + round;
         String dead = "dead-letters-python-" + round;
-        admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1),
-                new NewTopic(dead, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        admin.createTopics(List.of(
+                        new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1), new NewTopic(dead, 1, (short)
+                                1)))
+                .all()
+                .get(60, TimeUnit.SECONDS);
         E2eBench.Run run;
         PythonSide side;
-        try (PythonSide child = PythonSide.start(pythonCommand(bootstrap, registryUrl, model, topics, in, out, round,
-                warm + images, warm, cores), pythonEnv(cores), work, Duration.ofSeconds(timeoutSeconds))) {
+        try (PythonSide child = PythonSide.start(
+                pythonCommand(bootstrap, registryUrl, model, topics, in, out, round, warm + images, warm, cores),
+                pythonEnv(cores),
+                work,
+                Duration.ofSeconds(timeoutSeconds))) {
             side = child;
             run = timed(producer, bootstrap, in, out, dead, child, serdes, jpegs, warm);
         }
@@ -307,11 +429,20 @@ final class CompareBench implements Callable<Integer> {
     }
 
     /** Warm-up (awaited), then the timed images, on one side's input and outputs. */
-    private E2eBench.Run timed(KafkaProducer<byte[], byte[]> producer, String bootstrap, String in, String out,
-                               String dead, BenchService side, RecordSerdes serdes, List<byte[]> jpegs, int warm)
+    private E2eBench.Run timed(
+            KafkaProducer<byte[], byte[]> producer,
+            String bootstrap,
+            String in,
+            String out,
+            String dead,
+            BenchService side,
+            RecordSerdes serdes,
+            List<byte[]> jpegs,
+            int warm)
             throws Exception {
         try (E2eBench.Outputs outputs = E2eBench.Outputs.start(bootstrap, out, dead)) {
-            E2eBench.Runner runner = new E2eBench.Runner(producer, outputs, in, side, Duration.ofSeconds(timeoutSeconds));
+            E2eBench.Runner runner =
+                    new E2eBench.Runner(producer, outputs, in, side, Duration.ofSeconds(timeoutSeconds));
             E2eBench.Run warmRun = runner.run(E2eBench.events(serdes, in, jpegs, "warm", warm), 0);
             if (!warmRun.complete()) {
                 throw new IllegalStateException("warm-up incomplete on " + in + ": " + warmRun.json());
@@ -322,15 +453,48 @@ final class CompareBench implements Callable<Integer> {
         }
     }
 
-    private List<String> pythonCommand(String bootstrap, String registryUrl, Path model, TopologySettings topics,
-                                       String in, String out, int round, int total, int warm, int cores) {
-        return List.of(python, pythonLoop.toString(), "--bootstrap", bootstrap, "--registry", registryUrl,
-                "--model", model.toString(), "--input", in, "--output", out,
-                "--label-embeddings", topics.labelEmbeddingsTopic(), "--label-set", E2eBench.LABEL_SET,
-                "--group", "python-loop-" + round, "--transactional-id", "python-loop-" + round,
-                "--batch", String.valueOf(batch), "--wait-ms", String.valueOf(waitMs),
-                "--max-images", String.valueOf(total), "--warmup", String.valueOf(warm),
-                "--threads", String.valueOf(cores));
+    private List<String> pythonCommand(
+            String bootstrap,
+            String registryUrl,
+            Path model,
+            TopologySettings topics,
+            String in,
+            String out,
+            int round,
+            int total,
+            int warm,
+            int cores) {
+        return List.of(
+                python,
+                pythonLoop.toString(),
+                "--bootstrap",
+                bootstrap,
+                "--registry",
+                registryUrl,
+                "--model",
+                model.toString(),
+                "--input",
+                in,
+                "--output",
+                out,
+                "--label-embeddings",
+                topics.labelEmbeddingsTopic(),
+                "--label-set",
+                E2eBench.LABEL_SET,
+                "--group",
+                "python-loop-" + round,
+                "--transactional-id",
+                "python-loop-" + round,
+                "--batch",
+                String.valueOf(batch),
+                "--wait-ms",
+                String.valueOf(waitMs),
+                "--max-images",
+                String.valueOf(total),
+                "--warmup",
+                String.valueOf(warm),
+                "--threads",
+                String.valueOf(cores));
     }
 
     /** The Python side's environment: this one, OMP_NUM_THREADS = cores (its one loop's best), --python-blas as its BLAS. */
@@ -350,12 +514,17 @@ final class CompareBench implements Callable<Integer> {
     /** Every committed classification of {@code topic}, by image id. */
     static Map<String, Classification> read(String bootstrap, String topic, Deserializer<Classification> values) {
         Map<String, Classification> byId = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -390,8 +559,12 @@ final class CompareBench implements Callable<Integer> {
                     continue;
                 }
                 compared++;
-                if (x.getTop().isEmpty() || y.getTop().isEmpty()
-                        || !x.getTop().get(0).getLabel().equals(y.getTop().get(0).getLabel())) {
+                if (x.getTop().isEmpty()
+                        || y.getTop().isEmpty()
+                        || !x.getTop()
+                                .get(0)
+                                .getLabel()
+                                .equals(y.getTop().get(0).getLabel())) {
                     mismatches++;
                 }
                 Map<String, Float> ys = new HashMap<>();
@@ -430,7 +603,8 @@ final class CompareBench implements Callable<Integer> {
             Path ready = dir.resolve("python.ready");
             List<String> all = new ArrayList<>(command);
             all.addAll(List.of("--ready-file", ready.toString()));
-            ProcessBuilder builder = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.INHERIT)
+            ProcessBuilder builder = new ProcessBuilder(all)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectOutput(stdout.toFile());
             builder.environment().putAll(env);
             PythonSide side = new PythonSide(builder.start(), stdout);
@@ -442,7 +616,8 @@ final class CompareBench implements Callable<Integer> {
                 }
                 if (System.nanoTime() > deadline) {
                     side.close();
-                    throw new IllegalStateException("the Python side was not ready within " + timeout.toSeconds() + " s");
+                    throw new IllegalStateException(
+                            "the Python side was not ready within " + timeout.toSeconds() + " s");
                 }
                 Thread.sleep(100);
             }

@@ -43,13 +43,10 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,9 +66,12 @@ import picocli.CommandLine.Option;
  * {@code --service-process} the service runs as {@code clipstream run} in a child JVM instead (see
  * {@link BenchService}), so that its peak resident memory is measured alone.
  */
-@Command(name = "e2e", mixinStandardHelpOptions = true,
-        description = "End to end through a real in-process broker and the service: images/s, latency, the tower ratio; "
-                + "last line is JSON.")
+@Command(
+        name = "e2e",
+        mixinStandardHelpOptions = true,
+        description =
+                "End to end through a real in-process broker and the service: images/s, latency, the tower ratio; "
+                        + "last line is JSON.")
 final class E2eBench implements Callable<Integer> {
     static final String LABEL_SET = "bench";
     static final int DISTINCT_IMAGES = 32;
@@ -79,65 +79,114 @@ final class E2eBench implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
     Path modelDir;
 
-    @Option(names = "--images", defaultValue = "200", description = "Images of the flood run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--images",
+            defaultValue = "200",
+            description = "Images of the flood run (default ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--rate", defaultValue = "0", paramLabel = "R",
-            description = "Offered images/s of the fixed-rate run; 0: half the flood's rate (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            paramLabel = "R",
+            description =
+                    "Offered images/s of the fixed-rate run; 0: half the flood's rate (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--batch", defaultValue = "8", description = "image.batch.size of the service (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "8",
+            description = "image.batch.size of the service (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "num.stream.threads; 0: the service's auto, CPUs / OMP_NUM_THREADS (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description =
+                    "num.stream.threads; 0: the service's auto, CPUs / OMP_NUM_THREADS (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--seconds", defaultValue = "30",
+    @Option(
+            names = "--seconds",
+            defaultValue = "30",
             description = "Length of the fixed-rate run and of each tower measurement (default ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--wait-ms", defaultValue = "50", description = "image.batch.max.wait.ms (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--wait-ms",
+            defaultValue = "50",
+            description = "image.batch.max.wait.ms (default ${DEFAULT-VALUE}).")
     int waitMs;
 
-    @Option(names = "--overlap", defaultValue = "true", arity = "1",
-            description = "image.batch.overlap: the tower on a worker while the next batch is read (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--overlap",
+            defaultValue = "true",
+            arity = "1",
+            description =
+                    "image.batch.overlap: the tower on a worker while the next batch is read (default ${DEFAULT-VALUE}).")
     boolean overlap;
 
-    @Option(names = "--preprocess-threads", defaultValue = "0",
+    @Option(
+            names = "--preprocess-threads",
+            defaultValue = "0",
             description = "preprocess.threads per task; 0: one per core (default ${DEFAULT-VALUE}).")
     int preprocessThreads;
 
-    @Option(names = "--partitions", defaultValue = "0",
+    @Option(
+            names = "--partitions",
+            defaultValue = "0",
             description = "Partitions of the topics; 0: one per stream thread (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--labels", defaultValue = "100", description = "Labels in the label set (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--labels",
+            defaultValue = "100",
+            description = "Labels in the label set (default ${DEFAULT-VALUE}).")
     int labels;
 
-    @Option(names = "--warmup", defaultValue = "0",
-            description = "Images sent and awaited before timing; 0: two batches per stream thread (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "0",
+            description =
+                    "Images sent and awaited before timing; 0: two batches per stream thread (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--guarantee", defaultValue = "exactly_once_v2",
+    @Option(
+            names = "--guarantee",
+            defaultValue = "exactly_once_v2",
             description = "processing.guarantee: exactly_once_v2 or at_least_once (default ${DEFAULT-VALUE}).")
     String guarantee;
 
-    @Option(names = "--service-process", description = "Run the service as `clipstream run` in a child JVM (-Xmx2g -XX:TieredStopAtLevel=1, "
+    @Option(
+            names = "--service-process",
+            description = "Run the service as `clipstream run` in a child JVM (-Xmx2g -XX:TieredStopAtLevel=1, "
                     + "then $CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS), "
-            + "on a model folder (--model, or the full-size random model written to disk first), so that peak_rss_mb is "
-            + "the service's alone, without the broker, the registry and the bench's clients.")
+                    + "on a model folder (--model, or the full-size random model written to disk first), so that peak_rss_mb is "
+                    + "the service's alone, without the broker, the registry and the bench's clients.")
     boolean serviceProcess;
 
-    @Option(names = "--timeout", defaultValue = "900", description = "Seconds to wait for a run's outputs (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "900",
+            description = "Seconds to wait for a run's outputs (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     private final PrintStream err = System.err;
 
     /** What one run of images gave: counts, rate, latency, and the service's own batch figures. */
-    record Run(int sent, int classified, int deadLetters, double imagesPerS, double p50Ms, double p99Ms,
-               double maxMs, double meanBatch, double towerBusy, double towerInside, Map<String, Double> cpuSeconds,
-               double wallSeconds) {
+    record Run(
+            int sent,
+            int classified,
+            int deadLetters,
+            double imagesPerS,
+            double p50Ms,
+            double p99Ms,
+            double maxMs,
+            double meanBatch,
+            double towerBusy,
+            double towerInside,
+            Map<String, Double> cpuSeconds,
+            double wallSeconds) {
         boolean complete() {
             return classified == sent;
         }
@@ -173,11 +222,12 @@ final class E2eBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (threads == 0) {
-            threads = ServiceConfig.autoStreamThreads(Runtime.getRuntime().availableProcessors(),
-                    System.getenv("OMP_NUM_THREADS"));
+            threads = ServiceConfig.autoStreamThreads(
+                    Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
         }
         if (images < 2 || batch < 1 || threads < 1 || seconds <= 0 || labels < 1 || rate < 0) {
-            throw new IllegalArgumentException("--images ≥ 2, --batch, --threads, --labels ≥ 1, --seconds > 0, --rate ≥ 0");
+            throw new IllegalArgumentException(
+                    "--images ≥ 2, --batch, --threads, --labels ≥ 1, --seconds > 0, --rate ≥ 0");
         }
         ToolConsole.quietLogs(ch.qos.logback.classic.Level.ERROR);
         Path work = Files.createTempDirectory("clipstream-bench-e2e");
@@ -213,20 +263,29 @@ final class E2eBench implements Callable<Integer> {
         try (LocalCluster cluster = LocalCluster.start(work, "clipstream-bench-" + UUID.randomUUID())) {
             EmbeddedBroker broker = cluster.broker();
             SchemaRegistryHttpServer registry = cluster.registry();
-            Map<String, String> settings = serviceSettings(broker.bootstrapServers(), registry.url(),
-                    work.resolve("state"), serviceModel, guarantee, threads, batch, waitMs, overlap, preprocessThreads,
+            Map<String, String> settings = serviceSettings(
+                    broker.bootstrapServers(),
+                    registry.url(),
+                    work.resolve("state"),
+                    serviceModel,
+                    guarantee,
+                    threads,
+                    batch,
+                    waitMs,
+                    overlap,
+                    preprocessThreads,
                     parts);
             ServiceConfig config = ServiceConfig.from(settings);
             TopologySettings topics = config.topology();
             RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
             try (BenchService service = serviceProcess
-                    ? BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))
-                    : BenchService.inProcess(config, model);
-                 KafkaProducer<byte[], byte[]> producer = cluster.producer(PRODUCER_BUFFER);
-                 Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
+                            ? BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))
+                            : BenchService.inProcess(config, model);
+                    KafkaProducer<byte[], byte[]> producer = cluster.producer(PRODUCER_BUFFER);
+                    Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
                 publishLabels(producer, serdes, topics, service, labels, timeoutSeconds, err);
-                Runner runner = new Runner(producer, outputs, topics.imagesTopic(), service,
-                        Duration.ofSeconds(timeoutSeconds));
+                Runner runner = new Runner(
+                        producer, outputs, topics.imagesTopic(), service, Duration.ofSeconds(timeoutSeconds));
 
                 int warm = warmup > 0 ? warmup : 2 * batch * threads;
                 err.printf("e2e: warm-up, %d images%n", warm);
@@ -236,10 +295,14 @@ final class E2eBench implements Callable<Integer> {
                 // other processes share these cores, and a figure taken minutes apart would say more about them.
                 towerBefore = towerRate(model, one, batch, threads, seconds, err);
                 // In a child process the stream threads cannot be sampled from here.
-                List<Thread> streamThreads = !service.inThisJvm() ? List.of() : Thread.getAllStackTraces().keySet()
-                        .stream().filter(t -> isStreamThread(t.getName())).toList();
-                err.printf("e2e: flood, %d images; sampling %s%n", images,
-                        streamThreads.stream().map(Thread::getName).toList());
+                List<Thread> streamThreads = !service.inThisJvm()
+                        ? List.of()
+                        : Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> isStreamThread(t.getName()))
+                                .toList();
+                err.printf(
+                        "e2e: flood, %d images; sampling %s%n",
+                        images, streamThreads.stream().map(Thread::getName).toList());
                 List<StampedEvent> flood = events(serdes, topics.imagesTopic(), jpegs, "flood", images);
                 long preprocessCpu = cpuNanos(name -> name.equals("clipstream-preprocess"));
                 long streamCpu = cpuNanos(E2eBench::isStreamThread);
@@ -252,7 +315,9 @@ final class E2eBench implements Callable<Integer> {
                 }
                 preprocessCpu = cpuNanos(name -> name.equals("clipstream-preprocess")) - preprocessCpu;
                 streamCpu = cpuNanos(E2eBench::isStreamThread) - streamCpu;
-                err.printf("e2e: flood %.2f images/s, p50 %.0f ms, p99 %.0f ms%n", max.imagesPerS(), max.p50Ms(), max.p99Ms());
+                err.printf(
+                        "e2e: flood %.2f images/s, p50 %.0f ms, p99 %.0f ms%n",
+                        max.imagesPerS(), max.p50Ms(), max.p99Ms());
 
                 towerAfter = towerRate(model, one, batch, threads, seconds, err);
 
@@ -260,8 +325,9 @@ final class E2eBench implements Callable<Integer> {
                 int count = Math.max(2, (int) Math.round(offered * seconds));
                 err.printf("e2e: fixed rate %.2f images/s for %.0f s (%d images)%n", offered, count / offered, count);
                 Run half = runner.run(events(serdes, topics.imagesTopic(), jpegs, "rate", count), offered);
-                err.printf("e2e: at %.2f/s: p50 %.0f ms, p99 %.0f ms, mean batch %.1f%n", offered, half.p50Ms(),
-                        half.p99Ms(), half.meanBatch());
+                err.printf(
+                        "e2e: at %.2f/s: p50 %.0f ms, p99 %.0f ms, mean batch %.1f%n",
+                        offered, half.p50Ms(), half.p99Ms(), half.meanBatch());
 
                 complete = max.complete() && half.complete();
                 result.put("images_per_s", round(max.imagesPerS()));
@@ -279,8 +345,11 @@ final class E2eBench implements Callable<Integer> {
                     result.put("preprocess_cpu_ms_per_image", round(preprocessCpu / 1e6 / images));
                 }
                 result.put("peak_rss_mb", service.peakRssMb());
-                result.put("peak_rss_of", service.inThisJvm()
-                        ? "the bench JVM: service, broker, registry and clients" : "the service process alone");
+                result.put(
+                        "peak_rss_of",
+                        service.inThisJvm()
+                                ? "the bench JVM: service, broker, registry and clients"
+                                : "the service process alone");
             }
         }
         double tower = (towerBefore + towerAfter) / 2;
@@ -294,7 +363,9 @@ final class E2eBench implements Callable<Integer> {
         settings.put("stream_threads", threads);
         settings.put("batch_max_wait_ms", waitMs);
         settings.put("batch_overlap", overlap);
-        settings.put("preprocess_threads", preprocessThreads > 0 ? preprocessThreads : Runtime.getRuntime().availableProcessors());
+        settings.put(
+                "preprocess_threads",
+                preprocessThreads > 0 ? preprocessThreads : Runtime.getRuntime().availableProcessors());
         settings.put("partitions", parts);
         settings.put("guarantee", guarantee);
         settings.put("service_process", serviceProcess);
@@ -304,15 +375,24 @@ final class E2eBench implements Callable<Integer> {
         settings.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
         settings.put("cores", Runtime.getRuntime().availableProcessors());
         result.put("settings", settings);
-        result.put("flood", result.remove("flood"));          // details after the headline figures
+        result.put("flood", result.remove("flood")); // details after the headline figures
         new JsonLines(System.out).write(result);
         return complete ? 0 : 1;
     }
 
     /** The service's settings for a bench run on {@code bootstrap} and {@code registryUrl}; 127.0.0.1 only. */
-    static Map<String, String> serviceSettings(String bootstrap, String registryUrl, Path stateDir, Path modelDir,
-                                               String guarantee, int threads, int batch, int waitMs, boolean overlap,
-                                               int preprocessThreads, int partitions) {
+    static Map<String, String> serviceSettings(
+            String bootstrap,
+            String registryUrl,
+            Path stateDir,
+            Path modelDir,
+            String guarantee,
+            int threads,
+            int batch,
+            int waitMs,
+            boolean overlap,
+            int preprocessThreads,
+            int partitions) {
         return Map.ofEntries(
                 Map.entry("bootstrap.servers", bootstrap),
                 Map.entry("schema.registry.url", registryUrl),
@@ -355,8 +435,12 @@ final class E2eBench implements Callable<Integer> {
         private final BenchService service;
         private final Duration timeout;
 
-        Runner(KafkaProducer<byte[], byte[]> producer, Outputs outputs, String topic, BenchService service,
-               Duration timeout) {
+        Runner(
+                KafkaProducer<byte[], byte[]> producer,
+                Outputs outputs,
+                String topic,
+                BenchService service,
+                Duration timeout) {
             this.producer = producer;
             this.outputs = outputs;
             this.topic = topic;
@@ -391,10 +475,19 @@ final class E2eBench implements Callable<Integer> {
             double batches = after.batches() - before.batches();
             double images = after.batchImages() - before.batchImages();
             double tower = after.towerSeconds() - before.towerSeconds();
-            return new Run(events.size(), seen.classified(), seen.deadLetters(), seen.sustainedRate(),
-                    seen.percentileMs(0.50), seen.percentileMs(0.99), seen.percentileMs(1.0),
-                    batches == 0 ? 0 : images / batches, wall <= 0 ? 0 : tower / wall, tower <= 0 ? 0 : images / tower,
-                    cpu, wall);
+            return new Run(
+                    events.size(),
+                    seen.classified(),
+                    seen.deadLetters(),
+                    seen.sustainedRate(),
+                    seen.percentileMs(0.50),
+                    seen.percentileMs(0.99),
+                    seen.percentileMs(1.0),
+                    batches == 0 ? 0 : images / batches,
+                    wall <= 0 ? 0 : tower / wall,
+                    tower <= 0 ? 0 : images / tower,
+                    cpu,
+                    wall);
         }
     }
 
@@ -437,7 +530,7 @@ final class E2eBench implements Callable<Integer> {
         private final Thread thread;
         private volatile boolean running = true;
         private volatile Map<String, Long> expected = Map.of();
-        private final List<long[]> seen = new ArrayList<>();          // {latency ms, arrival nanos, dead 0/1}
+        private final List<long[]> seen = new ArrayList<>(); // {latency ms, arrival nanos, dead 0/1}
         private volatile Throwable failure;
 
         private Outputs(KafkaConsumer<byte[], byte[]> consumer, String deadLetterTopic) {
@@ -453,8 +546,8 @@ final class E2eBench implements Callable<Integer> {
 
         /** Reads {@code classifications} and {@code deadLetters} (topics that exist) from their beginning. */
         static Outputs start(String bootstrap, String classifications, String deadLetters) {
-            KafkaConsumer<byte[], byte[]> consumer = LocalCluster.committedReader(bootstrap,
-                    List.of(classifications, deadLetters));
+            KafkaConsumer<byte[], byte[]> consumer =
+                    LocalCluster.committedReader(bootstrap, List.of(classifications, deadLetters));
             Outputs outputs = new Outputs(consumer, deadLetters);
             outputs.thread.start();
             return outputs;
@@ -476,7 +569,9 @@ final class E2eBench implements Callable<Integer> {
                         Long sent = expected.get(text(r.key()));
                         if (sent != null) {
                             synchronized (seen) {
-                                seen.add(new long[]{nowMs - sent, nowNanos, r.topic().equals(deadLetterTopic) ? 1 : 0});
+                                seen.add(new long[] {
+                                    nowMs - sent, nowNanos, r.topic().equals(deadLetterTopic) ? 1 : 0
+                                });
                                 seen.notifyAll();
                             }
                         }
@@ -510,7 +605,8 @@ final class E2eBench implements Callable<Integer> {
                         latencies.add(s[0]);
                     }
                 }
-                long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+                long[] sorted =
+                        latencies.stream().mapToLong(Long::longValue).sorted().toArray();
                 Arrays.sort(arrivals);
                 return new Seen(sorted.length, dead, sorted, arrivals);
             }
@@ -524,22 +620,45 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** Publishes a label set of {@code labels} labels and waits until the service holds their embeddings. */
-    static void publishLabels(KafkaProducer<byte[], byte[]> producer, RecordSerdes serdes, TopologySettings topics,
-                              BenchService service, int labels, int timeoutSeconds, PrintStream err) throws Exception {
+    static void publishLabels(
+            KafkaProducer<byte[], byte[]> producer,
+            RecordSerdes serdes,
+            TopologySettings topics,
+            BenchService service,
+            int labels,
+            int timeoutSeconds,
+            PrintStream err)
+            throws Exception {
         List<String> names;
         try (var in = E2eBench.class.getResourceAsStream("/io/clipstream/model/imagenet_classnames.txt")) {
-            names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().distinct().toList();
+            names = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .distinct()
+                    .toList();
         }
         List<Label> list = new ArrayList<>();
         for (int i = 0; i < labels; i++) {
             String name = i < names.size() ? names.get(i) : names.get(i % names.size()) + " " + i;
-            list.add(Label.newBuilder().setName(name).setPrompts(null).setThreshold(null).build());
+            list.add(Label.newBuilder()
+                    .setName(name)
+                    .setPrompts(null)
+                    .setThreshold(null)
+                    .build());
         }
-        LabelSet set = LabelSet.newBuilder().setId(LABEL_SET).setVersion(1).setLabels(list)
-                .setTemplates(List.of("a photo of a {}.")).setTopK(5).setDescription("bench e2e").build();
+        LabelSet set = LabelSet.newBuilder()
+                .setId(LABEL_SET)
+                .setVersion(1)
+                .setLabels(list)
+                .setTemplates(List.of("a photo of a {}."))
+                .setTopK(5)
+                .setDescription("bench e2e")
+                .build();
         long t0 = System.nanoTime();
-        producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(LABEL_SET),
-                serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set))).get();
+        producer.send(new ProducerRecord<>(
+                        topics.labelSetsTopic(),
+                        bytes(LABEL_SET),
+                        serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set)))
+                .get();
         awaitLabels(service, labels, timeoutSeconds);
         err.printf("e2e: %d labels encoded in %.1f s%n", labels, since(t0));
     }
@@ -556,14 +675,20 @@ final class E2eBench implements Callable<Integer> {
     }
 
     /** {@code count} events cycling over the JPEGs, serialized now; ids are {@code <prefix>-<n>}. */
-    static List<StampedEvent> events(RecordSerdes serdes, String topic, List<byte[]> jpegs,
-                                             String prefix, int count) {
+    static List<StampedEvent> events(RecordSerdes serdes, String topic, List<byte[]> jpegs, String prefix, int count) {
         List<StampedEvent> events = new ArrayList<>(count);
         Instant placeholder = Instant.now();
         for (int i = 0; i < count; i++) {
-            ImageEvent event = ImageEvent.newBuilder().setId(prefix + "-" + i).setEventTime(placeholder)
-                    .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(jpegs.get(i % jpegs.size()))).build())
-                    .setContentType("image/jpeg").setLabelSet(LABEL_SET).setAttributes(Map.of()).build();
+            ImageEvent event = ImageEvent.newBuilder()
+                    .setId(prefix + "-" + i)
+                    .setEventTime(placeholder)
+                    .setImage(InlineImage.newBuilder()
+                            .setData(ByteBuffer.wrap(jpegs.get(i % jpegs.size())))
+                            .build())
+                    .setContentType("image/jpeg")
+                    .setLabelSet(LABEL_SET)
+                    .setAttributes(Map.of())
+                    .build();
             events.add(StampedEvent.of(serdes.imageEvent().serializer(), topic, event));
         }
         return events;
@@ -590,20 +715,22 @@ final class E2eBench implements Callable<Integer> {
         long warmUntil = System.nanoTime() + (long) (Math.min(seconds, 5) * 1e9);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    do {
-                        model.encodeImages(pixels, batch);
-                    } while (System.nanoTime() < warmUntil);
-                    warm.await();
-                    while (System.nanoTime() < deadline.get()) {
-                        model.encodeImages(pixels, batch);
-                        done.addAndGet(batch);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "bench-tower-" + t);
+            Thread worker = new Thread(
+                    () -> {
+                        try {
+                            do {
+                                model.encodeImages(pixels, batch);
+                            } while (System.nanoTime() < warmUntil);
+                            warm.await();
+                            while (System.nanoTime() < deadline.get()) {
+                                model.encodeImages(pixels, batch);
+                                done.addAndGet(batch);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    "bench-tower-" + t);
             workers.add(worker);
             worker.start();
         }
@@ -655,7 +782,10 @@ final class E2eBench implements Callable<Integer> {
         }
         ClipConfig config = ClipConfig.robertaVitB32();
         ClipGraph graph = ClipGraph.build(config, StateDict.of(RandomWeights.generate(config, 1)));
-        return new ClipModel("random full-size", graph, ClipTokenizer.tiny(),
+        return new ClipModel(
+                "random full-size",
+                graph,
+                ClipTokenizer.tiny(),
                 new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 
@@ -674,5 +804,4 @@ final class E2eBench implements Callable<Integer> {
     static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
-
 }

@@ -20,8 +20,7 @@ import java.util.stream.Stream;
  */
 final class ProcessCpu {
     /** A role and the kernel-name prefixes of its threads; the first that matches wins. */
-    private record Role(String name, List<String> prefixes) {
-    }
+    private record Role(String name, List<String> prefixes) {}
 
     private static final List<Role> ROLES = List.of(
             new Role("tower", List.of("tower-", "query-tower")),
@@ -30,14 +29,12 @@ final class ProcessCpu {
             new Role("kafka_network", List.of("kafka-")),
             new Role("jit", List.of("C1 CompilerThre", "C2 CompilerThre")),
             new Role("gc", List.of("GC Thread", "G1 ", "VM Thread")));
-    private static final long TICKS_PER_SECOND = 100;  // USER_HZ on Linux
+    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     /** CPU ticks of each thread at one moment, by thread id. */
-    record Snapshot(Map<String, String> names, Map<String, Long> ticks) {
-    }
+    record Snapshot(Map<String, String> names, Map<String, Long> ticks) {}
 
-    private ProcessCpu() {
-    }
+    private ProcessCpu() {}
 
     static Snapshot snapshot(long pid) {
         Map<String, String> names = new HashMap<>();

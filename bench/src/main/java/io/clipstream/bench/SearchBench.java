@@ -29,13 +29,18 @@ import picocli.CommandLine.Option;
  * exact float search over the same vectors for a sample of queries; the vectors' memory and what one append costs
  * (entry encoding and the window, not the store write). The last line is one JSON object.
  */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(
+        name = "search",
+        mixinStandardHelpOptions = true,
         description = "Measure /v1/search's scan: queries/s, p50/p99 ms and recall@k over a window of synthetic "
                 + "int8 vectors; last line is JSON.")
 final class SearchBench implements Callable<Integer> {
     private static final TopLabel LABEL = new TopLabel("a label", 0.3f, 0.5f);
 
-    @Option(names = "--images", defaultValue = "1000000", description = "Vectors in the window (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--images",
+            defaultValue = "1000000",
+            description = "Vectors in the window (default ${DEFAULT-VALUE}).")
     int images;
 
     @Option(names = "--dimension", defaultValue = "512", description = "Vector length (default ${DEFAULT-VALUE}).")
@@ -44,16 +49,25 @@ final class SearchBench implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "10", description = "Results per query (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--queries", defaultValue = "200", description = "Timed queries per round (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--queries",
+            defaultValue = "200",
+            description = "Timed queries per round (default ${DEFAULT-VALUE}).")
     int queries;
 
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds of timed queries (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Scan threads; 0 = one per core (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description = "Scan threads; 0 = one per core (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--recall-sample", defaultValue = "20", paramLabel = "QUERIES",
+    @Option(
+            names = "--recall-sample",
+            defaultValue = "20",
+            paramLabel = "QUERIES",
             description = "Queries whose results are checked against exact float search (default ${DEFAULT-VALUE}).")
     int recallSample;
 
@@ -75,7 +89,7 @@ final class SearchBench implements Callable<Integer> {
             result.put("kernel", scan.kernel().name());
             result.put("threads", scanThreads);
             for (int i = 0; i < 20; i++) {
-                search(scan, window, data.get(images + i));      // warm-up: the JIT compiles the scan
+                search(scan, window, data.get(images + i)); // warm-up: the JIT compiles the scan
             }
             List<Map<String, Object>> runs = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
@@ -85,8 +99,9 @@ final class SearchBench implements Callable<Integer> {
             result.put("rounds", runs);
             result.put("recall_at_k", recall(scan, window, data));
         }
-        result.put("vector_memory_mb", round((double) images
-                * (dimension + Int8Vector.finerBytes(dimension) + Float.BYTES) / (1 << 20)));
+        result.put(
+                "vector_memory_mb",
+                round((double) images * (dimension + Int8Vector.finerBytes(dimension) + Float.BYTES) / (1 << 20)));
         result.put("append_us", round(appendNanos / 1e3 / images));
         result.put("peak_rss_mb", BenchCommand.peakRssMb());
         new JsonLines(System.out).write(result);
@@ -142,8 +157,8 @@ final class SearchBench implements Callable<Integer> {
         List<PriorityQueue<long[]>> exact = new ArrayList<>();
         for (int q = 0; q < recallSample; q++) {
             sample[q] = data.get(3L * images + q);
-            exact.add(new PriorityQueue<>((a, b) -> Float.compare(Float.intBitsToFloat((int) a[0]),
-                    Float.intBitsToFloat((int) b[0]))));
+            exact.add(new PriorityQueue<>(
+                    (a, b) -> Float.compare(Float.intBitsToFloat((int) a[0]), Float.intBitsToFloat((int) b[0]))));
         }
         IntStream.range(0, images).parallel().forEach(i -> {
             float[] v = data.get(i);

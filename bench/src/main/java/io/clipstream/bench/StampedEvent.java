@@ -42,8 +42,8 @@ final class StampedEvent {
     byte[] stamp(long epochMillis) {
         byte[] time = varint(zigzag(epochMillis));
         if (time.length != timeLength) {
-            throw new IllegalArgumentException("event time " + epochMillis + " does not fit the placeholder's "
-                    + timeLength + " bytes");
+            throw new IllegalArgumentException(
+                    "event time " + epochMillis + " does not fit the placeholder's " + timeLength + " bytes");
         }
         System.arraycopy(time, 0, bytes, timeOffset, time.length);
         return bytes;

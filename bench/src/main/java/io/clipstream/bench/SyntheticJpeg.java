@@ -15,8 +15,7 @@ import javax.imageio.ImageWriter;
  * fast, pure noise unrealistically slowly).
  */
 final class SyntheticJpeg {
-    private SyntheticJpeg() {
-    }
+    private SyntheticJpeg() {}
 
     static byte[] of(int width, int height, long seed) throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

@@ -15,7 +15,8 @@ final class ThreadSampler implements AutoCloseable {
     /** A category for frames whose class name contains {@code classPart} and whose method starts with {@code methodPrefix}. */
     record Rule(String category, String classPart, String methodPrefix) {
         boolean matches(StackTraceElement frame) {
-            return frame.getClassName().contains(classPart) && frame.getMethodName().startsWith(methodPrefix);
+            return frame.getClassName().contains(classPart)
+                    && frame.getMethodName().startsWith(methodPrefix);
         }
     }
 
@@ -72,7 +73,8 @@ final class ThreadSampler implements AutoCloseable {
     private static String where(StackTraceElement[] stack) {
         String inner = stack[0].getClassName() + "." + stack[0].getMethodName();
         for (StackTraceElement frame : stack) {
-            if (frame.getClassName().startsWith("org.apache.kafka") || frame.getClassName().startsWith("io.clipstream")) {
+            if (frame.getClassName().startsWith("org.apache.kafka")
+                    || frame.getClassName().startsWith("io.clipstream")) {
                 return inner + " < " + frame.getClassName() + "." + frame.getMethodName();
             }
         }
@@ -103,8 +105,11 @@ final class ThreadSampler implements AutoCloseable {
     /** The innermost frames seen most often in {@value #OTHER} samples, with their counts: what a new rule could name. */
     List<String> topOther(int n) {
         synchronized (counts) {
-            return otherFrames.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .limit(n).map(e -> e.getKey() + "=" + e.getValue()).toList();
+            return otherFrames.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(n)
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .toList();
         }
     }
 

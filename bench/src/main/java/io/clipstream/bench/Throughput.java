@@ -14,8 +14,7 @@ final class Throughput {
     }
 
     /** Items per second: the median run and the slowest and fastest. */
-    record Rate(double median, double min, double max) {
-    }
+    record Rate(double median, double min, double max) {}
 
     private final double seconds;
     private final int runs;

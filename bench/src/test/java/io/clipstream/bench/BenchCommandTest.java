@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code bench} on a generated tiny model with very short runs: the shape of the JSON line, not the figures. */
 class BenchCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path dir;
+
     private static Path modelDir;
 
     @RegisterExtension
@@ -30,8 +32,10 @@ class BenchCommandTest {
 
     @Test
     void imageReportsOneEntryPerBatchAndTheGemmCeiling() throws Exception {
-        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--batch", "1,3",
-                "--seconds", "0.05", "--runs", "3")).as(console::err).isZero();
+        assertThat(BenchCommand.run(
+                        "image", "--model", modelDir.toString(), "--batch", "1,3", "--seconds", "0.05", "--runs", "3"))
+                .as(console::err)
+                .isZero();
         JsonNode result = lastLine();
         assertThat(result.get("bench").asText()).isEqualTo("image");
         assertThat(result.get("runs")).hasSize(2);
@@ -51,20 +55,49 @@ class BenchCommandTest {
 
     @Test
     void imageWithTwoStreamsRunsTwoBatchesAtOnceOnTheSharedModel() throws Exception {
-        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--batch", "2", "--streams", "2",
-                "--seconds", "0.05", "--runs", "1")).as(console::err).isZero();
+        assertThat(BenchCommand.run(
+                        "image",
+                        "--model",
+                        modelDir.toString(),
+                        "--batch",
+                        "2",
+                        "--streams",
+                        "2",
+                        "--seconds",
+                        "0.05",
+                        "--runs",
+                        "1"))
+                .as(console::err)
+                .isZero();
         JsonNode result = lastLine();
         assertThat(result.get("streams").asInt()).isEqualTo(2);
         assertThat(result.get("runs").get(0).get("images_per_s").asDouble()).isPositive();
         assertThat(result.get("gemm_gflops").asDouble()).isPositive();
-        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--streams", "0")).isNotZero();
+        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--streams", "0"))
+                .isNotZero();
         assertThat(console.err()).contains("--streams");
     }
 
     @Test
     void textReportsPromptRatesAndTheExtrapolatedEnsemble() throws Exception {
-        assertThat(BenchCommand.run("text", "--model", modelDir.toString(), "--batch", "4", "--seconds", "0.05",
-                "--runs", "1", "--labels", "10", "--templates", "simple", "--ensemble-sample", "2")).as(console::err).isZero();
+        assertThat(BenchCommand.run(
+                        "text",
+                        "--model",
+                        modelDir.toString(),
+                        "--batch",
+                        "4",
+                        "--seconds",
+                        "0.05",
+                        "--runs",
+                        "1",
+                        "--labels",
+                        "10",
+                        "--templates",
+                        "simple",
+                        "--ensemble-sample",
+                        "2"))
+                .as(console::err)
+                .isZero();
         JsonNode result = lastLine();
         assertThat(result.get("runs").get(0).get("prompts_per_s").asDouble()).isPositive();
         assertThat(result.get("runs").get(0).get("mean_tokens").asDouble()).isGreaterThan(5);
@@ -76,7 +109,9 @@ class BenchCommandTest {
 
     @Test
     void preprocessTimesBothImageSizesOnOneThreadAndOnAPool() throws Exception {
-        assertThat(BenchCommand.run("preprocess", "--seconds", "0.05", "--runs", "1", "--pool", "2")).as(console::err).isZero();
+        assertThat(BenchCommand.run("preprocess", "--seconds", "0.05", "--runs", "1", "--pool", "2"))
+                .as(console::err)
+                .isZero();
         JsonNode images = lastLine().get("images");
         assertThat(images).hasSize(2);
         assertThat(images.get(0).get("image").asText()).isEqualTo("640x480");
@@ -87,7 +122,8 @@ class BenchCommandTest {
 
     @Test
     void aNonPositiveBatchIsRefused() {
-        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--batch", "0")).isNotZero();
+        assertThat(BenchCommand.run("image", "--model", modelDir.toString(), "--batch", "0"))
+                .isNotZero();
         assertThat(console.err()).contains("--batch");
     }
 

@@ -15,10 +15,14 @@ import org.junit.jupiter.api.Test;
 class CompareBenchTest {
     @Test
     void readsThePythonSidesLastLine() throws IOException {
-        Map<String, Object> m = CompareBench.PythonSide.parse("{\"side\":\"python\",\"images\":200,\"seconds\":41.5,"
-                + "\"images_per_s\":4.82,\"stage_seconds\":{\"tower\":30.1},\"peak_rss_mb\":1210,\"openblas_core\":null}");
+        Map<String, Object> m = CompareBench.PythonSide.parse(
+                "{\"side\":\"python\",\"images\":200,\"seconds\":41.5,"
+                        + "\"images_per_s\":4.82,\"stage_seconds\":{\"tower\":30.1},\"peak_rss_mb\":1210,\"openblas_core\":null}");
 
-        assertThat(m).containsEntry("images", 200).containsEntry("images_per_s", 4.82).containsEntry("peak_rss_mb", 1210);
+        assertThat(m)
+                .containsEntry("images", 200)
+                .containsEntry("images_per_s", 4.82)
+                .containsEntry("peak_rss_mb", 1210);
         assertThat(m.get("stage_seconds")).isEqualTo(Map.of("tower", 30.1));
         assertThat(m).containsKey("openblas_core");
     }
@@ -26,7 +30,8 @@ class CompareBenchTest {
     @Test
     void refusesALineWithoutTheFigures() {
         assertThatThrownBy(() -> CompareBench.PythonSide.parse("{\"images\":200,\"seconds\":\"soon\"}"))
-                .isInstanceOf(IOException.class).hasMessageContaining("seconds");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("seconds");
         assertThatThrownBy(() -> CompareBench.PythonSide.parse("python-loop: 8 images"))
                 .isInstanceOf(IOException.class);
     }
@@ -51,11 +56,20 @@ class CompareBenchTest {
     }
 
     private static LabelScore score(String label, float similarity) {
-        return LabelScore.newBuilder().setLabel(label).setSimilarity(similarity).setProbability(0.5f).build();
+        return LabelScore.newBuilder()
+                .setLabel(label)
+                .setSimilarity(similarity)
+                .setProbability(0.5f)
+                .build();
     }
 
     private static Classification classification(String id, LabelScore... top) {
-        return Classification.newBuilder().setImageId(id).setLabelSet("bench").setTop(List.of(top))
-                .setEventTime(Instant.EPOCH).setProcessingTime(Instant.EPOCH).build();
+        return Classification.newBuilder()
+                .setImageId(id)
+                .setLabelSet("bench")
+                .setTop(List.of(top))
+                .setEventTime(Instant.EPOCH)
+                .setProcessingTime(Instant.EPOCH)
+                .build();
     }
 }

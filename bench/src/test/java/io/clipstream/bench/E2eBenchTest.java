@@ -24,14 +24,29 @@ class E2eBenchTest {
     @Test
     void aShortRunReportsEveryFigure() throws Exception {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
-        JsonNode result = run("e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
-                "--seconds", "1", "--labels", "3", "--rate", "4", "--timeout", "120");
+        JsonNode result = run(
+                "e2e",
+                "--model",
+                model.toString(),
+                "--images",
+                "6",
+                "--batch",
+                "2",
+                "--seconds",
+                "1",
+                "--labels",
+                "3",
+                "--rate",
+                "4",
+                "--timeout",
+                "120");
 
         assertThat(result.get("bench").asText()).isEqualTo("e2e");
-        for (String field : new String[]{"images_per_s", "tower_images_per_s", "ratio", "p50_ms", "p99_ms"}) {
+        for (String field : new String[] {"images_per_s", "tower_images_per_s", "ratio", "p50_ms", "p99_ms"}) {
             assertThat(result.get(field).asDouble()).as(field).isPositive();
         }
-        assertThat(result.get("p50_ms").asDouble()).isLessThanOrEqualTo(result.get("p99_ms").asDouble());
+        assertThat(result.get("p50_ms").asDouble())
+                .isLessThanOrEqualTo(result.get("p99_ms").asDouble());
         assertThat(result.get("peak_rss_mb").asLong()).isPositive();
 
         JsonNode half = result.get("rate_half");
@@ -59,8 +74,23 @@ class E2eBenchTest {
     @Test
     void withServiceProcessTheServiceRunsInAChildJvmMeasuredThroughItsMetrics() throws Exception {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("tiny"), 5);
-        JsonNode result = run("e2e", "--model", model.toString(), "--images", "6", "--batch", "2",
-                "--seconds", "1", "--labels", "3", "--rate", "4", "--timeout", "120", "--service-process");
+        JsonNode result = run(
+                "e2e",
+                "--model",
+                model.toString(),
+                "--images",
+                "6",
+                "--batch",
+                "2",
+                "--seconds",
+                "1",
+                "--labels",
+                "3",
+                "--rate",
+                "4",
+                "--timeout",
+                "120",
+                "--service-process");
 
         assertThat(result.get("settings").get("service_process").asBoolean()).isTrue();
         assertThat(result.get("peak_rss_of").asText()).isEqualTo("the service process alone");
@@ -68,9 +98,13 @@ class E2eBenchTest {
         JsonNode flood = result.get("flood");
         assertThat(flood.get("images").asInt()).isEqualTo(6);
         assertThat(flood.has("missing")).as("every image classified").isFalse();
-        assertThat(flood.get("mean_batch").asDouble()).as("read from the child's /metrics").isBetween(1.0, 2.0);
+        assertThat(flood.get("mean_batch").asDouble())
+                .as("read from the child's /metrics")
+                .isBetween(1.0, 2.0);
         assertThat(flood.get("tower_busy").asDouble()).isPositive();
-        assertThat(result.has("stream_thread_time")).as("not sampled across processes").isFalse();
+        assertThat(result.has("stream_thread_time"))
+                .as("not sampled across processes")
+                .isFalse();
     }
 
     private static JsonNode run(String... args) throws Exception {

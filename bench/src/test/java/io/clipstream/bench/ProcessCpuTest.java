@@ -28,28 +28,32 @@ class ProcessCpuTest {
         CountDownLatch spun = new CountDownLatch(1);
         CountDownLatch measured = new CountDownLatch(1);
         // A thread's ticks are read while it lives: it waits until the second snapshot is taken.
-        Thread busy = new Thread(() -> {
-            long until = System.nanoTime() + 300_000_000L;
-            double x = 0;
-            while (System.nanoTime() < until) {
-                x += Math.sqrt(x + 1);
-            }
-            if (x < 0) {
-                System.out.println(x);
-            }
-            spun.countDown();
-            try {
-                measured.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tower-test");
+        Thread busy = new Thread(
+                () -> {
+                    long until = System.nanoTime() + 300_000_000L;
+                    double x = 0;
+                    while (System.nanoTime() < until) {
+                        x += Math.sqrt(x + 1);
+                    }
+                    if (x < 0) {
+                        System.out.println(x);
+                    }
+                    spun.countDown();
+                    try {
+                        measured.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "tower-test");
         busy.start();
         spun.await();
         Map<String, Double> split = ProcessCpu.split(before, ProcessCpu.snapshot(pid));
         measured.countDown();
         busy.join();
-        assertThat(split.get("tower")).as("0.3 s spinning, counted in 10 ms ticks").isGreaterThan(0.05);
+        assertThat(split.get("tower"))
+                .as("0.3 s spinning, counted in 10 ms ticks")
+                .isGreaterThan(0.05);
         assertThat(split).containsKeys("decode_preprocess", "stream_threads", "jit", "gc", "other");
     }
 }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** The service's runnable jar carries the service, not the benchmarks (they run from their own jar beside it). */
 class ServiceJarTest {
-    private static final Path SERVICE_JAR = Path.of("").toAbsolutePath().getParent()
-            .resolve("topology/target/clipstream.jar");
+    private static final Path SERVICE_JAR =
+            Path.of("").toAbsolutePath().getParent().resolve("topology/target/clipstream.jar");
 
     @Test
     void theServiceJarHoldsNoBenchmarkClasses() throws Exception {
@@ -21,7 +21,8 @@ class ServiceJarTest {
         try (JarFile jar = new JarFile(SERVICE_JAR.toFile())) {
             List<String> names = jar.stream().map(ZipEntry::getName).toList();
             assertThat(names).contains("io/clipstream/cli/Main.class", "io/clipstream/cli/DemoCommand.class");
-            assertThat(names).noneMatch(n -> n.startsWith("io/clipstream/bench/"))
+            assertThat(names)
+                    .noneMatch(n -> n.startsWith("io/clipstream/bench/"))
                     .noneMatch(n -> n.startsWith("io/clipstream/") && n.contains("Bench"));
         }
     }

@@ -17,9 +17,16 @@ class StampedEventTest {
             RecordSerdes.configured(Map.of("schema.registry.url", "mock://stamped-" + UUID.randomUUID()));
 
     private ImageEvent event(String id, Instant time) {
-        return ImageEvent.newBuilder().setId(id).setEventTime(time)
-                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(new byte[]{1, 2, 3})).build())
-                .setContentType("image/jpeg").setLabelSet("bench").setAttributes(Map.of("k", "v")).build();
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(time)
+                .setImage(InlineImage.newBuilder()
+                        .setData(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                        .build())
+                .setContentType("image/jpeg")
+                .setLabelSet("bench")
+                .setAttributes(Map.of("k", "v"))
+                .build();
     }
 
     @Test
@@ -42,9 +49,10 @@ class StampedEventTest {
 
     @Test
     void aTimeOfAnotherEncodedLengthIsRefused() {
-        StampedEvent stamped = StampedEvent.of(serdes.imageEvent().serializer(), "images",
-                event("a", Instant.parse("2026-01-01T00:00:00Z")));
-        assertThatThrownBy(() -> stamped.stamp(5)).isInstanceOf(IllegalArgumentException.class)
+        StampedEvent stamped = StampedEvent.of(
+                serdes.imageEvent().serializer(), "images", event("a", Instant.parse("2026-01-01T00:00:00Z")));
+        assertThatThrownBy(() -> stamped.stamp(5))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not fit");
     }
 }

@@ -20,12 +20,14 @@ class ThreadSamplerTest {
     void theInnermostMatchingFrameDecides() throws Exception {
         try (ThreadSampler sampler = ThreadSampler.start(List.of(), RULES, 1000)) {
             StackTraceElement[] waitingInsideFlush = {
-                    frame("java.util.concurrent.FutureTask", "get"),
-                    frame("io.clipstream.topology.ImageClassifier", "await"),
-                    frame("io.clipstream.model.ClipModel", "encodeImagesNot"),   // outer frames do not count
-                    frame("io.clipstream.topology.ImageClassifier", "flush")};
+                frame("java.util.concurrent.FutureTask", "get"),
+                frame("io.clipstream.topology.ImageClassifier", "await"),
+                frame("io.clipstream.model.ClipModel", "encodeImagesNot"), // outer frames do not count
+                frame("io.clipstream.topology.ImageClassifier", "flush")
+            };
             assertThat(sampler.categorise(waitingInsideFlush)).isEqualTo("waiting");
-            assertThat(sampler.categorise(new StackTraceElement[]{frame("x.Y", "z")})).isEqualTo(ThreadSampler.OTHER);
+            assertThat(sampler.categorise(new StackTraceElement[] {frame("x.Y", "z")}))
+                    .isEqualTo(ThreadSampler.OTHER);
             assertThat(sampler.categorise(new StackTraceElement[0])).isEqualTo(ThreadSampler.OTHER);
         }
     }

@@ -15,7 +15,7 @@ class ThroughputTest {
             Thread.sleep(1);
             return 3;
         });
-        assertThat(calls.get()).isGreaterThan(5);   // warm-up plus at least one call per run
+        assertThat(calls.get()).isGreaterThan(5); // warm-up plus at least one call per run
         assertThat(rate.min()).isPositive().isLessThanOrEqualTo(rate.median());
         assertThat(rate.max()).isGreaterThanOrEqualTo(rate.median());
     }
@@ -23,8 +23,9 @@ class ThroughputTest {
     @Test
     void aFailureInTheWorkIsNotSwallowed() {
         assertThatThrownBy(() -> new Throughput(0.01, 1).measure("test", () -> {
-            throw new IllegalStateException("boom");
-        })).hasMessage("boom");
+                    throw new IllegalStateException("boom");
+                }))
+                .hasMessage("boom");
     }
 
     @Test

@@ -15,8 +15,7 @@ import java.util.HexFormat;
 public final class ModelId {
     public static final String ARCHITECTURE = "roberta-ViT-B-32";
 
-    private ModelId() {
-    }
+    private ModelId() {}
 
     public static String of(Path weights) throws IOException {
         return ARCHITECTURE + "@" + sha256(weights).substring(0, 12);

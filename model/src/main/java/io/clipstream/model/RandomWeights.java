@@ -26,7 +26,7 @@ public final class RandomWeights {
         RandomWeights w = new RandomWeights(seed);
         w.vision(config.vision(), config.embedDim());
         w.text(config.text(), config.embedDim(), config.textProjectionHidden());
-        w.tensors.put("logit_scale", new Tensor(new long[0], new float[]{(float) Math.log(1 / 0.07)}));
+        w.tensors.put("logit_scale", new Tensor(new long[0], new float[] {(float) Math.log(1 / 0.07)}));
         return w.tensors;
     }
 
@@ -82,7 +82,7 @@ public final class RandomWeights {
         for (int i = 0; i < weight.length; i++) {
             weight[i] += 1f;
         }
-        tensors.put(prefix + ".weight", new Tensor(new long[]{width}, weight));
+        tensors.put(prefix + ".weight", new Tensor(new long[] {width}, weight));
         normal(prefix + ".bias", 0.02, width);
     }
 

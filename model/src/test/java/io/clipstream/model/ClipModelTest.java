@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClipModelTest {
     @TempDir
     static Path dir;
+
     private static ClipModel model;
 
     @BeforeAll
@@ -43,13 +44,16 @@ class ClipModelTest {
 
     @Test
     void textsComeBackInInputOrderWhateverTheirLength() {
-        List<String> prompts = List.of("a photo of a very long and detailed description of a great white shark.",
-                "a dog", "a photo of a cat.", "x");
+        List<String> prompts = List.of(
+                "a photo of a very long and detailed description of a great white shark.",
+                "a dog",
+                "a photo of a cat.",
+                "x");
         float[][] together = model.encodeTexts(prompts);
         for (int i = 0; i < prompts.size(); i++) {
             float[] alone = model.encodeTexts(List.of(prompts.get(i)))[0];
             assertThat(together[i]).containsExactly(alone, org.assertj.core.data.Offset.offset(1e-5f));
-            float[] viaIds = model.encodeTokenIds(new int[][]{model.tokenizer().encode(prompts.get(i))})[0];
+            float[] viaIds = model.encodeTokenIds(new int[][] {model.tokenizer().encode(prompts.get(i))})[0];
             assertThat(viaIds).containsExactly(alone, org.assertj.core.data.Offset.offset(1e-5f));
         }
         assertThat(together[0]).isNotEqualTo(together[1]);
@@ -61,14 +65,14 @@ class ClipModelTest {
         float[] blue = model.preprocess(png(Color.BLUE));
         float[][] batch = model.encodeImages(List.of(red, blue));
         assertThat(batch).hasNumberOfRows(2);
-        assertThat(batch[1]).containsExactly(model.encodeImages(List.of(blue))[0], org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(batch[1])
+                .containsExactly(model.encodeImages(List.of(blue))[0], org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(batch[0]).hasSize(model.embedDim()).isNotEqualTo(batch[1]);
     }
 
     @Test
     void brokenImagesAreRejectedWithAReason() {
-        assertThatThrownBy(() -> model.preprocess(new byte[]{1, 2, 3}))
-                .isInstanceOf(ImageRejectedException.class);
+        assertThatThrownBy(() -> model.preprocess(new byte[] {1, 2, 3})).isInstanceOf(ImageRejectedException.class);
     }
 
     @Test

@@ -49,7 +49,10 @@ public final class GoldenFiles {
 
     /** The shape golden.json records for a golden file. */
     public static long[] goldenShape(String file) {
-        JsonNode shape = json(goldenDir().resolve("golden.json")).path("files").path(file).path("shape");
+        JsonNode shape = json(goldenDir().resolve("golden.json"))
+                .path("files")
+                .path(file)
+                .path("shape");
         if (!shape.isArray()) throw new IllegalArgumentException("no golden file " + file);
         long[] dims = new long[shape.size()];
         for (int i = 0; i < dims.length; i++) dims[i] = shape.get(i).asLong();
@@ -62,7 +65,8 @@ public final class GoldenFiles {
         int[][] ids = new int[rows.size()][];
         for (int r = 0; r < ids.length; r++) {
             ids[r] = new int[rows.get(r).size()];
-            for (int c = 0; c < ids[r].length; c++) ids[r][c] = rows.get(r).get(c).asInt();
+            for (int c = 0; c < ids[r].length; c++)
+                ids[r][c] = rows.get(r).get(c).asInt();
         }
         return ids;
     }

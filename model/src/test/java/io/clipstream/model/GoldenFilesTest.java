@@ -22,7 +22,8 @@ class GoldenFilesTest {
     @Test
     void textIdsArePaddedRowsOfRealLengths() {
         int[][] ids = GoldenFiles.textIds();
-        var lengths = GoldenFiles.json(GoldenFiles.goldenDir().resolve("text_ids.json")).path("lengths");
+        var lengths = GoldenFiles.json(GoldenFiles.goldenDir().resolve("text_ids.json"))
+                .path("lengths");
         assertThat(ids.length).isEqualTo(lengths.size());
         for (int r = 0; r < ids.length; r++) {
             int n = lengths.get(r).asInt();
@@ -36,7 +37,9 @@ class GoldenFilesTest {
 
     @Test
     void foldersExist() {
-        assertThat(GoldenFiles.tinyModelDir().resolve("open_clip_pytorch_model.bin")).exists();
-        assertThat(GoldenFiles.checkpointsDir().resolve("open_clip_model.safetensors")).exists();
+        assertThat(GoldenFiles.tinyModelDir().resolve("open_clip_pytorch_model.bin"))
+                .exists();
+        assertThat(GoldenFiles.checkpointsDir().resolve("open_clip_model.safetensors"))
+                .exists();
     }
 }

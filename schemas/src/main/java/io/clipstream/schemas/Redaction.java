@@ -28,27 +28,29 @@ public final class Redaction {
     private static final Pattern SECRET_KEY_WORDS = Pattern.compile(
             "password|passwd|jaas|secret|token|user\\.info|userinfo|credentials|private|api\\.key|apikey");
     /** Keys that merely point at or describe a credential (a file, a source, a type): their values are not secret. */
-    private static final Pattern NOT_SECRET_KEY_ENDINGS = Pattern.compile(
-            ".*\\.(source|location|type|algorithm|ms|class|mechanism|protocol)$");
+    private static final Pattern NOT_SECRET_KEY_ENDINGS =
+            Pattern.compile(".*\\.(source|location|type|algorithm|ms|class|mechanism|protocol)$");
 
     /** {@code scheme://userinfo@}: the user info of a URL inside any text. */
-    private static final Pattern URL_USER_INFO = Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.\\-]*://)([^/?#@\\s\"'<>]+)(?=@)");
+    private static final Pattern URL_USER_INFO =
+            Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.\\-]*://)([^/?#@\\s\"'<>]+)(?=@)");
     /** A URL query (or fragment) parameter whose name looks like a credential. */
     private static final Pattern SECRET_QUERY_PARAMETER = Pattern.compile(
             "([?&;#](?:[^=&#\\s\"'<>]*?)(?:token|sig|signature|secret|password|passwd|pwd|key|credential|auth|session)"
-                    + "[^=&#\\s\"'<>]*=)([^&#\\s\"'<>]*)", Pattern.CASE_INSENSITIVE);
+                    + "[^=&#\\s\"'<>]*=)([^&#\\s\"'<>]*)",
+            Pattern.CASE_INSENSITIVE);
     /**
      * {@code password="…"} and friends, as in a JAAS configuration entry quoted by an error message; also with the
      * quotes escaped ({@code password=\"…\"}), as in a JSON log line.
      */
     private static final Pattern QUOTED_SECRET = Pattern.compile(
-            "((?:password|secret|token|clientSecret)\\s*=\\s*)(\\\\?\"[^\"\\\\]*\\\\?\"|'[^']*')", Pattern.CASE_INSENSITIVE);
+            "((?:password|secret|token|clientSecret)\\s*=\\s*)(\\\\?\"[^\"\\\\]*\\\\?\"|'[^']*')",
+            Pattern.CASE_INSENSITIVE);
     /** An HTTP Authorization value: {@code Authorization: Bearer abc} or {@code Basic abc}. */
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "((?:Authorization\\s*[:=]\\s*(?:Bearer|Basic)\\s+)|\\bBearer\\s+(?=[A-Za-z0-9._~+/=\\-]{16,}))(\\S+)");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     /** Whether a setting's value must never be shown, judged by its key (any prefix: {@code kafka.}, {@code schema.registry.}). */
     public static boolean isSecretKey(String key) {
@@ -57,9 +59,10 @@ public final class Redaction {
         }
         String k = key.toLowerCase(Locale.ROOT);
         if (k.endsWith(".key")) {
-            return true;   // ssl.keystore.key: a PEM private key
+            return true; // ssl.keystore.key: a PEM private key
         }
-        return SECRET_KEY_WORDS.matcher(k).find() && !NOT_SECRET_KEY_ENDINGS.matcher(k).matches();
+        return SECRET_KEY_WORDS.matcher(k).find()
+                && !NOT_SECRET_KEY_ENDINGS.matcher(k).matches();
     }
 
     /** A setting's value as it may be shown: {@value #HIDDEN} for a secret key, else the value with URL secrets removed. */

@@ -28,20 +28,23 @@ import org.junit.jupiter.api.Test;
  */
 class LabelSetEvolutionTest {
     static Schema released() throws IOException {
-        try (InputStream in = LabelSetEvolutionTest.class.getResourceAsStream("/released/LabelSet-before-examples.avsc")) {
+        try (InputStream in =
+                LabelSetEvolutionTest.class.getResourceAsStream("/released/LabelSet-before-examples.avsc")) {
             return new Schema.Parser().parse(in);
         }
     }
 
     @Test
     void theNewSchemaIsFullyCompatibleWithTheReleasedOne() throws IOException {
-        assertThat(Compatibility.FULL_TRANSITIVE.violations(LabelSet.getClassSchema(), List.of(released()))).isEmpty();
+        assertThat(Compatibility.FULL_TRANSITIVE.violations(LabelSet.getClassSchema(), List.of(released())))
+                .isEmpty();
     }
 
     @Test
     void aSetWrittenBeforeExamplesReadsWithNoneAndTheDefaultWeight() throws IOException {
         Schema old = released();
-        GenericRecord label = new GenericData.Record(old.getField("labels").schema().getElementType());
+        GenericRecord label =
+                new GenericData.Record(old.getField("labels").schema().getElementType());
         label.put("name", "cat");
         label.put("prompts", null);
         label.put("threshold", 0.3f);
@@ -58,8 +61,12 @@ class LabelSetEvolutionTest {
 
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         int id = registry.register("label-sets-value", old);
-        registry.register("label-sets-value", LabelSet.getClassSchema());      // allowed: BACKWARD
-        byte[] framed = ByteBuffer.allocate(5 + body.size()).put((byte) 0).putInt(id).put(body.toByteArray()).array();
+        registry.register("label-sets-value", LabelSet.getClassSchema()); // allowed: BACKWARD
+        byte[] framed = ByteBuffer.allocate(5 + body.size())
+                .put((byte) 0)
+                .putInt(id)
+                .put(body.toByteArray())
+                .array();
         LabelSet read = new RegistryAvroDeserializer<>(registry, LabelSet.class).deserialize("label-sets", framed);
 
         Label cat = read.getLabels().get(0);
@@ -70,11 +77,16 @@ class LabelSetEvolutionTest {
 
     @Test
     void aReaderOfTheReleasedSchemaSkipsTheExamples() throws IOException {
-        Label label = Label.newBuilder().setName("known item").setPrompts(List.of())
-                .setExamples(List.of(new LabelExample(ByteBuffer.wrap(new byte[]{1, 2, 3}), null),
+        Label label = Label.newBuilder()
+                .setName("known item")
+                .setPrompts(List.of())
+                .setExamples(List.of(
+                        new LabelExample(ByteBuffer.wrap(new byte[] {1, 2, 3}), null),
                         new LabelExample(null, "https://example.com/a.jpg")))
-                .setExampleWeight(0.8f).build();
-        LabelSet set = LabelSet.newBuilder().setId("known").setLabels(List.of(label)).build();
+                .setExampleWeight(0.8f)
+                .build();
+        LabelSet set =
+                LabelSet.newBuilder().setId("known").setLabels(List.of(label)).build();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(body, null);
         new SpecificDatumWriter<LabelSet>(LabelSet.getClassSchema()).write(set, encoder);

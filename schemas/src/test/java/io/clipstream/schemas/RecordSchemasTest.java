@@ -12,8 +12,12 @@ import org.junit.jupiter.api.Test;
 /** Every record, field and enum carries a doc, as the issue asks, so the registry documents the topics. */
 class RecordSchemasTest {
 
-    static final List<Schema> TOP_LEVEL = List.of(ImageEvent.getClassSchema(), LabelSet.getClassSchema(),
-            LabelEmbedding.getClassSchema(), Classification.getClassSchema(), ImageEmbedding.getClassSchema(),
+    static final List<Schema> TOP_LEVEL = List.of(
+            ImageEvent.getClassSchema(),
+            LabelSet.getClassSchema(),
+            LabelEmbedding.getClassSchema(),
+            Classification.getClassSchema(),
+            ImageEmbedding.getClassSchema(),
             DeadLetter.getClassSchema());
 
     @Test
@@ -22,9 +26,15 @@ class RecordSchemasTest {
         Set<String> seen = new HashSet<>();
         TOP_LEVEL.forEach(s -> collect(s, undocumented, seen));
         assertThat(undocumented).isEmpty();
-        assertThat(seen).contains("io.clipstream.schemas.Label", "io.clipstream.schemas.LabelExample", "io.clipstream.schemas.LabelScore",
-                "io.clipstream.schemas.InlineImage", "io.clipstream.schemas.ImageUrl",
-                "io.clipstream.schemas.ErrorCode", "io.clipstream.schemas.Stage");
+        assertThat(seen)
+                .contains(
+                        "io.clipstream.schemas.Label",
+                        "io.clipstream.schemas.LabelExample",
+                        "io.clipstream.schemas.LabelScore",
+                        "io.clipstream.schemas.InlineImage",
+                        "io.clipstream.schemas.ImageUrl",
+                        "io.clipstream.schemas.ErrorCode",
+                        "io.clipstream.schemas.Stage");
     }
 
     @Test
@@ -49,7 +59,7 @@ class RecordSchemasTest {
             case ARRAY -> collect(schema.getElementType(), undocumented, seen);
             case MAP -> collect(schema.getValueType(), undocumented, seen);
             case UNION -> schema.getTypes().forEach(t -> collect(t, undocumented, seen));
-            default -> { }
+            default -> {}
         }
     }
 }

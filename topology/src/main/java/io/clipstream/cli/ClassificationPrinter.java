@@ -29,7 +29,8 @@ final class ClassificationPrinter {
             line.put("labelSet", c.getLabelSet());
             line.put("labelSetVersion", c.getLabelSetVersion());
             line.put("model", c.getModelId());
-            line.put("top", c.getTop().stream().map(ClassificationPrinter::score).toList());
+            line.put(
+                    "top", c.getTop().stream().map(ClassificationPrinter::score).toList());
             line.put("flagged", c.getFlagged().stream().map(s -> s.getLabel()).toList());
             line.put("latencyMs", latency);
             jsonLines.write(line);
@@ -74,5 +75,4 @@ final class ClassificationPrinter {
         m.put("similarity", s.getSimilarity());
         return m;
     }
-
 }

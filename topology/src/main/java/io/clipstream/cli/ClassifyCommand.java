@@ -15,8 +15,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code classify}: open_clip's zero-shot classification of images against labels. */
-@Command(name = "classify", mixinStandardHelpOptions = true,
-        description = "Print {\"input\": FILE, \"labels\": [{\"label\", \"probability\", \"similarity\"}…]} per image, best first.")
+@Command(
+        name = "classify",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print {\"input\": FILE, \"labels\": [{\"label\", \"probability\", \"similarity\"}…]} per image, best first.")
 final class ClassifyCommand implements Callable<Integer> {
     /** How often label encoding reports its progress on stderr (a large ensemble takes minutes). */
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
@@ -27,9 +30,13 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--label", required = true, paramLabel = "L", description = "A label (repeatable).")
     List<String> labels;
 
-    @Option(names = "--templates", paramLabel = "openai|simple|default|FILE", defaultValue = "default",
-            description = "Prompt templates: the 80 OpenAI ImageNet ones, the 7 simple ones, \"a photo of a {}.\" (default), "
-                    + "or a file with one template per line. Use \"{}\" alone to embed the label as it is.")
+    @Option(
+            names = "--templates",
+            paramLabel = "openai|simple|default|FILE",
+            defaultValue = "default",
+            description =
+                    "Prompt templates: the 80 OpenAI ImageNet ones, the 7 simple ones, \"a photo of a {}.\" (default), "
+                            + "or a file with one template per line. Use \"{}\" alone to embed the label as it is.")
     String templates;
 
     @Option(names = "--image", required = true, paramLabel = "FILE", description = "An image file (repeatable).")
@@ -40,7 +47,8 @@ final class ClassifyCommand implements Callable<Integer> {
         if (new LinkedHashSet<>(labels).size() != labels.size()) {
             throw new IllegalArgumentException("duplicate --label values");
         }
-        PromptTemplates prompts = templates.equals("{}") ? new PromptTemplates(List.of("{}")) : PromptTemplates.named(templates);
+        PromptTemplates prompts =
+                templates.equals("{}") ? new PromptTemplates(List.of("{}")) : PromptTemplates.named(templates);
         ClipModel clip = model.load();
         float[][] classes = new float[labels.size()][];
         long started = System.nanoTime();
@@ -50,8 +58,9 @@ final class ClassifyCommand implements Callable<Integer> {
             long now = System.nanoTime();
             if (now - said >= PROGRESS_EVERY_NANOS || i + 1 == labels.size() && now - started >= PROGRESS_EVERY_NANOS) {
                 said = now;
-                System.err.printf("encoding labels: %d of %d (%d prompts each), %d s%n", i + 1, labels.size(),
-                        prompts.templates().size(), (now - started) / 1_000_000_000L);
+                System.err.printf(
+                        "encoding labels: %d of %d (%d prompts each), %d s%n",
+                        i + 1, labels.size(), prompts.templates().size(), (now - started) / 1_000_000_000L);
             }
         }
         ZeroShotClassifier classifier = new ZeroShotClassifier(labels, classes, ZeroShotClassifier.OPEN_CLIP_SCALE);
@@ -60,13 +69,15 @@ final class ClassifyCommand implements Callable<Integer> {
         for (Path image : images) {
             try {
                 float[] embedding = clip.encodeImages(List.of(clip.preprocess(Files.readAllBytes(image))))[0];
-                List<Map<String, Object>> scores = classifier.classify(embedding).stream().map(s -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("label", s.label());
-                    m.put("probability", s.probability());
-                    m.put("similarity", s.similarity());
-                    return m;
-                }).toList();
+                List<Map<String, Object>> scores = classifier.classify(embedding).stream()
+                        .map(s -> {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("label", s.label());
+                            m.put("probability", s.probability());
+                            m.put("similarity", s.similarity());
+                            return m;
+                        })
+                        .toList();
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("input", image.toString());
                 line.put("labels", scores);

@@ -15,16 +15,22 @@ import picocli.CommandLine.Option;
  * {@code run} reads them), with {@code --bootstrap-server} and {@code --schema-registry-url} winning over both.
  */
 final class ClusterOptions {
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "The service's properties file: topic names, kafka.* client settings (TLS, SASL) and "
                     + "registry settings apply. CLIPSTREAM_* environment variables override it, as for run.")
     Path config;
 
-    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,HOST:PORT…]",
+    @Option(
+            names = "--bootstrap-server",
+            paramLabel = "HOST:PORT[,HOST:PORT…]",
             description = "Kafka brokers (overrides bootstrap.servers).")
     String bootstrapServer;
 
-    @Option(names = "--schema-registry-url", paramLabel = "URL",
+    @Option(
+            names = "--schema-registry-url",
+            paramLabel = "URL",
             description = "Schema registry (overrides schema.registry.url).")
     String schemaRegistryUrl;
 

@@ -2,7 +2,6 @@ package io.clipstream.cli;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.download.ModelCache;
-import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.DemoData;
@@ -13,14 +12,12 @@ import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TopologySettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +27,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,30 +40,46 @@ import picocli.CommandLine.Option;
  * {@code demo}: the whole pipeline in one process. A KRaft broker on 127.0.0.1, the in-memory schema registry over
  * HTTP, the service, a demo label set and a handful of images; each classification is printed as it arrives.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run a Kafka broker, a schema registry and the service in this process, publish demo labels "
-                + "and images, and print each classification as it arrives (stdout; progress on stderr).",
-                "While it runs, any Kafka client can watch the topics on the broker's port."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a Kafka broker, a schema registry and the service in this process, publish demo labels "
+                    + "and images, and print each classification as it arrives (stdout; progress on stderr).",
+            "While it runs, any Kafka client can watch the topics on the broker's port."
+        })
 final class DemoCommand implements Callable<Integer> {
     private static final String BANNER = "!".repeat(78);
 
-    @Option(names = "--model", paramLabel = "DIR",
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
             description = "Model folder. Default: the download cache (see `clipstream download`).")
     Path model;
 
-    @Option(names = "--tiny-random-model",
+    @Option(
+            names = "--tiny-random-model",
             description = "Use a tiny model with random weights (no download needed; results are MEANINGLESS).")
     boolean tinyRandomModel;
 
-    @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT",
+    @Option(
+            names = "--port",
+            defaultValue = "9092",
+            paramLabel = "PORT",
             description = "Kafka broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
-    @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT",
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8081",
+            paramLabel = "PORT",
             description = "Schema registry port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port).")
     int registryPort;
 
-    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            paramLabel = "PORT",
             description = "Health and metrics port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: any free port).")
     int httpPort;
 
@@ -79,7 +89,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON Lines instead of a table.")
     boolean json;
 
-    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            defaultValue = "120",
+            paramLabel = "SECONDS",
             description = "With --once: give up after this long (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -91,14 +104,16 @@ final class DemoCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("clipstream-demo");
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "clipstream-demo-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stop.set(true);
+                    try {
+                        finished.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "clipstream-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             Path modelDir = modelDir(work);
@@ -116,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
             if (tinyRandomModel) {
                 err.println("demo: reminder: the tiny random model's classifications are meaningless.");
             }
-            finished.countDown();       // last: once the hook returns, the JVM halts
+            finished.countDown(); // last: once the hook returns, the JVM halts
         }
     }
 
@@ -133,7 +148,8 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             err.println("error: no model at " + dir + ".");
             err.println("  Run `clipstream download` first (about 1 GB), pass --model DIR,");
-            err.println("  or run `clipstream demo --tiny-random-model` to see the pipeline with meaningless random weights.");
+            err.println(
+                    "  or run `clipstream demo --tiny-random-model` to see the pipeline with meaningless random weights.");
             return null;
         }
         return dir;
@@ -141,8 +157,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** A text search over the demo's window, as a URL that works with curl (no token in the demo). */
     static String searchUrl(String http) {
-        return http + "/v1/search?q=" + URLEncoder.encode(DemoData.LABELS.get(2), StandardCharsets.UTF_8)
-                .replace("+", "%20") + "&k=3";
+        return http + "/v1/search?q="
+                + URLEncoder.encode(DemoData.LABELS.get(2), StandardCharsets.UTF_8)
+                        .replace("+", "%20") + "&k=3";
     }
 
     private int demo(Path modelDir, Path work, AtomicBoolean stop) throws Exception {
@@ -153,10 +170,12 @@ final class DemoCommand implements Callable<Integer> {
         ClipModel clip = ClipModel.load(modelDir);
         err.printf("demo: model %s loaded in %.1f s%n", clip.id(), seconds(t0));
         err.println("demo: starting Kafka broker on 127.0.0.1:" + port + " …");
-        try (LocalCluster cluster = LocalCluster.start(work, port, registryPort, "clipstream-demo-" + UUID.randomUUID());
-             Monitoring monitoring = Monitoring.start("127.0.0.1", httpPort)) {
-            err.println("demo: broker " + cluster.bootstrapServers() + ", schema registry " + cluster.registry().url()
-                    + ", health and metrics " + monitoring.http().url());
+        try (LocalCluster cluster =
+                        LocalCluster.start(work, port, registryPort, "clipstream-demo-" + UUID.randomUUID());
+                Monitoring monitoring = Monitoring.start("127.0.0.1", httpPort)) {
+            err.println("demo: broker " + cluster.bootstrapServers() + ", schema registry "
+                    + cluster.registry().url() + ", health and metrics "
+                    + monitoring.http().url());
             ServiceConfig config = ServiceConfig.from(Map.of(
                     "bootstrap.servers", cluster.bootstrapServers(),
                     "schema.registry.url", cluster.registry().url(),
@@ -169,26 +188,35 @@ final class DemoCommand implements Callable<Integer> {
                     "topics.replication.factor", "1",
                     "shutdown.timeout.ms", "10000"));
             monitoring.health().modelLoaded();
-            try (ClipstreamService service = ClipstreamService.start(config, clip, monitoring.registry(),
-                    monitoring.metrics(), monitoring.health())) {
-                monitoring.serveQueries(service);     // /v1/classify and /v1/label-sets on the demo's HTTP port
-                return publishAndPrint(config, service, cluster.bootstrapServers(), monitoring.http().url(), stop);
+            try (ClipstreamService service = ClipstreamService.start(
+                    config, clip, monitoring.registry(), monitoring.metrics(), monitoring.health())) {
+                monitoring.serveQueries(service); // /v1/classify and /v1/label-sets on the demo's HTTP port
+                return publishAndPrint(
+                        config,
+                        service,
+                        cluster.bootstrapServers(),
+                        monitoring.http().url(),
+                        stop);
             }
         }
     }
 
-    private int publishAndPrint(ServiceConfig config, ClipstreamService service, String bootstrap, String http,
-                                AtomicBoolean stop) throws Exception {
+    private int publishAndPrint(
+            ServiceConfig config, ClipstreamService service, String bootstrap, String http, AtomicBoolean stop)
+            throws Exception {
         TopologySettings topics = config.topology();
         RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-             KafkaConsumer<byte[], byte[]> consumer = LocalCluster.committedReader(bootstrap,
-                     List.of(topics.classificationsTopic(), topics.deadLetterTopic()))) {
+                KafkaConsumer<byte[], byte[]> consumer = LocalCluster.committedReader(
+                        bootstrap, List.of(topics.classificationsTopic(), topics.deadLetterTopic()))) {
             int labelCount = DemoData.LABELS.size();
             err.println("demo: publishing label set '" + DemoData.LABEL_SET + "' (" + labelCount + " labels) …");
-            producer.send(new ProducerRecord<>(topics.labelSetsTopic(), bytes(DemoData.LABEL_SET),
-                    serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), DemoData.labelSet()))).get();
+            producer.send(new ProducerRecord<>(
+                            topics.labelSetsTopic(),
+                            bytes(DemoData.LABEL_SET),
+                            serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), DemoData.labelSet())))
+                    .get();
             long t0 = System.nanoTime();
             int held = -1;
             while (held < labelCount) {
@@ -200,20 +228,26 @@ final class DemoCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals(topics.deadLetterTopic())) {
                         DeadLetter dead = serdes.deadLetter().deserializer().deserialize(r.topic(), r.value());
-                        err.println("error: dead letter for " + text(r.key()) + ": " + dead.getCode() + " " + dead.getMessage());
+                        err.println("error: dead letter for " + text(r.key()) + ": " + dead.getCode() + " "
+                                + dead.getMessage());
                         return 1;
                     }
                 }
                 if (stop.get() || (once && Instant.now().isAfter(deadline))) {
-                    err.println("error: the label set was not encoded in time (" + held + "/" + labelCount + " labels)");
+                    err.println(
+                            "error: the label set was not encoded in time (" + held + "/" + labelCount + " labels)");
                     return 1;
                 }
             }
-            err.printf("demo: label set encoded in %.1f s; sending %d images%n", seconds(t0), DemoData.images().size());
+            err.printf(
+                    "demo: label set encoded in %.1f s; sending %d images%n",
+                    seconds(t0), DemoData.images().size());
             Set<String> waiting = new LinkedHashSet<>();
             for (Map.Entry<String, byte[]> image : DemoData.images().entrySet()) {
-                byte[] value = serdes.imageEvent().serializer().serialize(topics.imagesTopic(),
-                        DemoData.event(image.getKey(), image.getValue(), Instant.now()));
+                byte[] value = serdes.imageEvent()
+                        .serializer()
+                        .serialize(
+                                topics.imagesTopic(), DemoData.event(image.getKey(), image.getValue(), Instant.now()));
                 producer.send(new ProducerRecord<>(topics.imagesTopic(), bytes(image.getKey()), value));
                 waiting.add(image.getKey());
             }
@@ -229,10 +263,12 @@ final class DemoCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     String id = text(r.key());
                     if (r.topic().equals(topics.deadLetterTopic())) {
-                        printer.deadLetter(id, serdes.deadLetter().deserializer().deserialize(r.topic(), r.value()));
+                        printer.deadLetter(
+                                id, serdes.deadLetter().deserializer().deserialize(r.topic(), r.value()));
                         failures += waiting.remove(id) ? 1 : 0;
                     } else {
-                        printer.classification(id, serdes.classification().deserializer().deserialize(r.topic(), r.value()));
+                        printer.classification(
+                                id, serdes.classification().deserializer().deserialize(r.topic(), r.value()));
                         waiting.remove(id);
                     }
                 }
@@ -259,15 +295,20 @@ final class DemoCommand implements Callable<Integer> {
         try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             s.getLocalPort();
         } catch (java.net.BindException e) {
-            throw new IOException("port " + port + " on 127.0.0.1 is in use: choose another with " + option
-                    + ", or " + option + " 0 for any free port");
+            throw new IOException("port " + port + " on 127.0.0.1 is in use: choose another with " + option + ", or "
+                    + option + " 0 for any free port");
         }
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        16 << 20),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     private static byte[] bytes(String s) {

@@ -16,8 +16,11 @@ import picocli.CommandLine.Option;
  * {@code embed}: raw tower outputs, as open_clip's {@code encode_image} / {@code encode_text} return them,
  * one line per input in the order given.
  */
-@Command(name = "embed", mixinStandardHelpOptions = true,
-        description = "Print {\"kind\": \"image\"|\"text\", \"input\": …, \"embedding\": [floats]} per input, in input order.")
+@Command(
+        name = "embed",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print {\"kind\": \"image\"|\"text\", \"input\": …, \"embedding\": [floats]} per input, in input order.")
 final class EmbedCommand implements Callable<Integer> {
     private final List<Input> inputs = new ArrayList<>();
 
@@ -60,6 +63,5 @@ final class EmbedCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
-    private record Input(String kind, String value) {
-    }
+    private record Input(String kind, String value) {}
 }

@@ -58,6 +58,7 @@ final class LabelSetFile {
     private final long maxImageBytes;
     /** Where each part came from, to point at the line a rule complains about. */
     private Node idNode;
+
     private Node topKNode;
     private Node labelsNode;
     private Node templatesNode;
@@ -178,8 +179,10 @@ final class LabelSetFile {
             try {
                 long size = Files.size(image);
                 if (size > maxImageBytes) {
-                    throw invalid(item, "example " + image + " has " + size + " bytes, over image.max.bytes ("
-                            + maxImageBytes + ")");
+                    throw invalid(
+                            item,
+                            "example " + image + " has " + size + " bytes, over image.max.bytes (" + maxImageBytes
+                                    + ")");
                 }
                 out.add(new LabelExample(ByteBuffer.wrap(Files.readAllBytes(image)), null));
             } catch (IOException e) {
@@ -193,8 +196,10 @@ final class LabelSetFile {
         if (node instanceof ScalarNode scalar) {
             String name = scalar.getValue();
             if (!TEMPLATE_NAMES.contains(name)) {
-                throw invalid(node, "templates: expected openai, simple, default or a list of templates with {}, got \""
-                        + name + "\"");
+                throw invalid(
+                        node,
+                        "templates: expected openai, simple, default or a list of templates with {}, got \"" + name
+                                + "\"");
             }
             try {
                 return PromptTemplates.named(name).templates();
@@ -266,8 +271,10 @@ final class LabelSetFile {
         for (NodeTuple t : map.getValue()) {
             String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
             if (key == null || !allowed.contains(key)) {
-                throw invalid(t.getKeyNode(), "unknown field " + (key == null ? "" : "\"" + key + "\"")
-                        + " (expected one of " + new java.util.TreeSet<>(allowed) + ")");
+                throw invalid(
+                        t.getKeyNode(),
+                        "unknown field " + (key == null ? "" : "\"" + key + "\"") + " (expected one of "
+                                + new java.util.TreeSet<>(allowed) + ")");
             }
             if (out.put(key, t.getValueNode()) != null) {
                 throw invalid(t.getKeyNode(), "duplicate field \"" + key + "\"");
@@ -313,20 +320,25 @@ final class LabelSetFile {
                 // reported below
             }
         }
-        throw invalid(node, "expected a whole number" + (min == 0 ? " ≥ 0" : "") + ", got "
-                + (node instanceof ScalarNode s ? "\"" + s.getValue() + "\"" : "a " + node.getNodeId()));
+        throw invalid(
+                node,
+                "expected a whole number" + (min == 0 ? " ≥ 0" : "") + ", got "
+                        + (node instanceof ScalarNode s ? "\"" + s.getValue() + "\"" : "a " + node.getNodeId()));
     }
 
     private double number(Node node) throws Invalid {
-        if (node instanceof ScalarNode s && (s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT))) {
+        if (node instanceof ScalarNode s
+                && (s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT))) {
             try {
                 return Double.parseDouble(s.getValue().replace("_", ""));
             } catch (NumberFormatException e) {
                 // reported below
             }
         }
-        throw invalid(node, "expected a number, got "
-                + (node instanceof ScalarNode s ? "\"" + s.getValue() + "\"" : "a " + node.getNodeId()));
+        throw invalid(
+                node,
+                "expected a number, got "
+                        + (node instanceof ScalarNode s ? "\"" + s.getValue() + "\"" : "a " + node.getNodeId()));
     }
 
     private static boolean isNull(Node node) {

@@ -25,10 +25,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code labels put|get|list|delete}: label sets on the compacted label-sets topic, as the service reads them. */
-@Command(name = "labels", mixinStandardHelpOptions = true,
+@Command(
+        name = "labels",
+        mixinStandardHelpOptions = true,
         description = "Publish, show, list and delete label sets on the label-sets topic.",
-        subcommands = {LabelsCommand.Put.class, LabelsCommand.Get.class, LabelsCommand.ListSets.class,
-                LabelsCommand.Delete.class})
+        subcommands = {
+            LabelsCommand.Put.class,
+            LabelsCommand.Get.class,
+            LabelsCommand.ListSets.class,
+            LabelsCommand.Delete.class
+        })
 final class LabelsCommand implements Runnable {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
@@ -37,12 +43,16 @@ final class LabelsCommand implements Runnable {
         new CommandLine(this).usage(System.err);
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true,
-            description = {"Validate a label set file (YAML or JSON) with the service's rules and publish it.",
-                    "Fields: id, version (default: the current time in epoch ms, so a later put is newer), labels "
-                            + "(names, or {name, prompts, threshold, examples, exampleWeight}; examples are image files, "
-                            + "read and sent inline, or http(s) URLs the service fetches), templates (openai, simple, "
-                            + "default or a list with {}), topK, description. Exit 2 on an invalid file (nothing is sent)."})
+    @Command(
+            name = "put",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Validate a label set file (YAML or JSON) with the service's rules and publish it.",
+                "Fields: id, version (default: the current time in epoch ms, so a later put is newer), labels "
+                        + "(names, or {name, prompts, threshold, examples, exampleWeight}; examples are image files, "
+                        + "read and sent inline, or http(s) URLs the service fetches), templates (openai, simple, "
+                        + "default or a list with {}), topK, description. Exit 2 on an invalid file (nothing is sent)."
+            })
     static final class Put extends ClusterCommand {
         @Parameters(paramLabel = "FILE", description = "The label set, .yaml/.yml or .json.")
         Path file;
@@ -51,7 +61,10 @@ final class LabelsCommand implements Runnable {
         int run(ClusterClients clients) throws Exception {
             LabelSet set;
             try {
-                set = LabelSetFile.read(file, LabelSetRules.of(clients.topology()), clients.topology().maxImageBytes(),
+                set = LabelSetFile.read(
+                        file,
+                        LabelSetRules.of(clients.topology()),
+                        clients.topology().maxImageBytes(),
                         System::currentTimeMillis);
             } catch (LabelSetFile.Invalid e) {
                 System.err.println("error: " + e.getMessage());
@@ -64,7 +77,8 @@ final class LabelsCommand implements Runnable {
             try (KafkaProducer<String, byte[]> producer = clients.producer()) {
                 RecordMetadata sent;
                 try {
-                    sent = producer.send(new ProducerRecord<>(topic, set.getId(), value)).get();
+                    sent = producer.send(new ProducerRecord<>(topic, set.getId(), value))
+                            .get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof RecordTooLargeException)) {
                         throw e;
@@ -76,7 +90,8 @@ final class LabelsCommand implements Runnable {
                     System.err.println("nothing sent");
                     return 2;
                 }
-                System.err.printf("sent label set %s version %d (%d labels) to %s partition %d offset %d%n",
+                System.err.printf(
+                        "sent label set %s version %d (%d labels) to %s partition %d offset %d%n",
                         set.getId(), set.getVersion(), set.getLabels().size(), topic, sent.partition(), sent.offset());
             }
             new JsonLines(System.out).write(json(set));
@@ -84,9 +99,13 @@ final class LabelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true,
-            description = {"Print the current label set of an id as JSON: the last record for the key on the "
-                    + "label-sets topic, read to its end. Exit 1 when there is none or it was deleted."})
+    @Command(
+            name = "get",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print the current label set of an id as JSON: the last record for the key on the "
+                        + "label-sets topic, read to its end. Exit 1 when there is none or it was deleted."
+            })
     static final class Get extends ClusterCommand {
         @Parameters(paramLabel = "ID")
         String id;
@@ -94,7 +113,8 @@ final class LabelsCommand implements Runnable {
         @Override
         int run(ClusterClients clients) {
             String topic = clients.topology().labelSetsTopic();
-            ConsumerRecord<String, byte[]> record = clients.latestByKey(topic, READ_TIMEOUT).get(id);
+            ConsumerRecord<String, byte[]> record =
+                    clients.latestByKey(topic, READ_TIMEOUT).get(id);
             if (record == null || record.value() == null) {
                 System.err.println("error: no label set " + id + " on " + topic
                         + (record == null ? "" : " (deleted at offset " + record.offset() + ")"));
@@ -106,7 +126,9 @@ final class LabelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List the current label sets (id, version, label count), deleted ones left out.")
     static final class ListSets extends ClusterCommand {
         @Option(names = "--json", description = "One JSON object per set instead of a table.")
@@ -117,14 +139,16 @@ final class LabelsCommand implements Runnable {
             String topic = clients.topology().labelSetsTopic();
             Serde<LabelSet> serde = clients.serde(LabelSet.class);
             Map<String, LabelSet> sets = new TreeMap<>();
-            for (ConsumerRecord<String, byte[]> r : clients.latestByKey(topic, READ_TIMEOUT).values()) {
+            for (ConsumerRecord<String, byte[]> r :
+                    clients.latestByKey(topic, READ_TIMEOUT).values()) {
                 if (r.value() == null) {
                     continue;
                 }
                 try {
                     sets.put(r.key(), serde.deserializer().deserialize(topic, r.value()));
                 } catch (RuntimeException e) {
-                    System.err.printf("warning: %s partition %d offset %d (key %s) is not a readable LabelSet: %s%n",
+                    System.err.printf(
+                            "warning: %s partition %d offset %d (key %s) is not a readable LabelSet: %s%n",
                             topic, r.partition(), r.offset(), r.key(), Redaction.text(String.valueOf(e.getMessage())));
                 }
             }
@@ -140,7 +164,11 @@ final class LabelsCommand implements Runnable {
                     line.put("labels", set.getLabels().size());
                     lines.write(line);
                 } else {
-                    System.out.printf("%-24s %15d %7d  %s%n", set.getId(), set.getVersion(), set.getLabels().size(),
+                    System.out.printf(
+                            "%-24s %15d %7d  %s%n",
+                            set.getId(),
+                            set.getVersion(),
+                            set.getLabels().size(),
                             set.getDescription() == null ? "" : set.getDescription());
                 }
             }
@@ -149,7 +177,9 @@ final class LabelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true,
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
             description = "Delete a label set: a tombstone for its id on the label-sets topic.")
     static final class Delete extends ClusterCommand {
         @Parameters(paramLabel = "ID")
@@ -159,9 +189,11 @@ final class LabelsCommand implements Runnable {
         int run(ClusterClients clients) throws Exception {
             String topic = clients.topology().labelSetsTopic();
             try (KafkaProducer<String, byte[]> producer = clients.producer()) {
-                RecordMetadata sent = producer.send(new ProducerRecord<>(topic, id, null)).get();
-                System.err.printf("deleted label set %s: tombstone on %s partition %d offset %d%n", id, topic,
-                        sent.partition(), sent.offset());
+                RecordMetadata sent =
+                        producer.send(new ProducerRecord<>(topic, id, null)).get();
+                System.err.printf(
+                        "deleted label set %s: tombstone on %s partition %d offset %d%n",
+                        id, topic, sent.partition(), sent.offset());
             }
             return 0;
         }
@@ -182,8 +214,10 @@ final class LabelsCommand implements Runnable {
                 List<Map<String, Object>> examples = new ArrayList<>();
                 for (LabelExample example : label.getExamples()) {
                     // inline bytes are shown by their size, not printed
-                    examples.add(example.getUrl() != null ? Map.of("url", example.getUrl())
-                            : Map.of("bytes", example.getData().remaining()));
+                    examples.add(
+                            example.getUrl() != null
+                                    ? Map.of("url", example.getUrl())
+                                    : Map.of("bytes", example.getData().remaining()));
                 }
                 l.put("examples", examples);
                 l.put("exampleWeight", label.getExampleWeight());

@@ -6,19 +6,23 @@ import picocli.CommandLine.Command;
 /**
  * {@code clipstream}: the runnable jar. Results go to stdout as JSON Lines, logs and progress to stderr.
  */
-@Command(name = "clipstream", mixinStandardHelpOptions = true, version = "clipstream 0.1.0",
+@Command(
+        name = "clipstream",
+        mixinStandardHelpOptions = true,
+        version = "clipstream 0.1.0",
         description = "Real-time CLIP image tagging on Kafka Streams (OpenCLIP roberta-ViT-B-32 in DL4J SameDiff).",
         subcommands = {
-                DownloadCommand.class,
-                TokenizeCommand.class,
-                EmbedCommand.class,
-                ClassifyCommand.class,
-                RunCommand.class,
-                DemoCommand.class,
-                LabelsCommand.class,
-                SendCommand.class,
-                TailCommand.class,
-                CommandLine.HelpCommand.class})
+            DownloadCommand.class,
+            TokenizeCommand.class,
+            EmbedCommand.class,
+            ClassifyCommand.class,
+            RunCommand.class,
+            DemoCommand.class,
+            LabelsCommand.class,
+            SendCommand.class,
+            TailCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

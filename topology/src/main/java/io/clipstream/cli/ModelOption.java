@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --model DIR}: the model folder, by default the download cache. */
 final class ModelOption {
-    @Option(names = "--model", paramLabel = "DIR",
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
             description = "Model folder (weights, configs, tokenizer). Default: the download cache "
                     + "(CLIPSTREAM_CACHE, XDG_CACHE_HOME/clipstream or ~/.cache/clipstream).")
     Path dir;

@@ -2,8 +2,7 @@ package io.clipstream.cli;
 
 /** Reads values out of a Prometheus text-format page (what the service's {@code /metrics} serves). */
 public final class PrometheusText {
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     /** The sum of every series of {@code metric} (any labels); 0 when there is none. */
     public static double sum(String page, String metric) {
@@ -14,7 +13,7 @@ public final class PrometheusText {
             }
             int end = metric.length();
             if (line.length() <= end || (line.charAt(end) != ' ' && line.charAt(end) != '{')) {
-                continue;   // a longer name that starts with this one
+                continue; // a longer name that starts with this one
             }
             int labelsEnd = line.charAt(end) == '{' ? line.indexOf('}', end) : end;
             String[] rest = line.substring(labelsEnd + 1).trim().split("\\s+");

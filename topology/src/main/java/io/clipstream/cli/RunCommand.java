@@ -25,19 +25,25 @@ import picocli.CommandLine.Option;
  * 2), serves health and metrics, loads the model, creates or checks topics, runs Kafka Streams until SIGTERM, then
  * closes them so the batch in hand finishes and commits.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the service against a Kafka cluster and schema registry.",
-                "Every key of the properties file can be overridden by an environment variable: CLIPSTREAM_ + the key "
-                        + "upper-cased with '.' as '_' (image.batch.size -> CLIPSTREAM_IMAGE_BATCH_SIZE). Keys are listed in "
-                        + "docs/configuration.md. Exit codes: 143 stopped by SIGTERM (the batch in hand finished and committed), "
-                        + "1 failed, 2 invalid configuration."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the service against a Kafka cluster and schema registry.",
+            "Every key of the properties file can be overridden by an environment variable: CLIPSTREAM_ + the key "
+                    + "upper-cased with '.' as '_' (image.batch.size -> CLIPSTREAM_IMAGE_BATCH_SIZE). Keys are listed in "
+                    + "docs/configuration.md. Exit codes: 143 stopped by SIGTERM (the batch in hand finished and committed), "
+                    + "1 failed, 2 invalid configuration."
+        })
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     /** Tests replace the environment; the real command reads the process's. */
     static Map<String, String> environment = System.getenv();
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Properties file with the service's settings (optional: the environment alone may do).")
     Path config;
 
@@ -55,11 +61,12 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         settings.describe().forEach(line -> LOG.info("setting {}", line));
-        try (Monitoring monitoring = Monitoring.start(settings.httpBindAddress(), settings.httpPort(),
-                settings.httpAuthToken())) {
-            LOG.info("health and metrics on {} (/health/live, /health/ready, /metrics); query API under /v1/ ({})",
-                    monitoring.http().url(), settings.httpAuthToken().isEmpty() ? "open: no http.auth.token"
-                            : "bearer token required");
+        try (Monitoring monitoring =
+                Monitoring.start(settings.httpBindAddress(), settings.httpPort(), settings.httpAuthToken())) {
+            LOG.info(
+                    "health and metrics on {} (/health/live, /health/ready, /metrics); query API under /v1/ ({})",
+                    monitoring.http().url(),
+                    settings.httpAuthToken().isEmpty() ? "open: no http.auth.token" : "bearer token required");
             Path modelDir = settings.modelDir();
             if (!Files.isDirectory(modelDir)) {
                 System.err.println("error: no model at " + modelDir + ": run `clipstream download` or set model.dir");
@@ -67,12 +74,17 @@ final class RunCommand implements Callable<Integer> {
             }
             // What the native libraries read from the process's own environment when they load.
             Map<String, String> processEnv = System.getenv();
-            LOG.info("native threads: OMP_NUM_THREADS={} OMP_WAIT_POLICY={} OPENBLAS_CORETYPE={}{}",
-                    processEnv.getOrDefault("OMP_NUM_THREADS", "unset"), processEnv.getOrDefault("OMP_WAIT_POLICY", "unset"),
-                    processEnv.getOrDefault("OPENBLAS_CORETYPE", "unset"), processEnv.containsKey("OPENBLAS_CORETYPE") ? ""
+            LOG.info(
+                    "native threads: OMP_NUM_THREADS={} OMP_WAIT_POLICY={} OPENBLAS_CORETYPE={}{}",
+                    processEnv.getOrDefault("OMP_NUM_THREADS", "unset"),
+                    processEnv.getOrDefault("OMP_WAIT_POLICY", "unset"),
+                    processEnv.getOrDefault("OPENBLAS_CORETYPE", "unset"),
+                    processEnv.containsKey("OPENBLAS_CORETYPE")
+                            ? ""
                             : " (on CPUs newer than ND4J's OpenBLAS 0.3.19 it falls back to generic kernels: see README, Scaling)");
             LOG.info("loading model from {}", modelDir);
-            ClipModel model = ClipModel.load(modelDir,
+            ClipModel model = ClipModel.load(
+                    modelDir,
                     new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()),
                     settings.textTowerIdle());
             model.limitResidentMemory(settings.maxResidentBytes());
@@ -81,8 +93,8 @@ final class RunCommand implements Callable<Integer> {
             monitoring.health().modelLoaded();
             ClipstreamService service;
             try {
-                service = ClipstreamService.start(settings, model, monitoring.registry(), monitoring.metrics(),
-                        monitoring.health());
+                service = ClipstreamService.start(
+                        settings, model, monitoring.registry(), monitoring.metrics(), monitoring.health());
             } catch (KafkaException e) {
                 // A wrong TLS/SASL setting shows only when a client is created; say which setting and why.
                 KafkaClientFailure failure = KafkaClientFailure.ifCreation(e, settings);
@@ -95,11 +107,13 @@ final class RunCommand implements Callable<Integer> {
             }
             monitoring.serveQueries(service);
             AtomicBoolean signalled = new AtomicBoolean();
-            Thread hook = new Thread(() -> {
-                signalled.set(true);
-                LOG.info("stop requested: finishing the batch in hand, committing, closing");
-                service.close();
-            }, "clipstream-shutdown");
+            Thread hook = new Thread(
+                    () -> {
+                        signalled.set(true);
+                        LOG.info("stop requested: finishing the batch in hand, committing, closing");
+                        service.close();
+                    },
+                    "clipstream-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 service.awaitStop(Duration.ofDays(365_000));

@@ -38,36 +38,55 @@ import picocli.CommandLine.Parameters;
  * inline; URLs go as {@code ImageUrl} for the service to fetch (the CLI never fetches them). Every file is checked
  * against the size limit before anything is sent.
  */
-@Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Send images to the images topic as ImageEvents: FILE inline, every image file of DIR (by "
-                + "extension: jpg jpeg png gif bmp webp tif tiff heic heif avif; sorted by name, not recursive) inline, "
-                + "http(s) URL as a reference the service fetches (fetch.enabled). The key and image id is the file "
-                + "name, or the URL as given. Progress on stderr, one JSON line per sent image on stdout.",
-                "Files larger than the limit (the producer's max.request.size and the topic's max.message.bytes, "
-                        + "less 16 KiB of headroom, and image.max.bytes) are refused before anything is sent (exit 2). "
-                        + "Exit 1 if any send failed."})
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send images to the images topic as ImageEvents: FILE inline, every image file of DIR (by "
+                    + "extension: jpg jpeg png gif bmp webp tif tiff heic heif avif; sorted by name, not recursive) inline, "
+                    + "http(s) URL as a reference the service fetches (fetch.enabled). The key and image id is the file "
+                    + "name, or the URL as given. Progress on stderr, one JSON line per sent image on stdout.",
+            "Files larger than the limit (the producer's max.request.size and the topic's max.message.bytes, "
+                    + "less 16 KiB of headroom, and image.max.bytes) are refused before anything is sent (exit 2). "
+                    + "Exit 1 if any send failed."
+        })
 final class SendCommand extends ClusterCommand {
     private static final Logger LOG = LoggerFactory.getLogger(SendCommand.class);
     static final int HEADROOM = 16 << 10;
-    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff",
-            "heic", "heif", "avif");
-    private static final Map<String, String> CONTENT_TYPES = Map.of("jpg", "image/jpeg", "jpeg", "image/jpeg",
-            "png", "image/png", "gif", "image/gif", "bmp", "image/bmp", "webp", "image/webp");
+    static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "heic", "heif", "avif");
+    private static final Map<String, String> CONTENT_TYPES = Map.of(
+            "jpg",
+            "image/jpeg",
+            "jpeg",
+            "image/jpeg",
+            "png",
+            "image/png",
+            "gif",
+            "image/gif",
+            "bmp",
+            "image/bmp",
+            "webp",
+            "image/webp");
 
     @Parameters(paramLabel = "FILE|DIR|URL", arity = "1..*", description = "Image files, folders, http(s) URLs.")
     List<String> inputs;
 
-    @Option(names = "--label-set", paramLabel = "ID", defaultValue = "default",
+    @Option(
+            names = "--label-set",
+            paramLabel = "ID",
+            defaultValue = "default",
             description = "Label set to classify against (default: ${DEFAULT-VALUE}).")
     String labelSet;
 
-    @Option(names = "--attribute", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--attribute",
+            paramLabel = "KEY=VALUE",
             description = "An attribute copied into the classification (repeatable).")
     Map<String, String> attributes = new LinkedHashMap<>();
 
     /** One image to send: a file (inline) or a URL. */
-    record Item(String id, Path file, String url, long size) {
-    }
+    record Item(String id, Path file, String url, long size) {}
 
     @Override
     int run(ClusterClients clients) throws Exception {
@@ -81,7 +100,8 @@ final class SendCommand extends ClusterCommand {
             Path path = Path.of(input);
             if (Files.isDirectory(path)) {
                 try (Stream<Path> files = Files.list(path)) {
-                    for (Path f : files.filter(SendCommand::isImageFile).sorted().toList()) {
+                    for (Path f :
+                            files.filter(SendCommand::isImageFile).sorted().toList()) {
                         items.add(new Item(f.getFileName().toString(), f, null, Files.size(f)));
                     }
                 }
@@ -98,8 +118,8 @@ final class SendCommand extends ClusterCommand {
         }
         String topic = clients.topology().imagesTopic();
         Map<String, Object> producerConfig = clients.producerConfig();
-        long maxRequest = Long.parseLong(String.valueOf(producerConfig.getOrDefault(
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)));
+        long maxRequest = Long.parseLong(
+                String.valueOf(producerConfig.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)));
         long topicMax = topicMaxMessageBytes(clients, topic);
         long recordLimit = Math.min(maxRequest, topicMax > 0 ? topicMax : Long.MAX_VALUE) - HEADROOM;
         long imageLimit = clients.topology().maxImageBytes();
@@ -109,8 +129,9 @@ final class SendCommand extends ClusterCommand {
         int refused = 0;
         for (Item item : items) {
             if (item.file() != null && (item.size() > recordLimit || item.size() > imageLimit)) {
-                System.err.printf("error: %s is %d bytes, over the limit of %d bytes (%s)%n", item.file(), item.size(),
-                        Math.min(recordLimit, imageLimit), limitText);
+                System.err.printf(
+                        "error: %s is %d bytes, over the limit of %d bytes (%s)%n",
+                        item.file(), item.size(), Math.min(recordLimit, imageLimit), limitText);
                 refused++;
             }
         }
@@ -131,8 +152,11 @@ final class SendCommand extends ClusterCommand {
         long start = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = clients.producer()) {
             for (Item item : items) {
-                ImageEvent.Builder event = ImageEvent.newBuilder().setId(item.id()).setEventTime(Instant.now())
-                        .setLabelSet(labelSet).setAttributes(new LinkedHashMap<>(attributes));
+                ImageEvent.Builder event = ImageEvent.newBuilder()
+                        .setId(item.id())
+                        .setEventTime(Instant.now())
+                        .setLabelSet(labelSet)
+                        .setAttributes(new LinkedHashMap<>(attributes));
                 long size;
                 if (item.file() != null) {
                     byte[] data;
@@ -140,8 +164,9 @@ final class SendCommand extends ClusterCommand {
                         data = Files.readAllBytes(item.file());
                     } catch (IOException e) {
                         failed.incrementAndGet();
-                        System.err.printf("[%d/%d] %s FAILED: cannot read: %s%n", done.incrementAndGet(), total,
-                                item.id(), e.getMessage());
+                        System.err.printf(
+                                "[%d/%d] %s FAILED: cannot read: %s%n",
+                                done.incrementAndGet(), total, item.id(), e.getMessage());
                         continue;
                     }
                     size = data.length;
@@ -158,8 +183,9 @@ final class SendCommand extends ClusterCommand {
                     line.put("input", item.file() != null ? item.file().toString() : item.url());
                     if (error == null) {
                         long sum = bytes.addAndGet(size);
-                        System.err.printf("[%d/%d] %s %d bytes (%d in all) -> %s-%d@%d%n", n, total, item.id(), size,
-                                sum, topic, metadata.partition(), metadata.offset());
+                        System.err.printf(
+                                "[%d/%d] %s %d bytes (%d in all) -> %s-%d@%d%n",
+                                n, total, item.id(), size, sum, topic, metadata.partition(), metadata.offset());
                         line.put("bytes", size);
                         line.put("partition", metadata.partition());
                         line.put("offset", metadata.offset());
@@ -175,8 +201,14 @@ final class SendCommand extends ClusterCommand {
             producer.flush();
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.err.printf("sent %d of %d images (%d bytes) to %s in %d ms%s%n", total - failed.get(), total,
-                bytes.get(), topic, ms, failed.get() == 0 ? "" : "; " + failed.get() + " FAILED");
+        System.err.printf(
+                "sent %d of %d images (%d bytes) to %s in %d ms%s%n",
+                total - failed.get(),
+                total,
+                bytes.get(),
+                topic,
+                ms,
+                failed.get() == 0 ? "" : "; " + failed.get() + " FAILED");
         return failed.get() == 0 ? 0 : 1;
     }
 
@@ -184,7 +216,10 @@ final class SendCommand extends ClusterCommand {
     private static long topicMaxMessageBytes(ClusterClients clients, String topic) {
         try (Admin admin = clients.admin()) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config config = admin.describeConfigs(List.of(resource)).all().get(15, TimeUnit.SECONDS).get(resource);
+            Config config = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(15, TimeUnit.SECONDS)
+                    .get(resource);
             ConfigEntry entry = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             return entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
         } catch (Exception e) {
@@ -199,7 +234,9 @@ final class SendCommand extends ClusterCommand {
     static boolean isImageFile(Path f) {
         String name = f.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return !name.startsWith(".") && dot > 0 && Files.isRegularFile(f)
+        return !name.startsWith(".")
+                && dot > 0
+                && Files.isRegularFile(f)
                 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 

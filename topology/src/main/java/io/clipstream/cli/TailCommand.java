@@ -23,15 +23,25 @@ import picocli.CommandLine.Parameters;
  * {@code tail}: decoded records of an output topic, committed ones only (read_committed, as the service writes them
  * in transactions). Plain lines by default, JSON Lines with {@code --json}.
  */
-@Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Print decoded records of an output topic (the configured name): classifications, dlq "
-                + "(dead letters) or label-embeddings. Reads committed records only, from the end (new records) or "
-                + "--from-beginning, until --max records or --timeout-ms without a record (default: until Ctrl-C)."})
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print decoded records of an output topic (the configured name): classifications, dlq "
+                    + "(dead letters) or label-embeddings. Reads committed records only, from the end (new records) or "
+                    + "--from-beginning, until --max records or --timeout-ms without a record (default: until Ctrl-C)."
+        })
 final class TailCommand extends ClusterCommand {
-    enum Target { classifications, dlq, label_embeddings }
+    enum Target {
+        classifications,
+        dlq,
+        label_embeddings
+    }
 
-    @Parameters(paramLabel = "classifications|dlq|label-embeddings",
-            description = "Which topic.", converter = TargetConverter.class)
+    @Parameters(
+            paramLabel = "classifications|dlq|label-embeddings",
+            description = "Which topic.",
+            converter = TargetConverter.class)
     Target target;
 
     @Option(names = "--from-beginning", description = "Start at the oldest record instead of the end.")
@@ -53,8 +63,9 @@ final class TailCommand extends ClusterCommand {
                 case "classifications" -> Target.classifications;
                 case "dlq", "dead-letters" -> Target.dlq;
                 case "label-embeddings" -> Target.label_embeddings;
-                default -> throw new picocli.CommandLine.TypeConversionException(
-                        "expected classifications, dlq or label-embeddings, got '" + value + "'");
+                default ->
+                    throw new picocli.CommandLine.TypeConversionException(
+                            "expected classifications, dlq or label-embeddings, got '" + value + "'");
             };
         }
     }
@@ -69,9 +80,11 @@ final class TailCommand extends ClusterCommand {
         };
         ClassificationPrinter printer = new ClassificationPrinter(System.out, json);
         JsonLines lines = new JsonLines(System.out);
-        Deserializer<Classification> classifications = clients.serde(Classification.class).deserializer();
+        Deserializer<Classification> classifications =
+                clients.serde(Classification.class).deserializer();
         Deserializer<DeadLetter> deadLetters = clients.serde(DeadLetter.class).deserializer();
-        Deserializer<LabelEmbedding> embeddings = clients.serde(LabelEmbedding.class).deserializer();
+        Deserializer<LabelEmbedding> embeddings =
+                clients.serde(LabelEmbedding.class).deserializer();
         long count = 0;
         try (KafkaConsumer<String, byte[]> consumer = clients.consumer()) {
             List<TopicPartition> partitions = ClusterClients.partitions(consumer, topic);
@@ -84,7 +97,7 @@ final class TailCommand extends ClusterCommand {
                 consumer.seekToBeginning(partitions);
             } else {
                 consumer.seekToEnd(partitions);
-                partitions.forEach(consumer::position);      // fix the start now, not at the first poll
+                partitions.forEach(consumer::position); // fix the start now, not at the first poll
             }
             long idleSince = System.nanoTime();
             while (count < max) {
@@ -107,14 +120,16 @@ final class TailCommand extends ClusterCommand {
                     }
                     try {
                         switch (target) {
-                            case classifications -> printer.classification(r.key(),
-                                    classifications.deserialize(topic, r.value()));
+                            case classifications ->
+                                printer.classification(r.key(), classifications.deserialize(topic, r.value()));
                             case dlq -> deadLetter(r.key(), deadLetters.deserialize(topic, r.value()), printer, lines);
-                            case label_embeddings -> embedding(r.key(), embeddings.deserialize(topic, r.value()), lines);
+                            case label_embeddings ->
+                                embedding(r.key(), embeddings.deserialize(topic, r.value()), lines);
                         }
                     } catch (RuntimeException e) {
-                        System.err.printf("warning: %s-%d@%d (key %s) could not be decoded: %s%n", topic,
-                                r.partition(), r.offset(), r.key(), ErrorHandler.describe(e));
+                        System.err.printf(
+                                "warning: %s-%d@%d (key %s) could not be decoded: %s%n",
+                                topic, r.partition(), r.offset(), r.key(), ErrorHandler.describe(e));
                     }
                 }
             }
@@ -151,8 +166,9 @@ final class TailCommand extends ClusterCommand {
         line.put("sourceOffset", d.getOffset());
         line.put("sourceKey", d.getKey() == null ? null : new String(bytes(d.getKey()), StandardCharsets.UTF_8));
         byte[] original = d.getOriginal() == null ? null : bytes(d.getOriginal());
-        line.put("originalSize", d.getOriginalSize() >= 0 ? d.getOriginalSize()
-                : original == null ? 0 : original.length);
+        line.put(
+                "originalSize",
+                d.getOriginalSize() >= 0 ? d.getOriginalSize() : original == null ? 0 : original.length);
         line.put("originalTruncated", d.getOriginalTruncated());
         line.put("original", original == null ? null : Base64.getEncoder().encodeToString(original));
         lines.write(line);
@@ -160,8 +176,15 @@ final class TailCommand extends ClusterCommand {
 
     private void embedding(String key, LabelEmbedding e, JsonLines lines) {
         if (!json) {
-            System.out.printf("%-32s %-16s v%-14d %3d/%-3d %-14s dim %d threshold %s%n", key, e.getLabelSetId(),
-                    e.getLabelSetVersion(), e.getIndex() + 1, e.getLabelCount(), e.getLabel(), e.getEmbedding().size(),
+            System.out.printf(
+                    "%-32s %-16s v%-14d %3d/%-3d %-14s dim %d threshold %s%n",
+                    key,
+                    e.getLabelSetId(),
+                    e.getLabelSetVersion(),
+                    e.getIndex() + 1,
+                    e.getLabelCount(),
+                    e.getLabel(),
+                    e.getEmbedding().size(),
                     e.getThreshold());
             System.out.flush();
             return;

@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code tokenize}: the 77 token ids open_clip's tokenizer gives each text. */
-@Command(name = "tokenize", mixinStandardHelpOptions = true,
+@Command(
+        name = "tokenize",
+        mixinStandardHelpOptions = true,
         description = "Print {\"text\": T, \"ids\": [77 ints]} per text, as open_clip's HFTokenizer makes them.")
 final class TokenizeCommand implements Callable<Integer> {
     @Mixin

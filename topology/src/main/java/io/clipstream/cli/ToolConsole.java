@@ -9,16 +9,19 @@ import java.util.stream.Stream;
 
 /** What the commands that run a whole cluster in-process share: quiet logs and a temp folder cleaned up after. */
 public final class ToolConsole {
-    private ToolConsole() {
-    }
+    private ToolConsole() {}
 
     /**
      * The tool prints its own progress; the broker's and Kafka Streams' INFO lines would bury it. Kafka and the
      * service log at {@code level} or above; the temp state folder and the global-thread handler warnings not at all.
      */
     public static void quietLogs(ch.qos.logback.classic.Level level) {
-        for (String name : List.of("state.change.logger", "kafka", "org.apache.kafka",
-                "org.apache.kafka.streams.KafkaStreams", "io.clipstream.service")) {
+        for (String name : List.of(
+                "state.change.logger",
+                "kafka",
+                "org.apache.kafka",
+                "org.apache.kafka.streams.KafkaStreams",
+                "io.clipstream.service")) {
             setLevel(name, level);
         }
         setLevel("org.apache.kafka.streams.processor.internals.StateDirectory", ch.qos.logback.classic.Level.ERROR);

@@ -8,8 +8,7 @@ package io.clipstream.search;
 public final class DotKernels {
     private static final DotKernel BEST = choose();
 
-    private DotKernels() {
-    }
+    private DotKernels() {}
 
     public static DotKernel best() {
         return BEST;
@@ -29,7 +28,8 @@ public final class DotKernels {
             return new ScalarDotKernel();
         }
         try {
-            return (DotKernel) Class.forName("io.clipstream.search.VectorApiDotKernel").getDeclaredConstructor()
+            return (DotKernel) Class.forName("io.clipstream.search.VectorApiDotKernel")
+                    .getDeclaredConstructor()
                     .newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return new ScalarDotKernel();

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param attributes the input's attributes
  * @param vector     its unit embedding, int8 (null in the window's copy: the vector lives in the scan arrays)
  */
-public record SearchEntry(String id, long eventTime, long enteredMs, String labelSet, List<TopLabel> top,
-                          Map<String, String> attributes, Int8Vector vector) {
+public record SearchEntry(
+        String id,
+        long eventTime,
+        long enteredMs,
+        String labelSet,
+        List<TopLabel> top,
+        Map<String, String> attributes,
+        Int8Vector vector) {
     public SearchEntry {
         top = List.copyOf(top);
         attributes = Map.copyOf(attributes);

@@ -16,8 +16,7 @@ import java.util.Map;
 public final class SearchEntryCodec {
     private static final byte FORMAT = 1;
 
-    private SearchEntryCodec() {
-    }
+    private SearchEntryCodec() {}
 
     public static byte[] encode(SearchEntry e) {
         List<byte[]> strings = new ArrayList<>();
@@ -28,11 +27,21 @@ public final class SearchEntryCodec {
             strings.add(utf8(k));
             strings.add(utf8(v));
         });
-        int size = 1 + 8 + 8 + 4 + 4 + e.top().size() * 8 + 4 + e.vector().dimension() + e.vector().finer().length + 4;
+        int size = 1
+                + 8
+                + 8
+                + 4
+                + 4
+                + e.top().size() * 8
+                + 4
+                + e.vector().dimension()
+                + e.vector().finer().length
+                + 4;
         for (byte[] s : strings) {
             size += 4 + s.length;
         }
-        ByteBuffer b = ByteBuffer.allocate(size).put(FORMAT).putLong(e.eventTime()).putLong(e.enteredMs());
+        ByteBuffer b =
+                ByteBuffer.allocate(size).put(FORMAT).putLong(e.eventTime()).putLong(e.enteredMs());
         int next = 0;
         putString(b, strings.get(next++));
         putString(b, strings.get(next++));
@@ -46,7 +55,10 @@ public final class SearchEntryCodec {
             putString(b, strings.get(next++));
             putString(b, strings.get(next++));
         }
-        b.putInt(e.vector().dimension()).put(e.vector().values()).put(e.vector().finer()).putFloat(e.vector().scale());
+        b.putInt(e.vector().dimension())
+                .put(e.vector().values())
+                .put(e.vector().finer())
+                .putFloat(e.vector().scale());
         return b.array();
     }
 
@@ -76,8 +88,10 @@ public final class SearchEntryCodec {
             byte[] finer = new byte[Int8Vector.finerBytes(values.length)];
             b.get(finer);
             float scale = b.getFloat();
-            return b.hasRemaining() ? null : new SearchEntry(id, eventTime, entered, labelSet, top, attributes,
-                    new Int8Vector(values, scale, finer));
+            return b.hasRemaining()
+                    ? null
+                    : new SearchEntry(
+                            id, eventTime, entered, labelSet, top, attributes, new Int8Vector(values, scale, finer));
         } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
             return null;
         }

@@ -1,5 +1,4 @@
 package io.clipstream.search;
 
 /** One result: an image of the window and its cosine similarity with the query (from the int8 vectors). */
-public record SearchHit(SearchEntry entry, float score) {
-}
+public record SearchHit(SearchEntry entry, float score) {}

@@ -110,8 +110,7 @@ public final class SearchScan implements AutoCloseable {
     private static final int NONE = -3;
 
     /** Slots {@code [from, to)} of one window's snapshot, {@code labelSet} the code to match (or ANY). */
-    private record Range(int window, SearchWindow.Snapshot snapshot, int labelSet, long from, long to) {
-    }
+    private record Range(int window, SearchWindow.Snapshot snapshot, int labelSet, long from, long to) {}
 
     /** The ranges cut into {@link #threads} parts of about {@code total / threads} slots each. */
     private List<List<Range>> split(List<Range> ranges, long total) {
@@ -155,7 +154,8 @@ public final class SearchScan implements AutoCloseable {
                 slot = base + end;
                 for (; i < end; i++) {
                     int set = c.labelSets[i];
-                    if (set == SearchWindow.GONE || (r.labelSet() != ANY && set != r.labelSet())
+                    if (set == SearchWindow.GONE
+                            || (r.labelSet() != ANY && set != r.labelSet())
                             || c.eventTimes[i] < since) {
                         continue;
                     }

@@ -23,6 +23,7 @@ public final class SearchWindow {
     static final int CHUNK = 1 << 14;
     /** Label-set code of a slot whose image has left (replaced by a newer one with its id). */
     static final int GONE = -1;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Chunk> chunks = new ArrayList<>();
     private final Map<String, Long> slotOfId = new HashMap<>();
@@ -51,9 +52,13 @@ public final class SearchWindow {
     }
 
     /** What a search scans: slots {@code [head, tail)} of the chunks, the first being number {@code firstChunk}. */
-    record Snapshot(List<Chunk> chunks, long firstChunk, long head, long tail, int dimension,
-                    Map<String, Integer> labelSetCodes) {
-    }
+    record Snapshot(
+            List<Chunk> chunks,
+            long firstChunk,
+            long head,
+            long tail,
+            int dimension,
+            Map<String, Integer> labelSetCodes) {}
 
     /**
      * Adds an image under its store key; returns the store key of the image it replaces (same id), or -1. An entry

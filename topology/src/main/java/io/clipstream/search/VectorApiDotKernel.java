@@ -25,10 +25,10 @@ final class VectorApiDotKernel implements DotKernel {
         IntVector sum = IntVector.zero(INTS);
         int i = 0;
         for (; i + STEP <= n; i += STEP) {
-            ShortVector q = (ShortVector) ByteVector.fromArray(BYTES, query, i)
-                    .convertShape(VectorOperators.B2S, SHORTS, 0);
-            ShortVector v = (ShortVector) ByteVector.fromArray(BYTES, vectors, offset + i)
-                    .convertShape(VectorOperators.B2S, SHORTS, 0);
+            ShortVector q =
+                    (ShortVector) ByteVector.fromArray(BYTES, query, i).convertShape(VectorOperators.B2S, SHORTS, 0);
+            ShortVector v = (ShortVector)
+                    ByteVector.fromArray(BYTES, vectors, offset + i).convertShape(VectorOperators.B2S, SHORTS, 0);
             ShortVector p = q.mul(v);
             sum = sum.add((IntVector) p.convertShape(VectorOperators.S2I, INTS, 0))
                     .add((IntVector) p.convertShape(VectorOperators.S2I, INTS, 1));

@@ -9,27 +9,27 @@ import io.clipstream.topology.DeadLetterWriter;
 import io.clipstream.topology.ImageClassifier;
 import io.clipstream.topology.LabelCatalog;
 import io.clipstream.topology.LabelSetEncoder;
-import io.clipstream.topology.TopologySettings;
 import io.clipstream.topology.PipelineMetrics;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.RegistryStatus;
+import io.clipstream.topology.TopologySettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +49,16 @@ public final class ClipstreamService implements AutoCloseable {
     private final SearchBackend search;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ClipstreamService(ServiceConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics,
-                              ClipModel model, LabelCatalog catalog, ServiceMetrics metrics, TopologySettings settings,
-                              SearchWindows windows, int imagePartitions) {
+    private ClipstreamService(
+            ServiceConfig config,
+            KafkaStreams streams,
+            KafkaStreamsMetrics streamsMetrics,
+            ClipModel model,
+            LabelCatalog catalog,
+            ServiceMetrics metrics,
+            TopologySettings settings,
+            SearchWindows windows,
+            int imagePartitions) {
         this.config = config;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
@@ -59,20 +66,29 @@ public final class ClipstreamService implements AutoCloseable {
         ClipEncoders encoders = new ClipEncoders(model);
         this.queries = new QueryBackend(encoders, catalog, labels, metrics.labelSetProgress(), settings);
         this.scan = settings.search().enabled() ? SearchScan.onAllCores() : null;
-        Peers peers = config.applicationServer().isEmpty() ? Peers.NONE : new HttpPeers(streams,
-                HostInfo.buildFromEndpoint(config.applicationServer()), config.httpAuthToken(), HttpPeers.TIMEOUT);
-        this.search = scan == null ? null
-                : new SearchBackend(queries, encoders, windows, scan, () -> imagePartitions, peers);
+        Peers peers = config.applicationServer().isEmpty()
+                ? Peers.NONE
+                : new HttpPeers(
+                        streams,
+                        HostInfo.buildFromEndpoint(config.applicationServer()),
+                        config.httpAuthToken(),
+                        HttpPeers.TIMEOUT);
+        this.search =
+                scan == null ? null : new SearchBackend(queries, encoders, windows, scan, () -> imagePartitions, peers);
         if (scan != null) {
-            LOG.info("search: images kept {} ms, at most {} a partition; scan kernel {} on {} threads",
-                    settings.search().retention().toMillis(), settings.search().maxImages(), scan.kernel().name(),
+            LOG.info(
+                    "search: images kept {} ms, at most {} a partition; scan kernel {} on {} threads",
+                    settings.search().retention().toMillis(),
+                    settings.search().maxImages(),
+                    scan.kernel().name(),
                     Runtime.getRuntime().availableProcessors());
         }
     }
 
     /** Creates or checks the topics, then starts the streams; returns at once (see {@link ServiceHealth#ready()}). */
-    public static ClipstreamService start(ServiceConfig config, ClipModel model, MeterRegistry registry,
-                                          ServiceMetrics metrics, ServiceHealth health) throws Exception {
+    public static ClipstreamService start(
+            ServiceConfig config, ClipModel model, MeterRegistry registry, ServiceMetrics metrics, ServiceHealth health)
+            throws Exception {
         Properties properties = config.streamsProperties();
         TopologySettings settings;
         int imagePartitions;
@@ -80,20 +96,21 @@ public final class ClipstreamService implements AutoCloseable {
             List<String> created = Topics.ensure(admin, config.topology(), config.topics());
             requireAccess(admin, config.topology());
             settings = withRecordCapacity(admin, config, properties);
-            imagePartitions = created.contains(settings.imagesTopic()) ? config.topics().partitions()
+            imagePartitions = created.contains(settings.imagesTopic())
+                    ? config.topics().partitions()
                     : partitions(admin, settings.imagesTopic());
         }
-        properties.put(PipelineMetrics.CONFIG, metrics);   // the dead-letter exception handlers count through it
-        properties.put(RegistryStatus.CONFIG, health.registry());   // registry waits make the instance not ready
+        properties.put(PipelineMetrics.CONFIG, metrics); // the dead-letter exception handlers count through it
+        properties.put(RegistryStatus.CONFIG, health.registry()); // registry waits make the instance not ready
         properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));
-        LabelCatalog catalog = new LabelCatalog();      // the stream's view of the label table, shared with queries
-        SearchWindows windows = new SearchWindows();    // the tasks' searchable windows, shared with searches
-        KafkaStreams streams = new KafkaStreams(topology(config, settings, model, metrics, health.registry(), catalog,
-                windows), properties);
+        LabelCatalog catalog = new LabelCatalog(); // the stream's view of the label table, shared with queries
+        SearchWindows windows = new SearchWindows(); // the tasks' searchable windows, shared with searches
+        KafkaStreams streams = new KafkaStreams(
+                topology(config, settings, model, metrics, health.registry(), catalog, windows), properties);
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
-        ClipstreamService service = new ClipstreamService(config, streams, binder, model, catalog, metrics, settings,
-                windows, imagePartitions);
+        ClipstreamService service = new ClipstreamService(
+                config, streams, binder, model, catalog, metrics, settings, windows, imagePartitions);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -116,19 +133,32 @@ public final class ClipstreamService implements AutoCloseable {
      * The topology with registry serdes configured from every registry setting (URL, basic auth, TLS), reporting
      * registry outages to {@code registry}.
      */
-    static Topology topology(ServiceConfig config, TopologySettings settings, ClipModel model, PipelineMetrics metrics,
-                             RegistryStatus registry, LabelCatalog catalog, SearchWindows windows) {
+    static Topology topology(
+            ServiceConfig config,
+            TopologySettings settings,
+            ClipModel model,
+            PipelineMetrics metrics,
+            RegistryStatus registry,
+            LabelCatalog catalog,
+            SearchWindows windows) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, RecordSerdes.configured(config.serdeConfig(), registry),
-                encoders, encoders, metrics, catalog, windows);
+        ClipstreamTopology.build(
+                builder,
+                settings,
+                RecordSerdes.configured(config.serdeConfig(), registry),
+                encoders,
+                encoders,
+                metrics,
+                catalog,
+                windows);
         return builder.build();
     }
 
     /** The topics the service writes: the outputs, the dead letters, and the flagged topic when set. */
     static List<String> outputs(TopologySettings t) {
-        List<String> outputs = new java.util.ArrayList<>(List.of(t.labelEmbeddingsTopic(), t.classificationsTopic(),
-                t.imageEmbeddingsTopic(), t.deadLetterTopic()));
+        List<String> outputs = new java.util.ArrayList<>(List.of(
+                t.labelEmbeddingsTopic(), t.classificationsTopic(), t.imageEmbeddingsTopic(), t.deadLetterTopic()));
         if (t.flaggedTopicEnabled()) {
             outputs.add(t.flaggedTopic());
         }
@@ -143,7 +173,12 @@ public final class ClipstreamService implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+                return admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
+                        .size();
             } catch (java.util.concurrent.ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
@@ -156,9 +191,8 @@ public final class ClipstreamService implements AutoCloseable {
 
     /** Stops the start, naming every grant missing, when the service may not read an input or write an output. */
     private static void requireAccess(Admin admin, TopologySettings t) throws Exception {
-        List<String> missing = TopicAccess.missing(admin,
-                List.of(t.labelSetsTopic(), t.imagesTopic(), t.labelEmbeddingsTopic()),
-                outputs(t));
+        List<String> missing = TopicAccess.missing(
+                admin, List.of(t.labelSetsTopic(), t.imagesTopic(), t.labelEmbeddingsTopic()), outputs(t));
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the broker's ACLs do not allow " + String.join(", ", missing)
                     + " to the principal clipstream connects as; grant them (kafka-acls --add --allow-principal …)");
@@ -173,18 +207,31 @@ public final class ClipstreamService implements AutoCloseable {
             throws Exception {
         TopologySettings t = config.topology();
         String appId = config.streams().applicationId();
-        List<String> changelogs = Stream.of(LabelSetEncoder.PROMPT_STORE, LabelSetEncoder.MEMBERS_STORE,
-                LabelSetEncoder.PENDING_STORE, ImageClassifier.BUFFER_STORE).map(s -> appId + "-" + s + "-changelog").toList();
-        Object maxRequest = properties.getOrDefault(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        List<String> changelogs = Stream.of(
+                        LabelSetEncoder.PROMPT_STORE,
+                        LabelSetEncoder.MEMBERS_STORE,
+                        LabelSetEncoder.PENDING_STORE,
+                        ImageClassifier.BUFFER_STORE)
+                .map(s -> appId + "-" + s + "-changelog")
+                .toList();
+        Object maxRequest = properties.getOrDefault(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576));
-        List<RecordCapacity.Limit> limits = RecordCapacity.limits(admin, outputs(t), changelogs,
-                Integer.parseInt(maxRequest.toString()));
+        List<RecordCapacity.Limit> limits =
+                RecordCapacity.limits(admin, outputs(t), changelogs, Integer.parseInt(maxRequest.toString()));
         int capacity = RecordCapacity.capacity(limits);
-        LOG.info("records written are kept within {} bytes, the smallest of: {}", capacity, limits.stream()
-                .map(l -> l.source() + " " + l.bytes()).collect(Collectors.joining(", ")));
-        RecordCapacity.topicLimit(admin, t.imagesTopic()).filter(limit -> limit < t.maxImageBytes()).ifPresent(limit ->
-                LOG.warn("topic {} accepts records up to {} bytes: inline images are limited by that, and "
-                        + "image.max.bytes ({}) applies only to fetched images", t.imagesTopic(), limit, t.maxImageBytes()));
+        LOG.info(
+                "records written are kept within {} bytes, the smallest of: {}",
+                capacity,
+                limits.stream().map(l -> l.source() + " " + l.bytes()).collect(Collectors.joining(", ")));
+        RecordCapacity.topicLimit(admin, t.imagesTopic())
+                .filter(limit -> limit < t.maxImageBytes())
+                .ifPresent(limit -> LOG.warn(
+                        "topic {} accepts records up to {} bytes: inline images are limited by that, and "
+                                + "image.max.bytes ({}) applies only to fetched images",
+                        t.imagesTopic(),
+                        limit,
+                        t.maxImageBytes()));
         return t.withMaxRecordBytes(capacity);
     }
 
@@ -217,7 +264,9 @@ public final class ClipstreamService implements AutoCloseable {
         LOG.info("closing Kafka Streams (up to {} ms)", config.shutdownTimeout().toMillis());
         boolean clean = streams.close(config.shutdownTimeout());
         if (!clean) {
-            LOG.warn("Kafka Streams did not close within {} ms", config.shutdownTimeout().toMillis());
+            LOG.warn(
+                    "Kafka Streams did not close within {} ms",
+                    config.shutdownTimeout().toMillis());
         }
         streamsMetrics.close();
         queries.close();

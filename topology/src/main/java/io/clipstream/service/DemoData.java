@@ -26,20 +26,29 @@ import javax.imageio.ImageIO;
  */
 public final class DemoData {
     public static final String LABEL_SET = "demo";
-    public static final List<String> LABELS = List.of("a diagram", "a dog", "a cat", "a red circle", "a blue square",
-            "a green triangle");
+    public static final List<String> LABELS =
+            List.of("a diagram", "a dog", "a cat", "a red circle", "a blue square", "a green triangle");
 
-    private DemoData() {
-    }
+    private DemoData() {}
 
     /** The label set, with each label used as its own prompt (template {@code "{}"}), as open_clip's test does. */
     public static LabelSet labelSet() {
         List<Label> labels = new ArrayList<>();
         for (String name : LABELS) {
-            labels.add(Label.newBuilder().setName(name).setPrompts(null).setThreshold(null).build());
+            labels.add(Label.newBuilder()
+                    .setName(name)
+                    .setPrompts(null)
+                    .setThreshold(null)
+                    .build());
         }
-        return LabelSet.newBuilder().setId(LABEL_SET).setVersion(1).setLabels(labels).setTemplates(List.of("{}"))
-                .setTopK(3).setDescription("clipstream demo labels").build();
+        return LabelSet.newBuilder()
+                .setId(LABEL_SET)
+                .setVersion(1)
+                .setLabels(labels)
+                .setTemplates(List.of("{}"))
+                .setTopK(3)
+                .setDescription("clipstream demo labels")
+                .build();
     }
 
     /** Image id → PNG bytes, in the order they are sent. */
@@ -54,13 +63,21 @@ public final class DemoData {
     }
 
     public static ImageEvent event(String id, byte[] png, Instant eventTime) {
-        return ImageEvent.newBuilder().setId(id).setEventTime(eventTime)
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(eventTime)
                 .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png)).build())
-                .setContentType("image/png").setLabelSet(LABEL_SET).setAttributes(Map.of("source", "clipstream demo"))
+                .setContentType("image/png")
+                .setLabelSet(LABEL_SET)
+                .setAttributes(Map.of("source", "clipstream demo"))
                 .build();
     }
 
-    enum Shape { CIRCLE, SQUARE, TRIANGLE }
+    enum Shape {
+        CIRCLE,
+        SQUARE,
+        TRIANGLE
+    }
 
     /** A 256×256 PNG: one filled shape of {@code color} on white. */
     static byte[] draw(Color color, Shape shape) {
@@ -73,7 +90,7 @@ public final class DemoData {
         switch (shape) {
             case CIRCLE -> g.fillOval(48, 48, 160, 160);
             case SQUARE -> g.fillRect(56, 56, 144, 144);
-            case TRIANGLE -> g.fillPolygon(new int[]{128, 40, 216}, new int[]{40, 200, 200}, 3);
+            case TRIANGLE -> g.fillPolygon(new int[] {128, 40, 216}, new int[] {40, 200, 200}, 3);
         }
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();

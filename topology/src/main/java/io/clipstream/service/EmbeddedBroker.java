@@ -77,13 +77,20 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+        p.put(
+                "listener.security.protocol.map",
+                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
         if (!plainUsers.isEmpty()) {
             StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-            plainUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+            plainUsers.forEach((user, password) -> jaas.append(" user_")
+                    .append(user)
+                    .append("=\"")
+                    .append(password)
                     .append('"'));
             p.put("sasl.enabled.mechanisms", "PLAIN");
-            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+            p.put(
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                    jaas.append(';').toString());
         }
         if (acls) {
             p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
@@ -92,7 +99,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         p.put("log.dirs", dir.resolve("logs").toString());
         // One node: every internal topic with one replica and one partition.
-        for (String topic : new String[]{"offsets.topic", "transaction.state.log", "share.coordinator.state.topic"}) {
+        for (String topic : new String[] {"offsets.topic", "transaction.state.log", "share.coordinator.state.topic"}) {
             p.put(topic + ".replication.factor", "1");
             p.put(topic + ".num.partitions", "1");
         }
@@ -107,8 +114,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             p.store(w, "clipstream embedded broker");
         }
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        int formatted = StorageTool.execute(new String[]{"format", "-t", Uuid.randomUuid().toString(), "-c",
-                config.toString()}, new PrintStream(log, true, StandardCharsets.UTF_8));
+        int formatted = StorageTool.execute(
+                new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+                new PrintStream(log, true, StandardCharsets.UTF_8));
         if (formatted != 0) {
             throw new IOException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
         }

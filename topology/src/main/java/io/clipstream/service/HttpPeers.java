@@ -42,14 +42,17 @@ import org.slf4j.LoggerFactory;
 public final class HttpPeers implements Peers {
     /** How long a search waits for the other instances' parts. */
     public static final Duration TIMEOUT = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(HttpPeers.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaStreams streams;
     private final HostInfo self;
     private final String token;
     private final Duration timeout;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     /** {@code self}: this instance's {@code application.server}; {@code token}: {@code http.auth.token} (may be empty). */
     public HttpPeers(KafkaStreams streams, HostInfo self, String token, Duration timeout) {
@@ -67,7 +70,8 @@ public final class HttpPeers implements Peers {
         for (float v : vector) {
             values.add(v);
         }
-        StringBuilder query = new StringBuilder("?k=").append(filter.k()).append("&since=").append(filter.sinceMs());
+        StringBuilder query =
+                new StringBuilder("?k=").append(filter.k()).append("&since=").append(filter.sinceMs());
         if (filter.labelSet() != null) {
             query.append("&labelSet=").append(URLEncoder.encode(filter.labelSet(), StandardCharsets.UTF_8));
         }
@@ -75,8 +79,8 @@ public final class HttpPeers implements Peers {
             query.append("&exclude=").append(URLEncoder.encode(excludeId, StandardCharsets.UTF_8));
         }
         List<Answer> answers = new ArrayList<>();
-        for (JsonNode answer : askAll("/v1/internal/search" + query,
-                HttpRequest.BodyPublishers.ofString(body.toString()))) {
+        for (JsonNode answer :
+                askAll("/v1/internal/search" + query, HttpRequest.BodyPublishers.ofString(body.toString()))) {
             answers.add(answer(answer));
         }
         return answers;
@@ -84,8 +88,10 @@ public final class HttpPeers implements Peers {
 
     @Override
     public Optional<float[]> vectorOf(String imageId) throws InterruptedException {
-        for (JsonNode answer : askAll("/v1/internal/vector/" + URLEncoder.encode(imageId, StandardCharsets.UTF_8)
-                .replace("+", "%20"), null)) {
+        for (JsonNode answer : askAll(
+                "/v1/internal/vector/"
+                        + URLEncoder.encode(imageId, StandardCharsets.UTF_8).replace("+", "%20"),
+                null)) {
             JsonNode vector = answer.get("vector");
             if (vector != null && vector.isArray()) {
                 float[] v = new float[vector.size()];
@@ -107,7 +113,8 @@ public final class HttpPeers implements Peers {
                 continue;
             }
             HttpRequest.Builder request = HttpRequest.newBuilder(
-                    URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery)).timeout(timeout);
+                            URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                    .timeout(timeout);
             if (!token.isEmpty()) {
                 request.header("Authorization", "Bearer " + token);
             }
@@ -120,8 +127,8 @@ public final class HttpPeers implements Peers {
         List<JsonNode> answers = new ArrayList<>();
         for (Map.Entry<HostInfo, CompletableFuture<HttpResponse<String>>> call : calls.entrySet()) {
             try {
-                HttpResponse<String> r = call.getValue().get(Math.max(0, deadline - System.nanoTime()),
-                        TimeUnit.NANOSECONDS);
+                HttpResponse<String> r =
+                        call.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (r.statusCode() == 200) {
                     answers.add(JSON.readTree(r.body()));
                 } else if (r.statusCode() != 404) {
@@ -131,7 +138,9 @@ public final class HttpPeers implements Peers {
                 call.getValue().cancel(true);
                 LOG.warn("instance {} did not answer a search within {} ms", call.getKey(), timeout.toMillis());
             } catch (ExecutionException | java.io.IOException e) {
-                LOG.warn("instance {} could not be asked: {}", call.getKey(),
+                LOG.warn(
+                        "instance {} could not be asked: {}",
+                        call.getKey(),
                         e instanceof ExecutionException ? e.getCause().toString() : e.toString());
             }
         }
@@ -144,14 +153,23 @@ public final class HttpPeers implements Peers {
         for (JsonNode r : json.path("results")) {
             List<TopLabel> top = new ArrayList<>();
             for (JsonNode t : r.path("top")) {
-                top.add(new TopLabel(t.path("label").asText(), (float) t.path("similarity").asDouble(),
-                        (float) t.path("probability").asDouble()));
+                top.add(new TopLabel(
+                        t.path("label").asText(), (float) t.path("similarity").asDouble(), (float)
+                                t.path("probability").asDouble()));
             }
             Map<String, String> attributes = new LinkedHashMap<>();
-            r.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
-            SearchEntry entry = new SearchEntry(r.path("id").asText(),
-                    Instant.parse(r.path("eventTime").asText()).toEpochMilli(), 0, r.path("labelSet").asText(), top,
-                    attributes, null);
+            r.path("attributes")
+                    .fields()
+                    .forEachRemaining(
+                            e -> attributes.put(e.getKey(), e.getValue().asText()));
+            SearchEntry entry = new SearchEntry(
+                    r.path("id").asText(),
+                    Instant.parse(r.path("eventTime").asText()).toEpochMilli(),
+                    0,
+                    r.path("labelSet").asText(),
+                    top,
+                    attributes,
+                    null);
             hits.add(new SearchHit(entry, (float) r.path("score").asDouble()));
         }
         Set<Integer> partitions = new HashSet<>();

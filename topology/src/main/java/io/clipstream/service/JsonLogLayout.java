@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     /** The MDC key under which the topology names the image a line is about. */
     public static final String IMAGE_MDC_KEY = "imageId";
+
     static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
     private static final JsonFactory JSON = new JsonFactory();

@@ -25,14 +25,15 @@ public final class KafkaClientFailure extends RuntimeException {
             "jaas", List.of("sasl.jaas.config"),
             "sasl", List.of("sasl.mechanism", "sasl.jaas.config"),
             "login module", List.of("sasl.jaas.config"),
-            "keystore", List.of("ssl.keystore.location", "ssl.keystore.password", "ssl.keystore.type", "ssl.key.password"),
+            "keystore",
+                    List.of("ssl.keystore.location", "ssl.keystore.password", "ssl.keystore.type", "ssl.key.password"),
             "truststore", List.of("ssl.truststore.location", "ssl.truststore.password", "ssl.truststore.type"),
             "security protocol", List.of("security.protocol"),
             "bootstrap", List.of("bootstrap.servers"));
 
     /** Kafka's top message when a client constructor fails: {@code Failed to create new KafkaAdminClient}, … */
-    private static final Pattern CREATION = Pattern.compile(
-            "Failed to (?:create new Kafka(AdminClient)|construct kafka (producer|consumer))");
+    private static final Pattern CREATION =
+            Pattern.compile("Failed to (?:create new Kafka(AdminClient)|construct kafka (producer|consumer))");
 
     private KafkaClientFailure(String message, Throwable cause) {
         super(message, cause);
@@ -70,10 +71,11 @@ public final class KafkaClientFailure extends RuntimeException {
             root = failure.getClass().getSimpleName();
         }
         Set<String> settings = settingsInvolved(String.join("\n", messages), config);
-        String where = settings.isEmpty() ? ""
+        String where = settings.isEmpty()
+                ? ""
                 : " (setting" + (settings.size() > 1 ? "s " : " ") + String.join(", ", settings) + ")";
-        return new KafkaClientFailure("cannot create the Kafka " + client + ": " + hideSecrets(root, config) + where,
-                failure);
+        return new KafkaClientFailure(
+                "cannot create the Kafka " + client + ": " + hideSecrets(root, config) + where, failure);
     }
 
     /** The user's keys (as written, {@code kafka.} prefix included) that the cause messages point at. */

@@ -17,16 +17,13 @@ import java.util.TreeMap;
  * and thresholds, topK and model id; and from this instance's encoder, the sets it is encoding now with their progress.
  */
 public final class LabelSetViews {
-    private LabelSetViews() {
-    }
+    private LabelSetViews() {}
 
     /** One label of a ready set; {@code threshold} null: never flagged. */
-    public record Label(String label, Float threshold) {
-    }
+    public record Label(String label, Float threshold) {}
 
     /** A version being encoded on this instance: {@code promptsEncoded} of {@code prompts} done. */
-    public record Encoding(long version, long promptsEncoded, long prompts) {
-    }
+    public record Encoding(long version, long promptsEncoded, long prompts) {}
 
     /**
      * One label set.
@@ -38,15 +35,22 @@ public final class LabelSetViews {
      * @param labels   in set order (empty unless ready)
      * @param encoding a newer version this instance is encoding, or null
      */
-    public record View(String id, String state, long version, String modelId, Integer topK, List<Label> labels,
-                       Encoding encoding) {
+    public record View(
+            String id,
+            String state,
+            long version,
+            String modelId,
+            Integer topK,
+            List<Label> labels,
+            Encoding encoding) {
         public boolean ready() {
             return state.equals("ready");
         }
     }
 
     /** Views of every set in {@code records} (for {@code modelId}) and in {@code encoding}, by id. */
-    public static List<View> of(List<LabelEmbedding> records, String modelId, List<LabelSetProgress.Encoding> encoding) {
+    public static List<View> of(
+            List<LabelEmbedding> records, String modelId, List<LabelSetProgress.Encoding> encoding) {
         Map<String, List<LabelEmbedding>> bySet = new TreeMap<>();
         for (LabelEmbedding r : records) {
             if (r.getModelId().equals(modelId)) {
@@ -68,13 +72,29 @@ public final class LabelSetViews {
                 }
                 views.add(new View(m.setId(), "ready", m.version(), modelId, m.topK(), labels, progress));
             } else {
-                long newest = set.getValue().stream().mapToLong(LabelEmbedding::getLabelSetVersion).max().orElse(0);
-                views.add(new View(set.getKey(), progress != null ? "encoding" : "incomplete", newest, modelId, null,
-                        List.of(), progress));
+                long newest = set.getValue().stream()
+                        .mapToLong(LabelEmbedding::getLabelSetVersion)
+                        .max()
+                        .orElse(0);
+                views.add(new View(
+                        set.getKey(),
+                        progress != null ? "encoding" : "incomplete",
+                        newest,
+                        modelId,
+                        null,
+                        List.of(),
+                        progress));
             }
         }
-        underWay.values().forEach(e -> views.add(new View(e.setId(), "encoding", e.version(), modelId, null, List.of(),
-                new Encoding(e.version(), e.encoded(), e.total()))));
+        underWay.values()
+                .forEach(e -> views.add(new View(
+                        e.setId(),
+                        "encoding",
+                        e.version(),
+                        modelId,
+                        null,
+                        List.of(),
+                        new Encoding(e.version(), e.encoded(), e.total()))));
         views.sort(java.util.Comparator.comparing(View::id));
         return views;
     }

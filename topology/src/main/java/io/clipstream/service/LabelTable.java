@@ -55,7 +55,7 @@ public final class LabelTable {
         }
         int count = 0;
         try (KeyValueIterator<String, LabelEmbedding> it =
-                     store.get().prefixScan(setId + "/", new org.apache.kafka.common.serialization.StringSerializer())) {
+                store.get().prefixScan(setId + "/", new org.apache.kafka.common.serialization.StringSerializer())) {
             while (it.hasNext()) {
                 it.next();
                 count++;
@@ -89,8 +89,8 @@ public final class LabelTable {
     /** The global store through interactive queries, or empty while it is not queryable (not started, restoring). */
     Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>> store() {
         try {
-            return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(LabelEmbeddingLoader.STORE,
-                    QueryableStoreTypes.keyValueStore())));
+            return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(
+                    LabelEmbeddingLoader.STORE, QueryableStoreTypes.keyValueStore())));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();
         }

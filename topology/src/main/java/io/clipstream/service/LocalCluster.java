@@ -2,7 +2,6 @@ package io.clipstream.service;
 
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -31,11 +30,14 @@ public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer regis
     }
 
     /** On the given ports (0: any free port); the registry's subjects are named apart by {@code registryScope}. */
-    public static LocalCluster start(Path dir, int brokerPort, int registryPort, String registryScope) throws IOException {
+    public static LocalCluster start(Path dir, int brokerPort, int registryPort, String registryScope)
+            throws IOException {
         EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(dir.resolve("kafka")), brokerPort);
         try {
-            return new LocalCluster(broker, SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope(registryScope),
-                    "127.0.0.1", registryPort));
+            return new LocalCluster(
+                    broker,
+                    SchemaRegistryHttpServer.start(
+                            InMemorySchemaRegistry.forScope(registryScope), "127.0.0.1", registryPort));
         } catch (IOException | RuntimeException e) {
             broker.close();
             throw e;
@@ -70,10 +72,16 @@ public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer regis
      * client's default is 32 MB).
      */
     public KafkaProducer<byte[], byte[]> producer(long bufferBytes) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, bufferBytes),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        16 << 20,
+                        ProducerConfig.BUFFER_MEMORY_CONFIG,
+                        bufferBytes),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /**
@@ -81,11 +89,16 @@ public record LocalCluster(EmbeddedBroker broker, SchemaRegistryHttpServer regis
      * consumer group: how the demo and the benchmarks watch the service's outputs.
      */
     public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrapServers, List<String> topics) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        16 << 20),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));

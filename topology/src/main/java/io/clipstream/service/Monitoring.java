@@ -26,8 +26,13 @@ public final class Monitoring implements AutoCloseable {
     private final OpsHttpServer http;
     private final QueryApi queries;
 
-    private Monitoring(PrometheusMeterRegistry registry, ServiceMetrics metrics, ServiceHealth health, JvmGcMetrics gc,
-                       OpsHttpServer http, QueryApi queries) {
+    private Monitoring(
+            PrometheusMeterRegistry registry,
+            ServiceMetrics metrics,
+            ServiceHealth health,
+            JvmGcMetrics gc,
+            OpsHttpServer http,
+            QueryApi queries) {
         this.queries = queries;
         this.registry = registry;
         this.metrics = metrics;
@@ -58,7 +63,8 @@ public final class Monitoring implements AutoCloseable {
         health.watchEncoding(metrics.labelSetProgress());
         Gauge.builder("clipstream.ready", health, h -> h.ready().ok() ? 1 : 0)
                 .description("1 when /health/ready answers 200 (model loaded, label table restored, streams RUNNING, "
-                        + "registry reachable), else 0").register(registry);
+                        + "registry reachable), else 0")
+                .register(registry);
         QueryApi queries = new QueryApi(authToken);
         OpsHttpServer http = OpsHttpServer.start(bindAddress, port, health, registry, queries);
         return new Monitoring(registry, metrics, health, gc, http, queries);
@@ -77,7 +83,8 @@ public final class Monitoring implements AutoCloseable {
     /** Publishes whether the model's text tower is in memory (1) or freed while unused (0). */
     public <T> void watchTextTower(T owner, Predicate<T> loaded) {
         Gauge.builder("clipstream.text.tower.loaded", owner, o -> loaded.test(o) ? 1 : 0)
-                .description("1 while the text tower's weights are in memory; 0 once freed after model.text.idle.ms unused")
+                .description(
+                        "1 while the text tower's weights are in memory; 0 once freed after model.text.idle.ms unused")
                 .register(registry);
     }
 

@@ -15,12 +15,15 @@ final class NativeMemoryMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("clipstream.native.javacpp.bytes", Pointer::totalBytes)
                 .description("Off-heap bytes allocated through JavaCPP and not yet freed (not ND4J's CPU arrays)")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("clipstream.native.javacpp.max.bytes", Pointer::maxBytes)
                 .description("JavaCPP's off-heap limit; reaching it forces a garbage collection")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("clipstream.process.resident.bytes", Pointer::physicalBytes)
                 .description("Resident set size of the process")
-                .baseUnit("bytes").register(registry);
+                .baseUnit("bytes")
+                .register(registry);
     }
 }

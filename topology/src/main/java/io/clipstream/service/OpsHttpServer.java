@@ -1,8 +1,8 @@
 package io.clipstream.service;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.clipstream.topology.LabelSetProgress;
 import com.sun.net.httpserver.HttpServer;
+import io.clipstream.topology.LabelSetProgress;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,14 +29,15 @@ public final class OpsHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static OpsHttpServer start(String bindAddress, int port, ServiceHealth health,
-                                      PrometheusMeterRegistry metrics) throws IOException {
+    public static OpsHttpServer start(
+            String bindAddress, int port, ServiceHealth health, PrometheusMeterRegistry metrics) throws IOException {
         return start(bindAddress, port, health, metrics, null);
     }
 
     /** With the query API under {@code /v1/} ({@code queries} null: none). */
-    public static OpsHttpServer start(String bindAddress, int port, ServiceHealth health,
-                                      PrometheusMeterRegistry metrics, QueryApi queries) throws IOException {
+    public static OpsHttpServer start(
+            String bindAddress, int port, ServiceHealth health, PrometheusMeterRegistry metrics, QueryApi queries)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         server.createContext("/health/live", ex -> probe(ex, health::live));
         server.createContext("/health/ready", ex -> probe(ex, health::ready));
@@ -50,7 +51,11 @@ public final class OpsHttpServer implements AutoCloseable {
         }
         server.createContext("/", ex -> {
             if (allowed(ex, ex.getRequestURI().getPath())) {
-                send(ex, 404, "application/json", "{\"error\":\"not found; try /health/live, /health/ready, /metrics\"}");
+                send(
+                        ex,
+                        404,
+                        "application/json",
+                        "{\"error\":\"not found; try /health/live, /health/ready, /metrics\"}");
             }
         });
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -84,15 +89,24 @@ public final class OpsHttpServer implements AutoCloseable {
             return;
         }
         ServiceHealth.Status status = check.get();
-        StringBuilder body = new StringBuilder(status.ok() ? "{\"status\":\"UP\""
-                : "{\"status\":\"DOWN\",\"reason\":\"" + jsonEscape(status.reason()) + "\"");
+        StringBuilder body = new StringBuilder(
+                status.ok()
+                        ? "{\"status\":\"UP\""
+                        : "{\"status\":\"DOWN\",\"reason\":\"" + jsonEscape(status.reason()) + "\"");
         if (!status.encoding().isEmpty()) {
             body.append(",\"labelSetsEncoding\":[");
             for (int i = 0; i < status.encoding().size(); i++) {
                 LabelSetProgress.Encoding e = status.encoding().get(i);
-                body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(jsonEscape(e.setId()))
-                        .append("\",\"version\":").append(e.version()).append(",\"promptsEncoded\":")
-                        .append(e.encoded()).append(",\"prompts\":").append(e.total()).append('}');
+                body.append(i == 0 ? "" : ",")
+                        .append("{\"id\":\"")
+                        .append(jsonEscape(e.setId()))
+                        .append("\",\"version\":")
+                        .append(e.version())
+                        .append(",\"promptsEncoded\":")
+                        .append(e.encoded())
+                        .append(",\"prompts\":")
+                        .append(e.total())
+                        .append('}');
             }
             body.append(']');
         }

@@ -39,8 +39,8 @@ final class PeerApi {
             } catch (NumberFormatException e) {
                 throw new QueryApi.BadRequest("since must be epoch milliseconds here");
             }
-            SearchBackend.Filter filter = new SearchBackend.Filter(SearchApi.k(params.get("k")), since,
-                    params.get("labelSet"));
+            SearchBackend.Filter filter =
+                    new SearchBackend.Filter(SearchApi.k(params.get("k")), since, params.get("labelSet"));
             Peers.Answer answer = backend.searchHere(vector(ex), filter, params.get("exclude"));
             ObjectNode body = JSON.createObjectNode();
             ArrayNode results = body.putArray("results");
@@ -48,7 +48,8 @@ final class PeerApi {
             ArrayNode partitions = body.putArray("partitions");
             answer.partitions().forEach(partitions::add);
             QueryApi.send(ex, 200, body.toString());
-        } else if (path.startsWith("/v1/internal/vector/") && ex.getRequestMethod().equals("GET")) {
+        } else if (path.startsWith("/v1/internal/vector/")
+                && ex.getRequestMethod().equals("GET")) {
             String id = URLDecoder.decode(path.substring("/v1/internal/vector/".length()), StandardCharsets.UTF_8);
             Optional<float[]> vector = backend.localVectorOf(id);
             if (vector.isEmpty()) {

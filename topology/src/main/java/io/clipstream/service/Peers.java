@@ -21,8 +21,7 @@ public interface Peers {
     };
 
     /** What one instance answered: its best images and the partitions whose windows it searched. */
-    record Answer(List<SearchHit> hits, Set<Integer> partitions) {
-    }
+    record Answer(List<SearchHit> hits, Set<Integer> partitions) {}
 
     /** Every other instance's best images for {@code vector}; an instance that did not answer in time is left out. */
     List<Answer> search(float[] vector, SearchBackend.Filter filter, String excludeId) throws InterruptedException;

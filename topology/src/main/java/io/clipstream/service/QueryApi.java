@@ -84,7 +84,9 @@ public final class QueryApi implements HttpHandler {
                 classify(ex);
             } else if (path.equals("/v1/label-sets") || path.startsWith("/v1/label-sets/")) {
                 labelSets(ex, path);
-            } else if (path.equals("/v1/search") || path.startsWith("/v1/similar/") || path.startsWith("/v1/internal/")) {
+            } else if (path.equals("/v1/search")
+                    || path.startsWith("/v1/similar/")
+                    || path.startsWith("/v1/internal/")) {
                 SearchApi searches = search;
                 if (searches == null) {
                     unavailable(ex, backend == null ? "the service is starting" : "search is off (search.enabled)");
@@ -92,13 +94,21 @@ public final class QueryApi implements HttpHandler {
                     searches.handle(ex, path);
                 }
             } else {
-                error(ex, 404, "not found; try POST /v1/classify?labelSet=ID, GET /v1/label-sets, "
-                        + "GET /v1/search?q=TEXT or GET /v1/similar/IMAGE_ID", null);
+                error(
+                        ex,
+                        404,
+                        "not found; try POST /v1/classify?labelSet=ID, GET /v1/label-sets, "
+                                + "GET /v1/search?q=TEXT or GET /v1/similar/IMAGE_ID",
+                        null);
             }
         } catch (BadRequest e) {
             error(ex, 400, e.getMessage(), null);
         } catch (RuntimeException e) {
-            LOG.error("query {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
+            LOG.error(
+                    "query {} {} failed",
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getRawPath(),
+                    e);
             error(ex, 500, "internal error: " + e.getClass().getSimpleName(), null);
         } finally {
             ex.close();
@@ -185,7 +195,8 @@ public final class QueryApi implements HttpHandler {
             return;
         }
         String id = URLDecoder.decode(path.substring("/v1/label-sets/".length()), StandardCharsets.UTF_8);
-        Optional<LabelSetViews.View> one = views.get().stream().filter(v -> v.id().equals(id)).findFirst();
+        Optional<LabelSetViews.View> one =
+                views.get().stream().filter(v -> v.id().equals(id)).findFirst();
         if (one.isEmpty()) {
             error(ex, 404, "no label set \"" + id + "\" in the label table or being encoded here", null);
         } else {
@@ -196,7 +207,10 @@ public final class QueryApi implements HttpHandler {
     /** A set as JSON; the list gives the label count, one set its labels with their thresholds. */
     static ObjectNode view(LabelSetViews.View v, boolean withLabels) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("id", v.id()).put("state", v.state()).put("ready", v.ready()).put("version", v.version())
+        node.put("id", v.id())
+                .put("state", v.state())
+                .put("ready", v.ready())
+                .put("version", v.version())
                 .put("modelId", v.modelId());
         if (v.topK() == null) {
             node.putNull("topK");
@@ -216,8 +230,10 @@ public final class QueryApi implements HttpHandler {
             }
         }
         if (v.encoding() != null) {
-            node.putObject("encoding").put("version", v.encoding().version())
-                    .put("promptsEncoded", v.encoding().promptsEncoded()).put("prompts", v.encoding().prompts());
+            node.putObject("encoding")
+                    .put("version", v.encoding().version())
+                    .put("promptsEncoded", v.encoding().promptsEncoded())
+                    .put("prompts", v.encoding().prompts());
         }
         return node;
     }
@@ -277,8 +293,11 @@ public final class QueryApi implements HttpHandler {
     static byte[] image(HttpExchange ex, long limit) throws IOException {
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
         if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > limit + 1) {
-            ex.getResponseHeaders().set("Connection", "close");      // the body is left unread
-            error(ex, 413, "image of " + declared + " bytes is over the limit of " + limit + " bytes (image.max.bytes)",
+            ex.getResponseHeaders().set("Connection", "close"); // the body is left unread
+            error(
+                    ex,
+                    413,
+                    "image of " + declared + " bytes is over the limit of " + limit + " bytes (image.max.bytes)",
                     ErrorCode.IMAGE_TOO_LARGE);
             return null;
         }

@@ -44,24 +44,19 @@ public final class QueryBackend implements AutoCloseable {
     /** What classifying one image on request gave. */
     public sealed interface Result {
         /** Scored: the same record the stream would write. */
-        record Classified(Classification classification) implements Result {
-        }
+        record Classified(Classification classification) implements Result {}
 
         /** The image was refused, with the dead-letter code the stream would have used. */
-        record Rejected(ErrorCode code, String message) implements Result {
-        }
+        record Rejected(ErrorCode code, String message) implements Result {}
 
         /** No complete version of the set for this model. */
-        record UnknownSet(String message) implements Result {
-        }
+        record UnknownSet(String message) implements Result {}
 
         /** Not possible right now (the label table is restoring, or the tower stayed busy); retry later. */
-        record Unavailable(String message) implements Result {
-        }
+        record Unavailable(String message) implements Result {}
 
         /** The raw embedding of an image or a text, for a search. */
-        record Embedded(float[] embedding) implements Result {
-        }
+        record Embedded(float[] embedding) implements Result {}
     }
 
     private final ImageEncoder encoder;
@@ -79,16 +74,24 @@ public final class QueryBackend implements AutoCloseable {
         return t;
     });
 
-    public QueryBackend(ImageEncoder encoder, LabelCatalog catalog, LabelTable labels, LabelSetProgress progress,
-                        TopologySettings settings) {
+    public QueryBackend(
+            ImageEncoder encoder,
+            LabelCatalog catalog,
+            LabelTable labels,
+            LabelSetProgress progress,
+            TopologySettings settings) {
         this(encoder, catalog, labels::store, labels::records, progress, settings, TOWER_WAIT);
     }
 
     /** Over any label store (tests), waiting up to {@code towerWait} for the tower. */
-    QueryBackend(ImageEncoder encoder, LabelCatalog catalog,
-                 Supplier<Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>>> store,
-                 Supplier<Optional<List<LabelEmbedding>>> records, LabelSetProgress progress,
-                 TopologySettings settings, Duration towerWait) {
+    QueryBackend(
+            ImageEncoder encoder,
+            LabelCatalog catalog,
+            Supplier<Optional<ReadOnlyKeyValueStore<String, LabelEmbedding>>> store,
+            Supplier<Optional<List<LabelEmbedding>>> records,
+            LabelSetProgress progress,
+            TopologySettings settings,
+            Duration towerWait) {
         this.encoder = encoder;
         this.catalog = catalog;
         this.store = store;
@@ -97,8 +100,10 @@ public final class QueryBackend implements AutoCloseable {
         this.settings = settings;
         this.towerWait = towerWait;
         // Inline bytes only: a request never makes the service fetch a URL.
-        this.preparer = new ImagePreparer(encoder, new ImageFetcher(TopologySettings.FetchSettings.disabled(),
-                settings.maxImageBytes()), settings.maxImageBytes());
+        this.preparer = new ImagePreparer(
+                encoder,
+                new ImageFetcher(TopologySettings.FetchSettings.disabled(), settings.maxImageBytes()),
+                settings.maxImageBytes());
     }
 
     /** The largest image body accepted ({@code image.max.bytes}). */
@@ -146,9 +151,13 @@ public final class QueryBackend implements AutoCloseable {
     }
 
     private static ImageEvent.Builder event(String id, byte[] image, String contentType) {
-        return ImageEvent.newBuilder().setId(id).setEventTime(Instant.now())
-                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
-                .setContentType(contentType).setAttributes(Map.of());
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(Instant.now())
+                .setImage(
+                        InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
+                .setContentType(contentType)
+                .setAttributes(Map.of());
     }
 
     /** Decode, preprocess and the image tower for one image, one request at a time. */

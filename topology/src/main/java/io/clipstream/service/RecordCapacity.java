@@ -1,5 +1,12 @@
 package io.clipstream.service;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -8,14 +15,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The largest record the service may write, read from the cluster at start: the smallest {@code max.message.bytes}
@@ -27,18 +26,18 @@ final class RecordCapacity {
     private static final Logger LOG = LoggerFactory.getLogger(RecordCapacity.class);
     /** Kafka's default broker {@code message.max.bytes}, used when the broker's own cannot be read. */
     static final int KAFKA_DEFAULT_MESSAGE_MAX_BYTES = 1_048_588;
+
     private static final long TIMEOUT_SECONDS = 30;
 
     /** One limit and where it comes from, for the start-up log line. */
-    record Limit(String source, int bytes) {
-    }
+    record Limit(String source, int bytes) {}
 
-    private RecordCapacity() {
-    }
+    private RecordCapacity() {}
 
     /** Every limit that applies; the capacity is the smallest. */
-    static List<Limit> limits(Admin admin, Collection<String> topics, Collection<String> changelogs,
-                              int producerMaxRequestSize) throws Exception {
+    static List<Limit> limits(
+            Admin admin, Collection<String> topics, Collection<String> changelogs, int producerMaxRequestSize)
+            throws Exception {
         List<Limit> limits = new ArrayList<>();
         limits.add(new Limit("producer max.request.size", producerMaxRequestSize));
         Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -54,8 +53,8 @@ final class RecordCapacity {
                 missingChangelog = true;
             }
         }
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         for (Map.Entry<ConfigResource, Config> e : configs.entrySet()) {
             ConfigEntry entry = e.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (entry != null && entry.value() != null) {
@@ -76,9 +75,14 @@ final class RecordCapacity {
     static Optional<Integer> topicLimit(Admin admin, String topic) {
         try {
             ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            ConfigEntry entry = admin.describeConfigs(List.of(r)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(r)
+            ConfigEntry entry = admin.describeConfigs(List.of(r))
+                    .all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(r)
                     .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            return entry == null || entry.value() == null ? Optional.empty() : Optional.of(Integer.parseInt(entry.value()));
+            return entry == null || entry.value() == null
+                    ? Optional.empty()
+                    : Optional.of(Integer.parseInt(entry.value()));
         } catch (Exception e) {
             return Optional.empty();
         }
@@ -87,10 +91,14 @@ final class RecordCapacity {
     private static int brokerDefault(Admin admin) {
         try {
             Collection<Node> nodes = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER,
+            ConfigResource broker = new ConfigResource(
+                    ConfigResource.Type.BROKER,
                     String.valueOf(nodes.iterator().next().id()));
-            ConfigEntry entry = admin.describeConfigs(List.of(broker)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .get(broker).get("message.max.bytes");
+            ConfigEntry entry = admin.describeConfigs(List.of(broker))
+                    .all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(broker)
+                    .get("message.max.bytes");
             if (entry != null && entry.value() != null) {
                 return Integer.parseInt(entry.value());
             }

@@ -63,8 +63,8 @@ final class SearchApi {
             return;
         }
         Map<String, String> params = QueryApi.query(ex.getRequestURI().getRawQuery());
-        SearchBackend.Filter filter = new SearchBackend.Filter(k(params.get("k")), since(params.get("since")),
-                labelSet(params.get("labelSet")));
+        SearchBackend.Filter filter = new SearchBackend.Filter(
+                k(params.get("k")), since(params.get("since")), labelSet(params.get("labelSet")));
         ObjectNode query = JSON.createObjectNode();
         String text = null;
         String imageId = null;
@@ -135,11 +135,17 @@ final class SearchApi {
 
     static ObjectNode hit(SearchHit hit) {
         SearchEntry e = hit.entry();
-        ObjectNode node = JSON.createObjectNode().put("id", e.id()).put("score", hit.score())
-                .put("eventTime", Instant.ofEpochMilli(e.eventTime()).toString()).put("labelSet", e.labelSet());
+        ObjectNode node = JSON.createObjectNode()
+                .put("id", e.id())
+                .put("score", hit.score())
+                .put("eventTime", Instant.ofEpochMilli(e.eventTime()).toString())
+                .put("labelSet", e.labelSet());
         ArrayNode top = node.putArray("top");
         for (TopLabel t : e.top()) {
-            top.addObject().put("label", t.label()).put("similarity", t.similarity()).put("probability", t.probability());
+            top.addObject()
+                    .put("label", t.label())
+                    .put("similarity", t.similarity())
+                    .put("probability", t.probability());
         }
         ObjectNode attributes = node.putObject("attributes");
         e.attributes().forEach(attributes::put);

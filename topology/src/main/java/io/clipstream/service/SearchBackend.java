@@ -31,25 +31,20 @@ public final class SearchBackend {
     /** What a search gave. */
     public sealed interface Result {
         /** The best images, best first; partial when some partitions' windows were not searched. */
-        record Found(List<SearchHit> hits, boolean partial) implements Result {
-        }
+        record Found(List<SearchHit> hits, boolean partial) implements Result {}
 
         /** The query could not be embedded (a bad image: its dead-letter code; the model failed: MODEL_ERROR). */
-        record Rejected(ErrorCode code, String message) implements Result {
-        }
+        record Rejected(ErrorCode code, String message) implements Result {}
 
         /** No image with this id in the windows searched. */
-        record NotFound(String message) implements Result {
-        }
+        record NotFound(String message) implements Result {}
 
         /** Not possible right now (the model is busy, search is off); retry later. */
-        record Unavailable(String message) implements Result {
-        }
+        record Unavailable(String message) implements Result {}
     }
 
     /** Which images and how many: {@code sinceMs} and {@code labelSet} as in {@link SearchQuery}. */
-    public record Filter(int k, long sinceMs, String labelSet) {
-    }
+    public record Filter(int k, long sinceMs, String labelSet) {}
 
     private final QueryBackend model;
     private final TextEncoder text;
@@ -68,8 +63,13 @@ public final class SearchBackend {
      * {@code partitions}: how many partitions the images topic has (0: unknown, never partial); {@code peers}: the
      * other instances, asked for their part of every search.
      */
-    public SearchBackend(QueryBackend model, TextEncoder text, SearchWindows windows, SearchScan scan,
-                         IntSupplier partitions, Peers peers) {
+    public SearchBackend(
+            QueryBackend model,
+            TextEncoder text,
+            SearchWindows windows,
+            SearchScan scan,
+            IntSupplier partitions,
+            Peers peers) {
         this.model = model;
         this.text = text;
         this.windows = windows;
@@ -144,7 +144,9 @@ public final class SearchBackend {
             }
         }
         List<SearchHit> hits = best.values().stream()
-                .sorted(Comparator.comparingDouble(SearchHit::score).reversed()).limit(filter.k()).toList();
+                .sorted(Comparator.comparingDouble(SearchHit::score).reversed())
+                .limit(filter.k())
+                .toList();
         int all = partitions.getAsInt();
         return new Result.Found(hits, all > 0 && covered.size() < all);
     }
@@ -152,8 +154,8 @@ public final class SearchBackend {
     /** This instance's part of a search: its windows' best images and the partitions they hold. */
     public Peers.Answer searchHere(float[] vector, Filter filter, String excludeId) throws InterruptedException {
         Set<Integer> searched = new HashSet<>(windows.partitions());
-        List<SearchHit> hits = scan.search(windows.all(),
-                new SearchQuery(vector, filter.k(), filter.sinceMs(), filter.labelSet(), excludeId));
+        List<SearchHit> hits = scan.search(
+                windows.all(), new SearchQuery(vector, filter.k(), filter.sinceMs(), filter.labelSet(), excludeId));
         return new Peers.Answer(hits, searched);
     }
 

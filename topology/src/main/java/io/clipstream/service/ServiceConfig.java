@@ -1,10 +1,10 @@
 package io.clipstream.service;
 
 import io.clipstream.model.download.ModelCache;
+import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.schemas.Redaction;
 import io.clipstream.schemas.registry.RegistryClientConfig;
 import io.clipstream.search.SearchSettings;
-import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.topology.LabelSetRules;
 import io.clipstream.topology.StreamsSettings;
 import io.clipstream.topology.TopologySettings;
@@ -55,11 +55,22 @@ import org.slf4j.LoggerFactory;
  * @param applicationServer host:port other instances reach this one's HTTP server at (Kafka Streams'
  *                          {@code application.server}); empty: searches answer from this instance alone
  */
-public record ServiceConfig(StreamsSettings streams, TopologySettings topology, Map<String, String> kafka,
-                            Map<String, String> registry, Path modelDir, long maxImagePixels,
-                            long maxResidentBytes, Duration textTowerIdle, String httpBindAddress, int httpPort, String httpAuthToken,
-                            Topics.Policy topics, Duration shutdownTimeout,
-                            Map<String, String> settings, String applicationServer) {
+public record ServiceConfig(
+        StreamsSettings streams,
+        TopologySettings topology,
+        Map<String, String> kafka,
+        Map<String, String> registry,
+        Path modelDir,
+        long maxImagePixels,
+        long maxResidentBytes,
+        Duration textTowerIdle,
+        String httpBindAddress,
+        int httpPort,
+        String httpAuthToken,
+        Topics.Policy topics,
+        Duration shutdownTimeout,
+        Map<String, String> settings,
+        String applicationServer) {
 
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String REGISTRY_SSL_PREFIX = "schema.registry.ssl.";
@@ -77,162 +88,293 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     /** The topology's own defaults, so the two cannot disagree. */
     private static final TopologySettings D = TopologySettings.defaults();
 
-    static final ConfigKey BOOTSTRAP = ConfigKey.required("bootstrap.servers",
-            "Kafka brokers to connect to, host:port[,host:port…].");
-    static final ConfigKey APPLICATION_ID = ConfigKey.of("application.id", "clipstream",
+    static final ConfigKey BOOTSTRAP =
+            ConfigKey.required("bootstrap.servers", "Kafka brokers to connect to, host:port[,host:port…].");
+    static final ConfigKey APPLICATION_ID = ConfigKey.of(
+            "application.id",
+            "clipstream",
             "Kafka Streams application id: the consumer group and prefix of internal topics; instances with the same id share the work.");
-    static final ConfigKey REGISTRY_URL = ConfigKey.required("schema.registry.url",
-            "Confluent-compatible schema registry base URL(s), comma-separated.");
-    static final ConfigKey REGISTRY_USER_INFO = ConfigKey.secret("schema.registry.basic.auth.user.info",
+    static final ConfigKey REGISTRY_URL = ConfigKey.required(
+            "schema.registry.url", "Confluent-compatible schema registry base URL(s), comma-separated.");
+    static final ConfigKey REGISTRY_USER_INFO = ConfigKey.secret(
+            "schema.registry.basic.auth.user.info",
             "user:password for HTTP basic auth to the registry (empty: no auth).");
-    static final ConfigKey REGISTRY_BASIC_SOURCE = ConfigKey.of("basic.auth.credentials.source", "",
+    static final ConfigKey REGISTRY_BASIC_SOURCE = ConfigKey.of(
+            "basic.auth.credentials.source",
+            "",
             "Registry basic auth: USER_INFO (the user info setting) or URL (user:password@ in schema.registry.url); "
                     + "empty: USER_INFO when user info is set, else the URL's user info if it has some.");
-    static final ConfigKey REGISTRY_BASIC_USER_INFO = ConfigKey.secret("basic.auth.user.info",
-            "Confluent's name for schema.registry.basic.auth.user.info (set either).");
-    static final ConfigKey REGISTRY_BEARER_SOURCE = ConfigKey.of("bearer.auth.credentials.source", "",
+    static final ConfigKey REGISTRY_BASIC_USER_INFO = ConfigKey.secret(
+            "basic.auth.user.info", "Confluent's name for schema.registry.basic.auth.user.info (set either).");
+    static final ConfigKey REGISTRY_BEARER_SOURCE = ConfigKey.of(
+            "bearer.auth.credentials.source",
+            "",
             "STATIC_TOKEN: send bearer.auth.token to the registry as Authorization: Bearer (empty: no bearer auth; "
                     + "not together with basic auth).");
-    static final ConfigKey REGISTRY_BEARER_TOKEN = ConfigKey.secret("bearer.auth.token",
-            "Bearer token for the registry, with bearer.auth.credentials.source=STATIC_TOKEN.");
-    static final ConfigKey AUTO_REGISTER = ConfigKey.of("auto.register.schemas", "true",
+    static final ConfigKey REGISTRY_BEARER_TOKEN = ConfigKey.secret(
+            "bearer.auth.token", "Bearer token for the registry, with bearer.auth.credentials.source=STATIC_TOKEN.");
+    static final ConfigKey AUTO_REGISTER = ConfigKey.of(
+            "auto.register.schemas",
+            "true",
             "Register each output record's schema under its subject on first write; false: use the schema registered "
                     + "beforehand under the subject (read-only registries), failing if there is none.");
-    static final ConfigKey USE_LATEST = ConfigKey.of("use.latest.version", "false",
+    static final ConfigKey USE_LATEST = ConfigKey.of(
+            "use.latest.version",
+            "false",
             "Write with the id of the subject's latest schema (it must encode like the record's schema) instead of "
                     + "registering or looking up the record's own.");
-    static final ConfigKey GUARANTEE = ConfigKey.of("processing.guarantee", "exactly_once_v2",
+    static final ConfigKey GUARANTEE = ConfigKey.of(
+            "processing.guarantee",
+            "exactly_once_v2",
             "exactly_once_v2 (every image gives exactly one output, needs brokers ≥ 2.5) or at_least_once.");
-    static final ConfigKey THREADS = ConfigKey.of("num.stream.threads", "auto",
+    static final ConfigKey THREADS = ConfigKey.of(
+            "num.stream.threads",
+            "auto",
             "Kafka Streams threads of this instance, each running its own batches through the image tower; auto: the "
                     + "CPUs the JVM may use divided by OMP_NUM_THREADS (the OpenMP threads of each batch), or 1 when "
                     + "OMP_NUM_THREADS is not set. With OMP_NUM_THREADS=1, a thread per CPU ran fastest on CPU "
                     + "(BENCHMARKS.md); give the images topic at least as many partitions as all instances' threads.");
-    static final ConfigKey STATE_DIR = ConfigKey.of("state.dir", "/tmp/clipstream-state",
+    static final ConfigKey STATE_DIR = ConfigKey.of(
+            "state.dir",
+            "/tmp/clipstream-state",
             "Local state (RocksDB: image buffer, prompt cache); keep it on a volume to restart fast.");
-    static final ConfigKey TOPIC_LABEL_SETS = ConfigKey.of("topic.label.sets", D.labelSetsTopic(),
-            "Input: LabelSet records keyed by set id (compacted).");
-    static final ConfigKey TOPIC_LABEL_EMBEDDINGS = ConfigKey.of("topic.label.embeddings", D.labelEmbeddingsTopic(),
+    static final ConfigKey TOPIC_LABEL_SETS = ConfigKey.of(
+            "topic.label.sets", D.labelSetsTopic(), "Input: LabelSet records keyed by set id (compacted).");
+    static final ConfigKey TOPIC_LABEL_EMBEDDINGS = ConfigKey.of(
+            "topic.label.embeddings",
+            D.labelEmbeddingsTopic(),
             "Output and global table: LabelEmbedding records keyed <setId>/<label> (compacted).");
-    static final ConfigKey TOPIC_IMAGES = ConfigKey.of("topic.images", D.imagesTopic(),
-            "Input: ImageEvent records keyed by image id.");
-    static final ConfigKey TOPIC_CLASSIFICATIONS = ConfigKey.of("topic.classifications", D.classificationsTopic(),
+    static final ConfigKey TOPIC_IMAGES =
+            ConfigKey.of("topic.images", D.imagesTopic(), "Input: ImageEvent records keyed by image id.");
+    static final ConfigKey TOPIC_CLASSIFICATIONS = ConfigKey.of(
+            "topic.classifications",
+            D.classificationsTopic(),
             "Output: Classification records, same key as the image.");
-    static final ConfigKey TOPIC_IMAGE_EMBEDDINGS = ConfigKey.of("topic.image.embeddings", D.imageEmbeddingsTopic(),
+    static final ConfigKey TOPIC_IMAGE_EMBEDDINGS = ConfigKey.of(
+            "topic.image.embeddings",
+            D.imageEmbeddingsTopic(),
             "Output: ImageEmbedding records (only when emit.image.embeddings=true).");
-    static final ConfigKey TOPIC_DEAD_LETTERS = ConfigKey.of("topic.dead.letters", D.deadLetterTopic(),
+    static final ConfigKey TOPIC_DEAD_LETTERS = ConfigKey.of(
+            "topic.dead.letters",
+            D.deadLetterTopic(),
             "Output: DeadLetter records for every input that could not be processed.");
-    static final ConfigKey TOPIC_FLAGGED = ConfigKey.of("topic.flagged", D.flaggedTopic(),
+    static final ConfigKey TOPIC_FLAGGED = ConfigKey.of(
+            "topic.flagged",
+            D.flaggedTopic(),
             "Output: every Classification with at least one flagged label also goes here (same key, value and "
                     + "headers), for review queues; empty: off.");
-    static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of("emit.image.embeddings", String.valueOf(D.emitImageEmbeddings()),
+    static final ConfigKey EMIT_EMBEDDINGS = ConfigKey.of(
+            "emit.image.embeddings",
+            String.valueOf(D.emitImageEmbeddings()),
             "Also write each image's vector to topic.image.embeddings.");
-    static final ConfigKey SEARCH_ENABLED = ConfigKey.of("search.enabled", String.valueOf(D.search().enabled()),
+    static final ConfigKey SEARCH_ENABLED = ConfigKey.of(
+            "search.enabled",
+            String.valueOf(D.search().enabled()),
             "Keep a searchable window of recent image embeddings per task (int8, changelogged) for /v1/search and "
                     + "/v1/similar; it costs the classification path one small store write per image.");
-    static final ConfigKey SEARCH_RETENTION = ConfigKey.of("search.retention.ms",
+    static final ConfigKey SEARCH_RETENTION = ConfigKey.of(
+            "search.retention.ms",
             String.valueOf(D.search().retention().toMillis()),
             "An image leaves the searchable window this long after it was classified (ms).");
-    static final ConfigKey SEARCH_MAX_IMAGES = ConfigKey.of("search.max.images", String.valueOf(D.search().maxImages()),
+    static final ConfigKey SEARCH_MAX_IMAGES = ConfigKey.of(
+            "search.max.images",
+            String.valueOf(D.search().maxImages()),
             "… or when its task's window holds more images than this (the oldest leave first); about 600 bytes of "
                     + "memory an image plus its id, labels and attributes, per partition this instance runs.");
-    static final ConfigKey BATCH_SIZE = ConfigKey.of("image.batch.size", String.valueOf(D.batchSize()),
+    static final ConfigKey BATCH_SIZE = ConfigKey.of(
+            "image.batch.size",
+            String.valueOf(D.batchSize()),
             "The image tower runs when this many images are buffered.");
-    static final ConfigKey BATCH_WAIT = ConfigKey.of("image.batch.max.wait.ms", String.valueOf(D.maxWait().toMillis()),
+    static final ConfigKey BATCH_WAIT = ConfigKey.of(
+            "image.batch.max.wait.ms",
+            String.valueOf(D.maxWait().toMillis()),
             "… or when the oldest buffered image has waited this long (ms).");
-    static final ConfigKey BATCH_OVERLAP = ConfigKey.of("image.batch.overlap", String.valueOf(D.overlapTower()),
+    static final ConfigKey BATCH_OVERLAP = ConfigKey.of(
+            "image.batch.overlap",
+            String.valueOf(D.overlapTower()),
             "Run the image tower on a worker thread so the next batch is read and decoded while it runs "
                     + "(false: on the stream thread, which reads nothing meanwhile).");
-    static final ConfigKey PREPROCESS_THREADS = ConfigKey.of("preprocess.threads", "0",
-            "Threads decoding and resizing images in parallel (0: one per CPU core).");
-    static final ConfigKey TOP_K = ConfigKey.of("top.k", String.valueOf(D.defaultTopK()),
+    static final ConfigKey PREPROCESS_THREADS = ConfigKey.of(
+            "preprocess.threads", "0", "Threads decoding and resizing images in parallel (0: one per CPU core).");
+    static final ConfigKey TOP_K = ConfigKey.of(
+            "top.k",
+            String.valueOf(D.defaultTopK()),
             "Labels listed per classification when the label set names no topK (each LabelSet's own topK, default 5, wins).");
-    static final ConfigKey MAX_LABELS = ConfigKey.of("label.set.max.labels", String.valueOf(D.maxLabels()),
+    static final ConfigKey MAX_LABELS = ConfigKey.of(
+            "label.set.max.labels",
+            String.valueOf(D.maxLabels()),
             "Label sets with more labels are refused (INVALID_LABEL_SET dead letter).");
-    static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of("label.max.prompt.chars", String.valueOf(D.maxPromptChars()),
-            "Prompts longer than this are refused.");
-    static final ConfigKey MAX_PROMPTS = ConfigKey.of("label.set.max.prompts", String.valueOf(D.maxPrompts()),
+    static final ConfigKey MAX_PROMPT_CHARS = ConfigKey.of(
+            "label.max.prompt.chars", String.valueOf(D.maxPromptChars()), "Prompts longer than this are refused.");
+    static final ConfigKey MAX_PROMPTS = ConfigKey.of(
+            "label.set.max.prompts",
+            String.valueOf(D.maxPrompts()),
             "Label sets with more prompts in all (labels × templates, or labels' own prompts; each example image "
                     + "counts as " + LabelSetRules.EXAMPLE_PROMPTS + ") are refused "
                     + "(INVALID_LABEL_SET naming this budget): it bounds the text tower's work and the prompt cache.");
-    static final ConfigKey MAX_EXAMPLES_PER_LABEL = ConfigKey.of("label.max.examples",
+    static final ConfigKey MAX_EXAMPLES_PER_LABEL = ConfigKey.of(
+            "label.max.examples",
             String.valueOf(D.examples().perLabel()),
             "Labels with more example images are refused (INVALID_LABEL_SET).");
-    static final ConfigKey MAX_EXAMPLES = ConfigKey.of("label.set.max.examples", String.valueOf(D.examples().perSet()),
+    static final ConfigKey MAX_EXAMPLES = ConfigKey.of(
+            "label.set.max.examples",
+            String.valueOf(D.examples().perSet()),
             "Label sets with more example images in all are refused (INVALID_LABEL_SET); each example also counts as "
                     + LabelSetRules.EXAMPLE_PROMPTS + " prompts against label.set.max.prompts (at most "
                     + ExampleLimits.MAX_PER_SET + ").");
-    static final ConfigKey MAX_IMAGE_BYTES = ConfigKey.of("image.max.bytes", String.valueOf(D.maxImageBytes()),
+    static final ConfigKey MAX_IMAGE_BYTES = ConfigKey.of(
+            "image.max.bytes",
+            String.valueOf(D.maxImageBytes()),
             "Inline or fetched images larger than this are IMAGE_TOO_LARGE dead letters.");
-    static final ConfigKey MAX_IMAGE_PIXELS = ConfigKey.of("image.max.pixels", String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
+    static final ConfigKey MAX_IMAGE_PIXELS = ConfigKey.of(
+            "image.max.pixels",
+            String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
             "Images whose header declares more pixels are refused before decoding.");
-    static final ConfigKey FETCH_ENABLED = ConfigKey.of("fetch.enabled", "false",
-            "Fetch images given by URL (off: such images are dead-lettered).");
-    static final ConfigKey FETCH_HOSTS = ConfigKey.of("fetch.allowed.hosts", "",
+    static final ConfigKey FETCH_ENABLED =
+            ConfigKey.of("fetch.enabled", "false", "Fetch images given by URL (off: such images are dead-lettered).");
+    static final ConfigKey FETCH_HOSTS = ConfigKey.of(
+            "fetch.allowed.hosts",
+            "",
             "Comma-separated host names image URLs may point at (required when fetch.enabled=true).");
-    static final ConfigKey FETCH_ADDRESSES = ConfigKey.of("fetch.allowed.addresses", "",
+    static final ConfigKey FETCH_ADDRESSES = ConfigKey.of(
+            "fetch.allowed.addresses",
+            "",
             "Private/loopback IP addresses that are nevertheless allowed (normally empty).");
-    static final ConfigKey FETCH_CONNECT = ConfigKey.of("fetch.connect.timeout.ms",
+    static final ConfigKey FETCH_CONNECT = ConfigKey.of(
+            "fetch.connect.timeout.ms",
             String.valueOf(D.fetch().connectTimeout().toMillis()),
             "Connect timeout for image URLs (ms); connect + read must stay well under the 10 s transaction timeout.");
-    static final ConfigKey FETCH_READ = ConfigKey.of("fetch.read.timeout.ms", String.valueOf(D.fetch().readTimeout().toMillis()),
+    static final ConfigKey FETCH_READ = ConfigKey.of(
+            "fetch.read.timeout.ms",
+            String.valueOf(D.fetch().readTimeout().toMillis()),
             "Read timeout for image URLs (ms).");
-    static final ConfigKey MODEL_DIR = ConfigKey.of("model.dir", "",
-            "Model folder (empty: the download cache, see `clipstream download`).");
-    static final ConfigKey MAX_RESIDENT = ConfigKey.of("memory.max.resident.mb", "0",
+    static final ConfigKey MODEL_DIR =
+            ConfigKey.of("model.dir", "", "Model folder (empty: the download cache, see `clipstream download`).");
+    static final ConfigKey MAX_RESIDENT = ConfigKey.of(
+            "memory.max.resident.mb",
+            "0",
             "Resident memory (MB) above which inference asks the JVM to collect, so ND4J's unreferenced off-heap "
                     + "arrays are freed, then trims the C heap (at most every 10 s); 0: 1.25 x the resident memory "
                     + "after the first batch (at least + 128 MB), raised when a trim shows more is held for good.");
-    static final ConfigKey TEXT_IDLE = ConfigKey.of("model.text.idle.ms", "10000",
+    static final ConfigKey TEXT_IDLE = ConfigKey.of(
+            "model.text.idle.ms",
+            "10000",
             "How long (ms) the text tower stays in memory after its last use (label sets, text queries); then its "
                     + "weights (about 0.5 GB at full size) are freed, and read again from the model folder when next "
                     + "needed (a few seconds). 0: keep it in memory for good.");
-    static final ConfigKey HTTP_BIND = ConfigKey.of("http.bind.address", "0.0.0.0",
-            "Address of /health/live, /health/ready, /metrics and the query API /v1/.");
-    static final ConfigKey HTTP_PORT = ConfigKey.of("http.port", "8080",
-            "Port of the health, metrics and query endpoints (0: any free port).");
-    static final ConfigKey HTTP_AUTH_TOKEN = ConfigKey.secret("http.auth.token",
+    static final ConfigKey HTTP_BIND = ConfigKey.of(
+            "http.bind.address", "0.0.0.0", "Address of /health/live, /health/ready, /metrics and the query API /v1/.");
+    static final ConfigKey HTTP_PORT =
+            ConfigKey.of("http.port", "8080", "Port of the health, metrics and query endpoints (0: any free port).");
+    static final ConfigKey HTTP_AUTH_TOKEN = ConfigKey.secret(
+            "http.auth.token",
             "When set, the query API /v1/* answers only requests with Authorization: Bearer <token> (401 otherwise); "
                     + "/health/* and /metrics stay open. Empty: /v1/* is open to whoever reaches http.bind.address.");
-    static final ConfigKey APPLICATION_SERVER = ConfigKey.of("application.server", "",
+    static final ConfigKey APPLICATION_SERVER = ConfigKey.of(
+            "application.server",
+            "",
             "host:port at which the other instances reach this instance's HTTP server (http.port), published through "
                     + "Kafka Streams' metadata so that a search asks every instance for its part; empty: searches "
                     + "answer from this instance's partitions alone (and say partial when others hold some).");
-    static final ConfigKey TOPICS_CREATE = ConfigKey.of("topics.create", "true",
+    static final ConfigKey TOPICS_CREATE = ConfigKey.of(
+            "topics.create",
+            "true",
             "Create missing topics at start; false: only check that they exist and fail otherwise.");
-    static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of("topics.partitions", "3",
+    static final ConfigKey TOPICS_PARTITIONS = ConfigKey.of(
+            "topics.partitions",
+            "3",
             "Partitions of each created topic; the images topic's partitions bound how many instances share the work.");
-    static final ConfigKey TOPICS_REPLICATION = ConfigKey.of("topics.replication.factor", "-1",
+    static final ConfigKey TOPICS_REPLICATION = ConfigKey.of(
+            "topics.replication.factor",
+            "-1",
             "Replication factor of created topics (-1: the broker's default.replication.factor).");
-    static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout.ms", "30000",
+    static final ConfigKey SHUTDOWN_TIMEOUT = ConfigKey.of(
+            "shutdown.timeout.ms",
+            "30000",
             "On SIGTERM, time allowed to finish the batch in hand, commit and close (ms).");
 
     /** Every key, in the order of the reference. */
-    public static final List<ConfigKey> KEYS = List.of(BOOTSTRAP, APPLICATION_ID, REGISTRY_URL, REGISTRY_USER_INFO,
-            REGISTRY_BASIC_SOURCE, REGISTRY_BASIC_USER_INFO, REGISTRY_BEARER_SOURCE, REGISTRY_BEARER_TOKEN,
-            AUTO_REGISTER, USE_LATEST, GUARANTEE, THREADS, STATE_DIR, TOPIC_LABEL_SETS, TOPIC_LABEL_EMBEDDINGS, TOPIC_IMAGES,
-            TOPIC_CLASSIFICATIONS, TOPIC_IMAGE_EMBEDDINGS, TOPIC_DEAD_LETTERS, TOPIC_FLAGGED, EMIT_EMBEDDINGS, SEARCH_ENABLED, SEARCH_RETENTION, SEARCH_MAX_IMAGES, BATCH_SIZE, BATCH_WAIT,
-            BATCH_OVERLAP, PREPROCESS_THREADS, TOP_K, MAX_LABELS, MAX_PROMPT_CHARS, MAX_PROMPTS, MAX_EXAMPLES_PER_LABEL,
-            MAX_EXAMPLES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, FETCH_ENABLED,
-            FETCH_HOSTS, FETCH_ADDRESSES, FETCH_CONNECT, FETCH_READ, MODEL_DIR, MAX_RESIDENT, TEXT_IDLE, HTTP_BIND, HTTP_PORT, HTTP_AUTH_TOKEN, APPLICATION_SERVER, TOPICS_CREATE,
-            TOPICS_PARTITIONS, TOPICS_REPLICATION, SHUTDOWN_TIMEOUT);
+    public static final List<ConfigKey> KEYS = List.of(
+            BOOTSTRAP,
+            APPLICATION_ID,
+            REGISTRY_URL,
+            REGISTRY_USER_INFO,
+            REGISTRY_BASIC_SOURCE,
+            REGISTRY_BASIC_USER_INFO,
+            REGISTRY_BEARER_SOURCE,
+            REGISTRY_BEARER_TOKEN,
+            AUTO_REGISTER,
+            USE_LATEST,
+            GUARANTEE,
+            THREADS,
+            STATE_DIR,
+            TOPIC_LABEL_SETS,
+            TOPIC_LABEL_EMBEDDINGS,
+            TOPIC_IMAGES,
+            TOPIC_CLASSIFICATIONS,
+            TOPIC_IMAGE_EMBEDDINGS,
+            TOPIC_DEAD_LETTERS,
+            TOPIC_FLAGGED,
+            EMIT_EMBEDDINGS,
+            SEARCH_ENABLED,
+            SEARCH_RETENTION,
+            SEARCH_MAX_IMAGES,
+            BATCH_SIZE,
+            BATCH_WAIT,
+            BATCH_OVERLAP,
+            PREPROCESS_THREADS,
+            TOP_K,
+            MAX_LABELS,
+            MAX_PROMPT_CHARS,
+            MAX_PROMPTS,
+            MAX_EXAMPLES_PER_LABEL,
+            MAX_EXAMPLES,
+            MAX_IMAGE_BYTES,
+            MAX_IMAGE_PIXELS,
+            FETCH_ENABLED,
+            FETCH_HOSTS,
+            FETCH_ADDRESSES,
+            FETCH_CONNECT,
+            FETCH_READ,
+            MODEL_DIR,
+            MAX_RESIDENT,
+            TEXT_IDLE,
+            HTTP_BIND,
+            HTTP_PORT,
+            HTTP_AUTH_TOKEN,
+            APPLICATION_SERVER,
+            TOPICS_CREATE,
+            TOPICS_PARTITIONS,
+            TOPICS_REPLICATION,
+            SHUTDOWN_TIMEOUT);
 
     /**
      * Former names of settings, still read with a deprecation warning: {@code batch.size} is also the producer's
      * batch size in bytes, so the image batch settings took the {@code image.} prefix.
      */
-    static final Map<String, String> RENAMED = Map.of("batch.size", "image.batch.size",
-            "batch.max.wait.ms", "image.batch.max.wait.ms", "batch.overlap", "image.batch.overlap");
+    static final Map<String, String> RENAMED = Map.of(
+            "batch.size",
+            "image.batch.size",
+            "batch.max.wait.ms",
+            "image.batch.max.wait.ms",
+            "batch.overlap",
+            "image.batch.overlap");
 
     /** Kafka settings the service chooses itself (each has its own key or must not change). */
-    private static final Set<String> OWNED_KAFKA_KEYS = Set.of(StreamsConfig.APPLICATION_ID_CONFIG,
-            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-            StreamsConfig.NUM_STREAM_THREADS_CONFIG, StreamsConfig.STATE_DIR_CONFIG,
-            StreamsConfig.APPLICATION_SERVER_CONFIG, StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+    private static final Set<String> OWNED_KAFKA_KEYS = Set.of(
+            StreamsConfig.APPLICATION_ID_CONFIG,
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+            StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+            StreamsConfig.STATE_DIR_CONFIG,
+            StreamsConfig.APPLICATION_SERVER_CONFIG,
+            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
             StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
-            "default.deserialization.exception.handler", "default.production.exception.handler",
-            StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
+            "default.deserialization.exception.handler",
+            "default.production.exception.handler",
+            StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
+            StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
 
     /** Reads {@code file} (may be null: environment only), overrides each key from {@code env}, and validates. */
     public static ServiceConfig load(Path file, Map<String, String> env) throws IOException {
@@ -261,7 +403,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             }
             String key = byEnvName.get(var);
             if (key == null) {
-                String guess = var.substring(ConfigKey.ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                String guess = var.substring(ConfigKey.ENV_PREFIX.length())
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '.');
                 if ((guess.startsWith(KAFKA_PREFIX) || guess.startsWith(REGISTRY_SSL_PREFIX))
                         && !SERVICE_LINK.matcher(var).matches()) {
                     key = guess;
@@ -287,11 +431,17 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             }
             String origin = origins.remove(e.getKey());
             if (values.containsKey(e.getValue())) {
-                LOG.warn("setting {}{} is ignored: {} is set too (the new name of the same setting)", e.getKey(),
-                        origin == null ? "" : " (from " + origin + ")", e.getValue());
+                LOG.warn(
+                        "setting {}{} is ignored: {} is set too (the new name of the same setting)",
+                        e.getKey(),
+                        origin == null ? "" : " (from " + origin + ")",
+                        e.getValue());
             } else {
-                LOG.warn("setting {}{} is deprecated: it is read as {}", e.getKey(),
-                        origin == null ? "" : " (from " + origin + ")", e.getValue());
+                LOG.warn(
+                        "setting {}{} is deprecated: it is read as {}",
+                        e.getKey(),
+                        origin == null ? "" : " (from " + origin + ")",
+                        e.getValue());
                 values.put(e.getValue(), value);
                 if (origin != null) {
                     origins.put(e.getValue(), origin);
@@ -305,8 +455,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         return from(values, Map.of(), new ArrayList<>());
     }
 
-    private static ServiceConfig from(Map<String, String> given, Map<String, String> givenOrigins,
-                                      List<String> problems) {
+    private static ServiceConfig from(
+            Map<String, String> given, Map<String, String> givenOrigins, List<String> problems) {
         Map<String, String> values = new LinkedHashMap<>(given);
         Map<String, String> origins = new LinkedHashMap<>(givenOrigins);
         renameDeprecated(values, origins);
@@ -337,8 +487,9 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         registry.put(USE_LATEST.name(), String.valueOf(r.bool(USE_LATEST)));
         for (String url : registryUrl.split(",")) {
             if (!registryUrl.isEmpty() && !url.trim().matches("(https?|mock)://.+")) {
-                r.problem(REGISTRY_URL.name(), "expected http://, https:// (or mock:// in tests), got '"
-                        + Redaction.text(url.trim()) + "'");
+                r.problem(
+                        REGISTRY_URL.name(),
+                        "expected http://, https:// (or mock:// in tests), got '" + Redaction.text(url.trim()) + "'");
             }
         }
         String bootstrap = r.string(BOOTSTRAP);
@@ -351,7 +502,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
             r.problem(APPLICATION_ID.name(), "only letters, digits, '.', '_' and '-' (it prefixes topic names)");
         }
-        boolean exactlyOnce = r.oneOf(GUARANTEE, "exactly_once_v2", "at_least_once").equals("exactly_once_v2");
+        boolean exactlyOnce =
+                r.oneOf(GUARANTEE, "exactly_once_v2", "at_least_once").equals("exactly_once_v2");
         int threads = r.string(THREADS).equals("auto")
                 ? autoStreamThreads(Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"))
                 : r.integer(THREADS, 1, 64);
@@ -364,8 +516,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         String imageEmbeddings = r.topic(TOPIC_IMAGE_EMBEDDINGS);
         String deadLetters = r.topic(TOPIC_DEAD_LETTERS);
         String flagged = r.string(TOPIC_FLAGGED).isEmpty() ? "" : r.topic(TOPIC_FLAGGED);
-        List<String> topicNames = new ArrayList<>(List.of(labelSets, labelEmbeddings, images, classifications,
-                imageEmbeddings, deadLetters));
+        List<String> topicNames = new ArrayList<>(
+                List.of(labelSets, labelEmbeddings, images, classifications, imageEmbeddings, deadLetters));
         if (!flagged.isEmpty()) {
             topicNames.add(flagged);
         }
@@ -373,8 +525,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             r.problem("topic.*", "every topic needs its own name, got " + topicNames);
         }
         boolean emit = r.bool(EMIT_EMBEDDINGS);
-        SearchSettings search = new SearchSettings(r.bool(SEARCH_ENABLED), r.millis(SEARCH_RETENTION, 1),
-                r.integer(SEARCH_MAX_IMAGES, 1, 100_000_000));
+        SearchSettings search = new SearchSettings(
+                r.bool(SEARCH_ENABLED), r.millis(SEARCH_RETENTION, 1), r.integer(SEARCH_MAX_IMAGES, 1, 100_000_000));
         int batchSize = r.integer(BATCH_SIZE, 1, 1024);
         Duration batchWait = r.millis(BATCH_WAIT, 1);
         boolean overlap = r.bool(BATCH_OVERLAP);
@@ -406,7 +558,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
             r.problem(HTTP_AUTH_TOKEN.name(), "only visible ASCII characters, no spaces (it is sent in a header)");
         }
         String applicationServer = r.string(APPLICATION_SERVER);
-        if (!applicationServer.isEmpty() && !applicationServer.matches("[^\\s:/@]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
+        if (!applicationServer.isEmpty()
+                && !applicationServer.matches("[^\\s:/@]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}")) {
             r.problem(APPLICATION_SERVER.name(), "expected host:port, got '" + Redaction.text(applicationServer) + "'");
         }
         boolean create = r.bool(TOPICS_CREATE);
@@ -421,21 +574,49 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        StreamsSettings streams = new StreamsSettings(applicationId, bootstrap, registryUrl, exactlyOnce, threads,
-                stateDir, deadLetters);
-        TopologySettings topology = new TopologySettings(labelSets, labelEmbeddings, images, classifications,
-                imageEmbeddings, deadLetters, emit, batchSize, batchWait, overlap,
-                preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess, topK, maxLabels, maxPrompt,
-                maxBytes, new FetchSettings(fetch, hosts, addresses, connect, read)).withMaxPrompts(maxPrompts)
-                .withFlaggedTopic(flagged).withExampleLimits(new ExampleLimits(examplesPerLabel, examples))
+        StreamsSettings streams =
+                new StreamsSettings(applicationId, bootstrap, registryUrl, exactlyOnce, threads, stateDir, deadLetters);
+        TopologySettings topology = new TopologySettings(
+                        labelSets,
+                        labelEmbeddings,
+                        images,
+                        classifications,
+                        imageEmbeddings,
+                        deadLetters,
+                        emit,
+                        batchSize,
+                        batchWait,
+                        overlap,
+                        preprocess == 0 ? Runtime.getRuntime().availableProcessors() : preprocess,
+                        topK,
+                        maxLabels,
+                        maxPrompt,
+                        maxBytes,
+                        new FetchSettings(fetch, hosts, addresses, connect, read))
+                .withMaxPrompts(maxPrompts)
+                .withFlaggedTopic(flagged)
+                .withExampleLimits(new ExampleLimits(examplesPerLabel, examples))
                 .withSearch(search);
         Map<String, String> effective = new TreeMap<>();
         for (ConfigKey key : KEYS) {
             effective.put(key.name(), values.getOrDefault(key.name(), key.defaultValue()));
         }
         values.forEach((k, v) -> effective.putIfAbsent(k, v));
-        return new ServiceConfig(streams, topology, Map.copyOf(kafka), Map.copyOf(registry), modelDir, maxPixels,
-                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20, textIdle, bind, port, authToken, new Topics.Policy(create, partitions, (short) replication), shutdown, effective,
+        return new ServiceConfig(
+                streams,
+                topology,
+                Map.copyOf(kafka),
+                Map.copyOf(registry),
+                modelDir,
+                maxPixels,
+                Math.min(maxResident, Long.MAX_VALUE >> 20) << 20,
+                textIdle,
+                bind,
+                port,
+                authToken,
+                new Topics.Policy(create, partitions, (short) replication),
+                shutdown,
+                effective,
                 applicationServer);
     }
 
@@ -474,7 +655,8 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         } else if (basicSource.equals("URL") && !urlHasUserInfo) {
             r.problem(REGISTRY_BASIC_SOURCE.name(), "URL needs user:password@ in " + REGISTRY_URL.name());
         } else if (basicSource.equals("USER_INFO") && userInfo.isEmpty()) {
-            r.problem(REGISTRY_BASIC_SOURCE.name(), "USER_INFO needs " + REGISTRY_USER_INFO.name() + " (user:password)");
+            r.problem(
+                    REGISTRY_BASIC_SOURCE.name(), "USER_INFO needs " + REGISTRY_USER_INFO.name() + " (user:password)");
         }
         if (!userInfo.isEmpty() && !userInfo.contains(":")) {
             r.problem(userInfoKey, "expected user:password");
@@ -484,12 +666,15 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
         } else if (bearerSource.equals("STATIC_TOKEN") && token.isEmpty()) {
             r.problem(REGISTRY_BEARER_TOKEN.name(), "required with " + REGISTRY_BEARER_SOURCE.name() + "=STATIC_TOKEN");
         } else if (bearerSource.isEmpty() && !token.isEmpty()) {
-            r.problem(REGISTRY_BEARER_TOKEN.name(), "needs " + REGISTRY_BEARER_SOURCE.name() + "=STATIC_TOKEN to be sent");
+            r.problem(
+                    REGISTRY_BEARER_TOKEN.name(),
+                    "needs " + REGISTRY_BEARER_SOURCE.name() + "=STATIC_TOKEN to be sent");
         }
         boolean bearer = bearerSource.equals("STATIC_TOKEN");
         if (bearer && (!userInfo.isEmpty() || !basicSource.isEmpty())) {
-            r.problem(REGISTRY_BEARER_SOURCE.name(), "the registry takes one Authorization header: configure basic "
-                    + "auth or bearer auth, not both");
+            r.problem(
+                    REGISTRY_BEARER_SOURCE.name(),
+                    "the registry takes one Authorization header: configure basic " + "auth or bearer auth, not both");
         }
         if (bearer) {
             registry.put(RegistryClientConfig.BEARER_AUTH_SOURCE, "STATIC_TOKEN");
@@ -559,14 +744,22 @@ public record ServiceConfig(StreamsSettings streams, TopologySettings topology, 
     }
 
     private static boolean isKafkaClientKey(String key) {
-        for (String prefix : List.of("main.consumer.", "restore.consumer.", "global.consumer.", "consumer.",
-                "producer.", "admin.", "topic.")) {
+        for (String prefix : List.of(
+                "main.consumer.",
+                "restore.consumer.",
+                "global.consumer.",
+                "consumer.",
+                "producer.",
+                "admin.",
+                "topic.")) {
             if (key.startsWith(prefix)) {
                 return prefix.equals("topic.") || isKafkaClientKey(key.substring(prefix.length()));
             }
         }
-        return StreamsConfig.configDef().names().contains(key) || ConsumerConfig.configNames().contains(key)
-                || ProducerConfig.configNames().contains(key) || AdminClientConfig.configNames().contains(key);
+        return StreamsConfig.configDef().names().contains(key)
+                || ConsumerConfig.configNames().contains(key)
+                || ProducerConfig.configNames().contains(key)
+                || AdminClientConfig.configNames().contains(key);
     }
 
     private static String ownKeyHint(String kafkaKey) {

@@ -1,10 +1,10 @@
 package io.clipstream.service;
 
 import io.clipstream.service.ServiceMetrics.LabelCounts;
+import io.clipstream.topology.LabelSetProgress;
 import io.clipstream.topology.RegistryStatus;
 import java.util.List;
 import java.util.Optional;
-import io.clipstream.topology.LabelSetProgress;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 

@@ -48,30 +48,46 @@ public final class ServiceMetrics implements PipelineMetrics {
 
     public ServiceMetrics(MeterRegistry registry) {
         classified = Counter.builder("clipstream.images.classified")
-                .description("Images that got a classification").register(registry);
+                .description("Images that got a classification")
+                .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
-            deadLetters.put(code, Counter.builder("clipstream.dead.letters").tag("code", code.name())
-                    .description("Inputs written to the dead-letter topic, by error code").register(registry));
+            deadLetters.put(
+                    code,
+                    Counter.builder("clipstream.dead.letters")
+                            .tag("code", code.name())
+                            .description("Inputs written to the dead-letter topic, by error code")
+                            .register(registry));
         }
         batchSize = DistributionSummary.builder("clipstream.batch.size")
-                .description("Images per image-tower batch").serviceLevelObjectives(BATCH_SIZE_BUCKETS)
+                .description("Images per image-tower batch")
+                .serviceLevelObjectives(BATCH_SIZE_BUCKETS)
                 .register(registry);
         inference = Timer.builder("clipstream.batch.inference")
-                .description("Image-tower time per batch").serviceLevelObjectives(INFERENCE_BUCKETS)
+                .description("Image-tower time per batch")
+                .serviceLevelObjectives(INFERENCE_BUCKETS)
                 .register(registry);
         latency = Timer.builder("clipstream.latency")
-                .description("From the image's event time to its classification").serviceLevelObjectives(LATENCY_BUCKETS)
+                .description("From the image's event time to its classification")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
         Gauge.builder("clipstream.label.sets", this, m -> m.labels.get().labelSets())
-                .description("Label sets in the global label table").register(registry);
+                .description("Label sets in the global label table")
+                .register(registry);
         Gauge.builder("clipstream.labels", this, m -> m.labels.get().labels())
-                .description("Labels (label-embedding records) in the global label table").register(registry);
-        Gauge.builder("clipstream.label.sets.encoding", progress, p -> p.encoding().size())
-                .description("Label sets being encoded by the text tower").register(registry);
+                .description("Labels (label-embedding records) in the global label table")
+                .register(registry);
+        Gauge.builder(
+                        "clipstream.label.sets.encoding",
+                        progress,
+                        p -> p.encoding().size())
+                .description("Label sets being encoded by the text tower")
+                .register(registry);
         Gauge.builder("clipstream.label.set.prompts.encoded", progress, LabelSetProgress::promptsEncoded)
-                .description("Prompts of the label sets being encoded that are done (see ..._total)").register(registry);
+                .description("Prompts of the label sets being encoded that are done (see ..._total)")
+                .register(registry);
         Gauge.builder("clipstream.label.set.prompts", progress, LabelSetProgress::promptsTotal)
-                .description("Prompts of the label sets being encoded, in all").register(registry);
+                .description("Prompts of the label sets being encoded, in all")
+                .register(registry);
     }
 
     /** One image classified at {@code now}; its end-to-end latency is measured from {@code eventTime}. */
@@ -79,7 +95,7 @@ public final class ServiceMetrics implements PipelineMetrics {
     public void imageClassified(Instant eventTime, Instant now) {
         classified.increment();
         Duration lag = Duration.between(eventTime, now);
-        if (!lag.isNegative()) {            // a producer clock ahead of ours says nothing about our latency
+        if (!lag.isNegative()) { // a producer clock ahead of ours says nothing about our latency
             latency.record(lag);
         }
     }

@@ -1,8 +1,8 @@
 package io.clipstream.service;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.DateTimeException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 final class Since {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
-    private Since() {
-    }
+    private Since() {}
 
     static Instant parse(String text, Instant now) {
         Matcher m = SHORT.matcher(text);
@@ -40,7 +39,8 @@ final class Since {
             return java.time.OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeException | ArithmeticException e) {
             throw new IllegalArgumentException("expected a duration (90s, 15m, 2h, 7d, PT1H) or an ISO-8601 time "
-                    + "(2026-12-03T08:00:00Z), got '" + (text.length() > 64 ? text.substring(0, 64) + "…" : text) + "'");
+                    + "(2026-12-03T08:00:00Z), got '" + (text.length() > 64 ? text.substring(0, 64) + "…" : text)
+                    + "'");
         }
     }
 }

@@ -1,10 +1,5 @@
 package io.clipstream.service;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeTopicsOptions;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.acl.AclOperation;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -12,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.acl.AclOperation;
 
 /**
  * Checks at start that the service may read its inputs and write its outputs. Kafka Streams treats an authorization
@@ -23,15 +22,15 @@ import java.util.concurrent.TimeUnit;
 final class TopicAccess {
     private static final long TIMEOUT_SECONDS = 30;
 
-    private TopicAccess() {
-    }
+    private TopicAccess() {}
 
     /** The missing grants, as "READ on topic images" lines; empty when everything is allowed or unknown. */
     static List<String> missing(Admin admin, Collection<String> reads, Collection<String> writes) throws Exception {
         Set<String> topics = new LinkedHashSet<>(reads);
         topics.addAll(writes);
-        Map<String, TopicDescription> described = admin.describeTopics(topics,
-                new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames()
+        Map<String, TopicDescription> described = admin.describeTopics(
+                        topics, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                .allTopicNames()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<String> missing = new ArrayList<>();
         for (String topic : reads) {

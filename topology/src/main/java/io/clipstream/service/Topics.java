@@ -32,11 +32,9 @@ public final class Topics {
      * @param partitions        partitions of created topics
      * @param replicationFactor replication of created topics, -1 for the broker default
      */
-    public record Policy(boolean create, int partitions, short replicationFactor) {
-    }
+    public record Policy(boolean create, int partitions, short replicationFactor) {}
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** The topics with their topic-level configs, in the order the data flows. */
     static Map<String, Map<String, String>> wanted(TopologySettings s) {
@@ -65,24 +63,24 @@ public final class Topics {
             return List.of();
         }
         if (!policy.create()) {
-            throw new IllegalStateException("missing topics " + missing
-                    + " (topics.create=false: create them, or allow clipstream to)");
+            throw new IllegalStateException(
+                    "missing topics " + missing + " (topics.create=false: create them, or allow clipstream to)");
         }
         List<NewTopic> creations = new ArrayList<>();
-        Optional<Short> replication = policy.replicationFactor() < 0 ? Optional.empty()
-                : Optional.of(policy.replicationFactor());
+        Optional<Short> replication =
+                policy.replicationFactor() < 0 ? Optional.empty() : Optional.of(policy.replicationFactor());
         for (String name : missing) {
             creations.add(new NewTopic(name, Optional.of(policy.partitions()), replication).configs(wanted.get(name)));
         }
         List<String> created = new ArrayList<>();
-        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e
-                : admin.createTopics(creations).values().entrySet()) {
+        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e :
+                admin.createTopics(creations).values().entrySet()) {
             try {
                 e.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 created.add(e.getKey());
                 LOG.info("created topic {}", e.getKey());
             } catch (ExecutionException ex) {
-                if (!(ex.getCause() instanceof TopicExistsException)) {    // another instance was faster
+                if (!(ex.getCause() instanceof TopicExistsException)) { // another instance was faster
                     throw ex;
                 }
             }

@@ -4,7 +4,6 @@ import io.clipstream.model.zeroshot.ZeroShotClassifier.Score;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.LabelScore;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +14,10 @@ import java.util.Map;
  * cosine similarity reached its threshold (best first), stamped with the set version and model id used.
  */
 public final class Classifications {
-    private Classifications() {
-    }
+    private Classifications() {}
 
-    public static Classification of(ImageEvent event, LabelMatrix matrix, float[] imageEmbedding, int topK, long nowMs) {
+    public static Classification of(
+            ImageEvent event, LabelMatrix matrix, float[] imageEmbedding, int topK, long nowMs) {
         List<Score> scores = matrix.classifier().classify(imageEmbedding);
         Map<String, Float> thresholds = new java.util.HashMap<>();
         for (int i = 0; i < matrix.labels().size(); i++) {

@@ -2,7 +2,6 @@ package io.clipstream.topology;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.image.ImageRejectedException;
-
 import java.util.List;
 
 /** Both encoders backed by one loaded {@link ClipModel}: the thin seam between the topology and the model module. */

@@ -10,13 +10,17 @@ import org.apache.kafka.streams.Topology;
  * model, run by a {@link KafkaStreams} configured from {@link StreamsSettings}. The caller starts and closes it.
  */
 public final class ClipstreamApp {
-    private ClipstreamApp() {
-    }
+    private ClipstreamApp() {}
 
     public static Topology topology(StreamsSettings streams, TopologySettings settings, ClipModel model) {
         ClipEncoders encoders = new ClipEncoders(model);
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, RecordSerdes.configured(streams.serdeConfig()), encoders, encoders,
+        ClipstreamTopology.build(
+                builder,
+                settings,
+                RecordSerdes.configured(streams.serdeConfig()),
+                encoders,
+                encoders,
                 PipelineMetrics.NONE);
         return builder.build();
     }

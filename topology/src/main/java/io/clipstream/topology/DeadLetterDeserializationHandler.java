@@ -2,14 +2,13 @@ package io.clipstream.topology;
 
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Stage;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * A record whose bytes do not deserialize becomes an UNREADABLE_RECORD dead letter with the original bytes, and
@@ -25,10 +24,16 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        log.warn("unreadable record {}-{}@{} goes to {}: {}", record.topic(), record.partition(), record.offset(),
-                writer.topic(), exception.toString());
-        return Response.resume(List.of(writer.record(context, record.key(), record.value(),
-                ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, exception)));
+    public Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        log.warn(
+                "unreadable record {}-{}@{} goes to {}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                writer.topic(),
+                exception.toString());
+        return Response.resume(List.of(writer.record(
+                context, record.key(), record.value(), ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, exception)));
     }
 }

@@ -2,14 +2,13 @@ package io.clipstream.topology;
 
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Stage;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * An exception a processor did not turn into a dead letter itself (a bug) becomes an INTERNAL_ERROR dead letter
@@ -26,9 +25,19 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        log.error("processing failed in {} for {}-{}@{}", context.processorNodeId(), context.topic(),
-                context.partition(), context.offset(), exception);
-        return Response.resume(List.of(writer.record(context, context.sourceRawKey(), context.sourceRawValue(),
-                ErrorCode.INTERNAL_ERROR, Stage.UNKNOWN, exception)));
+        log.error(
+                "processing failed in {} for {}-{}@{}",
+                context.processorNodeId(),
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                exception);
+        return Response.resume(List.of(writer.record(
+                context,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                ErrorCode.INTERNAL_ERROR,
+                Stage.UNKNOWN,
+                exception)));
     }
 }

@@ -2,15 +2,14 @@ package io.clipstream.topology;
 
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Stage;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Output that cannot be written because of the record itself becomes a dead letter with the source record's bytes
@@ -29,21 +28,35 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RecordTooLargeException) {
             log.warn("output to {} too large; source goes to {}", record.topic(), writer.topic());
-            return Response.resume(List.of(writer.record(context, context.sourceRawKey(), context.sourceRawValue(),
-                    ErrorCode.RECORD_TOO_LARGE, Stage.UNKNOWN, exception)));
+            return Response.resume(List.of(writer.record(
+                    context,
+                    context.sourceRawKey(),
+                    context.sourceRawValue(),
+                    ErrorCode.RECORD_TOO_LARGE,
+                    Stage.UNKNOWN,
+                    exception)));
         }
         return Response.fail();
     }
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
-                                             SerializationExceptionOrigin origin) {
+    public Response handleSerializationError(
+            ErrorHandlerContext context,
+            ProducerRecord record,
+            Exception exception,
+            SerializationExceptionOrigin origin) {
         log.error("output to {} does not serialize; source goes to {}", record.topic(), writer.topic(), exception);
-        return Response.resume(List.of(writer.record(context, context.sourceRawKey(), context.sourceRawValue(),
-                ErrorCode.INTERNAL_ERROR, Stage.UNKNOWN, exception)));
+        return Response.resume(List.of(writer.record(
+                context,
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                ErrorCode.INTERNAL_ERROR,
+                Stage.UNKNOWN,
+                exception)));
     }
 }

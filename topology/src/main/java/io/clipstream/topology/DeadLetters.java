@@ -3,7 +3,6 @@ package io.clipstream.topology;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Stage;
-
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,17 +18,21 @@ public final class DeadLetters {
     /** Room for every field but key and original: topic, message (UTF-8, up to 3 bytes a char), hash, numbers. */
     private static final int FIXED_BYTES = 1_024 + 3 * MAX_MESSAGE_CHARS;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
-    public static DeadLetter of(InputRecord input, ErrorCode code, Stage stage, String message, long nowMs,
-                                int maxRecordBytes) {
+    public static DeadLetter of(
+            InputRecord input, ErrorCode code, Stage stage, String message, long nowMs, int maxRecordBytes) {
         String text = message == null ? "" : message;
         byte[] key = RecordLimits.cutKey(input.key());
         byte[] value = input.value();
         int headers = input.headerBytes() > RecordLimits.MAX_HEADER_BYTES ? 0 : input.headerBytes();
-        int room = Math.max(0, RecordLimits.room(maxRecordBytes) - FIXED_BYTES - 2 * len(key) - 3 * input.topic().length()
-                - headers);
+        int room = Math.max(
+                0,
+                RecordLimits.room(maxRecordBytes)
+                        - FIXED_BYTES
+                        - 2 * len(key)
+                        - 3 * input.topic().length()
+                        - headers);
         boolean truncated = value != null && value.length > room;
         return DeadLetter.newBuilder()
                 .setTopic(input.topic())

@@ -4,7 +4,6 @@ import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.ImageUrl;
 import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.LabelExample;
-
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -27,9 +26,12 @@ final class ExampleImages {
 
     /** The example's pixels, or why it cannot be used; {@code name} is only carried along. */
     Preparation prepare(String name, LabelExample example) {
-        Object image = example.getData() != null ? new InlineImage(example.getData())
-                : new ImageUrl(example.getUrl());
-        return preparer.prepare(ImageEvent.newBuilder().setId(name).setEventTime(Instant.EPOCH).setImage(image).build());
+        Object image = example.getData() != null ? new InlineImage(example.getData()) : new ImageUrl(example.getUrl());
+        return preparer.prepare(ImageEvent.newBuilder()
+                .setId(name)
+                .setEventTime(Instant.EPOCH)
+                .setImage(image)
+                .build());
     }
 
     /** Raw image-tower embeddings of prepared examples, in one pass. */

@@ -1,10 +1,9 @@
 package io.clipstream.topology;
 
+import java.nio.ByteBuffer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-
-import java.nio.ByteBuffer;
 
 /** float[] as big-endian IEEE floats: the value format of the prompt-embedding cache. */
 public final class FloatArraySerde implements Serde<float[]> {

@@ -6,7 +6,6 @@ import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.ImageEmbedding;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.Stage;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,19 +23,25 @@ final class ImageAnswers {
         this.settings = settings;
     }
 
-    Outcome<ClassifiedImage> classified(InputRecord input, ImageEvent event, LabelMatrix matrix, float[] embedding,
-                                        long now) {
+    Outcome<ClassifiedImage> classified(
+            InputRecord input, ImageEvent event, LabelMatrix matrix, float[] embedding, long now) {
         Classification classification =
                 Classifications.of(event, matrix, embedding, matrix.topK(settings.defaultTopK()), now);
         // the searchable window keeps the unit embedding too, whether or not it is written to its topic
-        ImageEmbedding unit = settings.emitImageEmbeddings() || settings.search().enabled()
-                ? embedding(event, embedding) : null;
+        ImageEmbedding unit =
+                settings.emitImageEmbeddings() || settings.search().enabled() ? embedding(event, embedding) : null;
         int keyBytes = (input.key() == null ? 0 : input.key().length) + input.headerBytes();
         if (!RecordLimits.fits(classification, keyBytes, settings.maxRecordBytes())
                 || settings.emitImageEmbeddings() && !RecordLimits.fits(unit, keyBytes, settings.maxRecordBytes())) {
-            return failed(input, ErrorCode.RECORD_TOO_LARGE, Stage.CLASSIFY, "the classification of this image ("
-                    + RecordLimits.serializedSize(classification) + " bytes with its id, attributes and flagged labels)"
-                    + " is larger than the output topics accept (" + settings.maxRecordBytes() + " bytes)", now);
+            return failed(
+                    input,
+                    ErrorCode.RECORD_TOO_LARGE,
+                    Stage.CLASSIFY,
+                    "the classification of this image ("
+                            + RecordLimits.serializedSize(classification)
+                            + " bytes with its id, attributes and flagged labels)"
+                            + " is larger than the output topics accept (" + settings.maxRecordBytes() + " bytes)",
+                    now);
         }
         return Outcome.of(new ClassifiedImage(classification, unit));
     }
@@ -50,7 +55,11 @@ final class ImageAnswers {
         for (float x : ZeroShotClassifier.normalize(embedding)) {
             unit.add(x);
         }
-        return ImageEmbedding.newBuilder().setImageId(event.getId()).setModelId(modelId).setEmbedding(unit)
-                .setEventTime(event.getEventTime()).build();
+        return ImageEmbedding.newBuilder()
+                .setImageId(event.getId())
+                .setModelId(modelId)
+                .setEmbedding(unit)
+                .setEventTime(event.getEventTime())
+                .build();
     }
 }

@@ -2,7 +2,6 @@ package io.clipstream.topology;
 
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Stage;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -58,7 +57,7 @@ final class ImageBatch {
         } catch (RuntimeException e) {
             failed(e);
         }
-        pixels.clear();     // the tower is done with them: let them go before the batch is emitted
+        pixels.clear(); // the tower is done with them: let them go before the batch is emitted
     }
 
     /** Marks every image that went to the tower as a MODEL_ERROR. */

@@ -1,13 +1,12 @@
 package io.clipstream.topology;
 
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The changelogged store {@value #STORE} of images read but not yet answered, in arrival order (key: a sequence
@@ -21,8 +20,7 @@ final class ImageBuffer {
     private static final byte POSITION = 1;
 
     /** One buffered image: where it is, its key, when it arrived, and, for an entry of the old format, the record. */
-    record Entry(long seq, long arrivalMs, String topic, int partition, long offset, byte[] key, InputRecord record) {
-    }
+    record Entry(long seq, long arrivalMs, String topic, int partition, long offset, byte[] key, InputRecord record) {}
 
     private final KeyValueStore<Long, byte[]> store;
     private long nextSeq;
@@ -50,7 +48,10 @@ final class ImageBuffer {
         byte[] topic = input.topic().getBytes(StandardCharsets.UTF_8);
         byte[] key = RecordLimits.cutKey(input.key());
         ByteBuffer entry = ByteBuffer.allocate(1 + 8 + 4 + 8 + 4 + (key == null ? 0 : key.length) + topic.length)
-                .put(POSITION).putLong(arrivalMs).putInt(input.partition()).putLong(input.offset());
+                .put(POSITION)
+                .putLong(arrivalMs)
+                .putInt(input.partition())
+                .putLong(input.offset());
         if (key == null) {
             entry.putInt(-1);
         } else {

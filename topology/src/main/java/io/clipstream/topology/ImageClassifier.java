@@ -6,16 +6,6 @@ import io.clipstream.schemas.ImageUrl;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.Stage;
 import io.clipstream.schemas.serde.InvalidRecordException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +22,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The image step: every image record becomes, in arrival order per key, one classification (and embedding) or one
@@ -81,8 +80,13 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
     private ExecutorService pool;
     private ExecutorService fetchPool;
 
-    ImageClassifier(Deserializer<ImageEvent> events, ImageEncoder encoder, ImagePreparer preparer,
-                    LabelCatalog catalog, TopologySettings settings, TowerThreads towers) {
+    ImageClassifier(
+            Deserializer<ImageEvent> events,
+            ImageEncoder encoder,
+            ImagePreparer preparer,
+            LabelCatalog catalog,
+            TopologySettings settings,
+            TowerThreads towers) {
         this.events = events;
         this.encoder = encoder;
         this.preparer = preparer;
@@ -118,7 +122,8 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
         Map<String, List<Long>> offsets = new HashMap<>();
         for (ImageBuffer.Entry e : entries) {
             if (e.record() == null) {
-                offsets.computeIfAbsent(e.partition() + "\u0000" + e.topic(), k -> new ArrayList<>()).add(e.offset());
+                offsets.computeIfAbsent(e.partition() + "\u0000" + e.topic(), k -> new ArrayList<>())
+                        .add(e.offset());
             }
         }
         Map<String, Map<Long, InputRecord>> found = new HashMap<>();
@@ -133,14 +138,22 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
             }
         }
         for (ImageBuffer.Entry e : entries) {
-            InputRecord input = e.record() != null ? e.record()
+            InputRecord input = e.record() != null
+                    ? e.record()
                     : found.get(e.partition() + "\u0000" + e.topic()).get(e.offset());
             if (input == null) {
-                InputRecord gone = new InputRecord(e.topic(), e.partition(), e.offset(), e.arrivalMs(), e.key(), null,
-                        null);
-                waiting.put(e.seq(), new Waiting(gone, CompletableFuture.completedFuture(new Preparation.Failed(
-                        ErrorCode.INTERNAL_ERROR, Stage.DESERIALIZE, "image record " + e.topic() + "-" + e.partition()
-                        + "@" + e.offset() + " was buffered before a restart and is no longer in the topic")), false));
+                InputRecord gone =
+                        new InputRecord(e.topic(), e.partition(), e.offset(), e.arrivalMs(), e.key(), null, null);
+                waiting.put(
+                        e.seq(),
+                        new Waiting(
+                                gone,
+                                CompletableFuture.completedFuture(new Preparation.Failed(
+                                        ErrorCode.INTERNAL_ERROR,
+                                        Stage.DESERIALIZE,
+                                        "image record " + e.topic() + "-" + e.partition() + "@" + e.offset()
+                                                + " was buffered before a restart and is no longer in the topic")),
+                                false));
             } else {
                 waiting.put(e.seq(), start(input));
             }
@@ -221,8 +234,11 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
                 if (found.isPresent()) {
                     matrix = found.get();
                 } else {
-                    preparation = new Preparation.Failed(ErrorCode.UNKNOWN_LABEL_SET, Stage.CLASSIFY,
-                            "no complete label set \"" + ready.event().getLabelSet() + "\" for model " + encoder.modelId());
+                    preparation = new Preparation.Failed(
+                            ErrorCode.UNKNOWN_LABEL_SET,
+                            Stage.CLASSIFY,
+                            "no complete label set \"" + ready.event().getLabelSet() + "\" for model "
+                                    + encoder.modelId());
                 }
             }
             batch.add(entry.getKey(), w.input, preparation, matrix);
@@ -238,21 +254,27 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
                 InputRecord input = batch.inputs.get(i);
                 Preparation preparation = batch.prepared.get(i);
                 try (MDC.MDCCloseable id = MDC.putCloseable("imageId", imageId(input, preparation))) {
-                    Outcome<ClassifiedImage> outcome = answer(input, preparation, batch.matrices.get(i),
-                            batch.embeddings[i], now);
-                    context.forward(new Record<>(DeadLetters.recordKey(input), outcome, input.timestamp(),
-                            RecordLimits.headersOf(input)));
+                    Outcome<ClassifiedImage> outcome =
+                            answer(input, preparation, batch.matrices.get(i), batch.embeddings[i], now);
+                    context.forward(new Record<>(
+                            DeadLetters.recordKey(input), outcome, input.timestamp(), RecordLimits.headersOf(input)));
                 }
                 buffer.remove(batch.seqs.get(i));
             }
         }
     }
 
-    private Outcome<ClassifiedImage> answer(InputRecord input, Preparation preparation, LabelMatrix matrix,
-                                            float[] embedding, long now) {
+    private Outcome<ClassifiedImage> answer(
+            InputRecord input, Preparation preparation, LabelMatrix matrix, float[] embedding, long now) {
         if (preparation instanceof Preparation.Failed failed) {
-            LOG.warn("dead letter {} at {} ({}-{}@{}): {}", failed.code(), failed.stage(), input.topic(),
-                    input.partition(), input.offset(), failed.message());
+            LOG.warn(
+                    "dead letter {} at {} ({}-{}@{}): {}",
+                    failed.code(),
+                    failed.stage(),
+                    input.topic(),
+                    input.partition(),
+                    input.offset(),
+                    failed.message());
             return answers.failed(input, failed.code(), failed.stage(), failed.message(), now);
         }
         try {
@@ -261,7 +283,10 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
             if (outcome.ok()) {
                 LOG.debug("classified against {} v{}", matrix.setId(), matrix.version());
             } else {
-                LOG.warn("dead letter {}: {}", outcome.deadLetter().getCode(), outcome.deadLetter().getMessage());
+                LOG.warn(
+                        "dead letter {}: {}",
+                        outcome.deadLetter().getCode(),
+                        outcome.deadLetter().getMessage());
             }
             return outcome;
         } catch (RuntimeException e) {
@@ -272,7 +297,8 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
 
     /** The image id for log lines: the event's id, else the record key; control characters removed, length bounded. */
     private static String imageId(InputRecord input, Preparation preparation) {
-        String id = preparation instanceof Preparation.Ready ready ? ready.event().getId() : input.keyText();
+        String id =
+                preparation instanceof Preparation.Ready ready ? ready.event().getId() : input.keyText();
         if (id.length() > 200) {
             id = id.substring(0, 200) + "…";
         }
@@ -286,7 +312,8 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
             return failed(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, oversized.get());
         }
         if (input.value() == null) {
-            return failed(input, ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, "image record without a value (tombstone)");
+            return failed(
+                    input, ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, "image record without a value (tombstone)");
         }
         ImageEvent event;
         try {
@@ -299,7 +326,8 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
     }
 
     private static Waiting failed(InputRecord input, ErrorCode code, Stage stage, String message) {
-        return new Waiting(input, CompletableFuture.completedFuture(new Preparation.Failed(code, stage, message)), false);
+        return new Waiting(
+                input, CompletableFuture.completedFuture(new Preparation.Failed(code, stage, message)), false);
     }
 
     private static ExecutorService daemons(int threads, String name) {
@@ -317,7 +345,8 @@ public final class ImageClassifier implements Processor<byte[], byte[], byte[], 
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preprocessing", e);
         } catch (ExecutionException e) {
-            return new Preparation.Failed(ErrorCode.INTERNAL_ERROR, Stage.PREPROCESS, "preprocessing failed: " + e.getCause());
+            return new Preparation.Failed(
+                    ErrorCode.INTERNAL_ERROR, Stage.PREPROCESS, "preprocessing failed: " + e.getCause());
         }
     }
 

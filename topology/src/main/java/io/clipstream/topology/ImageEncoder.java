@@ -1,7 +1,6 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.image.ImageRejectedException;
-
 import java.util.List;
 
 /** The image half of the model as the topology uses it: bytes to a pixel tensor, a batch of tensors to embeddings. */

@@ -8,7 +8,6 @@ import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.Stage;
 import io.clipstream.topology.fetch.FetchException;
 import io.clipstream.topology.fetch.ImageFetcher;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -32,7 +31,9 @@ public final class ImagePreparer {
         if (image instanceof InlineImage inline) {
             ByteBuffer data = inline.getData();
             if (data.remaining() > maxImageBytes) {
-                return new Preparation.Failed(ErrorCode.IMAGE_TOO_LARGE, Stage.DECODE,
+                return new Preparation.Failed(
+                        ErrorCode.IMAGE_TOO_LARGE,
+                        Stage.DECODE,
                         "image of " + data.remaining() + " bytes is over the limit of " + maxImageBytes);
             }
             bytes = new byte[data.remaining()];

@@ -1,19 +1,18 @@
 package io.clipstream.topology;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One input record exactly as read: where it came from, its raw key and value bytes and its headers. Processors keep
  * it so a dead letter can carry the original bytes, and every output carries the input's headers (W3C
  * {@code traceparent} and any correlation header survive the pipeline).
  */
-public record InputRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
-                          Headers headers) {
+public record InputRecord(
+        String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
 
     public InputRecord {
         headers = headers == null ? new RecordHeaders() : headers;
@@ -79,7 +78,8 @@ public record InputRecord(String topic, int partition, long offset, long timesta
             return null;
         }
         if (n < 0 || n > b.remaining()) {
-            throw new IllegalStateException("corrupt image buffer entry: length " + n + " with " + b.remaining() + " left");
+            throw new IllegalStateException(
+                    "corrupt image buffer entry: length " + n + " with " + b.remaining() + " left");
         }
         byte[] a = new byte[n];
         b.get(a);

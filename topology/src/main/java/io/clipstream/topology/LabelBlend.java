@@ -14,8 +14,7 @@ public final class LabelBlend {
     /** The examples' weight when a label names none: text and examples count alike. */
     public static final float DEFAULT_WEIGHT = 0.5f;
 
-    private LabelBlend() {
-    }
+    private LabelBlend() {}
 
     /** The weight of {@code label}'s examples against its text. */
     public static float weight(Label label) {

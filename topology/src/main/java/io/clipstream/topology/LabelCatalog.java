@@ -2,10 +2,6 @@ package io.clipstream.topology;
 
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
 import io.clipstream.schemas.LabelEmbedding;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,6 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The classifier's view of the global {@code label-embeddings} store: one ready {@link LabelMatrix} per label set,
@@ -37,16 +36,16 @@ public final class LabelCatalog {
     }
 
     /** The matrix to classify with for {@code setId} under the model {@code modelId}, or empty if there is none. */
-    public synchronized Optional<LabelMatrix> lookup(String setId, String modelId,
-                                                     ReadOnlyKeyValueStore<String, LabelEmbedding> store) {
+    public synchronized Optional<LabelMatrix> lookup(
+            String setId, String modelId, ReadOnlyKeyValueStore<String, LabelEmbedding> store) {
         LabelMatrix current = ready.get(setId);
         if (current != null && !changed.contains(setId) && current.modelId().equals(modelId)) {
             return Optional.of(current);
         }
-        changed.remove(setId);     // before reading: a write after this point marks the set again
+        changed.remove(setId); // before reading: a write after this point marks the set again
         List<LabelEmbedding> records = new ArrayList<>();
         try (KeyValueIterator<String, LabelEmbedding> it =
-                     store.prefixScan(setId + "/", new org.apache.kafka.common.serialization.StringSerializer())) {
+                store.prefixScan(setId + "/", new org.apache.kafka.common.serialization.StringSerializer())) {
             while (it.hasNext()) {
                 KeyValue<String, LabelEmbedding> kv = it.next();
                 if (kv.value != null && kv.value.getModelId().equals(modelId)) {
@@ -59,8 +58,10 @@ public final class LabelCatalog {
             return Optional.empty();
         }
         Optional<LabelMatrix> newest = newestComplete(setId, modelId, records);
-        if (newest.isPresent() && (current == null || !current.modelId().equals(modelId)
-                || newest.get().version() >= current.version())) {
+        if (newest.isPresent()
+                && (current == null
+                        || !current.modelId().equals(modelId)
+                        || newest.get().version() >= current.version())) {
             ready.put(setId, newest.get());
             return newest;
         }
@@ -71,7 +72,9 @@ public final class LabelCatalog {
     public static Optional<LabelMatrix> newestComplete(String setId, String modelId, List<LabelEmbedding> records) {
         TreeMap<Long, List<LabelEmbedding>> byVersion = new TreeMap<>();
         for (LabelEmbedding r : records) {
-            byVersion.computeIfAbsent(r.getLabelSetVersion(), v -> new ArrayList<>()).add(r);
+            byVersion
+                    .computeIfAbsent(r.getLabelSetVersion(), v -> new ArrayList<>())
+                    .add(r);
         }
         for (Map.Entry<Long, List<LabelEmbedding>> e : byVersion.descendingMap().entrySet()) {
             List<LabelEmbedding> rows = e.getValue();
@@ -110,7 +113,13 @@ public final class LabelCatalog {
                 unit[i][j] = values.get(j);
             }
         }
-        return new LabelMatrix(setId, version, modelId, labels, thresholds, ordered.get(0).getTopK(),
+        return new LabelMatrix(
+                setId,
+                version,
+                modelId,
+                labels,
+                thresholds,
+                ordered.get(0).getTopK(),
                 new ZeroShotClassifier(labels, unit, ZeroShotClassifier.OPEN_CLIP_SCALE));
     }
 }

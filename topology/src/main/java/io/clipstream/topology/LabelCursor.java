@@ -2,7 +2,6 @@ package io.clipstream.topology;
 
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
-
 import java.util.function.ToIntFunction;
 
 /**
@@ -62,7 +61,8 @@ final class LabelCursor {
     }
 
     private void skipEmptyLabels() {
-        while (label < set.getLabels().size() && item >= members.applyAsInt(set.getLabels().get(label))) {
+        while (label < set.getLabels().size()
+                && item >= members.applyAsInt(set.getLabels().get(label))) {
             label++;
             item = 0;
         }

@@ -22,7 +22,7 @@ public final class LabelEmbeddingLoader implements Processor<String, LabelEmbedd
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         store = context.getStateStore(STORE);
-        catalog.clear();    // the store was (re)loaded without passing through process()
+        catalog.clear(); // the store was (re)loaded without passing through process()
     }
 
     @Override

@@ -3,14 +3,13 @@ package io.clipstream.topology;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.LabelSet;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The output of a label set once every prompt and example is cached: one {@link LabelEmbedding} per label (its prompt
@@ -20,8 +19,7 @@ import java.util.Set;
  */
 final class LabelEmbeddings {
     /** The records of a finished set and its new member list, or, when a cache entry is missing, why not. */
-    record Output(List<Record<byte[], Outcome<LabelEmbedding>>> records, LabelSetMembers members, String missing) {
-    }
+    record Output(List<Record<byte[], Outcome<LabelEmbedding>>> records, LabelSetMembers members, String missing) {}
 
     private final KeyValueStore<String, float[]> cache;
     private final String modelId;
@@ -73,23 +71,29 @@ final class LabelEmbeddings {
                     .setModelId(modelId)
                     .setEmbedding(boxed(LabelBlend.of(rows, examples, LabelBlend.weight(label))))
                     .build();
-            out.add(new Record<>(labelKey(setId, label.getName()), Outcome.of(embedding), input.timestamp(),
+            out.add(new Record<>(
+                    labelKey(setId, label.getName()),
+                    Outcome.of(embedding),
+                    input.timestamp(),
                     RecordLimits.headersOf(input)));
         }
         if (previous != null) {
             Set<String> kept = new HashSet<>(names);
-            out.addAll(tombstones(setId, previous.names().stream().filter(old -> !kept.contains(old)).toList(), input));
+            out.addAll(tombstones(
+                    setId,
+                    previous.names().stream().filter(old -> !kept.contains(old)).toList(),
+                    input));
         }
         return new Output(out, new LabelSetMembers(set.getVersion(), names), null);
     }
 
     /** Deletes of the given labels of a set, stamped like {@code input}. */
-    static List<Record<byte[], Outcome<LabelEmbedding>>> tombstones(String setId, List<String> labels,
-                                                                     InputRecord input) {
+    static List<Record<byte[], Outcome<LabelEmbedding>>> tombstones(
+            String setId, List<String> labels, InputRecord input) {
         List<Record<byte[], Outcome<LabelEmbedding>>> out = new ArrayList<>(labels.size());
         for (String name : labels) {
-            out.add(new Record<>(labelKey(setId, name), Outcome.of(null), input.timestamp(),
-                    RecordLimits.headersOf(input)));
+            out.add(new Record<>(
+                    labelKey(setId, name), Outcome.of(null), input.timestamp(), RecordLimits.headersOf(input)));
         }
         return out;
     }

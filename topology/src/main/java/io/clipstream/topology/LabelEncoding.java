@@ -1,7 +1,6 @@
 package io.clipstream.topology;
 
 import io.clipstream.schemas.LabelSet;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +17,8 @@ final class LabelEncoding {
     final long startNanos;
     long loggedNanos;
 
-    LabelEncoding(InputRecord input, LabelSet set, LabelCursor examples, LabelCursor prompts, List<byte[]> hashes,
-                  long now) {
+    LabelEncoding(
+            InputRecord input, LabelSet set, LabelCursor examples, LabelCursor prompts, List<byte[]> hashes, long now) {
         this.input = input;
         this.set = set;
         this.examples = examples;
@@ -30,8 +29,8 @@ final class LabelEncoding {
     }
 
     static LabelEncoding start(InputRecord input, LabelSet set, long now) {
-        return new LabelEncoding(input, set, LabelCursor.examples(set, 0, 0), LabelCursor.prompts(set, 0, 0),
-                List.of(), now);
+        return new LabelEncoding(
+                input, set, LabelCursor.examples(set, 0, 0), LabelCursor.prompts(set, 0, 0), List.of(), now);
     }
 
     boolean atEnd() {

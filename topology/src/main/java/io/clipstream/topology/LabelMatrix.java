@@ -1,7 +1,6 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
-
 import java.util.List;
 
 /**
@@ -9,8 +8,14 @@ import java.util.List;
  * inside a {@link ZeroShotClassifier}, each label's threshold (null: never flagged) and the set's topK (null: the
  * service's default).
  */
-public record LabelMatrix(String setId, long version, String modelId, List<String> labels, List<Float> thresholds,
-                          Integer topK, ZeroShotClassifier classifier) {
+public record LabelMatrix(
+        String setId,
+        long version,
+        String modelId,
+        List<String> labels,
+        List<Float> thresholds,
+        Integer topK,
+        ZeroShotClassifier classifier) {
 
     public LabelMatrix {
         labels = List.copyOf(labels);

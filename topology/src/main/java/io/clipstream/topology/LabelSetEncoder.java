@@ -7,15 +7,6 @@ import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Stage;
 import io.clipstream.schemas.serde.InvalidRecordException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The text tower step: a {@link LabelSet} becomes one {@link LabelEmbedding} per label (keyed {@code <set>/<label>}),
@@ -53,6 +52,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     public static final int TEXT_BATCH = io.clipstream.model.ClipModel.TEXT_BATCH;
     /** Cached prompts a step passes over at most while it looks for uncached ones. */
     private static final int MAX_SCAN = 4_096;
+
     private static final Duration TICK = Duration.ofMillis(20);
     private static final long LOG_EVERY_NANOS = 5_000_000_000L;
     /**
@@ -60,6 +60,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
      * by URL: a fetch may take its whole timeout on the stream thread, and one is what a transaction can wait for.
      */
     static final int EXAMPLE_BATCH = 4;
+
     private final Deserializer<LabelSet> labelSets;
     private final TextEncoder text;
     private final ExampleImages exampleImages;
@@ -74,8 +75,14 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     private PendingLabelSets pending;
     private LabelEmbeddings output;
 
-    LabelSetEncoder(Deserializer<LabelSet> labelSets, TextEncoder text, ExampleImages exampleImages, LabelSetRules rules,
-                    TextTowerShare share, LabelSetProgress progress, int maxRecordBytes) {
+    LabelSetEncoder(
+            Deserializer<LabelSet> labelSets,
+            TextEncoder text,
+            ExampleImages exampleImages,
+            LabelSetRules rules,
+            TextTowerShare share,
+            LabelSetProgress progress,
+            int maxRecordBytes) {
         this.labelSets = labelSets;
         this.text = text;
         this.exampleImages = exampleImages;
@@ -107,10 +114,14 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         Map<String, List<Long>> byPartition = new HashMap<>();
         for (PendingLabelSets.Entry e : entries) {
             if (e.record() != null) {
-                inputs.put(e.setId(), e.record());       // written before positions were kept
+                inputs.put(e.setId(), e.record()); // written before positions were kept
             } else {
-                byPartition.computeIfAbsent(e.position().partition() + "\u0000" + e.position().topic(),
-                        k -> new ArrayList<>()).add(e.position().offset());
+                byPartition
+                        .computeIfAbsent(
+                                e.position().partition() + "\u0000"
+                                        + e.position().topic(),
+                                k -> new ArrayList<>())
+                        .add(e.position().offset());
             }
         }
         if (!byPartition.isEmpty()) {
@@ -121,12 +132,15 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                         continue;
                     }
                     PendingLabelSets.Position p = e.position();
-                    Map<Long, InputRecord> found = read.computeIfAbsent(p.partition() + "\u0000" + p.topic(),
+                    Map<Long, InputRecord> found = read.computeIfAbsent(
+                            p.partition() + "\u0000" + p.topic(),
                             k -> reader.read(p.topic(), p.partition(), byPartition.get(k)));
                     InputRecord input = found.get(p.offset());
                     if (input == null) {
                         // compacted away: a newer record of this set follows it and replaces it
-                        LOG.warn("label set {} was under way and its record is gone; a newer version replaces it", e.setId());
+                        LOG.warn(
+                                "label set {} was under way and its record is gone; a newer version replaces it",
+                                e.setId());
                         pending.delete(e.setId());
                     } else {
                         inputs.put(e.setId(), input);
@@ -145,7 +159,10 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                 LOG.info("label set {} v{}: encoding goes on after the restart", e.setId(), set.getVersion());
             } catch (RuntimeException ex) {
                 pending.delete(e.setId());
-                deadLetter(input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS,
+                deadLetter(
+                        input,
+                        ErrorCode.INTERNAL_ERROR,
+                        Stage.ENCODE_LABELS,
                         "label set under way could not be read back after a restart: " + ex);
             }
         }
@@ -185,8 +202,13 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         forget(setId);
         track(setId, encoding);
         pending.put(setId, encoding);
-        LOG.info("label set {} v{}: {} labels, {} prompts and {} example images to encode", setId, set.getVersion(),
-                set.getLabels().size(), encoding.prompts.total(), encoding.examples.total());
+        LOG.info(
+                "label set {} v{}: {} labels, {} prompts and {} example images to encode",
+                setId,
+                set.getVersion(),
+                set.getLabels().size(),
+                encoding.prompts.total(),
+                encoding.examples.total());
         tick();
     }
 
@@ -203,7 +225,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         boolean more = step(setId, encoding, start);
         share.stepped(start);
         if (more) {
-            encodings.put(setId, encoding);           // round robin between the sets under way
+            encodings.put(setId, encoding); // round robin between the sets under way
         }
     }
 
@@ -218,7 +240,11 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                     Optional<Preparation.Failed> failed = exampleBatch(setId, e);
                     if (failed.isPresent()) {
                         forget(setId);
-                        deadLetter(e.input, failed.get().code(), failed.get().stage(), failed.get().message());
+                        deadLetter(
+                                e.input,
+                                failed.get().code(),
+                                failed.get().stage(),
+                                failed.get().message());
                         return false;
                     }
                 } else {
@@ -238,8 +264,13 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         }
         forget(setId);
         emit(setId, e);
-        LOG.info("label set {} v{}: ready, {} prompts and {} example images in {} ms", setId, e.set.getVersion(),
-                e.prompts.total(), e.examples.total(), (share.now() - e.startNanos) / 1_000_000);
+        LOG.info(
+                "label set {} v{}: ready, {} prompts and {} example images in {} ms",
+                setId,
+                e.set.getVersion(),
+                e.prompts.total(),
+                e.examples.total(),
+                (share.now() - e.startNanos) / 1_000_000);
         return false;
     }
 
@@ -274,8 +305,11 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             fetched |= example.getUrl() != null;
             Preparation prepared = exampleImages.prepare(setId + "/" + label.getName(), example);
             if (prepared instanceof Preparation.Failed failed) {
-                return Optional.of(new Preparation.Failed(failed.code(), failed.stage(), "label \"" + label.getName()
-                        + "\" example " + (item + 1) + " of " + label.getExamples().size() + ": " + failed.message()));
+                return Optional.of(new Preparation.Failed(
+                        failed.code(),
+                        failed.stage(),
+                        "label \"" + label.getName() + "\" example " + (item + 1) + " of "
+                                + label.getExamples().size() + ": " + failed.message()));
             }
             float[] image = ((Preparation.Ready) prepared).pixels();
             byte[] hash = ExampleImages.hash(image);
@@ -315,8 +349,14 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         long now = share.now();
         if (now - e.loggedNanos >= LOG_EVERY_NANOS) {
             e.loggedNanos = now;
-            LOG.info("label set {} v{}: {} of {} example images and {} of {} prompts ({} %)", setId,
-                    e.set.getVersion(), e.examples.passed(), e.examples.total(), e.prompts.passed(), e.prompts.total(),
+            LOG.info(
+                    "label set {} v{}: {} of {} example images and {} of {} prompts ({} %)",
+                    setId,
+                    e.set.getVersion(),
+                    e.examples.passed(),
+                    e.examples.total(),
+                    e.prompts.passed(),
+                    e.prompts.total(),
                     e.passed() * 100 / Math.max(1, e.total()));
         }
     }
@@ -354,8 +394,11 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
 
     private void deadLetter(InputRecord input, ErrorCode code, Stage stage, String message) {
         LOG.warn("dead letter {} for label set {}: {}", code, input.keyText(), message);
-        context.forward(new Record<>(DeadLetters.recordKey(input), Outcome.failed(
-                DeadLetters.of(input, code, stage, message, context.currentSystemTimeMs(), maxRecordBytes)),
-                input.timestamp(), RecordLimits.headersOf(input)));
+        context.forward(new Record<>(
+                DeadLetters.recordKey(input),
+                Outcome.failed(
+                        DeadLetters.of(input, code, stage, message, context.currentSystemTimeMs(), maxRecordBytes)),
+                input.timestamp(),
+                RecordLimits.headersOf(input)));
     }
 }

@@ -1,8 +1,5 @@
 package io.clipstream.topology;
 
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The label names (and version) of the last label set version encoded for an id: what the next version must
@@ -23,13 +22,14 @@ public record LabelSetMembers(long version, List<String> names) {
     }
 
     public static Serde<LabelSetMembers> serde() {
-        return Serdes.serdeFrom((topic, m) -> m == null ? null : m.toBytes(),
+        return Serdes.serdeFrom(
+                (topic, m) -> m == null ? null : m.toBytes(),
                 (topic, bytes) -> bytes == null ? null : fromBytes(bytes));
     }
 
     byte[] toBytes() {
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-             DataOutputStream out = new DataOutputStream(bytes)) {
+                DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeLong(version);
             out.writeInt(names.size());
             for (String name : names) {

@@ -10,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LabelSetProgress {
     /** One set under way: {@code encoded} of its {@code total} prompts are in the prompt cache. */
-    public record Encoding(String setId, long version, long encoded, long total) {
-    }
+    public record Encoding(String setId, long version, long encoded, long total) {}
 
     private final Map<String, Encoding> encoding = new ConcurrentHashMap<>();
 
@@ -25,7 +24,9 @@ public final class LabelSetProgress {
 
     /** The sets under way, by id. */
     public List<Encoding> encoding() {
-        return encoding.values().stream().sorted(java.util.Comparator.comparing(Encoding::setId)).toList();
+        return encoding.values().stream()
+                .sorted(java.util.Comparator.comparing(Encoding::setId))
+                .toList();
     }
 
     public long promptsEncoded() {

@@ -4,7 +4,6 @@ import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.topology.TopologySettings.ExampleLimits;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +27,7 @@ public final class LabelSetRules {
      * worth of text-tower time (64 prompts/s at batch 32 against 7 to 14 images/s, BENCHMARKS.md), plus its decode.
      */
     public static final int EXAMPLE_PROMPTS = 8;
+
     private static final int MAX_PROMPTS_PER_LABEL = 1_000;
     private final int maxLabels;
     private final int maxPromptChars;
@@ -36,7 +36,10 @@ public final class LabelSetRules {
     private final ExampleLimits examples;
 
     public LabelSetRules(int maxLabels, int maxPromptChars) {
-        this(maxLabels, maxPromptChars, TopologySettings.DEFAULT_MAX_PROMPTS,
+        this(
+                maxLabels,
+                maxPromptChars,
+                TopologySettings.DEFAULT_MAX_PROMPTS,
                 TopologySettings.KAFKA_DEFAULT_MAX_RECORD_BYTES);
     }
 
@@ -49,8 +52,8 @@ public final class LabelSetRules {
      * @param maxRecordBytes the record limit of the output topics; all label names together may take half of it
      * @param examples       how many example images one label and the whole set may carry
      */
-    public LabelSetRules(int maxLabels, int maxPromptChars, long maxPrompts, int maxRecordBytes,
-                         ExampleLimits examples) {
+    public LabelSetRules(
+            int maxLabels, int maxPromptChars, long maxPrompts, int maxRecordBytes, ExampleLimits examples) {
         this.maxLabels = maxLabels;
         this.maxPromptChars = maxPromptChars;
         this.maxPrompts = maxPrompts;
@@ -75,7 +78,8 @@ public final class LabelSetRules {
             return Optional.of("label set " + set.getId() + " has no labels");
         }
         if (labels.size() > maxLabels) {
-            return Optional.of("label set " + set.getId() + " has " + labels.size() + " labels, more than " + maxLabels);
+            return Optional.of(
+                    "label set " + set.getId() + " has " + labels.size() + " labels, more than " + maxLabels);
         }
         if (set.getTopK() < 1) {
             return Optional.of("topK must be at least 1, got " + set.getTopK());
@@ -99,8 +103,11 @@ public final class LabelSetRules {
         }
         if (prompts + EXAMPLE_PROMPTS * exampleCount > maxPrompts) {
             return Optional.of("label set " + set.getId() + " has " + prompts + " prompts (labels × templates)"
-                    + (exampleCount == 0 ? "" : " and " + exampleCount + " example images counted as "
-                    + EXAMPLE_PROMPTS + " prompts each") + ", over the budget of " + maxPrompts
+                    + (exampleCount == 0
+                            ? ""
+                            : " and " + exampleCount + " example images counted as " + EXAMPLE_PROMPTS
+                                    + " prompts each")
+                    + ", over the budget of " + maxPrompts
                     + " (label.set.max.prompts)");
         }
         if (nameBytes > maxNameBytes) {
@@ -121,8 +128,8 @@ public final class LabelSetRules {
             }
             Float threshold = label.getThreshold();
             if (threshold != null && !(threshold >= -1f && threshold <= 1f)) {
-                return Optional.of("label \"" + name + "\" has the threshold " + threshold
-                        + ", outside the cosine range [-1, 1]");
+                return Optional.of(
+                        "label \"" + name + "\" has the threshold " + threshold + ", outside the cosine range [-1, 1]");
             }
             Optional<String> exampleProblem = exampleProblem(label);
             if (exampleProblem.isPresent()) {
@@ -136,8 +143,8 @@ public final class LabelSetRules {
             for (int i = 0; i < count; i++) {
                 String prompt = prompt(set, label, i);
                 if (prompt.isBlank() || prompt.length() > maxPromptChars) {
-                    return Optional.of("label \"" + name + "\" has an empty prompt or one longer than "
-                            + maxPromptChars + " characters");
+                    return Optional.of("label \"" + name + "\" has an empty prompt or one longer than " + maxPromptChars
+                            + " characters");
                 }
             }
         }
@@ -177,7 +184,8 @@ public final class LabelSetRules {
 
     /** The label's prompt {@code i}: its own, or template {@code i} with {@code {}} replaced by its name. */
     public static String prompt(LabelSet set, Label label, int i) {
-        return label.getPrompts() != null ? label.getPrompts().get(i)
+        return label.getPrompts() != null
+                ? label.getPrompts().get(i)
                 : set.getTemplates().get(i).replace("{}", label.getName());
     }
 

@@ -1,14 +1,13 @@
 package io.clipstream.topology;
 
 import io.clipstream.schemas.LabelSet;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The changelogged store {@value #STORE} of the label sets under way, by set id: where each set's record is, its
@@ -25,16 +24,31 @@ final class PendingLabelSets {
     private static final int HASH_BYTES = 32;
 
     /** A pending entry: where the record is and how far encoding went, or (oldest format) the record itself. */
-    record Entry(String setId, Position position, InputRecord record) {
-    }
+    record Entry(String setId, Position position, InputRecord record) {}
 
     /** Where a set's record is and its cursors. */
-    record Position(String topic, int partition, long offset, int label, int prompt, int exampleLabel, int example,
-                    List<byte[]> hashes, boolean knowsExamples) {
+    record Position(
+            String topic,
+            int partition,
+            long offset,
+            int label,
+            int prompt,
+            int exampleLabel,
+            int example,
+            List<byte[]> hashes,
+            boolean knowsExamples) {
 
         static Position of(LabelEncoding e) {
-            return new Position(e.input.topic(), e.input.partition(), e.input.offset(), e.prompts.label(),
-                    e.prompts.item(), e.examples.label(), e.examples.item(), e.exampleHashes, true);
+            return new Position(
+                    e.input.topic(),
+                    e.input.partition(),
+                    e.input.offset(),
+                    e.prompts.label(),
+                    e.prompts.item(),
+                    e.examples.label(),
+                    e.examples.item(),
+                    e.exampleHashes,
+                    true);
         }
 
         /** Where a set whose entry holds its whole record (the oldest format) starts again. */
@@ -44,19 +58,31 @@ final class PendingLabelSets {
 
         /** The set under way again, from the cursors. */
         LabelEncoding resume(InputRecord input, LabelSet set, long now) {
-            boolean hasExamples = set.getLabels().stream().anyMatch(l -> !l.getExamples().isEmpty());
+            boolean hasExamples =
+                    set.getLabels().stream().anyMatch(l -> !l.getExamples().isEmpty());
             if (!knowsExamples && hasExamples) {
                 return LabelEncoding.start(input, set, now);
             }
-            return new LabelEncoding(input, set, LabelCursor.examples(set, exampleLabel, example),
-                    LabelCursor.prompts(set, label, prompt), hashes, now);
+            return new LabelEncoding(
+                    input,
+                    set,
+                    LabelCursor.examples(set, exampleLabel, example),
+                    LabelCursor.prompts(set, label, prompt),
+                    hashes,
+                    now);
         }
 
         byte[] encode() {
             byte[] t = topic.getBytes(StandardCharsets.UTF_8);
             ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 * 4 + 4 + HASH_BYTES * hashes.size() + t.length)
-                    .put(POSITION_WITH_EXAMPLES).putInt(partition).putLong(offset).putInt(label).putInt(prompt)
-                    .putInt(exampleLabel).putInt(example).putInt(hashes.size());
+                    .put(POSITION_WITH_EXAMPLES)
+                    .putInt(partition)
+                    .putLong(offset)
+                    .putInt(label)
+                    .putInt(prompt)
+                    .putInt(exampleLabel)
+                    .putInt(example)
+                    .putInt(hashes.size());
             hashes.forEach(b::put);
             return b.put(t).array();
         }
@@ -83,8 +109,16 @@ final class PendingLabelSets {
             }
             byte[] t = new byte[b.remaining()];
             b.get(t);
-            return new Position(new String(t, StandardCharsets.UTF_8), partition, offset, label, prompt, exampleLabel,
-                    example, hashes, knowsExamples);
+            return new Position(
+                    new String(t, StandardCharsets.UTF_8),
+                    partition,
+                    offset,
+                    label,
+                    prompt,
+                    exampleLabel,
+                    example,
+                    hashes,
+                    knowsExamples);
         }
     }
 

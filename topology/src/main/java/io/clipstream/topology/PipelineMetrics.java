@@ -13,19 +13,15 @@ public interface PipelineMetrics {
     /** Streams config key under which the exception handlers find the instance (an object, not a string). */
     String CONFIG = "clipstream.pipeline.metrics";
 
-    PipelineMetrics NONE = new PipelineMetrics() {
-    };
+    PipelineMetrics NONE = new PipelineMetrics() {};
 
     /** One image classified at {@code now}; latency is measured from its {@code eventTime}. */
-    default void imageClassified(Instant eventTime, Instant now) {
-    }
+    default void imageClassified(Instant eventTime, Instant now) {}
 
-    default void deadLetter(ErrorCode code) {
-    }
+    default void deadLetter(ErrorCode code) {}
 
     /** One batch of {@code size} images went through the image tower in {@code took}. */
-    default void batchEncoded(int size, Duration took) {
-    }
+    default void batchEncoded(int size, Duration took) {}
 
     /** Where the label-set encoder reports the sets it has under way (each call may give a new, unread one). */
     default LabelSetProgress labelSetProgress() {

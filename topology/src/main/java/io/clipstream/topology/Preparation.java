@@ -8,10 +8,8 @@ import io.clipstream.schemas.Stage;
 public sealed interface Preparation {
 
     /** The event and its preprocessed CHW pixels. */
-    record Ready(ImageEvent event, float[] pixels) implements Preparation {
-    }
+    record Ready(ImageEvent event, float[] pixels) implements Preparation {}
 
     /** Why the event cannot be classified, as a dead-letter code and the stage that failed. */
-    record Failed(ErrorCode code, Stage stage, String message) implements Preparation {
-    }
+    record Failed(ErrorCode code, Stage stage, String message) implements Preparation {}
 }

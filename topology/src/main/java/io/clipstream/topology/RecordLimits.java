@@ -1,14 +1,13 @@
 package io.clipstream.topology;
 
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecord;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The size rules that keep every record the service writes within what the cluster accepts. A record over a topic's
@@ -29,13 +28,13 @@ public final class RecordLimits {
     public static final int MAX_KEY_BYTES = 64 * 1024;
     /** Trace context and correlation ids take a few hundred bytes; 64 KiB is far beyond any real use. */
     public static final int MAX_HEADER_BYTES = 64 * 1024;
+
     private static final int HEADROOM = 4 * 1024;
     /** One writer per record schema: every classification is measured, so the writer is not built per record. */
     private static final java.util.Map<org.apache.avro.Schema, SpecificDatumWriter<SpecificRecord>> WRITERS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private RecordLimits() {
-    }
+    private RecordLimits() {}
 
     /** Whether {@code value}, written with a key of {@code keyBytes}, fits in a record of {@code maxRecordBytes}. */
     public static boolean fits(SpecificRecord value, int keyBytes, int maxRecordBytes) {
@@ -63,8 +62,8 @@ public final class RecordLimits {
     /** Why an input cannot be answered whatever its content (its key or headers are too large), if it cannot. */
     public static java.util.Optional<String> oversizedEnvelope(InputRecord input) {
         if (input.key() != null && input.key().length > MAX_KEY_BYTES) {
-            return java.util.Optional.of("record key of " + input.key().length + " bytes is longer than the limit of "
-                    + MAX_KEY_BYTES);
+            return java.util.Optional.of(
+                    "record key of " + input.key().length + " bytes is longer than the limit of " + MAX_KEY_BYTES);
         }
         if (input.headerBytes() > MAX_HEADER_BYTES) {
             return java.util.Optional.of("record headers of " + input.headerBytes() + " bytes are more than the limit"
@@ -75,8 +74,10 @@ public final class RecordLimits {
 
     /** The headers an output of {@code input} carries: the input's, unless they are over the limit. */
     public static org.apache.kafka.common.header.Headers headersOf(InputRecord input) {
-        return input.headerBytes() > MAX_HEADER_BYTES ? new org.apache.kafka.common.header.internals.RecordHeaders()
-                : new org.apache.kafka.common.header.internals.RecordHeaders(input.headers().toArray());
+        return input.headerBytes() > MAX_HEADER_BYTES
+                ? new org.apache.kafka.common.header.internals.RecordHeaders()
+                : new org.apache.kafka.common.header.internals.RecordHeaders(
+                        input.headers().toArray());
     }
 
     /** The key as written to outputs: at most {@link #MAX_KEY_BYTES} of it. */

@@ -1,6 +1,9 @@
 package io.clipstream.topology;
 
 import io.clipstream.schemas.registry.SchemaRegistryException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -8,10 +11,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Waits out a schema-registry outage inside a serde: a retriable {@link SchemaRegistryException} (registry
@@ -93,8 +92,12 @@ public final class RegistryOutageRetry {
                         status.outageStarted(e.getMessage());
                         waiting = true;
                     }
-                    LOG.warn("schema registry unavailable while {} (attempt {}): {}; retrying in {} ms", what, attempt,
-                            e.getMessage(), wait);
+                    LOG.warn(
+                            "schema registry unavailable while {} (attempt {}): {}; retrying in {} ms",
+                            what,
+                            attempt,
+                            e.getMessage(),
+                            wait);
                     try {
                         Thread.sleep(wait);
                     } catch (InterruptedException interrupted) {

@@ -19,6 +19,7 @@ public final class RegistryStatus {
     public static final String CONFIG = "clipstream.registry.status";
     /** {@code scheme://user:password@}: user info that must not reach a probe answer. */
     private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s]*@");
+
     private static final int MAX_ERROR_CHARS = 300;
 
     private final Clock clock;

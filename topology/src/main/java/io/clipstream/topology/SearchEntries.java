@@ -14,8 +14,7 @@ import java.util.List;
  * in a changelog record, is not kept (it is still classified).
  */
 final class SearchEntries {
-    private SearchEntries() {
-    }
+    private SearchEntries() {}
 
     static SearchEntry of(ClassifiedImage image, int maxEntryBytes) {
         if (image.embedding() == null) {
@@ -28,9 +27,16 @@ final class SearchEntries {
             vector[i] = unit.get(i);
         }
         List<TopLabel> top = c.getTop().stream()
-                .map((LabelScore s) -> new TopLabel(s.getLabel(), s.getSimilarity(), s.getProbability())).toList();
-        SearchEntry entry = new SearchEntry(c.getImageId(), c.getEventTime().toEpochMilli(),
-                c.getProcessingTime().toEpochMilli(), c.getLabelSet(), top, c.getAttributes(), Int8Vector.of(vector));
+                .map((LabelScore s) -> new TopLabel(s.getLabel(), s.getSimilarity(), s.getProbability()))
+                .toList();
+        SearchEntry entry = new SearchEntry(
+                c.getImageId(),
+                c.getEventTime().toEpochMilli(),
+                c.getProcessingTime().toEpochMilli(),
+                c.getLabelSet(),
+                top,
+                c.getAttributes(),
+                Int8Vector.of(vector));
         return SearchEntryCodec.encode(entry).length <= maxEntryBytes ? entry : null;
     }
 }

@@ -19,8 +19,7 @@ public interface SourceReader extends AutoCloseable {
     Map<Long, InputRecord> read(String topic, int partition, Collection<Long> offsets);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** The reader in the streams config under {@link #CONFIG}, else one that reads from the cluster. */
     static SourceReader fromConfig(Map<String, Object> appConfigs) {

@@ -1,13 +1,12 @@
 package io.clipstream.topology;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * How the Kafka Streams application runs (as opposed to {@link TopologySettings}, what it computes).
@@ -21,21 +20,27 @@ import java.util.Properties;
  * @param stateDir          where local state (RocksDB) lives
  * @param deadLetterTopic   where the exception handlers write dead letters (same as the topology's)
  */
-public record StreamsSettings(String applicationId, String bootstrapServers, String schemaRegistryUrl,
-                              boolean exactlyOnce, int streamThreads, Path stateDir, String deadLetterTopic) {
+public record StreamsSettings(
+        String applicationId,
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        boolean exactlyOnce,
+        int streamThreads,
+        Path stateDir,
+        String deadLetterTopic) {
 
     public static StreamsSettings defaults(String bootstrapServers, String schemaRegistryUrl, Path stateDir) {
         return new StreamsSettings("clipstream", bootstrapServers, schemaRegistryUrl, true, 1, stateDir, "images-dlq");
     }
 
     public StreamsSettings withExactlyOnce(boolean on) {
-        return new StreamsSettings(applicationId, bootstrapServers, schemaRegistryUrl, on, streamThreads, stateDir,
-                deadLetterTopic);
+        return new StreamsSettings(
+                applicationId, bootstrapServers, schemaRegistryUrl, on, streamThreads, stateDir, deadLetterTopic);
     }
 
     public StreamsSettings withApplicationId(String id) {
-        return new StreamsSettings(id, bootstrapServers, schemaRegistryUrl, exactlyOnce, streamThreads, stateDir,
-                deadLetterTopic);
+        return new StreamsSettings(
+                id, bootstrapServers, schemaRegistryUrl, exactlyOnce, streamThreads, stateDir, deadLetterTopic);
     }
 
     /** The settings the registry serdes read (also passed to the exception handlers through the streams config). */
@@ -50,7 +55,8 @@ public record StreamsSettings(String applicationId, String bootstrapServers, Str
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         // Every input image ends as exactly one output record, even across crashes; at_least_once may repeat some.
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        p.put(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -1,7 +1,6 @@
 package io.clipstream.topology;
 
 import io.clipstream.search.SearchSettings;
-
 import java.time.Duration;
 import java.util.Set;
 
@@ -70,8 +69,13 @@ public record TopologySettings(
         if (maxWait.isNegative() || maxWait.isZero()) {
             throw new IllegalArgumentException("max wait must be positive, got " + maxWait);
         }
-        if (preprocessThreads < 1 || defaultTopK < 1 || maxLabels < 1 || maxPromptChars < 1 || maxImageBytes < 1
-                || maxRecordBytes < 1 || maxPrompts < 1) {
+        if (preprocessThreads < 1
+                || defaultTopK < 1
+                || maxLabels < 1
+                || maxPromptChars < 1
+                || maxImageBytes < 1
+                || maxRecordBytes < 1
+                || maxPrompts < 1) {
             throw new IllegalArgumentException("threads, topK and limits must be positive");
         }
         flaggedTopic = flaggedTopic == null ? "" : flaggedTopic;
@@ -80,15 +84,45 @@ public record TopologySettings(
     }
 
     /** The settings with Kafka's default record limit and the default prompt budget. */
-    public TopologySettings(String labelSetsTopic, String labelEmbeddingsTopic, String imagesTopic,
-                            String classificationsTopic, String imageEmbeddingsTopic, String deadLetterTopic,
-                            boolean emitImageEmbeddings, int batchSize, Duration maxWait, boolean overlapTower,
-                            int preprocessThreads, int defaultTopK, int maxLabels, int maxPromptChars,
-                            long maxImageBytes, FetchSettings fetch) {
-        this(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic, imageEmbeddingsTopic,
-                deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads, defaultTopK,
-                maxLabels, maxPromptChars, maxImageBytes, fetch, KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "",
-                ExampleLimits.defaults(), SearchSettings.DEFAULTS);
+    public TopologySettings(
+            String labelSetsTopic,
+            String labelEmbeddingsTopic,
+            String imagesTopic,
+            String classificationsTopic,
+            String imageEmbeddingsTopic,
+            String deadLetterTopic,
+            boolean emitImageEmbeddings,
+            int batchSize,
+            Duration maxWait,
+            boolean overlapTower,
+            int preprocessThreads,
+            int defaultTopK,
+            int maxLabels,
+            int maxPromptChars,
+            long maxImageBytes,
+            FetchSettings fetch) {
+        this(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                KAFKA_DEFAULT_MAX_RECORD_BYTES,
+                DEFAULT_MAX_PROMPTS,
+                "",
+                ExampleLimits.defaults(),
+                SearchSettings.DEFAULTS);
     }
 
     /**
@@ -96,76 +130,281 @@ public record TopologySettings(
      * thread per core, no URL fetching.
      */
     public static TopologySettings defaults() {
-        return new TopologySettings("label-sets", "label-embeddings", "images", "classifications",
-                "image-embeddings", "images-dlq", false, 8, Duration.ofMillis(50), true,
-                Runtime.getRuntime().availableProcessors(), 5, 10_000, 1_000, 20L << 20, FetchSettings.disabled(),
-                KAFKA_DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_PROMPTS, "", ExampleLimits.defaults(),
+        return new TopologySettings(
+                "label-sets",
+                "label-embeddings",
+                "images",
+                "classifications",
+                "image-embeddings",
+                "images-dlq",
+                false,
+                8,
+                Duration.ofMillis(50),
+                true,
+                Runtime.getRuntime().availableProcessors(),
+                5,
+                10_000,
+                1_000,
+                20L << 20,
+                FetchSettings.disabled(),
+                KAFKA_DEFAULT_MAX_RECORD_BYTES,
+                DEFAULT_MAX_PROMPTS,
+                "",
+                ExampleLimits.defaults(),
                 SearchSettings.DEFAULTS);
     }
 
     public TopologySettings withBatch(int size, Duration wait) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, size, wait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                size,
+                wait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                examples,
+                search);
     }
 
     public TopologySettings withOverlapTower(boolean overlap) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlap,
-                preprocessThreads, defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlap,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                examples,
+                search);
     }
 
     public TopologySettings withImageEmbeddings(boolean emit) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emit, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emit,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                examples,
+                search);
     }
 
     public TopologySettings withFetch(FetchSettings newFetch) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, newFetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                newFetch,
+                maxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                examples,
+                search);
     }
 
     /** With the record limit read from the cluster, and images no larger than fit in it. */
     public TopologySettings withMaxRecordBytes(int newMaxRecordBytes) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, newMaxRecordBytes, maxPrompts, flaggedTopic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                newMaxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                examples,
+                search);
     }
 
     public TopologySettings withMaxPrompts(int newMaxPrompts) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, newMaxPrompts, flaggedTopic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                newMaxPrompts,
+                flaggedTopic,
+                examples,
+                search);
     }
 
     public TopologySettings withLimits(int newMaxLabels, int newMaxPromptChars) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, newMaxLabels, newMaxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                newMaxLabels,
+                newMaxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                examples,
+                search);
     }
 
     /** With classifications that flag a label also written to {@code topic} (empty: off). */
     public TopologySettings withFlaggedTopic(String topic) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, topic, examples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                maxPrompts,
+                topic,
+                examples,
+                search);
     }
 
     public TopologySettings withExampleLimits(ExampleLimits newExamples) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic,
-                newExamples, search);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                newExamples,
+                search);
     }
 
     /** With the searchable window's settings. */
     public TopologySettings withSearch(SearchSettings newSearch) {
-        return new TopologySettings(labelSetsTopic, labelEmbeddingsTopic, imagesTopic, classificationsTopic,
-                imageEmbeddingsTopic, deadLetterTopic, emitImageEmbeddings, batchSize, maxWait, overlapTower, preprocessThreads,
-                defaultTopK, maxLabels, maxPromptChars, maxImageBytes, fetch, maxRecordBytes, maxPrompts, flaggedTopic,
-                examples, newSearch);
+        return new TopologySettings(
+                labelSetsTopic,
+                labelEmbeddingsTopic,
+                imagesTopic,
+                classificationsTopic,
+                imageEmbeddingsTopic,
+                deadLetterTopic,
+                emitImageEmbeddings,
+                batchSize,
+                maxWait,
+                overlapTower,
+                preprocessThreads,
+                defaultTopK,
+                maxLabels,
+                maxPromptChars,
+                maxImageBytes,
+                fetch,
+                maxRecordBytes,
+                maxPrompts,
+                flaggedTopic,
+                examples,
+                newSearch);
     }
 
     /** Whether flagged classifications also go to {@link #flaggedTopic()}. */
@@ -178,8 +417,12 @@ public record TopologySettings(
      * on the allow-list. Addresses that are loopback, private, link-local or multicast are refused unless listed
      * in {@code allowedAddresses} (tests list 127.0.0.1), which closes the usual server-side request forgery holes.
      */
-    public record FetchSettings(boolean enabled, Set<String> allowedHosts, Set<String> allowedAddresses,
-                                Duration connectTimeout, Duration readTimeout) {
+    public record FetchSettings(
+            boolean enabled,
+            Set<String> allowedHosts,
+            Set<String> allowedAddresses,
+            Duration connectTimeout,
+            Duration readTimeout) {
         public FetchSettings {
             allowedHosts = Set.copyOf(allowedHosts);
             allowedAddresses = Set.copyOf(allowedAddresses);

@@ -16,9 +16,11 @@ final class TowerThreads {
 
     /** The tower thread of the calling stream thread. */
     ExecutorService forCurrentThread() {
-        return byStreamThread.computeIfAbsent(Thread.currentThread(), streamThread ->
-                Executors.newSingleThreadExecutor(r -> {
-                    // "tower-" first: Linux keeps 15 characters of a thread name, and the OpenMP workers the tower starts inherit it.
+        return byStreamThread.computeIfAbsent(
+                Thread.currentThread(),
+                streamThread -> Executors.newSingleThreadExecutor(r -> {
+                    // "tower-" first: Linux keeps 15 characters of a thread name, and the OpenMP workers the tower
+                    // starts inherit it.
                     Thread t = new Thread(r, "tower-" + streamThread.getName());
                     t.setDaemon(true);
                     return t;

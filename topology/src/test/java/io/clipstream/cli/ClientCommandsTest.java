@@ -14,12 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** labels, send and tail refuse bad settings and bad input before they contact any broker or registry. */
 class ClientCommandsTest {
     /** Nothing listens here: a command that tried to connect would hang or fail differently. */
-    private static final String[] NOWHERE = {"--bootstrap-server", "127.0.0.1:1", "--schema-registry-url",
-            "http://127.0.0.1:1"};
+    private static final String[] NOWHERE = {
+        "--bootstrap-server", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1"
+    };
+
     @RegisterExtension
     final ConsoleCapture console = new ConsoleCapture();
+
     @TempDir
     Path dir;
+
     private Map<String, String> originalEnv;
 
     @BeforeEach
@@ -45,19 +49,31 @@ class ClientCommandsTest {
         assertThat(Main.run("labels", "list")).isEqualTo(2);
         assertThat(console.err()).contains("bootstrap.servers").contains("schema.registry.url");
 
-        assertThat(Main.run("tail", "dlq", "--bootstrap-server", "127.0.0.1:1", "--schema-registry-url",
-                "ftp://alice:s3cret-pw@registry")).isEqualTo(2);
+        assertThat(Main.run(
+                        "tail",
+                        "dlq",
+                        "--bootstrap-server",
+                        "127.0.0.1:1",
+                        "--schema-registry-url",
+                        "ftp://alice:s3cret-pw@registry"))
+                .isEqualTo(2);
         assertThat(console.err()).contains("schema.registry.url").doesNotContain("s3cret-pw");
 
-        assertThat(Main.run("send", "x.png", "--config", dir.resolve("missing.properties").toString())).isEqualTo(1);
+        assertThat(Main.run(
+                        "send",
+                        "x.png",
+                        "--config",
+                        dir.resolve("missing.properties").toString()))
+                .isEqualTo(1);
         assertThat(console.err()).contains("no such file: " + dir.resolve("missing.properties"));
     }
 
     @Test
     void environmentAndFileApplyAndFlagsWin() throws Exception {
         Path config = dir.resolve("c.properties");
-        Files.writeString(config, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
-                + "topic.images=from-file\n");
+        Files.writeString(
+                config,
+                "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n" + "topic.images=from-file\n");
         RunCommand.environment = Map.of("CLIPSTREAM_TOPIC_IMAGES", "from-env");
         ClusterOptions options = new ClusterOptions();
         options.config = config;
@@ -72,12 +88,15 @@ class ClientCommandsTest {
     void invalidLabelSetIsRefusedBeforeConnecting() throws Exception {
         Path file = Files.writeString(dir.resolve("s.yaml"), "id: s\nlabels:\n  - name: cat\n    threshold: 5.0\n");
         assertThat(Main.run(with(NOWHERE, "labels", "put", file.toString()))).isEqualTo(2);
-        assertThat(console.err()).contains(file + ":4: label \"cat\" has the threshold 5.0").contains("nothing sent");
+        assertThat(console.err())
+                .contains(file + ":4: label \"cat\" has the threshold 5.0")
+                .contains("nothing sent");
     }
 
     @Test
     void sendRefusesMissingInputsAndEmptyFolders() throws Exception {
-        assertThat(Main.run(with(NOWHERE, "send", dir.resolve("nope.jpg").toString()))).isEqualTo(2);
+        assertThat(Main.run(with(NOWHERE, "send", dir.resolve("nope.jpg").toString())))
+                .isEqualTo(2);
         assertThat(console.err()).contains("no such file, folder or http(s) URL: " + dir.resolve("nope.jpg"));
         Files.writeString(dir.resolve("readme.txt"), "text");
         assertThat(Main.run(with(NOWHERE, "send", dir.toString()))).isEqualTo(2);

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The model commands through {@link Main#run} on a generated tiny model: JSON Lines out, errors as single lines. */
 class CommandLineTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path dir;
+
     private static Path modelDir;
     private static ClipModel model;
     private static Path red;
@@ -48,16 +50,28 @@ class CommandLineTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0).get("text").asText()).isEqualTo("Hello world");
         assertThat(lines.get(1).get("ids")).hasSize(77);
-        assertThat(ints(lines.get(1).get("ids"))).containsExactly(model.tokenizer().encode("a cat"));
+        assertThat(ints(lines.get(1).get("ids")))
+                .containsExactly(model.tokenizer().encode("a cat"));
     }
 
     @Test
     void embedKeepsTheInputOrderAndReportsABadFileWithoutStopping() throws Exception {
-        int code = Main.run("embed", "--model", modelDir.toString(), "--text", "a dog", "--image", red.toString(),
-                "--image", dir.resolve("missing.png").toString(), "--text", "a cat");
+        int code = Main.run(
+                "embed",
+                "--model",
+                modelDir.toString(),
+                "--text",
+                "a dog",
+                "--image",
+                red.toString(),
+                "--image",
+                dir.resolve("missing.png").toString(),
+                "--text",
+                "a cat");
         assertThat(code).isEqualTo(1);
         List<JsonNode> lines = lines();
-        assertThat(lines).extracting(l -> l.get("kind").asText() + ":" + l.get("input").asText())
+        assertThat(lines)
+                .extracting(l -> l.get("kind").asText() + ":" + l.get("input").asText())
                 .containsExactly("text:a dog", "image:" + red, "text:a cat");
         assertThat(floats(lines.get(0).get("embedding"))).containsExactly(model.encodeTexts(List.of("a dog"))[0]);
         assertThat(floats(lines.get(1).get("embedding")))
@@ -67,8 +81,22 @@ class CommandLineTest {
 
     @Test
     void classifyGivesOpenClipsZeroShotScoresBestFirst() throws Exception {
-        int code = Main.run("classify", "--model", modelDir.toString(), "--label", "red circle", "--label", "blue circle",
-                "--label", "diagram", "--templates", "simple", "--image", red.toString(), "--image", blue.toString());
+        int code = Main.run(
+                "classify",
+                "--model",
+                modelDir.toString(),
+                "--label",
+                "red circle",
+                "--label",
+                "blue circle",
+                "--label",
+                "diagram",
+                "--templates",
+                "simple",
+                "--image",
+                red.toString(),
+                "--image",
+                blue.toString());
         assertThat(code).isZero();
         List<JsonNode> lines = lines();
         assertThat(lines).hasSize(2);
@@ -79,7 +107,8 @@ class CommandLineTest {
             sum += scores.get(i).get("probability").asDouble();
             if (i > 0) {
                 assertThat(scores.get(i).get("probability").asDouble())
-                        .isLessThanOrEqualTo(scores.get(i - 1).get("probability").asDouble());
+                        .isLessThanOrEqualTo(
+                                scores.get(i - 1).get("probability").asDouble());
             }
         }
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
@@ -92,8 +121,10 @@ class CommandLineTest {
         }
         var expected = new ZeroShotClassifier(labels, classes, ZeroShotClassifier.OPEN_CLIP_SCALE)
                 .classify(model.encodeImages(List.of(model.preprocess(Files.readAllBytes(blue))))[0]);
-        assertThat(scores.get(0).get("label").asText()).isEqualTo(expected.get(0).label());
-        assertThat((float) scores.get(0).get("probability").asDouble()).isEqualTo(expected.get(0).probability());
+        assertThat(scores.get(0).get("label").asText())
+                .isEqualTo(expected.get(0).label());
+        assertThat((float) scores.get(0).get("probability").asDouble())
+                .isEqualTo(expected.get(0).probability());
     }
 
     @Test
@@ -101,16 +132,19 @@ class CommandLineTest {
         Path broken = Files.createDirectories(dir.resolve("broken"));
         Files.copy(modelDir.resolve("tokenizer.json"), broken.resolve("tokenizer.json"));
         byte[] weights = Files.readAllBytes(modelDir.resolve("open_clip_model.safetensors"));
-        Files.write(broken.resolve("open_clip_model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
+        Files.write(
+                broken.resolve("open_clip_model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
         int code = Main.run("embed", "--model", broken.toString(), "--text", "a dog");
         assertThat(code).isNotZero();
         assertThat(console.out()).isEmpty();
-        assertThat(console.err().lines().filter(l -> l.startsWith("error:")).toList()).hasSize(1);
+        assertThat(console.err().lines().filter(l -> l.startsWith("error:")).toList())
+                .hasSize(1);
     }
 
     @Test
     void anUnknownOptionIsAUsageError() {
-        assertThat(Main.run("tokenize", "--model", modelDir.toString(), "--text", "a", "--txet", "b")).isEqualTo(2);
+        assertThat(Main.run("tokenize", "--model", modelDir.toString(), "--text", "a", "--txet", "b"))
+                .isEqualTo(2);
         assertThat(console.err()).contains("--txet");
         assertThat(console.out()).isEmpty();
     }
@@ -121,7 +155,8 @@ class CommandLineTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        int code = Main.run("download", "--dir", dir.resolve("dl").toString(), "--endpoint", "http://127.0.0.1:" + port);
+        int code =
+                Main.run("download", "--dir", dir.resolve("dl").toString(), "--endpoint", "http://127.0.0.1:" + port);
         assertThat(code).isNotZero();
         assertThat(console.err()).contains("cannot reach");
         assertThat(dir.resolve("dl/open_clip_pytorch_model.bin")).doesNotExist();

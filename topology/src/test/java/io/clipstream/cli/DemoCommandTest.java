@@ -13,13 +13,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** {@code clipstream demo} end to end in this JVM: embedded broker, registry over HTTP, service, tiny random model. */
 class DemoCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @RegisterExtension
     final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void onceWithTheTinyRandomModelPrintsAClassificationForEveryDemoImage() throws Exception {
-        int code = Main.run("demo", "--once", "--tiny-random-model", "--json",
-                "--port", "0", "--registry-port", "0", "--http-port", "0", "--timeout", "240");
+        int code = Main.run(
+                "demo",
+                "--once",
+                "--tiny-random-model",
+                "--json",
+                "--port",
+                "0",
+                "--registry-port",
+                "0",
+                "--http-port",
+                "0",
+                "--timeout",
+                "240");
         String stderr = console.err();
         assertThat(code).as("exit code; stderr:\n%s", stderr).isZero();
 
@@ -29,12 +41,13 @@ class DemoCommandTest {
                 lines.add(JSON.readTree(line));
             }
         }
-        assertThat(lines).extracting(l -> l.get("image").asText())
+        assertThat(lines)
+                .extracting(l -> l.get("image").asText())
                 .containsExactlyInAnyOrderElementsOf(DemoData.images().keySet());
         for (JsonNode line : lines) {
             assertThat(line.has("deadLetter")).as("dead letter: %s", line).isFalse();
             assertThat(line.get("labelSet").asText()).isEqualTo(DemoData.LABEL_SET);
-            assertThat(line.get("top")).hasSize(3);        // the demo runs with top.k=3
+            assertThat(line.get("top")).hasSize(3); // the demo runs with top.k=3
             double previous = 1;
             for (JsonNode score : line.get("top")) {
                 assertThat(score.get("label").asText()).isIn(DemoData.LABELS);
@@ -43,19 +56,31 @@ class DemoCommandTest {
                 previous = p;
             }
         }
-        assertThat(stderr).contains("RANDOM WEIGHTS").contains("MEANINGLESS")
-                .contains("encoding label set").contains("loading model")
+        assertThat(stderr)
+                .contains("RANDOM WEIGHTS")
+                .contains("MEANINGLESS")
+                .contains("encoding label set")
+                .contains("loading model")
                 .containsPattern("curl -s 'http://127\\.0\\.0\\.1:\\d+/v1/search\\?q=a%20cat&k=3'");
     }
 
     @Test
     void aTakenPortIsNamedWithItsOption() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            int code = Main.run("demo", "--once", "--tiny-random-model", "--port", "0", "--registry-port", "0",
-                    "--http-port", String.valueOf(taken.getLocalPort()));
+            int code = Main.run(
+                    "demo",
+                    "--once",
+                    "--tiny-random-model",
+                    "--port",
+                    "0",
+                    "--registry-port",
+                    "0",
+                    "--http-port",
+                    String.valueOf(taken.getLocalPort()));
             assertThat(code).isEqualTo(1);
-            assertThat(console.err()).contains("error: port " + taken.getLocalPort()
-                    + " on 127.0.0.1 is in use: choose another with --http-port");
+            assertThat(console.err())
+                    .contains("error: port " + taken.getLocalPort()
+                            + " on 127.0.0.1 is in use: choose another with --http-port");
         }
     }
 
@@ -65,7 +90,8 @@ class DemoCommandTest {
         assertThat(code).isEqualTo(1);
         assertThat(console.err())
                 .contains("no model at /nonexistent/clipstream-model")
-                .contains("clipstream download").contains("--tiny-random-model");
+                .contains("clipstream download")
+                .contains("--tiny-random-model");
         assertThat(console.out()).isEmpty();
     }
 }

@@ -39,10 +39,11 @@ class PrometheusTextTest {
         metrics.batchEncoded(8, Duration.ofMillis(700));
         metrics.batchEncoded(3, Duration.ofMillis(40));
         String page = registry.scrape();
-        assertThat(page).contains("clipstream_batch_size_bucket{le=");   // buckets must not count as _count or _sum
+        assertThat(page).contains("clipstream_batch_size_bucket{le="); // buckets must not count as _count or _sum
         assertThat(PrometheusText.sum(page, "clipstream_batch_size_count")).isEqualTo(2.0);
         assertThat(PrometheusText.sum(page, "clipstream_batch_size_sum")).isEqualTo(11.0);
-        assertThat(PrometheusText.sum(page, "clipstream_batch_inference_seconds_sum")).isCloseTo(0.74, within(1e-9));
+        assertThat(PrometheusText.sum(page, "clipstream_batch_inference_seconds_sum"))
+                .isCloseTo(0.74, within(1e-9));
     }
 
     @Test

@@ -64,8 +64,10 @@ class QueryApiRunTest {
     private static final String TOKEN = "query-" + UUID.randomUUID();
     private static final String SET = "review";
     private static final byte[] IMAGE = TinyClip.png(7, 96, 64);
+
     @TempDir
     static Path dir;
+
     private static EmbeddedBroker broker;
     private static SchemaRegistryHttpServer registry;
     private static Thread run;
@@ -76,41 +78,72 @@ class QueryApiRunTest {
     @BeforeAll
     static void startService() throws Exception {
         broker = EmbeddedBroker.start(Files.createDirectories(dir.resolve("kafka")), 0);
-        registry = SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope("query-" + UUID.randomUUID()),
-                "127.0.0.1", 0);
+        registry = SchemaRegistryHttpServer.start(
+                InMemorySchemaRegistry.forScope("query-" + UUID.randomUUID()), "127.0.0.1", 0);
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 5);
         int port = freePort();
         base = "http://127.0.0.1:" + port;
         Path config = dir.resolve("clipstream.properties");
-        Files.writeString(config, String.join("\n", "bootstrap.servers=" + broker.bootstrapServers(),
-                "schema.registry.url=" + registry.url(), "application.id=query-api", "state.dir=" + dir.resolve("state"),
-                "model.dir=" + model, "http.bind.address=127.0.0.1", "http.port=" + port, "http.auth.token=" + TOKEN,
-                "image.max.bytes=" + IMAGE.length, "image.batch.max.wait.ms=20", "topic.flagged=to-review",
-                "topics.partitions=1", "topics.replication.factor=1", "shutdown.timeout.ms=10000", ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "bootstrap.servers=" + broker.bootstrapServers(),
+                        "schema.registry.url=" + registry.url(),
+                        "application.id=query-api",
+                        "state.dir=" + dir.resolve("state"),
+                        "model.dir=" + model,
+                        "http.bind.address=127.0.0.1",
+                        "http.port=" + port,
+                        "http.auth.token=" + TOKEN,
+                        "image.max.bytes=" + IMAGE.length,
+                        "image.batch.max.wait.ms=20",
+                        "topic.flagged=to-review",
+                        "topics.partitions=1",
+                        "topics.replication.factor=1",
+                        "shutdown.timeout.ms=10000",
+                        ""));
         run = new Thread(() -> EXIT.set(Main.run("run", "--config", config.toString())), "query-api-run");
         run.start();
-        waitFor(() -> {
-            if (!run.isAlive()) {
-                throw new AssertionError("run exited with " + EXIT.get());
-            }
-            return send(get("/health/ready")).statusCode() == 200;
-        }, "/health/ready");
+        waitFor(
+                () -> {
+                    if (!run.isAlive()) {
+                        throw new AssertionError("run exited with " + EXIT.get());
+                    }
+                    return send(get("/health/ready")).statusCode() == 200;
+                },
+                "/health/ready");
         serdes = RecordSerdes.configured(Map.of("schema.registry.url", registry.url()));
         List<Label> labels = new ArrayList<>();
         for (String name : List.of("a cat", "a dog", "a diagram", "a tree")) {
-            labels.add(Label.newBuilder().setName(name).setPrompts(null)
-                    .setThreshold(name.equals("a diagram") ? -1f : null).build());
+            labels.add(Label.newBuilder()
+                    .setName(name)
+                    .setPrompts(null)
+                    .setThreshold(name.equals("a diagram") ? -1f : null)
+                    .build());
         }
-        LabelSet set = LabelSet.newBuilder().setId(SET).setVersion(4).setLabels(labels)
-                .setTemplates(List.of("a photo of {}.", "{}")).setTopK(3).setDescription(null).build();
+        LabelSet set = LabelSet.newBuilder()
+                .setId(SET)
+                .setVersion(4)
+                .setLabels(labels)
+                .setTemplates(List.of("a photo of {}.", "{}"))
+                .setTopK(3)
+                .setDescription(null)
+                .build();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>("label-sets", bytes(SET),
-                    serdes.labelSet().serializer().serialize("label-sets", set))).get();
+            producer.send(new ProducerRecord<>(
+                            "label-sets",
+                            bytes(SET),
+                            serdes.labelSet().serializer().serialize("label-sets", set)))
+                    .get();
         }
-        waitFor(() -> {
-            HttpResponse<String> r = send(get("/v1/label-sets/" + SET).header("Authorization", "Bearer " + TOKEN));
-            return r.statusCode() == 200 && r.body().contains("\"ready\":true");
-        }, "the label set ready in the global store");
+        waitFor(
+                () -> {
+                    HttpResponse<String> r =
+                            send(get("/v1/label-sets/" + SET).header("Authorization", "Bearer " + TOKEN));
+                    return r.statusCode() == 200 && r.body().contains("\"ready\":true");
+                },
+                "the label set ready in the global store");
     }
 
     @AfterAll
@@ -129,12 +162,21 @@ class QueryApiRunTest {
 
     @Test
     void classifyAnswersWhatTheStreamWroteForTheSameImage() throws Exception {
-        ImageEvent event = ImageEvent.newBuilder().setId("img-q").setEventTime(Instant.now())
-                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(IMAGE)).build()).setContentType("image/png")
-                .setLabelSet(SET).setAttributes(Map.of()).build();
+        ImageEvent event = ImageEvent.newBuilder()
+                .setId("img-q")
+                .setEventTime(Instant.now())
+                .setImage(
+                        InlineImage.newBuilder().setData(ByteBuffer.wrap(IMAGE)).build())
+                .setContentType("image/png")
+                .setLabelSet(SET)
+                .setAttributes(Map.of())
+                .build();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>("images", bytes("img-q"),
-                    serdes.imageEvent().serializer().serialize("images", event))).get();
+            producer.send(new ProducerRecord<>(
+                            "images",
+                            bytes("img-q"),
+                            serdes.imageEvent().serializer().serialize("images", event)))
+                    .get();
         }
         Classification streamed = read("classifications", "img-q");
         Classification flagged = read("to-review", "img-q");
@@ -142,18 +184,20 @@ class QueryApiRunTest {
         HttpResponse<String> response = send(classify("labelSet=" + SET + "&id=img-q", IMAGE, true));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        Classification answered = new SpecificDatumReader<>(Classification.class).read(null,
-                DecoderFactory.get().jsonDecoder(Classification.getClassSchema(), response.body()));
+        Classification answered = new SpecificDatumReader<>(Classification.class)
+                .read(null, DecoderFactory.get().jsonDecoder(Classification.getClassSchema(), response.body()));
 
         assertThat(answered.getImageId()).isEqualTo("img-q");
         assertThat(answered.getLabelSet()).isEqualTo(SET);
-        assertThat(answered.getLabelSetVersion()).isEqualTo(streamed.getLabelSetVersion()).isEqualTo(4);
+        assertThat(answered.getLabelSetVersion())
+                .isEqualTo(streamed.getLabelSetVersion())
+                .isEqualTo(4);
         assertThat(answered.getModelId()).isEqualTo(streamed.getModelId());
         assertSameScores(answered.getTop(), streamed.getTop());
-        assertThat(answered.getTop()).hasSize(3);                      // the set's topK
+        assertThat(answered.getTop()).hasSize(3); // the set's topK
         assertSameScores(answered.getFlagged(), streamed.getFlagged());
         assertThat(answered.getFlagged()).extracting(LabelScore::getLabel).containsExactly("a diagram");
-        assertThat(flagged).isEqualTo(streamed);                        // topic.flagged: the same record
+        assertThat(flagged).isEqualTo(streamed); // topic.flagged: the same record
 
         HttpResponse<String> one = send(classify("labelSet=" + SET + "&topK=1", IMAGE, true));
         assertThat(one.statusCode()).isEqualTo(200);
@@ -162,7 +206,9 @@ class QueryApiRunTest {
 
     @Test
     void queriesNeedTheTokenAndHealthAndMetricsDoNot() throws Exception {
-        for (HttpRequest.Builder request : List.of(classify("labelSet=" + SET, IMAGE, false), get("/v1/label-sets"),
+        for (HttpRequest.Builder request : List.of(
+                classify("labelSet=" + SET, IMAGE, false),
+                get("/v1/label-sets"),
                 get("/v1/label-sets").header("Authorization", "Bearer wrong-" + TOKEN),
                 get("/v1/label-sets").header("Authorization", "Bearer " + TOKEN.substring(1)),
                 get("/v1/label-sets").header("Authorization", "Basic " + TOKEN))) {
@@ -174,7 +220,9 @@ class QueryApiRunTest {
         assertThat(send(get("/health/live")).statusCode()).isEqualTo(200);
         assertThat(send(get("/health/ready")).statusCode()).isEqualTo(200);
         assertThat(send(get("/metrics")).statusCode()).isEqualTo(200);
-        assertThat(send(get("/v1/label-sets").header("Authorization", "bearer " + TOKEN)).statusCode()).isEqualTo(200);
+        assertThat(send(get("/v1/label-sets").header("Authorization", "bearer " + TOKEN))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -210,17 +258,21 @@ class QueryApiRunTest {
             assertThat(r.statusCode()).as("topK=" + k).isEqualTo(400);
             assertThat(JSON.readTree(r.body()).get("error").asText()).contains("topK");
         }
-        assertThat(send(classify("labelSet=" + "s".repeat(3000), IMAGE, true)).statusCode()).isEqualTo(414);
+        assertThat(send(classify("labelSet=" + "s".repeat(3000), IMAGE, true)).statusCode())
+                .isEqualTo(414);
 
-        HttpResponse<String> getClassify = send(get("/v1/classify?labelSet=" + SET).header("Authorization",
-                "Bearer " + TOKEN));
+        HttpResponse<String> getClassify =
+                send(get("/v1/classify?labelSet=" + SET).header("Authorization", "Bearer " + TOKEN));
         assertThat(getClassify.statusCode()).isEqualTo(405);
         assertThat(getClassify.headers().firstValue("Allow")).hasValue("POST");
         HttpResponse<String> postSets = send(HttpRequest.newBuilder(URI.create(base + "/v1/label-sets"))
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(postSets.statusCode()).isEqualTo(405);
         assertThat(postSets.headers().firstValue("Allow")).hasValue("GET, HEAD");
-        assertThat(send(get("/v1/nothing").header("Authorization", "Bearer " + TOKEN)).statusCode()).isEqualTo(404);
+        assertThat(send(get("/v1/nothing").header("Authorization", "Bearer " + TOKEN))
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -247,10 +299,12 @@ class QueryApiRunTest {
         assertThat(labels.get(2).get("threshold").asDouble()).isEqualTo(-1.0);
 
         HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(base + "/v1/label-sets"))
-                .header("Authorization", "Bearer " + TOKEN).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+                .header("Authorization", "Bearer " + TOKEN)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
-        assertThat(send(get("/v1/label-sets/nope").header("Authorization", "Bearer " + TOKEN)).statusCode())
+        assertThat(send(get("/v1/label-sets/nope").header("Authorization", "Bearer " + TOKEN))
+                        .statusCode())
                 .isEqualTo(404);
     }
 
@@ -260,18 +314,29 @@ class QueryApiRunTest {
         Instant eventTime = Instant.now().minusSeconds(5);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             for (int i = 0; i < images.length; i++) {
-                ImageEvent event = ImageEvent.newBuilder().setId("img-s" + i).setEventTime(eventTime)
-                        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(images[i])).build())
-                        .setContentType("image/png").setLabelSet(SET).setAttributes(Map.of("camera", "c" + i)).build();
-                producer.send(new ProducerRecord<>("images", bytes("img-s" + i),
-                        serdes.imageEvent().serializer().serialize("images", event))).get();
+                ImageEvent event = ImageEvent.newBuilder()
+                        .setId("img-s" + i)
+                        .setEventTime(eventTime)
+                        .setImage(InlineImage.newBuilder()
+                                .setData(ByteBuffer.wrap(images[i]))
+                                .build())
+                        .setContentType("image/png")
+                        .setLabelSet(SET)
+                        .setAttributes(Map.of("camera", "c" + i))
+                        .build();
+                producer.send(new ProducerRecord<>(
+                                "images",
+                                bytes("img-s" + i),
+                                serdes.imageEvent().serializer().serialize("images", event)))
+                        .get();
             }
         }
         Classification last = read("classifications", "img-s2");
         waitFor(() -> send(search("/v1/similar/img-s2")).statusCode() == 200, "img-s2 in the searchable window");
 
-        HttpResponse<String> byText = send(search("/v1/search?q=" + java.net.URLEncoder.encode("a photo of a cat",
-                StandardCharsets.UTF_8) + "&k=2&labelSet=" + SET + "&since=10m"));
+        HttpResponse<String> byText =
+                send(search("/v1/search?q=" + java.net.URLEncoder.encode("a photo of a cat", StandardCharsets.UTF_8)
+                        + "&k=2&labelSet=" + SET + "&since=10m"));
         assertThat(byText.statusCode()).as(byText.body()).isEqualTo(200);
         JsonNode text = JSON.readTree(byText.body());
         assertThat(text.get("query").get("text").asText()).isEqualTo("a photo of a cat");
@@ -281,7 +346,8 @@ class QueryApiRunTest {
         assertThat(text.get("results").get(0).get("score").asDouble())
                 .isGreaterThanOrEqualTo(text.get("results").get(1).get("score").asDouble());
 
-        HttpResponse<String> byImage = send(search("/v1/search?k=10").header("Content-Type", "image/png")
+        HttpResponse<String> byImage = send(search("/v1/search?k=10")
+                .header("Content-Type", "image/png")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(images[2])));
         assertThat(byImage.statusCode()).as(byImage.body()).isEqualTo(200);
         // the tiny random model maps every image to nearly one direction (cosines of 0.999): which is first is
@@ -296,19 +362,27 @@ class QueryApiRunTest {
         assertThat(Instant.parse(best.get("eventTime").asText())).isEqualTo(last.getEventTime());
         assertThat(best.get("attributes").get("camera").asText()).isEqualTo("c2");
         assertThat(best.get("top")).hasSize(last.getTop().size());
-        assertThat(best.get("top").get(0).get("label").asText()).isEqualTo(last.getTop().get(0).getLabel());
+        assertThat(best.get("top").get(0).get("label").asText())
+                .isEqualTo(last.getTop().get(0).getLabel());
         assertThat(best.get("top").get(0).get("similarity").asDouble())
                 .isCloseTo(last.getTop().get(0).getSimilarity(), within(1e-6));
 
-        JsonNode similar = JSON.readTree(send(search("/v1/similar/img-s2?k=1000")).body());
+        JsonNode similar =
+                JSON.readTree(send(search("/v1/similar/img-s2?k=1000")).body());
         assertThat(similar.get("query").get("similarTo").asText()).isEqualTo("img-s2");
         List<String> ids = new ArrayList<>();
         similar.get("results").forEach(r -> ids.add(r.get("id").asText()));
         assertThat(ids).contains("img-s0", "img-s1").doesNotContain("img-s2");
 
-        assertThat(JSON.readTree(send(search("/v1/similar/img-s2?labelSet=other")).body()).get("results")).isEmpty();
+        assertThat(JSON.readTree(send(search("/v1/similar/img-s2?labelSet=other"))
+                                .body())
+                        .get("results"))
+                .isEmpty();
         String future = Instant.now().plusSeconds(3600).toString();
-        assertThat(JSON.readTree(send(search("/v1/similar/img-s2?since=" + future)).body()).get("results")).isEmpty();
+        assertThat(JSON.readTree(send(search("/v1/similar/img-s2?since=" + future))
+                                .body())
+                        .get("results"))
+                .isEmpty();
     }
 
     @Test
@@ -335,33 +409,46 @@ class QueryApiRunTest {
         HttpResponse<String> delete = send(search("/v1/search?q=cat").DELETE());
         assertThat(delete.statusCode()).isEqualTo(405);
         assertThat(delete.headers().firstValue("Allow")).hasValue("GET, POST");
-        assertThat(send(search("/v1/similar/x").POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(405);
-        HttpResponse<String> over = send(search("/v1/search").header("Content-Type", "image/png")
+        assertThat(send(search("/v1/similar/x").POST(HttpRequest.BodyPublishers.noBody()))
+                        .statusCode())
+                .isEqualTo(405);
+        HttpResponse<String> over = send(search("/v1/search")
+                .header("Content-Type", "image/png")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(IMAGE, IMAGE.length + 1))));
         assertThat(over.statusCode()).isEqualTo(413);
-        HttpResponse<String> notImage = send(search("/v1/search").POST(HttpRequest.BodyPublishers.ofByteArray(
-                bytes("plain text"))));
+        HttpResponse<String> notImage =
+                send(search("/v1/search").POST(HttpRequest.BodyPublishers.ofByteArray(bytes("plain text"))));
         assertThat(notImage.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(notImage.body()).get("code").asText()).isEqualTo("CORRUPT_IMAGE");
         assertThat(send(get("/v1/search?q=cat")).statusCode()).isEqualTo(401);
     }
 
     private static void assertSameScores(List<LabelScore> answered, List<LabelScore> streamed) {
-        assertThat(answered).extracting(LabelScore::getLabel)
-                .containsExactlyElementsOf(streamed.stream().map(LabelScore::getLabel).toList());
+        assertThat(answered)
+                .extracting(LabelScore::getLabel)
+                .containsExactlyElementsOf(
+                        streamed.stream().map(LabelScore::getLabel).toList());
         for (int i = 0; i < streamed.size(); i++) {
-            assertThat(answered.get(i).getSimilarity()).isCloseTo(streamed.get(i).getSimilarity(), within(1e-6f));
-            assertThat(answered.get(i).getProbability()).isCloseTo(streamed.get(i).getProbability(), within(1e-6f));
+            assertThat(answered.get(i).getSimilarity())
+                    .isCloseTo(streamed.get(i).getSimilarity(), within(1e-6f));
+            assertThat(answered.get(i).getProbability())
+                    .isCloseTo(streamed.get(i).getProbability(), within(1e-6f));
         }
     }
 
     private static Classification read(String topic, String key) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "query-test-" + UUID.randomUUID()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "query-test-" + UUID.randomUUID()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline) {
@@ -376,8 +463,10 @@ class QueryApiRunTest {
     }
 
     private static HttpRequest.Builder classify(String query, byte[] body, boolean withToken) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/classify" + (query.isEmpty() ? "" : "?" + query)))
-                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create(base + "/v1/classify" + (query.isEmpty() ? "" : "?" + query)))
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         return withToken ? b.header("Authorization", "Bearer " + TOKEN) : b;
     }
 
@@ -401,8 +490,10 @@ class QueryApiRunTest {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
@@ -412,7 +503,7 @@ class QueryApiRunTest {
             try {
                 done = condition.getAsBoolean();
             } catch (java.io.UncheckedIOException e) {
-                done = false;                 // not listening yet
+                done = false; // not listening yet
             }
             if (done) {
                 return;

@@ -47,75 +47,118 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandIT {
     private static final Duration PATIENCE = Duration.ofMinutes(3);
     private final HttpClient http = HttpClient.newHttpClient();
+
     @TempDir
     Path dir;
 
     @Test
     void runsAndShutsDownGracefullyOnSigterm() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(dir.resolve("kafka")), 0);
-             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
-                     InMemorySchemaRegistry.forScope("run-it"), "127.0.0.1", 0)) {
+                SchemaRegistryHttpServer registry =
+                        SchemaRegistryHttpServer.start(InMemorySchemaRegistry.forScope("run-it"), "127.0.0.1", 0)) {
             Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 11);
             int httpPort = freePort();
             Path config = dir.resolve("clipstream.properties");
-            Files.writeString(config, String.join("\n", "schema.registry.url=" + registry.url(),
-                    "application.id=run-it", "state.dir=" + dir.resolve("state"), "model.dir=" + model,
-                    "http.bind.address=127.0.0.1", "http.port=" + httpPort, "topics.partitions=2",
-                    "topics.replication.factor=1", "shutdown.timeout.ms=20000", ""));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "schema.registry.url=" + registry.url(),
+                            "application.id=run-it",
+                            "state.dir=" + dir.resolve("state"),
+                            "model.dir=" + model,
+                            "http.bind.address=127.0.0.1",
+                            "http.port=" + httpPort,
+                            "topics.partitions=2",
+                            "topics.replication.factor=1",
+                            "shutdown.timeout.ms=20000",
+                            ""));
             Path log = dir.resolve("run.log");
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-cp", classpath, Main.class.getName(), "run", "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx1g",
+                            "-cp",
+                            classpath,
+                            Main.class.getName(),
+                            "run",
+                            "--config",
+                            config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().keySet().removeIf(k -> k.startsWith("CLIPSTREAM_"));
-            builder.environment().put("CLIPSTREAM_BOOTSTRAP_SERVERS", broker.bootstrapServers());   // env beats file
+            builder.environment().put("CLIPSTREAM_BOOTSTRAP_SERVERS", broker.bootstrapServers()); // env beats file
             Process process = builder.start();
             try {
                 String ready = "http://127.0.0.1:" + httpPort + "/health/ready";
-                waitFor(() -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError("run exited early:\n" + read(log));
-                    }
-                    return status(ready) == 200;
-                }, "ready; log " + log);
+                waitFor(
+                        () -> {
+                            if (!process.isAlive()) {
+                                throw new AssertionError("run exited early:\n" + read(log));
+                            }
+                            return status(ready) == 200;
+                        },
+                        "ready; log " + log);
 
-                ServiceConfig settings = ServiceConfig.from(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                        "schema.registry.url", registry.url()));
+                ServiceConfig settings = ServiceConfig.from(
+                        Map.of("bootstrap.servers", broker.bootstrapServers(), "schema.registry.url", registry.url()));
                 RecordSerdes serdes = RecordSerdes.configured(settings.serdeConfig());
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                        new ByteArraySerializer(), new ByteArraySerializer())) {
-                    producer.send(new ProducerRecord<>("label-sets", bytes(DemoData.LABEL_SET),
-                            serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet()))).get();
-                    waitFor(() -> metric("http://127.0.0.1:" + httpPort + "/metrics", "clipstream_labels ")
-                            >= DemoData.LABELS.size(), "the label set in the label table");
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+                    producer.send(new ProducerRecord<>(
+                                    "label-sets",
+                                    bytes(DemoData.LABEL_SET),
+                                    serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet())))
+                            .get();
+                    waitFor(
+                            () -> metric("http://127.0.0.1:" + httpPort + "/metrics", "clipstream_labels ")
+                                    >= DemoData.LABELS.size(),
+                            "the label set in the label table");
                     for (Map.Entry<String, byte[]> image : DemoData.images().entrySet()) {
-                        producer.send(new ProducerRecord<>("images", bytes(image.getKey()),
-                                serdes.imageEvent().serializer().serialize("images",
-                                        DemoData.event(image.getKey(), image.getValue(), Instant.now()))));
+                        producer.send(new ProducerRecord<>(
+                                "images",
+                                bytes(image.getKey()),
+                                serdes.imageEvent()
+                                        .serializer()
+                                        .serialize(
+                                                "images",
+                                                DemoData.event(image.getKey(), image.getValue(), Instant.now()))));
                     }
                     producer.flush();
                 }
-                waitFor(() -> committedClassifications(broker) >= DemoData.images().size(), "the classifications");
+                waitFor(
+                        () -> committedClassifications(broker)
+                                >= DemoData.images().size(),
+                        "the classifications");
             } finally {
-                process.destroy();                                  // SIGTERM
+                process.destroy(); // SIGTERM
             }
             int code = process.waitFor();
             String output = read(log);
-            assertThat(code).as(output).isEqualTo(143);               // 128 + SIGTERM, after the hooks ran
-            assertThat(output).contains("stop requested").contains("PENDING_SHUTDOWN -> NOT_RUNNING")
+            assertThat(code).as(output).isEqualTo(143); // 128 + SIGTERM, after the hooks ran
+            assertThat(output)
+                    .contains("stop requested")
+                    .contains("PENDING_SHUTDOWN -> NOT_RUNNING")
                     .doesNotContain("did not close within");
             assertThat(imagesFullyCommitted(broker)).isTrue();
         }
     }
 
     private static long committedClassifications(EmbeddedBroker broker) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor("classifications").stream()
-                    .map(p -> new TopicPartition("classifications", p.partition())).toList();
+                    .map(p -> new TopicPartition("classifications", p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long count = 0;
@@ -127,15 +170,20 @@ class RunCommandIT {
     }
 
     private static boolean imagesFullyCommitted(EmbeddedBroker broker) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets("run-it").partitionsToOffsetAndMetadata().get();
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("run-it")
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < 2; p++) {
                 latest.put(new TopicPartition("images", p), OffsetSpec.latest());
             }
-            return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-                    || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+            return admin.listOffsets(latest).all().get().entrySet().stream()
+                    .allMatch(e -> e.getValue().offset() == 0
+                            || (committed.get(e.getKey()) != null
+                                    && committed.get(e.getKey()).offset()
+                                            >= e.getValue().offset()));
         }
     }
 
@@ -144,7 +192,7 @@ class RunCommandIT {
             return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
                     .statusCode();
         } catch (IOException e) {
-            return -1;                 // not listening yet
+            return -1; // not listening yet
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
@@ -153,10 +201,15 @@ class RunCommandIT {
 
     private double metric(String url, String prefix) {
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(
-                    l.substring(prefix.length()).trim())).findFirst().orElse(-1);
+            String body = http.send(
+                            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return body.lines()
+                    .filter(l -> l.startsWith(prefix))
+                    .mapToDouble(
+                            l -> Double.parseDouble(l.substring(prefix.length()).trim()))
+                    .findFirst()
+                    .orElse(-1);
         } catch (Exception e) {
             return -1;
         }

@@ -11,7 +11,6 @@ import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.ImageUrl;
-import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.EmbeddedBroker;
 import io.clipstream.service.LocalCluster;
@@ -61,8 +60,10 @@ import org.slf4j.LoggerFactory;
  */
 class RunCommandSecretsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @TempDir
     static Path shared;
+
     private static LocalCluster cluster;
     private static EmbeddedBroker broker;
     private static SchemaRegistryHttpServer registry;
@@ -70,8 +71,10 @@ class RunCommandSecretsTest {
 
     @TempDir
     Path dir;
+
     @RegisterExtension
     final ConsoleCapture console = new ConsoleCapture();
+
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Logger kafka = (Logger) LoggerFactory.getLogger("org.apache.kafka");
@@ -97,7 +100,7 @@ class RunCommandSecretsTest {
     void capture() {
         originalEnv = RunCommand.environment;
         kafkaLevel = kafka.getLevel();
-        kafka.setLevel(Level.INFO);              // Kafka's config dumps
+        kafka.setLevel(Level.INFO); // Kafka's config dumps
         clipstream.setLevel(Level.DEBUG);
         lines.start();
         root.addAppender(lines);
@@ -127,12 +130,20 @@ class RunCommandSecretsTest {
         String fetchToken = marker("image URL token");
         String bearerToken = marker("registry bearer token");
         // A governed registry: read-only, every schema registered beforehand, only requests with the token answered.
-        for (Map.Entry<String, org.apache.avro.Schema> s : Map.of("images-value", ImageEvent.getClassSchema(),
-                "label-sets-value", io.clipstream.schemas.LabelSet.getClassSchema(),
-                "label-embeddings-value", io.clipstream.schemas.LabelEmbedding.getClassSchema(),
-                "classifications-value", io.clipstream.schemas.Classification.getClassSchema(),
-                "image-embeddings-value", io.clipstream.schemas.ImageEmbedding.getClassSchema(),
-                "images-dlq-value", DeadLetter.getClassSchema()).entrySet()) {
+        for (Map.Entry<String, org.apache.avro.Schema> s : Map.of(
+                        "images-value",
+                        ImageEvent.getClassSchema(),
+                        "label-sets-value",
+                        io.clipstream.schemas.LabelSet.getClassSchema(),
+                        "label-embeddings-value",
+                        io.clipstream.schemas.LabelEmbedding.getClassSchema(),
+                        "classifications-value",
+                        io.clipstream.schemas.Classification.getClassSchema(),
+                        "image-embeddings-value",
+                        io.clipstream.schemas.ImageEmbedding.getClassSchema(),
+                        "images-dlq-value",
+                        DeadLetter.getClassSchema())
+                .entrySet()) {
             registry.registry().register(s.getKey(), s.getValue());
         }
         registry.requireAuthorization("Bearer " + bearerToken).readOnly(true);
@@ -161,10 +172,14 @@ class RunCommandSecretsTest {
         file.put("fetch.read.timeout.ms", "500");
         file.put("shutdown.timeout.ms", "10000");
         Path config = write(file);
-        // A JAAS entry from the environment, as Kubernetes secrets usually arrive (unused on PLAINTEXT: still a secret).
-        RunCommand.environment = Map.of("CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
+        // A JAAS entry from the environment, as Kubernetes secrets usually arrive (unused on PLAINTEXT: still a
+        // secret).
+        RunCommand.environment = Map.of(
+                "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\""
-                        + marker("SASL JAAS password") + "\";", "CLIPSTREAM_BEARER_AUTH_TOKEN", bearerToken);
+                        + marker("SASL JAAS password") + "\";",
+                "CLIPSTREAM_BEARER_AUTH_TOKEN",
+                bearerToken);
 
         AtomicInteger exit = new AtomicInteger(-1);
         Thread run = new Thread(() -> exit.set(Main.run("run", "--config", config.toString())), "run-command");
@@ -173,25 +188,43 @@ class RunCommandSecretsTest {
         String dlqMessage;
         try {
             String base = "http://127.0.0.1:" + httpPort;
-            waitFor(() -> {
-                if (!run.isAlive()) {
-                    throw new AssertionError("run exited with " + exit.get() + ":\n" + console.err());
-                }
-                return get(base + "/health/ready").statusCode() == 200;
-            }, "/health/ready");
+            waitFor(
+                    () -> {
+                        if (!run.isAlive()) {
+                            throw new AssertionError("run exited with " + exit.get() + ":\n" + console.err());
+                        }
+                        return get(base + "/health/ready").statusCode() == 200;
+                    },
+                    "/health/ready");
             // One image by URL whose query carries a token: the fetch fails, the dead letter names the URL.
-            RecordSerdes serdes = RecordSerdes.configured(Map.of("schema.registry.url", registry.url(),
-                    "bearer.auth.credentials.source", "STATIC_TOKEN", "bearer.auth.token", bearerToken,
-                    "auto.register.schemas", "false"));
-            ImageEvent event = ImageEvent.newBuilder().setId("img-1").setEventTime(Instant.now())
-                    .setImage(ImageUrl.newBuilder().setUrl("http://127.0.0.1:" + freePort() + "/a.png?token="
-                            + fetchToken).build()).setContentType(null).setLabelSet("default").setAttributes(Map.of())
+            RecordSerdes serdes = RecordSerdes.configured(Map.of(
+                    "schema.registry.url",
+                    registry.url(),
+                    "bearer.auth.credentials.source",
+                    "STATIC_TOKEN",
+                    "bearer.auth.token",
+                    bearerToken,
+                    "auto.register.schemas",
+                    "false"));
+            ImageEvent event = ImageEvent.newBuilder()
+                    .setId("img-1")
+                    .setEventTime(Instant.now())
+                    .setImage(ImageUrl.newBuilder()
+                            .setUrl("http://127.0.0.1:" + freePort() + "/a.png?token=" + fetchToken)
+                            .build())
+                    .setContentType(null)
+                    .setLabelSet("default")
+                    .setAttributes(Map.of())
                     .build();
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
-                producer.send(new ProducerRecord<>("images", "img-1".getBytes(StandardCharsets.UTF_8),
-                        serdes.imageEvent().serializer().serialize("images", event))).get();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(
+                                "images",
+                                "img-1".getBytes(StandardCharsets.UTF_8),
+                                serdes.imageEvent().serializer().serialize("images", event)))
+                        .get();
             }
             dlqMessage = deadLetterMessage(serdes);
             seen.add("dead letter: " + dlqMessage);
@@ -206,14 +239,21 @@ class RunCommandSecretsTest {
         assertThat(run.isAlive()).as("run stopped on interrupt").isFalse();
         assertThat(exit.get()).isZero();
         assertThat(dlqMessage).startsWith("FETCH_FAILED").contains("127.0.0.1").contains("token=[hidden]");
-        assertThat(registry.unauthorized.get()).as("registry requests without the bearer token").isZero();
+        assertThat(registry.unauthorized.get())
+                .as("registry requests without the bearer token")
+                .isZero();
         assertThat(registry.authorized.get()).isPositive();
-        assertThat(registry.registry().versions("images-dlq-value")).as("nothing registered").hasSize(1);
+        assertThat(registry.registry().versions("images-dlq-value"))
+                .as("nothing registered")
+                .hasSize(1);
         String log = logText();
-        assertThat(log).as("the grep has something to look at").contains("setting schema.registry.url=http://[hidden]@")
-                .contains("setting bearer.auth.token=[hidden]").contains("setting auto.register.schemas=false")
+        assertThat(log)
+                .as("the grep has something to look at")
+                .contains("setting schema.registry.url=http://[hidden]@")
+                .contains("setting bearer.auth.token=[hidden]")
+                .contains("setting auto.register.schemas=false")
                 .contains("setting kafka.sasl.jaas.config=[hidden]")
-                .contains("sasl.jaas.config = [hidden]");    // Kafka's own dump
+                .contains("sasl.jaas.config = [hidden]"); // Kafka's own dump
         seen.add(log);
         seen.add(console.err());
         seen.add(console.out());
@@ -231,14 +271,19 @@ class RunCommandSecretsTest {
         file.put("bearer.auth.token", marker("registry bearer token"));
         file.put("batch.size", "zero");
         Path config = write(file);
-        RunCommand.environment = Map.of("CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG", "x password=\"" + marker("JAAS") + "\";",
-                "CLIPSTREAM_SCHEMA_REGISTRY_SSL_KEY_PASSWORD", marker("registry key password"));
+        RunCommand.environment = Map.of(
+                "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
+                "x password=\"" + marker("JAAS") + "\";",
+                "CLIPSTREAM_SCHEMA_REGISTRY_SSL_KEY_PASSWORD",
+                marker("registry key password"));
 
         int code = Main.run("run", "--config", config.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(console.err()).contains("bootstrap.servers: expected host:port, got '[hidden]@127.0.0.1:9092'")
-                .contains("got 'ftp://[hidden]@127.0.0.1:8081'").contains("batch.size");
+        assertThat(console.err())
+                .contains("bootstrap.servers: expected host:port, got '[hidden]@127.0.0.1:9092'")
+                .contains("got 'ftp://[hidden]@127.0.0.1:8081'")
+                .contains("batch.size");
         assertNoMarker(List.of(console.err(), console.out(), logText()));
     }
 
@@ -248,7 +293,8 @@ class RunCommandSecretsTest {
             markers.forEach((marker, what) -> {
                 int at = text.indexOf(marker);
                 if (at >= 0) {
-                    leaks.add(what + " in: …" + text.substring(Math.max(0, at - 120), Math.min(text.length(), at + 40)));
+                    leaks.add(
+                            what + " in: …" + text.substring(Math.max(0, at - 120), Math.min(text.length(), at + 40)));
                 }
             });
         }
@@ -258,7 +304,11 @@ class RunCommandSecretsTest {
     private String logText() {
         StringBuilder all = new StringBuilder();
         for (ILoggingEvent e : List.copyOf(lines.list)) {
-            all.append(e.getLevel()).append(' ').append(e.getLoggerName()).append(" - ").append(e.getFormattedMessage())
+            all.append(e.getLevel())
+                    .append(' ')
+                    .append(e.getLoggerName())
+                    .append(" - ")
+                    .append(e.getFormattedMessage())
                     .append('\n');
             if (e.getThrowableProxy() != null) {
                 all.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
@@ -269,19 +319,26 @@ class RunCommandSecretsTest {
 
     private Path write(Map<String, String> settings) throws IOException {
         StringBuilder text = new StringBuilder();
-        settings.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        settings.forEach((k, v) ->
+                text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Path file = dir.resolve("clipstream.properties");
         Files.writeString(file, text);
         return file;
     }
 
     private static String deadLetterMessage(RecordSerdes serdes) throws InterruptedException {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "secrets-test-" + UUID.randomUUID()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "secrets-test-" + UUID.randomUUID()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("images-dlq"));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline) {
@@ -296,7 +353,10 @@ class RunCommandSecretsTest {
 
     private static HttpResponse<String> get(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return new FailedResponse(url);
@@ -324,13 +384,36 @@ class RunCommandSecretsTest {
 
     /** A connection that failed (nothing listening yet): status -1, empty body. */
     private record FailedResponse(String url) implements HttpResponse<String> {
-        public int statusCode() { return -1; }
-        public HttpRequest request() { return HttpRequest.newBuilder(URI.create(url)).build(); }
-        public java.util.Optional<HttpResponse<String>> previousResponse() { return java.util.Optional.empty(); }
-        public java.net.http.HttpHeaders headers() { return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true); }
-        public String body() { return ""; }
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return java.util.Optional.empty(); }
-        public URI uri() { return URI.create(url); }
-        public HttpClient.Version version() { return HttpClient.Version.HTTP_1_1; }
+        public int statusCode() {
+            return -1;
+        }
+
+        public HttpRequest request() {
+            return HttpRequest.newBuilder(URI.create(url)).build();
+        }
+
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        public java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+        }
+
+        public String body() {
+            return "";
+        }
+
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        public URI uri() {
+            return URI.create(url);
+        }
+
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+        }
     }
 }

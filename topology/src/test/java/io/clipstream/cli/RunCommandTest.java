@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandTest {
     @TempDir
     Path dir;
+
     @RegisterExtension
     final ConsoleCapture console = new ConsoleCapture();
+
     private Map<String, String> originalEnv;
 
     @BeforeEach
@@ -34,12 +36,18 @@ class RunCommandTest {
     void everyWrongSettingIsPrintedAndTheExitCodeIsTwo() throws Exception {
         Path file = dir.resolve("clipstream.properties");
         Files.writeString(file, "bootstrap.servers=127.0.0.1:9092\nimage.batch.size=-3\nnum.stream.threads=many\n");
-        RunCommand.environment = Map.of("CLIPSTREAM_PROCESSING_GUARANTEE", "exactly_once",
-                "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG", "secret-jaas password=\"hunter2\"", "CLIPSTREAM_KAFKA_NOT_A_KEY", "1");
+        RunCommand.environment = Map.of(
+                "CLIPSTREAM_PROCESSING_GUARANTEE",
+                "exactly_once",
+                "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
+                "secret-jaas password=\"hunter2\"",
+                "CLIPSTREAM_KAFKA_NOT_A_KEY",
+                "1");
         int code = Main.run("run", "--config", file.toString());
         String stderr = console.err();
         assertThat(code).isEqualTo(2);
-        assertThat(stderr).contains("invalid configuration")
+        assertThat(stderr)
+                .contains("invalid configuration")
                 .contains("schema.registry.url: required, set it in the file or as CLIPSTREAM_SCHEMA_REGISTRY_URL")
                 .contains("image.batch.size: must be between 1 and 1024, got -3 (from clipstream.properties)")
                 .contains("num.stream.threads: expected a whole number, got 'many' (from clipstream.properties)")
@@ -61,47 +69,72 @@ class RunCommandTest {
     void aKafkaClientThatCannotBeCreatedNamesItsCauseAndSettingWithoutTheSecret() throws Exception {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 1);
         Path file = dir.resolve("clipstream.properties");
-        Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
-                + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + model + "\n"
-                + "state.dir=" + dir.resolve("state") + "\n"
-                + "kafka.security.protocol=SASL_PLAINTEXT\nkafka.sasl.mechanism=PLAIN\n");
+        Files.writeString(
+                file,
+                "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
+                        + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + model + "\n"
+                        + "state.dir=" + dir.resolve("state") + "\n"
+                        + "kafka.security.protocol=SASL_PLAINTEXT\nkafka.sasl.mechanism=PLAIN\n");
         // The JAAS entry lacks its final ';'.
-        RunCommand.environment = Map.of("CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
+        RunCommand.environment = Map.of(
+                "CLIPSTREAM_KAFKA_SASL_JAAS_CONFIG",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"pw-42x\"");
         int code = Main.run("run", "--config", file.toString());
         String stderr = console.err();
         assertThat(code).as(stderr).isEqualTo(2);
-        assertThat(stderr).contains("error: cannot create the Kafka admin client: JAAS config entry not terminated by "
-                + "semi-colon (setting kafka.sasl.jaas.config)").doesNotContain("pw-42x");
+        assertThat(stderr)
+                .contains("error: cannot create the Kafka admin client: JAAS config entry not terminated by "
+                        + "semi-colon (setting kafka.sasl.jaas.config)")
+                .doesNotContain("pw-42x");
     }
 
     @Test
     void aWrongKafkaValueNamesTheSetting() throws Exception {
         Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 1);
         Path file = dir.resolve("clipstream.properties");
-        Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
-                + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + model + "\n"
-                + "state.dir=" + dir.resolve("state") + "\n"
-                + "kafka.security.protocol=SSL\nkafka.ssl.truststore.location=" + dir.resolve("no-such.p12") + "\n"
-                + "kafka.ssl.truststore.password=trust-pw-77\nkafka.ssl.truststore.type=PKCS12\n");
+        Files.writeString(
+                file,
+                "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
+                        + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + model + "\n"
+                        + "state.dir=" + dir.resolve("state") + "\n"
+                        + "kafka.security.protocol=SSL\nkafka.ssl.truststore.location=" + dir.resolve("no-such.p12")
+                        + "\n"
+                        + "kafka.ssl.truststore.password=trust-pw-77\nkafka.ssl.truststore.type=PKCS12\n");
         RunCommand.environment = Map.of();
         int code = Main.run("run", "--config", file.toString());
         String stderr = console.err();
         assertThat(code).as(stderr).isEqualTo(2);
-        assertThat(stderr).contains("error: cannot create the Kafka admin client: ").contains("kafka.ssl.truststore.location")
-                .doesNotContain("Failed to create new KafkaAdminClient").doesNotContain("trust-pw-77");
+        assertThat(stderr)
+                .contains("error: cannot create the Kafka admin client: ")
+                .contains("kafka.ssl.truststore.location")
+                .doesNotContain("Failed to create new KafkaAdminClient")
+                .doesNotContain("trust-pw-77");
     }
 
     @Test
     void kubernetesServiceLinkVariablesDoNotStopTheConfigurationFromLoading() throws Exception {
         Path file = dir.resolve("clipstream.properties");
-        Files.writeString(file, "schema.registry.url=http://127.0.0.1:1\nhttp.bind.address=127.0.0.1\nhttp.port=0\n"
-                + "model.dir=" + dir.resolve("no-model") + "\n");
-        RunCommand.environment = Map.of("CLIPSTREAM_BOOTSTRAP_SERVERS", "127.0.0.1:1",
-                "CLIPSTREAM_SERVICE_HOST", "10.96.0.12", "CLIPSTREAM_SERVICE_PORT", "8080",
-                "CLIPSTREAM_PORT", "tcp://10.96.0.12:8080", "CLIPSTREAM_PORT_8080_TCP", "tcp://10.96.0.12:8080",
-                "CLIPSTREAM_PORT_8080_TCP_PROTO", "tcp", "CLIPSTREAM_PORT_8080_TCP_PORT", "8080",
-                "CLIPSTREAM_PORT_8080_TCP_ADDR", "10.96.0.12");
+        Files.writeString(
+                file,
+                "schema.registry.url=http://127.0.0.1:1\nhttp.bind.address=127.0.0.1\nhttp.port=0\n" + "model.dir="
+                        + dir.resolve("no-model") + "\n");
+        RunCommand.environment = Map.of(
+                "CLIPSTREAM_BOOTSTRAP_SERVERS",
+                "127.0.0.1:1",
+                "CLIPSTREAM_SERVICE_HOST",
+                "10.96.0.12",
+                "CLIPSTREAM_SERVICE_PORT",
+                "8080",
+                "CLIPSTREAM_PORT",
+                "tcp://10.96.0.12:8080",
+                "CLIPSTREAM_PORT_8080_TCP",
+                "tcp://10.96.0.12:8080",
+                "CLIPSTREAM_PORT_8080_TCP_PROTO",
+                "tcp",
+                "CLIPSTREAM_PORT_8080_TCP_PORT",
+                "8080",
+                "CLIPSTREAM_PORT_8080_TCP_ADDR",
+                "10.96.0.12");
         int code = Main.run("run", "--config", file.toString());
         // Past the configuration (exit 2 before the change): it stops only for want of a model.
         assertThat(code).as(console.err()).isEqualTo(1);
@@ -111,8 +144,10 @@ class RunCommandTest {
     @Test
     void aValidConfigurationWithoutAModelSaysHowToGetOne() throws Exception {
         Path file = dir.resolve("clipstream.properties");
-        Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
-                + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + dir.resolve("no-model") + "\n");
+        Files.writeString(
+                file,
+                "bootstrap.servers=127.0.0.1:1\nschema.registry.url=http://127.0.0.1:1\n"
+                        + "http.bind.address=127.0.0.1\nhttp.port=0\nmodel.dir=" + dir.resolve("no-model") + "\n");
         RunCommand.environment = Map.of();
         int code = Main.run("run", "--config", file.toString());
         assertThat(code).isEqualTo(1);

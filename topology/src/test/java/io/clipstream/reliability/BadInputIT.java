@@ -1,5 +1,7 @@
 package io.clipstream.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.ImageEvent;
@@ -7,11 +9,6 @@ import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.serde.WireFormat;
 import io.clipstream.topology.TinyClip;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +27,10 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile and unusual input against the running service: each bad record must end as exactly one dead letter with
@@ -48,11 +47,11 @@ class BadInputIT {
 
     @TempDir
     static Path dir;
+
     private static SuiteFixture suite;
     private static HttpServer images;
 
-    private record Attack(String name, String key, boolean labelSet, byte[] value, ErrorCode expected) {
-    }
+    private record Attack(String name, String key, boolean labelSet, byte[] value, ErrorCode expected) {}
 
     @BeforeAll
     static void start() throws Exception {
@@ -106,20 +105,31 @@ class BadInputIT {
                     ErrorCode got = ledger.code(a.key);
                     boolean classified = ledger.classified.contains(a.key);
                     String outcome = classified ? "classified" : String.valueOf(got);
-                    boolean right = a.expected == CLASSIFIED ? classified && got == null : got == a.expected && !classified;
+                    boolean right =
+                            a.expected == CLASSIFIED ? classified && got == null : got == a.expected && !classified;
                     boolean originalKept = got == null || Arrays.equals(ledger.original(a.key), a.value);
                     String message = got == null ? "" : ledger.deadLetter(a.key).getMessage();
-                    ledger.report(SUITE, a.name, List.of(a.key, "good-after-" + a.key), "expected "
-                            + (a.expected == CLASSIFIED ? "classified" : a.expected) + ", got " + outcome
-                            + (got == null ? "" : "; original bytes kept: " + originalKept + "; message: "
-                            + shorten(message)));
+                    ledger.report(
+                            SUITE,
+                            a.name,
+                            List.of(a.key, "good-after-" + a.key),
+                            "expected "
+                                    + (a.expected == CLASSIFIED ? "classified" : a.expected) + ", got " + outcome
+                                    + (got == null
+                                            ? ""
+                                            : "; original bytes kept: " + originalKept + "; message: "
+                                                    + shorten(message)));
                     if (!right || !originalKept) {
-                        wrong.put(a.name, "expected " + (a.expected == CLASSIFIED ? "classified" : a.expected)
-                                + ", got " + outcome + " (" + message + "), original kept: " + originalKept);
+                        wrong.put(
+                                a.name,
+                                "expected " + (a.expected == CLASSIFIED ? "classified" : a.expected) + ", got "
+                                        + outcome + " (" + message + "), original kept: " + originalKept);
                     }
                 }
                 assertThat(wrong).as("attacks with the wrong outcome").isEmpty();
-                assertThat(ledger.duplicates(all)).as("inputs with more than one output").isEmpty();
+                assertThat(ledger.duplicates(all))
+                        .as("inputs with more than one output")
+                        .isEmpty();
                 assertThat(goods).as("good images after the attacks").allMatch(ledger.classified::contains);
                 assertThat(service.alive()).isTrue();
                 assertThat(service.http("GET", "/health/live").statusCode()).isEqualTo(200);
@@ -138,20 +148,30 @@ class BadInputIT {
 
         Path poisoned = copyModel("poisoned-model");
         Files.delete(poisoned.resolve("open_clip_model.safetensors"));
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(
-                poisoned.resolve("open_clip_pytorch_model.bin")))) {
+        try (ZipOutputStream zip =
+                new ZipOutputStream(Files.newOutputStream(poisoned.resolve("open_clip_pytorch_model.bin")))) {
             zip.putNextEntry(new ZipEntry("archive/data.pkl"));
             // protocol 2, GLOBAL 'os system', MARK, SHORT_BINUNICODE 'touch /tmp/pwned', TUPLE, REDUCE, STOP
             byte[] cmd = "touch /tmp/clipstream-pwned".getBytes(StandardCharsets.US_ASCII);
             ByteBuffer pickle = ByteBuffer.allocate(64 + cmd.length);
-            pickle.put(new byte[]{(byte) 0x80, 2}).put("cos\nsystem\n".getBytes(StandardCharsets.US_ASCII))
-                    .put((byte) '(').put((byte) 0x8c).put((byte) cmd.length).put(cmd).put((byte) 't')
-                    .put((byte) 'R').put((byte) '.');
+            pickle.put(new byte[] {(byte) 0x80, 2})
+                    .put("cos\nsystem\n".getBytes(StandardCharsets.US_ASCII))
+                    .put((byte) '(')
+                    .put((byte) 0x8c)
+                    .put((byte) cmd.length)
+                    .put(cmd)
+                    .put((byte) 't')
+                    .put((byte) 'R')
+                    .put((byte) '.');
             zip.write(pickle.array(), 0, pickle.position());
             zip.closeEntry();
         }
-        for (Map.Entry<String, Path> c : Map.of("truncated safetensors checkpoint", truncated,
-                "PyTorch checkpoint whose pickle calls os.system", poisoned).entrySet()) {
+        for (Map.Entry<String, Path> c : Map.of(
+                        "truncated safetensors checkpoint",
+                        truncated,
+                        "PyTorch checkpoint whose pickle calls os.system",
+                        poisoned)
+                .entrySet()) {
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("bootstrap.servers", suite.broker().bootstrapServers());
             settings.put("schema.registry.url", suite.registry().url());
@@ -159,10 +179,23 @@ class BadInputIT {
             settings.put("http.bind.address", "127.0.0.1");
             settings.put("http.port", "0");
             settings.put("state.dir", dir.resolve("state-checkpoint").toString());
-            ServiceProcess service = ServiceProcess.start(c.getValue().getFileName().toString(), dir, settings, "WARN");
+            ServiceProcess service =
+                    ServiceProcess.start(c.getValue().getFileName().toString(), dir, settings, "WARN");
             int exit = service.awaitExit(Duration.ofMinutes(2));
-            String error = service.log().lines().filter(l -> l.startsWith("error:")).findFirst().orElse("(none)");
-            ReliabilityReport.row(SUITE, c.getKey() + " as the model", 1, 0, 0, 0, 0, "exit " + exit,
+            String error = service.log()
+                    .lines()
+                    .filter(l -> l.startsWith("error:"))
+                    .findFirst()
+                    .orElse("(none)");
+            ReliabilityReport.row(
+                    SUITE,
+                    c.getKey() + " as the model",
+                    1,
+                    0,
+                    0,
+                    0,
+                    0,
+                    "exit " + exit,
                     "the service refuses to start: " + error);
             assertThat(exit).as(c.getKey()).isEqualTo(1);
             assertThat(error).as(c.getKey()).containsAnyOf("truncated", "forbidden pickle global: os.system");
@@ -203,11 +236,18 @@ class BadInputIT {
         byte[] png = TinyClip.png(3, 64, 64);
         list.add(inline(w, "image of zero bytes", new byte[0], ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "image of 1 KB random bytes", randomBytes, ErrorCode.CORRUPT_IMAGE));
-        list.add(inline(w, "image of 1 KB random bytes labelled image/jpeg", randomBytes, "image/jpeg",
+        list.add(inline(
+                w,
+                "image of 1 KB random bytes labelled image/jpeg",
+                randomBytes,
+                "image/jpeg",
                 ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "truncated JPEG", Arrays.copyOf(jpeg, jpeg.length / 2), ErrorCode.CORRUPT_IMAGE));
         list.add(inline(w, "truncated PNG", Arrays.copyOf(png, png.length / 2), ErrorCode.CORRUPT_IMAGE));
-        list.add(inline(w, "PNG declaring 30,000 × 30,000 pixels", TinyClip.pngHeader(30_000, 30_000),
+        list.add(inline(
+                w,
+                "PNG declaring 30,000 × 30,000 pixels",
+                TinyClip.pngHeader(30_000, 30_000),
                 ErrorCode.IMAGE_TOO_LARGE));
         list.add(inline(w, "16-bit greyscale PNG (Pillow)", fixture("grey16.png"), CLASSIFIED));
         list.add(inline(w, "palette PNG (Pillow)", fixture("palette.png"), CLASSIFIED));
@@ -216,23 +256,35 @@ class BadInputIT {
         list.add(inline(w, "WebP (Pillow)", fixture("image.webp"), CLASSIFIED));
         list.add(inline(w, "animated GIF, 3 frames (Pillow)", fixture("animated.gif"), CLASSIFIED));
         list.add(inline(w, "TIFF (Pillow)", fixture("image.tiff"), ErrorCode.UNSUPPORTED_IMAGE));
-        list.add(inline(w, "HEIC header (ftyp heic)", new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c',
-                0, 0, 0, 0, 'm', 'i', 'f', '1'}, ErrorCode.UNSUPPORTED_IMAGE));
+        list.add(inline(
+                w,
+                "HEIC header (ftyp heic)",
+                new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1'},
+                ErrorCode.UNSUPPORTED_IMAGE));
         byte[] big = new byte[(int) MAX_IMAGE_BYTES + 500_000];
         System.arraycopy(png, 0, big, 0, png.length);
         list.add(inline(w, "inline image over the byte limit (1.5 MB, limit 1 MB)", big, ErrorCode.IMAGE_TOO_LARGE));
         // URLs
-        list.add(byUrl(w, "URL on an allowed host that is a private address (10.9.8.7)", "http://10.9.8.7/a.png",
+        list.add(byUrl(
+                w,
+                "URL on an allowed host that is a private address (10.9.8.7)",
+                "http://10.9.8.7/a.png",
                 ErrorCode.FETCH_REFUSED));
-        list.add(byUrl(w, "URL on a host not on the allow-list", "http://images.example.invalid/a.png",
+        list.add(byUrl(
+                w,
+                "URL on a host not on the allow-list",
+                "http://images.example.invalid/a.png",
                 ErrorCode.FETCH_REFUSED));
         list.add(byUrl(w, "URL with the file: scheme", "file:///etc/passwd", ErrorCode.FETCH_REFUSED));
         list.add(byUrl(w, "URL redirecting to another host", url + "/redirect", ErrorCode.FETCH_FAILED));
         list.add(byUrl(w, "URL of a server slower than the read timeout", url + "/slow", ErrorCode.FETCH_FAILED));
         list.add(byUrl(w, "URL with a 5 MB chunked body (limit 1 MB)", url + "/huge", ErrorCode.IMAGE_TOO_LARGE));
         list.add(byUrl(w, "URL of a good PNG on the allowed 127.0.0.1 server", url + "/good.png", CLASSIFIED));
-        list.add(image(w, "image naming a label set that does not exist",
-                w.eventBytes(Workload.inline("x", "no-such-set", png)), ErrorCode.UNKNOWN_LABEL_SET));
+        list.add(image(
+                w,
+                "image naming a label set that does not exist",
+                w.eventBytes(Workload.inline("x", "no-such-set", png)),
+                ErrorCode.UNKNOWN_LABEL_SET));
         // Label sets
         List<String> t = List.of("a photo of a {}.");
         list.add(labels(w, "label set with no labels", Workload.labelSet("empty", t), ErrorCode.INVALID_LABEL_SET));
@@ -240,18 +292,30 @@ class BadInputIT {
         for (int i = 0; i < many.length; i++) {
             many[i] = "label " + i;
         }
-        list.add(labels(w, "label set with 10,001 labels (default limit 10,000)", Workload.labelSet("many", t, many),
+        list.add(labels(
+                w,
+                "label set with 10,001 labels (default limit 10,000)",
+                Workload.labelSet("many", t, many),
                 ErrorCode.INVALID_LABEL_SET));
-        list.add(labels(w, "label set with duplicate names", Workload.labelSet("dup", t, "cat", "dog", "cat"),
+        list.add(labels(
+                w,
+                "label set with duplicate names",
+                Workload.labelSet("dup", t, "cat", "dog", "cat"),
                 ErrorCode.INVALID_LABEL_SET));
-        list.add(labels(w, "template without {}", Workload.labelSet("notemplate", List.of("a photo"), "cat"),
+        list.add(labels(
+                w,
+                "template without {}",
+                Workload.labelSet("notemplate", List.of("a photo"), "cat"),
                 ErrorCode.INVALID_LABEL_SET));
         LabelSet longPrompt = Workload.labelSet("longprompt", t, "cat");
-        longPrompt.setLabels(List.of(Label.newBuilder().setName("cat").setPrompts(List.of("a".repeat(10_000)))
-                .setThreshold(null).build()));
+        longPrompt.setLabels(List.of(Label.newBuilder()
+                .setName("cat")
+                .setPrompts(List.of("a".repeat(10_000)))
+                .setThreshold(null)
+                .build()));
         list.add(labels(w, "a 10,000-character prompt", longPrompt, ErrorCode.INVALID_LABEL_SET));
-        list.add(new Attack("label-set record of random bytes", "garbage-set", true, randomBytes,
-                ErrorCode.UNREADABLE_RECORD));
+        list.add(new Attack(
+                "label-set record of random bytes", "garbage-set", true, randomBytes, ErrorCode.UNREADABLE_RECORD));
         return list;
     }
 
@@ -284,7 +348,8 @@ class BadInputIT {
     private static byte[] fixture(String name) throws IOException {
         try (InputStream in = BadInputIT.class.getResourceAsStream("/reliability/" + name)) {
             if (in == null) {
-                throw new IOException("missing fixture " + name + " (run topology/src/test/python/make_attack_images.py)");
+                throw new IOException(
+                        "missing fixture " + name + " (run topology/src/test/python/make_attack_images.py)");
             }
             return in.readAllBytes();
         }
@@ -318,14 +383,14 @@ class BadInputIT {
             }
         });
         server.createContext("/huge", ex -> {
-            ex.sendResponseHeaders(200, 0);     // chunked: no length declared
+            ex.sendResponseHeaders(200, 0); // chunked: no length declared
             byte[] chunk = new byte[64 << 10];
             try (OutputStream out = ex.getResponseBody()) {
                 for (int i = 0; i < 80; i++) {
                     out.write(chunk);
                 }
             } catch (IOException e) {
-                ex.close();              // the client hung up at its limit
+                ex.close(); // the client hung up at its limit
             }
         });
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {

@@ -1,16 +1,10 @@
 package io.clipstream.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.serde.WireFormat;
-import org.apache.avro.Schema;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +12,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults against the running service (a child JVM of {@code clipstream run}, tiny random model, exactly-once on) and
@@ -32,6 +31,7 @@ class FaultsIT {
 
     @TempDir
     static Path dir;
+
     private static SuiteFixture suite;
 
     @BeforeAll
@@ -55,7 +55,11 @@ class FaultsIT {
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
                 List<String> images = sendImages(w, "img-", 240);
                 inputs.addAll(images);
-                Waits.until(() -> ledger.poll().outputs.keySet().stream().filter(k -> k.startsWith("img-")).count() >= 40,
+                Waits.until(
+                        () -> ledger.poll().outputs.keySet().stream()
+                                        .filter(k -> k.startsWith("img-"))
+                                        .count()
+                                >= 40,
                         "40 answers before the kill");
                 first.kill();
                 int atKill = ledger.poll().outputs.size();
@@ -65,7 +69,10 @@ class FaultsIT {
                 } finally {
                     second.stop();
                 }
-                ledger.report(SUITE, "SIGKILL of the service mid-stream, restart on the same state", inputs,
+                ledger.report(
+                        SUITE,
+                        "SIGKILL of the service mid-stream, restart on the same state",
+                        inputs,
                         atKill + " of " + inputs.size() + " answered at the kill");
                 assertExactlyOnceAllClassified(ledger, inputs);
                 assertThat(atKill).as("the kill came mid-stream").isLessThan(inputs.size());
@@ -81,19 +88,28 @@ class FaultsIT {
                 service.awaitRunning();
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
                 inputs.addAll(sendImages(w, "before-", 120));
-                Waits.until(() -> ledger.poll().outputs.keySet().stream().filter(k -> k.startsWith("before-")).count() >= 20,
+                Waits.until(
+                        () -> ledger.poll().outputs.keySet().stream()
+                                        .filter(k -> k.startsWith("before-"))
+                                        .count()
+                                >= 20,
                         "20 answers before the broker stops");
                 suite.broker().stop();
-                Thread.sleep(8_000);     // the outage: the service's clients see connections refused
+                Thread.sleep(8_000); // the outage: the service's clients see connections refused
                 boolean aliveDuringOutage = service.alive();
                 suite.broker().startAgain();
                 inputs.addAll(sendImages(w, "after-", 60));
                 ledger.awaitAll(inputs, "after the broker restart");
                 boolean aliveAfter = service.alive();
                 service.stop();
-                ledger.report(SUITE, "broker stopped 8 s and restarted while the service runs", inputs,
+                ledger.report(
+                        SUITE,
+                        "broker stopped 8 s and restarted while the service runs",
+                        inputs,
                         "service alive during outage: " + aliveDuringOutage + ", after: " + aliveAfter);
-                assertThat(aliveDuringOutage).as("the service survives the outage").isTrue();
+                assertThat(aliveDuringOutage)
+                        .as("the service survives the outage")
+                        .isTrue();
                 assertThat(aliveAfter).isTrue();
                 assertExactlyOnceAllClassified(ledger, inputs);
             } finally {
@@ -111,7 +127,8 @@ class FaultsIT {
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
                 // A producer upgrades its schema (a field added with a default) while the registry is up; the
                 // service has never seen that schema id, so it must ask the registry for it during the outage.
-                Schema v2 = InMemorySchemaRegistry.parse(ImageEvent.getClassSchema().toString()
+                Schema v2 = InMemorySchemaRegistry.parse(ImageEvent.getClassSchema()
+                        .toString()
                         .replaceFirst("]}$", ",{\"name\":\"reliabilityRevision\",\"type\":\"int\",\"default\":0}]}"));
                 int v2Id = suite.registry().registry().register(w.topic("images") + "-value", v2);
                 List<byte[]> newSchemaRecords = new ArrayList<>();
@@ -140,22 +157,37 @@ class FaultsIT {
                     Thread.sleep(250);
                 }
                 boolean aliveDuringOutage = service.alive();
-                int deadDuringOutage = (int) outage.stream().filter(ledger.poll().deadLetters::containsKey).count();
+                int deadDuringOutage = (int) outage.stream()
+                        .filter(ledger.poll().deadLetters::containsKey)
+                        .count();
                 suite.registry().startAgain();
                 ledger.awaitAll(inputs, "after the registry came back");
-                Waits.until(() -> ready(service).statusCode() == 200, "/health/ready 200 after the outage",
+                Waits.until(
+                        () -> ready(service).statusCode() == 200,
+                        "/health/ready 200 after the outage",
                         Duration.ofSeconds(60));
                 boolean aliveAfter = service.alive();
                 service.stop();
-                ledger.report(SUITE, "registry unreachable 20 s mid-run; half the images use a schema id the "
-                        + "service has not seen", inputs, "service alive during outage: " + aliveDuringOutage
-                        + ", after: " + aliveAfter + "; dead letters written during the outage: " + deadDuringOutage
-                        + "; /health/ready during the outage: " + (notReady == null ? "never 503"
-                        : notReady.statusCode() + " " + notReady.body()) + "; after: 200");
-                assertThat(aliveDuringOutage).as("the service waits for the registry").isTrue();
+                ledger.report(
+                        SUITE,
+                        "registry unreachable 20 s mid-run; half the images use a schema id the "
+                                + "service has not seen",
+                        inputs,
+                        "service alive during outage: " + aliveDuringOutage
+                                + ", after: " + aliveAfter + "; dead letters written during the outage: "
+                                + deadDuringOutage
+                                + "; /health/ready during the outage: "
+                                + (notReady == null ? "never 503" : notReady.statusCode() + " " + notReady.body())
+                                + "; after: 200");
+                assertThat(aliveDuringOutage)
+                        .as("the service waits for the registry")
+                        .isTrue();
                 assertThat(aliveAfter).isTrue();
-                assertThat(notReady).as("/health/ready answered 503 during the outage").isNotNull();
-                assertThat(notReady.body()).contains("\"status\":\"DOWN\"", "schema registry unavailable")
+                assertThat(notReady)
+                        .as("/health/ready answered 503 during the outage")
+                        .isNotNull();
+                assertThat(notReady.body())
+                        .contains("\"status\":\"DOWN\"", "schema registry unavailable")
                         .doesNotContain("password", "Authorization");
                 assertExactlyOnceAllClassified(ledger, inputs);
             } finally {
@@ -192,17 +224,24 @@ class FaultsIT {
                 try {
                     Thread.sleep(25_000);
                     aliveDuringOutage = second.alive();
-                    deadDuringOutage = (int) images.stream().filter(ledger.poll().deadLetters::containsKey).count();
+                    deadDuringOutage = (int) images.stream()
+                            .filter(ledger.poll().deadLetters::containsKey)
+                            .count();
                     suite.registry().startAgain();
                     ledger.awaitAll(inputs, "after the registry came up");
                 } finally {
                     suite.registry().startAgain();
                     second.stop();
                 }
-                ledger.report(SUITE, "registry unreachable when the service starts, up 25 s later", inputs,
+                ledger.report(
+                        SUITE,
+                        "registry unreachable when the service starts, up 25 s later",
+                        inputs,
                         "service alive during outage: " + aliveDuringOutage + "; dead letters during the outage: "
                                 + deadDuringOutage);
-                assertThat(aliveDuringOutage).as("the service waits for the registry").isTrue();
+                assertThat(aliveDuringOutage)
+                        .as("the service waits for the registry")
+                        .isTrue();
                 assertExactlyOnceAllClassified(ledger, inputs);
             }
         }
@@ -213,21 +252,29 @@ class FaultsIT {
         try (Workload w = suite.workload("pair")) {
             ServiceProcess a = ServiceProcess.start("pair-a", dir, suite.settings(w, "a"), "WARN");
             ServiceProcess b = ServiceProcess.start("pair-b", dir, suite.settings(w, "b"), "WARN");
-            try (Ledger ledger = w.ledger(); Admin admin = Admin.create(Map.of("bootstrap.servers",
-                    suite.broker().bootstrapServers()))) {
+            try (Ledger ledger = w.ledger();
+                    Admin admin = Admin.create(
+                            Map.of("bootstrap.servers", suite.broker().bootstrapServers()))) {
                 a.awaitRunning();
                 b.awaitRunning();
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
                 Waits.until(() -> membersWithPartitions(admin, w.name) == 2, "both instances to own partitions");
                 inputs.addAll(sendImages(w, "img-", 240));
-                Waits.until(() -> ledger.poll().outputs.keySet().stream().filter(k -> k.startsWith("img-")).count() >= 40,
+                Waits.until(
+                        () -> ledger.poll().outputs.keySet().stream()
+                                        .filter(k -> k.startsWith("img-"))
+                                        .count()
+                                >= 40,
                         "40 answers before the kill");
                 a.kill();
                 int atKill = ledger.poll().outputs.size();
                 ledger.awaitAll(inputs, "after one of two instances was killed");
                 boolean survivorAlive = b.alive();
                 int members = membersWithPartitions(admin, w.name);
-                ledger.report(SUITE, "two instances share the input; one SIGKILLed mid-stream", inputs,
+                ledger.report(
+                        SUITE,
+                        "two instances share the input; one SIGKILLed mid-stream",
+                        inputs,
                         atKill + " answered at the kill; the survivor owns the partitions (" + members + " member)");
                 assertThat(survivorAlive).isTrue();
                 assertExactlyOnceAllClassified(ledger, inputs);
@@ -241,8 +288,11 @@ class FaultsIT {
 
     private static int membersWithPartitions(Admin admin, String group) {
         try {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-            return (int) d.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+            ConsumerGroupDescription d =
+                    admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            return (int) d.members().stream()
+                    .filter(m -> !m.assignment().topicPartitions().isEmpty())
+                    .count();
         } catch (Exception e) {
             return -1;
         }
@@ -288,12 +338,17 @@ class FaultsIT {
     static void assertExactlyOnceAllClassifiedExcept(Ledger ledger, List<String> inputs, List<String> bad) {
         java.util.Set<String> badSet = new java.util.HashSet<>(bad);
         ledger.poll();
-        assertThat(ledger.duplicates(inputs)).as("inputs with more than one output").isEmpty();
+        assertThat(ledger.duplicates(inputs))
+                .as("inputs with more than one output")
+                .isEmpty();
         assertThat(ledger.missing(inputs)).as("inputs without an output").isEmpty();
         Map<String, String> dead = new java.util.TreeMap<>();
-        inputs.stream().filter(ledger.deadLetters::containsKey).filter(k -> !k.startsWith("probe-"))
+        inputs.stream()
+                .filter(ledger.deadLetters::containsKey)
+                .filter(k -> !k.startsWith("probe-"))
                 .filter(k -> !badSet.contains(k))
-                .forEach(k -> dead.put(k, ledger.code(k) + ": " + ledger.deadLetter(k).getMessage()));
+                .forEach(k ->
+                        dead.put(k, ledger.code(k) + ": " + ledger.deadLetter(k).getMessage()));
         assertThat(dead).as("good images that were dead-lettered").isEmpty();
     }
 }

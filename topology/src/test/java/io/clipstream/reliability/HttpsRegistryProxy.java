@@ -3,7 +3,6 @@ package io.clipstream.reliability;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,14 +73,19 @@ final class HttpsRegistryProxy implements AutoCloseable {
             authorized.incrementAndGet();
             byte[] body = ex.getRequestBody().readAllBytes();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backend + ex.getRequestURI()))
-                    .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(
+                            ex.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             String type = ex.getRequestHeaders().getFirst("Content-Type");
             if (type != null) {
                 request.header("Content-Type", type);
             }
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            response.headers().firstValue("Content-Type").ifPresent(t -> ex.getResponseHeaders().set("Content-Type", t));
+            response.headers()
+                    .firstValue("Content-Type")
+                    .ifPresent(t -> ex.getResponseHeaders().set("Content-Type", t));
             ex.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
             if (response.body().length > 0) {
                 try (OutputStream out = ex.getResponseBody()) {

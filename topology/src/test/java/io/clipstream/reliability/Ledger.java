@@ -3,12 +3,6 @@ package io.clipstream.reliability;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.topology.RecordSerdes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Everything committed to the classification and dead-letter topics (read_committed, no consumer group), counted per
@@ -38,10 +37,16 @@ final class Ledger implements AutoCloseable {
     Ledger(String bootstrap, RecordSerdes serdes, String classificationsTopic, String deadLetterTopic) {
         this.serdes = serdes;
         this.deadLetterTopic = deadLetterTopic;
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        16 << 20),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(classificationsTopic, deadLetterTopic)) {
             Waits.untilQuietly(() -> consumer.partitionsFor(topic, Duration.ofSeconds(5)) != null
@@ -71,8 +76,10 @@ final class Ledger implements AutoCloseable {
     }
 
     void awaitAll(Collection<String> keys, String what) throws InterruptedException {
-        Waits.until(() -> answeredAll(keys), what + ": an output for each of " + keys.size() + " inputs (missing "
-                + missing(keys).size() + ")");
+        Waits.until(
+                () -> answeredAll(keys),
+                what + ": an output for each of " + keys.size() + " inputs (missing "
+                        + missing(keys).size() + ")");
     }
 
     Set<String> missing(Collection<String> keys) {
@@ -131,8 +138,16 @@ final class Ledger implements AutoCloseable {
         poll();
         int classifiedCount = (int) keys.stream().filter(classified::contains).count();
         int dead = (int) keys.stream().filter(deadLetters::containsKey).count();
-        ReliabilityReport.row(suite, attack, keys.size(), classifiedCount, dead, duplicates(keys).size(),
-                missing(keys).size(), codesSeen(keys), notes);
+        ReliabilityReport.row(
+                suite,
+                attack,
+                keys.size(),
+                classifiedCount,
+                dead,
+                duplicates(keys).size(),
+                missing(keys).size(),
+                codesSeen(keys),
+                notes);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.clipstream.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
@@ -7,16 +9,6 @@ import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.topology.TinyClip;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -33,8 +25,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Single records that once stopped the service on every restart, against the real broker with the limits the
@@ -48,8 +47,10 @@ class PoisonIT {
     private static final String SUITE = "poison";
     /** Each good image sent behind the poison records is classified within this time of being sent. */
     private static final Duration GOOD_IMAGE_BOUND = Duration.ofSeconds(60);
+
     @TempDir
     static Path dir;
+
     private static SuiteFixture suite;
     private static HttpServer slowHost;
 
@@ -85,7 +86,8 @@ class PoisonIT {
                 expected.put("largest", ErrorCode.CORRUPT_IMAGE);
                 // 2. attributes that make the classification larger than any output topic accepts
                 ImageEvent fat = Workload.inline("fat", Workload.LABEL_SET, TinyClip.png(5, 32, 32));
-                fat.setAttributes(Map.of("note", "n".repeat(16_740_000)));   // fits the broker, its classification does not
+                fat.setAttributes(
+                        Map.of("note", "n".repeat(16_740_000))); // fits the broker, its classification does not
                 w.sendImage("fat", w.eventBytes(fat));
                 expected.put("fat", ErrorCode.RECORD_TOO_LARGE);
                 // 3. a key longer than any real id
@@ -118,16 +120,25 @@ class PoisonIT {
                 all.addAll(goods);
                 all.addAll(expected.keySet());
                 ledger.awaitAll(expected.keySet(), "every poison record");
-                assertThat(service.alive()).as("the service survived the poison").isTrue();
+                assertThat(service.alive())
+                        .as("the service survived the poison")
+                        .isTrue();
                 assertOneOutputEach(ledger, expected, all);
-                assertThat(ledger.code(longKeyPrefix(longKey))).as("the long key, cut").isEqualTo(ErrorCode.RECORD_TOO_LARGE);
+                assertThat(ledger.code(longKeyPrefix(longKey)))
+                        .as("the long key, cut")
+                        .isEqualTo(ErrorCode.RECORD_TOO_LARGE);
                 DeadLetter cut = ledger.deadLetter("largest");
                 assertThat(cut.getOriginalTruncated()).isTrue();
                 assertThat(cut.getOriginalSize()).isEqualTo(largest.length);
-                assertThat(bytes(cut.getOriginalSha256())).isEqualTo(MessageDigest.getInstance("SHA-256").digest(largest));
+                assertThat(bytes(cut.getOriginalSha256()))
+                        .isEqualTo(MessageDigest.getInstance("SHA-256").digest(largest));
                 assertThat(ledger.deadLetter("huge").getMessage()).contains("label.set.max.prompts");
-                ledger.report(SUITE, "poison records, then good images", all, "service alive: " + service.alive()
-                        + "; /health/ready when the good images were done: " + readiness);
+                ledger.report(
+                        SUITE,
+                        "poison records, then good images",
+                        all,
+                        "service alive: " + service.alive() + "; /health/ready when the good images were done: "
+                                + readiness);
 
                 assertThat(service.stop()).as("SIGTERM exit code").isEqualTo(143);
                 service = ServiceProcess.start("poison-restarted", dir, settings, "WARN");
@@ -153,26 +164,33 @@ class PoisonIT {
         }
         try (Workload w = suite.workload("crash-loop")) {
             Map<String, String> settings = withFetch(suite.settings(w, "a"));
-            settings.put("kafka.producer.max.request.size", "1048576");     // outputs over 1 MiB cannot be written
+            settings.put("kafka.producer.max.request.size", "1048576"); // outputs over 1 MiB cannot be written
             ServiceProcess service = ServiceProcess.start("crash-loop", dir, settings, "WARN");
             try (Ledger ledger = w.ledger()) {
                 service.awaitRunning();
                 w.publishLabelsAndProbe(ledger);
                 Map<String, ErrorCode> bad = new LinkedHashMap<>();
                 Map<String, byte[]> images = new LinkedHashMap<>();
-                images.put("corrupt", w.eventBytes(Workload.inline("corrupt", Workload.LABEL_SET, "not an image".getBytes())));
+                images.put(
+                        "corrupt",
+                        w.eventBytes(Workload.inline("corrupt", Workload.LABEL_SET, "not an image".getBytes())));
                 bad.put("corrupt", ErrorCode.CORRUPT_IMAGE);
-                images.put("tiff", w.eventBytes(Workload.inline("tiff", Workload.LABEL_SET,
-                        new byte[]{'I', 'I', 0x2A, 0, 8, 0, 0, 0, 0, 0})));
+                images.put("tiff", w.eventBytes(Workload.inline("tiff", Workload.LABEL_SET, new byte[] {
+                    'I', 'I', 0x2A, 0, 8, 0, 0, 0, 0, 0
+                })));
                 bad.put("tiff", ErrorCode.UNSUPPORTED_IMAGE);
-                images.put("bomb", w.eventBytes(Workload.inline("bomb", Workload.LABEL_SET, TinyClip.pngHeader(40_000, 40_000))));
+                images.put(
+                        "bomb",
+                        w.eventBytes(Workload.inline("bomb", Workload.LABEL_SET, TinyClip.pngHeader(40_000, 40_000))));
                 bad.put("bomb", ErrorCode.IMAGE_TOO_LARGE);
                 images.put("no-set", w.eventBytes(Workload.inline("no-set", "nope", TinyClip.png(1, 32, 32))));
                 bad.put("no-set", ErrorCode.UNKNOWN_LABEL_SET);
-                images.put("garbage", new byte[]{0, 0, 0, 0x7f, 0x12, 1, 2, 3});
+                images.put("garbage", new byte[] {0, 0, 0, 0x7f, 0x12, 1, 2, 3});
                 bad.put("garbage", ErrorCode.UNREADABLE_RECORD);
-                images.put("closed", w.eventBytes(Workload.url("closed", Workload.LABEL_SET,
-                        "http://127.0.0.1:" + closedPort + "/x.png")));
+                images.put(
+                        "closed",
+                        w.eventBytes(Workload.url(
+                                "closed", Workload.LABEL_SET, "http://127.0.0.1:" + closedPort + "/x.png")));
                 bad.put("closed", ErrorCode.FETCH_FAILED);
                 images.put("ftp", w.eventBytes(Workload.url("ftp", Workload.LABEL_SET, "ftp://127.0.0.1/x.png")));
                 bad.put("ftp", ErrorCode.FETCH_REFUSED);
@@ -190,17 +208,21 @@ class PoisonIT {
                     }
                     ledger.awaitAll(List.of(e.getKey()), "the dead letter of " + e.getKey());
                     assertThat(ledger.code(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
-                    service.kill();                                  // right after the bad record was answered
+                    service.kill(); // right after the bad record was answered
                     service = ServiceProcess.start("crash-loop-" + e.getKey(), dir, settings, "WARN");
                     service.awaitRunning();
                     String good = "good-after-" + e.getKey();
                     w.sendImage(good, w.goodImage(good, e.getKey().hashCode()));
                     ledger.awaitAll(List.of(good), "a good image after the restart");
                     assertThat(ledger.classified).contains(good);
-                    assertThat(ledger.poll().outputs.get(e.getKey())).as("outputs of %s after the restart", e.getKey())
+                    assertThat(ledger.poll().outputs.get(e.getKey()))
+                            .as("outputs of %s after the restart", e.getKey())
                             .isEqualTo(1);
                 }
-                ledger.report(SUITE, "SIGKILL right after each dead-letter code", bad.keySet(),
+                ledger.report(
+                        SUITE,
+                        "SIGKILL right after each dead-letter code",
+                        bad.keySet(),
                         "codes: " + bad.values() + "; MODEL_ERROR and INTERNAL_ERROR cannot be caused by input");
             } finally {
                 service.close();
@@ -214,13 +236,15 @@ class PoisonIT {
      * they are committed; a probe before that is an UNKNOWN_LABEL_SET dead letter, still one output).
      */
     private static void awaitReady(ServiceProcess service, Workload w, Ledger ledger, String setId) throws Exception {
-        Waits.until(() -> {
-            try {
-                return !service.http("GET", "/health/ready").body().contains("labelSetsEncoding");
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        }, "label set " + setId + " encoded");
+        Waits.until(
+                () -> {
+                    try {
+                        return !service.http("GET", "/health/ready").body().contains("labelSetsEncoding");
+                    } catch (IOException | InterruptedException e) {
+                        return false;
+                    }
+                },
+                "label set " + setId + " encoded");
         for (int i = 0; i < 50; i++) {
             String probe = setId + "-probe-" + i;
             w.sendImage(probe, w.eventBytes(Workload.inline(probe, setId, TinyClip.png(77, 32, 32))));
@@ -258,7 +282,9 @@ class PoisonIT {
 
     private static void assertOneOutputEach(Ledger ledger, Map<String, ErrorCode> expected, List<String> all) {
         ledger.poll();
-        assertThat(ledger.duplicates(all)).as("inputs with more than one output").isEmpty();
+        assertThat(ledger.duplicates(all))
+                .as("inputs with more than one output")
+                .isEmpty();
         assertThat(ledger.missing(all)).as("inputs with no output").isEmpty();
         Map<String, ErrorCode> got = new LinkedHashMap<>();
         expected.keySet().forEach(k -> got.put(k, ledger.code(k)));
@@ -275,9 +301,16 @@ class PoisonIT {
      * message.max.bytes and shrinks by 256 bytes until the broker accepts it. Returns the value sent.
      */
     private static byte[] largestAccepted(Workload w, String key) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, w.bootstrap, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        w.bootstrap,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        64 << 20,
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             byte[] image = new byte[(16 << 20) - 64];
             new Random(1).nextBytes(image);
             for (int size = image.length; ; size -= 256) {
@@ -299,14 +332,24 @@ class PoisonIT {
     private static LabelSet labels(String id, int labels, int templates, Float threshold) {
         List<Label> list = new ArrayList<>(labels);
         for (int i = 0; i < labels; i++) {
-            list.add(Label.newBuilder().setName("label " + i).setPrompts(null).setThreshold(threshold).build());
+            list.add(Label.newBuilder()
+                    .setName("label " + i)
+                    .setPrompts(null)
+                    .setThreshold(threshold)
+                    .build());
         }
         List<String> t = new ArrayList<>(templates);
         for (int i = 0; i < templates; i++) {
             t.add("template " + i + " of a {}.");
         }
-        return LabelSet.newBuilder().setId(id).setVersion(1).setLabels(list).setTemplates(t).setTopK(3)
-                .setDescription(null).build();
+        return LabelSet.newBuilder()
+                .setId(id)
+                .setVersion(1)
+                .setLabels(list)
+                .setTemplates(t)
+                .setTopK(3)
+                .setDescription(null)
+                .build();
     }
 
     /** A host that answers every request with a PNG header, one byte a second, until the client gives up. */

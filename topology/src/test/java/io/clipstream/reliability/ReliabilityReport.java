@@ -19,14 +19,30 @@ final class ReliabilityReport {
             + "| lost | codes seen | notes |\n|---|---|---|---|---|---|---|---|---|\n";
     private static boolean started;
 
-    private ReliabilityReport() {
-    }
+    private ReliabilityReport() {}
 
     /** One outcome row; {@code codes} and {@code notes} are free text (pipes are escaped). */
-    static synchronized void row(String suite, String attack, int inputs, int classified, int deadLetters,
-                                 int duplicates, int lost, String codes, String notes) {
-        append(String.format("| %s | %s | %d | %d | %d | %d | %d | %s | %s |%n", cell(suite), cell(attack), inputs,
-                classified, deadLetters, duplicates, lost, cell(codes), cell(notes)));
+    static synchronized void row(
+            String suite,
+            String attack,
+            int inputs,
+            int classified,
+            int deadLetters,
+            int duplicates,
+            int lost,
+            String codes,
+            String notes) {
+        append(String.format(
+                "| %s | %s | %d | %d | %d | %d | %d | %s | %s |%n",
+                cell(suite),
+                cell(attack),
+                inputs,
+                classified,
+                deadLetters,
+                duplicates,
+                lost,
+                cell(codes),
+                cell(notes)));
     }
 
     /** A titled block of free lines (e.g. the soak's samples), after which rows start a new table. */
@@ -41,8 +57,8 @@ final class ReliabilityReport {
             Files.createDirectories(FILE.toAbsolutePath().getParent());
             if (!started) {
                 started = true;
-                Files.writeString(FILE, "# clipstream reliability and security report\n\n" + HEADER,
-                        StandardCharsets.UTF_8);
+                Files.writeString(
+                        FILE, "# clipstream reliability and security report\n\n" + HEADER, StandardCharsets.UTF_8);
             }
             Files.writeString(FILE, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {

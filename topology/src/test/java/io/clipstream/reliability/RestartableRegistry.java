@@ -2,7 +2,6 @@ package io.clipstream.reliability;
 
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
-
 import java.io.IOException;
 import java.net.BindException;
 

@@ -1,12 +1,9 @@
 package io.clipstream.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.service.ServiceConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +13,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Security properties of the running service: Kafka TLS/SASL settings reach every Kafka client, and the service
@@ -33,6 +32,7 @@ class SecurityIT {
 
     @TempDir
     static Path dir;
+
     private static SuiteFixture suite;
 
     @BeforeAll
@@ -54,8 +54,10 @@ class SecurityIT {
         values.put("schema.registry.url", "https://127.0.0.1:8443");
         values.put("kafka.security.protocol", "SASL_SSL");
         values.put("kafka.sasl.mechanism", "SCRAM-SHA-512");
-        values.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                + "username=\"svc\" password=\"jaas-secret\";");
+        values.put(
+                "kafka.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"svc\" password=\"jaas-secret\";");
         values.put("kafka.ssl.truststore.location", "/etc/clipstream/kafka-trust.p12");
         values.put("kafka.ssl.truststore.password", "kafka-trust-secret");
         values.put("kafka.ssl.endpoint.identification.algorithm", "https");
@@ -68,8 +70,13 @@ class SecurityIT {
         Map<String, Object> admin = config.adminConfig();
         Map<String, Object> serdes = config.serdeConfig();
         List<String> missing = new ArrayList<>();
-        for (String key : List.of("security.protocol", "sasl.mechanism", "sasl.jaas.config", "ssl.truststore.location",
-                "ssl.truststore.password", "ssl.endpoint.identification.algorithm")) {
+        for (String key : List.of(
+                "security.protocol",
+                "sasl.mechanism",
+                "sasl.jaas.config",
+                "ssl.truststore.location",
+                "ssl.truststore.password",
+                "ssl.endpoint.identification.algorithm")) {
             if (!values.get("kafka." + key).equals(streams.get(key))) {
                 missing.add("streams:" + key);
             }
@@ -77,9 +84,16 @@ class SecurityIT {
                 missing.add("admin:" + key);
             }
         }
-        for (Map.Entry<String, String> e : Map.of("schema.registry.ssl.truststore.location",
-                "/etc/clipstream/registry-trust.p12", "schema.registry.ssl.truststore.password", "registry-trust-secret",
-                "basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "svc:registry-secret").entrySet()) {
+        for (Map.Entry<String, String> e : Map.of(
+                        "schema.registry.ssl.truststore.location",
+                        "/etc/clipstream/registry-trust.p12",
+                        "schema.registry.ssl.truststore.password",
+                        "registry-trust-secret",
+                        "basic.auth.credentials.source",
+                        "USER_INFO",
+                        "basic.auth.user.info",
+                        "svc:registry-secret")
+                .entrySet()) {
             if (!e.getValue().equals(serdes.get(e.getKey()))) {
                 missing.add("registry serde:" + e.getKey());
             }
@@ -94,8 +108,16 @@ class SecurityIT {
                 leaked.add(secret);
             }
         }
-        ReliabilityReport.row(SUITE, "Kafka SASL_SSL + TLS and registry TLS + basic auth settings", 11, 0, 0, 0,
-                missing.size(), "-", "not passed through: " + missing + "; secrets shown by describe(): " + leaked);
+        ReliabilityReport.row(
+                SUITE,
+                "Kafka SASL_SSL + TLS and registry TLS + basic auth settings",
+                11,
+                0,
+                0,
+                0,
+                missing.size(),
+                "-",
+                "not passed through: " + missing + "; secrets shown by describe(): " + leaked);
         assertThat(missing).as("settings that did not reach a client").isEmpty();
         assertThat(leaked).as("secrets in the loggable description").isEmpty();
     }
@@ -109,17 +131,56 @@ class SecurityIT {
         Path keyStore = dir.resolve("registry-key.p12");
         Path trustStore = dir.resolve("registry-trust.p12");
         Path cert = dir.resolve("registry.pem");
-        keytool("-genkeypair", "-alias", "registry", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keyStore.toString(), "-storepass", keyPassword, "-keypass", keyPassword);
-        keytool("-exportcert", "-rfc", "-alias", "registry", "-keystore", keyStore.toString(), "-storepass", keyPassword,
-                "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", trustStore.toString(), "-storepass", trustPassword);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "registry",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                keyPassword,
+                "-keypass",
+                keyPassword);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "registry",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                keyPassword,
+                "-file",
+                cert.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "registry",
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore.toString(),
+                "-storepass",
+                trustPassword);
 
-        try (HttpsRegistryProxy https = HttpsRegistryProxy.start(suite.registry().url(), keyStore,
-                keyPassword.toCharArray(), "clipstream:" + registryPassword);
-             Workload w = suite.workload("secure")) {
+        try (HttpsRegistryProxy https = HttpsRegistryProxy.start(
+                        suite.registry().url(), keyStore, keyPassword.toCharArray(), "clipstream:" + registryPassword);
+                Workload w = suite.workload("secure")) {
             Map<String, String> settings = suite.settings(w, "a");
             settings.put("schema.registry.url", https.url());
             settings.put("schema.registry.basic.auth.user.info", "clipstream:" + registryPassword);
@@ -132,17 +193,25 @@ class SecurityIT {
                 service.awaitRunning();
                 List<String> inputs = new ArrayList<>(w.publishLabelsAndProbe(ledger));
                 // URL fetching is off by default: a URL image is refused without any connection.
-                w.sendImage("url-image", w.eventBytes(Workload.url("url-image", Workload.LABEL_SET,
-                        "http://127.0.0.1:1/a.png")));
+                w.sendImage(
+                        "url-image",
+                        w.eventBytes(Workload.url("url-image", Workload.LABEL_SET, "http://127.0.0.1:1/a.png")));
                 inputs.add("url-image");
                 ledger.awaitAll(inputs, "the probes and the URL image");
                 ErrorCode urlCode = ledger.code("url-image");
-                String urlMessage = urlCode == null ? "" : ledger.deadLetter("url-image").getMessage();
-                ledger.report(SUITE, "Kafka through a SASL_PLAINTEXT (PLAIN) listener; registry over HTTPS "
+                String urlMessage =
+                        urlCode == null ? "" : ledger.deadLetter("url-image").getMessage();
+                ledger.report(
+                        SUITE,
+                        "Kafka through a SASL_PLAINTEXT (PLAIN) listener; registry over HTTPS "
                                 + "(self-signed, truststore settings) with basic auth",
-                        inputs.subList(0, inputs.size() - 1), "proxy saw " + https.authorized.get()
-                                + " authorised and " + https.refused.get() + " refused requests");
-                ledger.report(SUITE, "URL image with fetching at its default (off)", List.of("url-image"),
+                        inputs.subList(0, inputs.size() - 1),
+                        "proxy saw " + https.authorized.get() + " authorised and " + https.refused.get()
+                                + " refused requests");
+                ledger.report(
+                        SUITE,
+                        "URL image with fetching at its default (off)",
+                        List.of("url-image"),
                         "code " + urlCode + ": " + urlMessage);
 
                 List<String> methodProblems = new ArrayList<>();
@@ -159,8 +228,16 @@ class SecurityIT {
                 int ready = service.http("GET", "/health/ready").statusCode();
                 int unknown = service.http("GET", "/shutdown").statusCode();
                 HttpResponse<String> metrics = service.http("GET", "/metrics");
-                ReliabilityReport.row(SUITE, "HTTP endpoints: every method but GET/HEAD on 5 paths", tried, 0, 0, 0,
-                        0, "-", "answers other than 405: " + methodProblems + "; GET /health/ready after: " + ready
+                ReliabilityReport.row(
+                        SUITE,
+                        "HTTP endpoints: every method but GET/HEAD on 5 paths",
+                        tried,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "-",
+                        "answers other than 405: " + methodProblems + "; GET /health/ready after: " + ready
                                 + "; GET /shutdown: " + unknown);
 
                 String log = service.log();
@@ -175,14 +252,28 @@ class SecurityIT {
                 }
                 boolean configLogged = log.contains("sasl.jaas.config = [hidden]")
                         && log.contains("schema.registry.basic.auth.user.info=[hidden]");
-                ReliabilityReport.row(SUITE, "4 planted secrets (registry basic auth, truststore and key passwords, "
-                        + "SASL JAAS) vs the log and /metrics", 4, 0, 0, 0, 0, "-", "found: " + leaks
-                        + "; Kafka and service config dumps present with [hidden]: " + configLogged
-                        + "; log " + log.length() + " chars, metrics " + metrics.body().length() + " chars");
+                ReliabilityReport.row(
+                        SUITE,
+                        "4 planted secrets (registry basic auth, truststore and key passwords, "
+                                + "SASL JAAS) vs the log and /metrics",
+                        4,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "-",
+                        "found: " + leaks
+                                + "; Kafka and service config dumps present with [hidden]: " + configLogged
+                                + "; log " + log.length() + " chars, metrics "
+                                + metrics.body().length() + " chars");
 
                 assertThat(ledger.duplicates(inputs)).isEmpty();
-                assertThat(https.authorized.get()).as("requests through HTTPS with basic auth").isPositive();
-                assertThat(https.refused.get()).as("requests without the credentials").isZero();
+                assertThat(https.authorized.get())
+                        .as("requests through HTTPS with basic auth")
+                        .isPositive();
+                assertThat(https.refused.get())
+                        .as("requests without the credentials")
+                        .isZero();
                 assertThat(inputs.subList(0, inputs.size() - 1)).anyMatch(ledger.classified::contains);
                 assertThat(urlCode).isEqualTo(ErrorCode.FETCH_REFUSED);
                 assertThat(methodProblems).as("non-GET requests not refused").isEmpty();
@@ -205,9 +296,17 @@ class SecurityIT {
             try {
                 service.awaitLog("Authentication failed");
                 String log = service.log();
-                ReliabilityReport.row(SUITE, "the same SASL listener with a wrong password (negative control)", 0, 0,
-                        0, 0, 0, "-", "the broker refused it: 'Authentication failed' in the service's log; "
-                                + "alive " + service.alive());
+                ReliabilityReport.row(
+                        SUITE,
+                        "the same SASL listener with a wrong password (negative control)",
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "-",
+                        "the broker refused it: 'Authentication failed' in the service's log; " + "alive "
+                                + service.alive());
                 assertThat(log).doesNotContain("-> RUNNING");
             } finally {
                 service.stop();
@@ -220,8 +319,10 @@ class SecurityIT {
         settings.put("bootstrap.servers", suite.broker().saslBootstrapServers());
         settings.put("kafka.security.protocol", "SASL_PLAINTEXT");
         settings.put("kafka.sasl.mechanism", "PLAIN");
-        settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                + "username=\"clipstream\" password=\"" + password + "\";");
+        settings.put(
+                "kafka.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"clipstream\" password=\"" + password + "\";");
     }
 
     private static void keytool(String... args) throws Exception {

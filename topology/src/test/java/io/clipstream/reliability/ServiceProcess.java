@@ -1,7 +1,6 @@
 package io.clipstream.reliability;
 
 import io.clipstream.cli.Main;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -27,7 +26,8 @@ import java.util.regex.Pattern;
  */
 final class ServiceProcess implements AutoCloseable {
     private static final Pattern HTTP_URL = Pattern.compile("health and metrics on (http://\\S+)");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
     private final Process process;
@@ -70,10 +70,19 @@ final class ServiceProcess implements AutoCloseable {
                 """.replace("LEVEL", kafkaLogLevel));
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path out = dir.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + logback, "-cp", classpath,
-                Main.class.getName(), "run", "--config", config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m",
+                "-XX:+UseSerialGC",
+                "-Dlogback.configurationFile=" + logback,
+                "-cp",
+                classpath,
+                Main.class.getName(),
+                "run",
+                "--config",
+                config.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("CLIPSTREAM_"));
         builder.environment().put("OMP_NUM_THREADS", "1");
         return new ServiceProcess(name, builder.start(), out);
@@ -105,17 +114,19 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until the log contains {@code text}; fails if the process exits first. */
     void awaitLog(String text) throws InterruptedException {
-        Waits.until(() -> {
-            String now = log();
-            if (now.contains(text)) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " before logging '" + text
-                        + "':\n" + tail(now));
-            }
-            return false;
-        }, name + " to log '" + text + "'");
+        Waits.until(
+                () -> {
+                    String now = log();
+                    if (now.contains(text)) {
+                        return true;
+                    }
+                    if (!process.isAlive()) {
+                        throw new AssertionError(name + " exited with " + process.exitValue() + " before logging '"
+                                + text + "':\n" + tail(now));
+                    }
+                    return false;
+                },
+                name + " to log '" + text + "'");
     }
 
     /** Waits for Kafka Streams to reach RUNNING (the service logs each state change). */
@@ -159,10 +170,17 @@ final class ServiceProcess implements AutoCloseable {
 
     /** One HTTP exchange with the ops endpoints: status code and body. */
     HttpResponse<String> http(String method, String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl() + path)).timeout(Duration.ofSeconds(10))
-                .method(method, method.equals("GET") || method.equals("HEAD") || method.equals("DELETE")
-                        || method.equals("OPTIONS") || method.equals("TRACE")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("x=1"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl() + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        method,
+                        method.equals("GET")
+                                        || method.equals("HEAD")
+                                        || method.equals("DELETE")
+                                        || method.equals("OPTIONS")
+                                        || method.equals("TRACE")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("x=1"))
                 .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -189,7 +207,8 @@ final class ServiceProcess implements AutoCloseable {
         double heap = 0;
         double collections = 0;
         for (String line : http("GET", "/metrics").body().split("\n")) {
-            double value = line.startsWith("#") || line.isBlank() ? 0
+            double value = line.startsWith("#") || line.isBlank()
+                    ? 0
                     : Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                 heap += value;
@@ -201,9 +220,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** What one look at the process found. */
-    record ResourceSample(long nanos, long rssBytes, int openFiles, int threads, long heapUsedBytes,
-                          long memoryCollections) {
-    }
+    record ResourceSample(
+            long nanos, long rssBytes, int openFiles, int threads, long heapUsedBytes, long memoryCollections) {}
 
     @Override
     public void close() throws InterruptedException {

@@ -1,18 +1,17 @@
 package io.clipstream.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.topology.TinyClip;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A soak at a steady offered rate on the tiny model: {@code -Dsoak.minutes} (default 1) at {@code -Dsoak.rate}
@@ -28,6 +27,7 @@ class SoakIT {
 
     @TempDir
     static Path dir;
+
     private static SuiteFixture suite;
 
     @BeforeAll
@@ -82,10 +82,17 @@ class SoakIT {
                         samples.add(s);
                         int answered = ledger.poll().outputs.size();
                         double window = (s.nanos() - lastSampleAt) / 1e9;
-                        rows.add(String.format("| %.0f | %d | %d | %.1f | %.0f | %.0f | %d | %d | %d |",
-                                (s.nanos() - start) / 1e9, sent, answered,
-                                window > 0 ? (answered - lastAnswered) / window : 0, s.rssBytes() / 1e6,
-                                s.heapUsedBytes() / 1e6, s.memoryCollections(), s.openFiles(), s.threads()));
+                        rows.add(String.format(
+                                "| %.0f | %d | %d | %.1f | %.0f | %.0f | %d | %d | %d |",
+                                (s.nanos() - start) / 1e9,
+                                sent,
+                                answered,
+                                window > 0 ? (answered - lastAnswered) / window : 0,
+                                s.rssBytes() / 1e6,
+                                s.heapUsedBytes() / 1e6,
+                                s.memoryCollections(),
+                                s.openFiles(),
+                                s.threads()));
                         lastAnswered = answered;
                         lastSampleAt = s.nanos();
                         nextSample += SAMPLE_SECONDS * 1_000_000_000L;
@@ -100,19 +107,39 @@ class SoakIT {
                 ledger.awaitAll(inputs, "the soak's backlog to drain");
                 ServiceProcess.ResourceSample last = service.sample();
                 samples.add(last);
-                rows.add(String.format("| %.0f (drained) | %d | %d | | %.0f | %.0f | %d | %d | %d |",
-                        (last.nanos() - start) / 1e9, sent, ledger.outputs.size(), last.rssBytes() / 1e6,
-                        last.heapUsedBytes() / 1e6, last.memoryCollections(), last.openFiles(), last.threads()));
+                rows.add(String.format(
+                        "| %.0f (drained) | %d | %d | | %.0f | %.0f | %d | %d | %d |",
+                        (last.nanos() - start) / 1e9,
+                        sent,
+                        ledger.outputs.size(),
+                        last.rssBytes() / 1e6,
+                        last.heapUsedBytes() / 1e6,
+                        last.memoryCollections(),
+                        last.openFiles(),
+                        last.threads()));
                 double seconds = (last.nanos() - start) / 1e9;
                 ServiceProcess.ResourceSample base = samples.get(Math.max(1, samples.size() / 4));
                 rows.add("");
-                rows.add(String.format("%d min at %d images/s offered: %d images in %.0f s (%.1f answered/s "
+                rows.add(String.format(
+                        "%d min at %d images/s offered: %d images in %.0f s (%.1f answered/s "
                                 + "overall). Baseline (end of warm-up) RSS %.0f MB, %d files, %d threads; "
-                                + "end RSS %.0f MB, %d files, %d threads.", MINUTES, RATE, sent, seconds,
-                        ledger.outputs.size() / seconds, base.rssBytes() / 1e6, base.openFiles(), base.threads(),
-                        last.rssBytes() / 1e6, last.openFiles(), last.threads()));
+                                + "end RSS %.0f MB, %d files, %d threads.",
+                        MINUTES,
+                        RATE,
+                        sent,
+                        seconds,
+                        ledger.outputs.size() / seconds,
+                        base.rssBytes() / 1e6,
+                        base.openFiles(),
+                        base.threads(),
+                        last.rssBytes() / 1e6,
+                        last.openFiles(),
+                        last.threads()));
                 ReliabilityReport.section("Soak: " + MINUTES + " min at " + RATE + " images/s", rows);
-                ledger.report("load", "soak " + MINUTES + " min at " + RATE + " images/s, 1 in 20 corrupt", inputs,
+                ledger.report(
+                        "load",
+                        "soak " + MINUTES + " min at " + RATE + " images/s, 1 in 20 corrupt",
+                        inputs,
                         "see the soak section for the samples");
                 boolean alive = service.alive();
                 service.stop();
@@ -120,7 +147,8 @@ class SoakIT {
                 assertThat(alive).isTrue();
                 FaultsIT.assertExactlyOnceAllClassifiedExcept(ledger, inputs, corrupt);
                 assertThat(corrupt).allMatch(k -> ledger.code(k) == ErrorCode.CORRUPT_IMAGE);
-                assertThat(last.rssBytes()).as("resident memory at the end vs after warm-up")
+                assertThat(last.rssBytes())
+                        .as("resident memory at the end vs after warm-up")
                         .isLessThanOrEqualTo((long) (base.rssBytes() * 1.25) + (64L << 20));
                 assertThat(last.openFiles()).as("open files").isLessThanOrEqualTo(base.openFiles() + 16);
                 assertThat(last.threads()).as("threads").isLessThanOrEqualTo(base.threads() + 8);

@@ -2,7 +2,6 @@ package io.clipstream.reliability;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.service.EmbeddedBroker;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

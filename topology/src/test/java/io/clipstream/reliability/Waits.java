@@ -7,8 +7,7 @@ import java.util.function.BooleanSupplier;
 public final class Waits {
     static final Duration PATIENCE = Duration.ofMinutes(3);
 
-    private Waits() {
-    }
+    private Waits() {}
 
     public static void until(BooleanSupplier condition, String what) throws InterruptedException {
         until(condition, what, PATIENCE);
@@ -27,13 +26,15 @@ public final class Waits {
     /** Like {@link #until} for set-up steps that may throw while a broker starts; interrupts are kept. */
     static void untilQuietly(BooleanSupplier condition) {
         try {
-            until(() -> {
-                try {
-                    return condition.getAsBoolean();
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            }, "a set-up step");
+            until(
+                    () -> {
+                        try {
+                            return condition.getAsBoolean();
+                        } catch (RuntimeException e) {
+                            return false;
+                        }
+                    },
+                    "a set-up step");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

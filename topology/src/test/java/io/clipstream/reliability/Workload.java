@@ -7,11 +7,6 @@ import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TinyClip;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * One scenario's traffic: its own topics (prefixed with the scenario name, so scenarios sharing a broker never see
@@ -40,11 +39,20 @@ final class Workload implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.registryUrl = registryUrl;
         this.serdes = RecordSerdes.configured(Map.of("schema.registry.url", registryUrl));
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        16 << 20,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        300_000),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     String topic(String what) {
@@ -115,7 +123,8 @@ final class Workload implements AutoCloseable {
 
     private void send(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -134,8 +143,10 @@ final class Workload implements AutoCloseable {
      * the service's global store. Returns the probe keys (each is an input with an output too).
      */
     List<String> publishLabelsAndProbe(Ledger ledger) throws InterruptedException {
-        sendLabelSet(LABEL_SET, labelSetBytes(labelSet(LABEL_SET, List.of("a photo of a {}.", "a drawing of a {}."),
-                "cat", "dog", "bird")));
+        sendLabelSet(
+                LABEL_SET,
+                labelSetBytes(
+                        labelSet(LABEL_SET, List.of("a photo of a {}.", "a drawing of a {}."), "cat", "dog", "bird")));
         List<String> probes = new ArrayList<>();
         for (int i = 0; ; i++) {
             String id = "probe-" + i;
@@ -151,22 +162,43 @@ final class Workload implements AutoCloseable {
     static LabelSet labelSet(String id, List<String> templates, String... names) {
         List<Label> labels = new ArrayList<>();
         for (String n : names) {
-            labels.add(Label.newBuilder().setName(n).setPrompts(null).setThreshold(null).build());
+            labels.add(Label.newBuilder()
+                    .setName(n)
+                    .setPrompts(null)
+                    .setThreshold(null)
+                    .build());
         }
-        return LabelSet.newBuilder().setId(id).setVersion(1).setLabels(labels).setTemplates(templates).setTopK(3)
-                .setDescription(null).build();
+        return LabelSet.newBuilder()
+                .setId(id)
+                .setVersion(1)
+                .setLabels(labels)
+                .setTemplates(templates)
+                .setTopK(3)
+                .setDescription(null)
+                .build();
     }
 
     static ImageEvent inline(String id, String labelSet, byte[] image) {
-        return ImageEvent.newBuilder().setId(id).setEventTime(Instant.now())
-                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
-                .setContentType(null).setLabelSet(labelSet).setAttributes(Map.of()).build();
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(Instant.now())
+                .setImage(
+                        InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
+                .setContentType(null)
+                .setLabelSet(labelSet)
+                .setAttributes(Map.of())
+                .build();
     }
 
     static ImageEvent url(String id, String labelSet, String url) {
-        return ImageEvent.newBuilder().setId(id).setEventTime(Instant.now())
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(Instant.now())
                 .setImage(ImageUrl.newBuilder().setUrl(url).build())
-                .setContentType(null).setLabelSet(labelSet).setAttributes(Map.of()).build();
+                .setContentType(null)
+                .setLabelSet(labelSet)
+                .setAttributes(Map.of())
+                .build();
     }
 
     @Override

@@ -1,15 +1,17 @@
 package io.clipstream.search;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class DotKernelsTest {
 
     @Test
     void theVectorApiKernelGivesTheScalarKernelsIntegers() {
-        assertThat(DotKernels.vectorApiPresent()).as("the tests run with --add-modules jdk.incubator.vector").isTrue();
+        assertThat(DotKernels.vectorApiPresent())
+                .as("the tests run with --add-modules jdk.incubator.vector")
+                .isTrue();
         assertThat(DotKernels.best().name()).startsWith("vector-api");
         Random random = new Random(3);
         for (int dimension : new int[] {512, 768, 8, 37}) {
@@ -18,7 +20,7 @@ class DotKernelsTest {
             random.nextBytes(query);
             random.nextBytes(vectors);
             query[0] = -128;
-            vectors[5] = -128;          // the extremes multiply without overflow
+            vectors[5] = -128; // the extremes multiply without overflow
             for (int offset : new int[] {0, 5, dimension}) {
                 int expected = 0;
                 for (int i = 0; i < dimension; i++) {

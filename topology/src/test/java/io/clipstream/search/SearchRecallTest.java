@@ -1,6 +1,8 @@
 package io.clipstream.search;
 
-import java.util.ArrayList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -8,9 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /** The int8 window against exact float search on realistic vectors: recall@10 must stay at or above 0.99. */
 class SearchRecallTest {
@@ -33,7 +32,8 @@ class SearchRecallTest {
             for (int q = 0; q < QUERIES; q++) {
                 float[] query = data.get(IMAGES + q);
                 Set<String> exact = new HashSet<>(exactTop(vectors, query));
-                List<SearchHit> hits = scan.search(List.of(window), new SearchQuery(query, K, Long.MIN_VALUE, null, null));
+                List<SearchHit> hits =
+                        scan.search(List.of(window), new SearchQuery(query, K, Long.MIN_VALUE, null, null));
                 assertThat(hits).hasSize(K);
                 for (SearchHit h : hits) {
                     found += exact.contains(h.entry().id()) ? 1 : 0;
@@ -43,7 +43,9 @@ class SearchRecallTest {
             }
         }
         double recall = found / (double) (QUERIES * K);
-        assertThat(recall).as("recall@10 of int8 search against exact float search").isGreaterThanOrEqualTo(0.99);
+        assertThat(recall)
+                .as("recall@10 of int8 search against exact float search")
+                .isGreaterThanOrEqualTo(0.99);
     }
 
     private static List<String> exactTop(float[][] vectors, float[] query) {
@@ -51,9 +53,12 @@ class SearchRecallTest {
         for (int i = 0; i < vectors.length; i++) {
             scores[i] = dot(vectors[i], query);
         }
-        return IntStream.range(0, vectors.length).boxed()
+        return IntStream.range(0, vectors.length)
+                .boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed())
-                .limit(K).map(i -> "img-" + i).toList();
+                .limit(K)
+                .map(i -> "img-" + i)
+                .toList();
     }
 
     static float dot(float[] a, float[] b) {

@@ -1,12 +1,12 @@
 package io.clipstream.search;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SearchWindowTest {
     private static final Duration DAY = Duration.ofDays(1);
@@ -24,8 +24,14 @@ class SearchWindowTest {
     }
 
     private static SearchEntry entry(String id, long eventTime, long entered, String set, float[] vector) {
-        return new SearchEntry(id, eventTime, entered, set, List.of(new TopLabel("cat", 0.3f, 0.9f)),
-                Map.of("camera", "porch"), Int8Vector.of(ClusteredVectors.unit(vector)));
+        return new SearchEntry(
+                id,
+                eventTime,
+                entered,
+                set,
+                List.of(new TopLabel("cat", 0.3f, 0.9f)),
+                Map.of("camera", "porch"),
+                Int8Vector.of(ClusteredVectors.unit(vector)));
     }
 
     private List<String> ids(SearchWindow w, SearchQuery q) throws InterruptedException {
@@ -38,7 +44,8 @@ class SearchWindowTest {
         w.append(0, entry("a", 10, 10, "s", new float[] {1, 0, 0, 0}));
         w.append(1, entry("b", 11, 11, "s", new float[] {0.8f, 0.6f, 0, 0}));
         w.append(2, entry("c", 12, 12, "s", new float[] {0, 0, 1, 0}));
-        List<SearchHit> hits = scan.search(List.of(w), new SearchQuery(new float[] {2, 0, 0, 0}, 2, Long.MIN_VALUE, null, null));
+        List<SearchHit> hits =
+                scan.search(List.of(w), new SearchQuery(new float[] {2, 0, 0, 0}, 2, Long.MIN_VALUE, null, null));
         assertThat(hits).extracting(h -> h.entry().id()).containsExactly("a", "b");
         assertThat(hits.get(0).score()).isCloseTo(1f, org.assertj.core.api.Assertions.within(0.01f));
         assertThat(hits.get(1).score()).isCloseTo(0.8f, org.assertj.core.api.Assertions.within(0.01f));
@@ -58,7 +65,8 @@ class SearchWindowTest {
         float[] q = axis(0, 4);
         assertThat(ids(w, new SearchQuery(q, 10, 150, null, null))).containsExactly("new", "other-set");
         assertThat(ids(w, new SearchQuery(q, 10, Long.MIN_VALUE, "t", null))).containsExactly("other-set");
-        assertThat(ids(w, new SearchQuery(q, 10, Long.MIN_VALUE, "unknown", null))).isEmpty();
+        assertThat(ids(w, new SearchQuery(q, 10, Long.MIN_VALUE, "unknown", null)))
+                .isEmpty();
         assertThat(ids(w, new SearchQuery(q, 10, Long.MIN_VALUE, null, "old"))).containsExactly("new", "other-set");
     }
 
@@ -68,20 +76,25 @@ class SearchWindowTest {
         assertThat(w.append(7, entry("a", 1, 1, "s", axis(0, 4)))).isEqualTo(-1);
         assertThat(w.append(8, entry("a", 2, 2, "s", axis(1, 4)))).isEqualTo(7);
         assertThat(w.size()).isEqualTo(1);
-        assertThat(ids(w, new SearchQuery(axis(0, 4), 10, Long.MIN_VALUE, null, null))).containsExactly("a");
-        assertThat(w.vectorOf("a")).hasValueSatisfying(v -> assertThat(v)
-                .containsExactly(new float[] {0, 1, 0, 0}, org.assertj.core.api.Assertions.within(0.01f)));
+        assertThat(ids(w, new SearchQuery(axis(0, 4), 10, Long.MIN_VALUE, null, null)))
+                .containsExactly("a");
+        assertThat(w.vectorOf("a"))
+                .hasValueSatisfying(v -> assertThat(v)
+                        .containsExactly(new float[] {0, 1, 0, 0}, org.assertj.core.api.Assertions.within(0.01f)));
     }
 
     @Test
     void theOldestLeaveByCountAndByTimeSinceTheyWereClassified() throws Exception {
         SearchWindow w = new SearchWindow();
-        int n = 2 * SearchWindow.CHUNK + 10;            // over two chunks, so whole chunks are dropped
+        int n = 2 * SearchWindow.CHUNK + 10; // over two chunks, so whole chunks are dropped
         for (int i = 0; i < n; i++) {
             w.append(1000 + i, entry("img-" + i, i, i, "s", axis(i % 4, 4)));
         }
         List<Long> left = w.evict(n, DAY, SearchWindow.CHUNK);
-        assertThat(left).hasSize(n - SearchWindow.CHUNK).startsWith(1000L, 1001L).endsWith(1000L + n - SearchWindow.CHUNK - 1);
+        assertThat(left)
+                .hasSize(n - SearchWindow.CHUNK)
+                .startsWith(1000L, 1001L)
+                .endsWith(1000L + n - SearchWindow.CHUNK - 1);
         assertThat(w.size()).isEqualTo(SearchWindow.CHUNK);
         assertThat(w.vectorOf("img-0")).isEmpty();
         assertThat(w.vectorOf("img-" + (n - 1))).isPresent();
@@ -96,7 +109,8 @@ class SearchWindowTest {
         w.evict(Long.MAX_VALUE, Duration.ofMillis(1), 1);
         assertThat(w.size()).isZero();
         w.append(5, entry("again", 1, Long.MAX_VALUE, "s", axis(2, 4)));
-        assertThat(ids(w, new SearchQuery(axis(2, 4), 1, Long.MIN_VALUE, null, null))).containsExactly("again");
+        assertThat(ids(w, new SearchQuery(axis(2, 4), 1, Long.MIN_VALUE, null, null)))
+                .containsExactly("again");
     }
 
     @Test
@@ -108,25 +122,33 @@ class SearchWindowTest {
         }
         w2.append(0, entry("best", 0, 0, "s", axis(0, 4)));
         w1.append(3L * SearchWindow.CHUNK, entry("second", 0, 0, "s", new float[] {1, 0.3f, 0, 0}));
-        assertThat(ids(w1, new SearchQuery(axis(0, 4), 1, Long.MIN_VALUE, null, null))).containsExactly("second");
+        assertThat(ids(w1, new SearchQuery(axis(0, 4), 1, Long.MIN_VALUE, null, null)))
+                .containsExactly("second");
         List<SearchHit> hits = scan.search(List.of(w1, w2), new SearchQuery(axis(0, 4), 2, Long.MIN_VALUE, null, null));
         assertThat(hits).extracting(h -> h.entry().id()).containsExactly("best", "second");
     }
 
     @Test
     void entriesSurviveTheirStoreFormatAndDamagedBytesAreRefused() {
-        SearchEntry e = new SearchEntry("ü-1", 5, 6, "s", List.of(new TopLabel("a", 0.1f, 0.2f)),
-                Map.of("k", "v", "x", ""), Int8Vector.of(new float[] {0.5f, -1, 0}));
+        SearchEntry e = new SearchEntry(
+                "ü-1",
+                5,
+                6,
+                "s",
+                List.of(new TopLabel("a", 0.1f, 0.2f)),
+                Map.of("k", "v", "x", ""),
+                Int8Vector.of(new float[] {0.5f, -1, 0}));
         byte[] bytes = SearchEntryCodec.encode(e);
         SearchEntry back = SearchEntryCodec.decode(bytes);
         assertThat(back).usingRecursiveComparison().ignoringFields("vector").isEqualTo(e);
         assertThat(back.vector().values()).isEqualTo(e.vector().values());
         assertThat(back.vector().finer()).isEqualTo(e.vector().finer());
         assertThat(back.vector().scale()).isEqualTo(e.vector().scale());
-        assertThat(SearchEntryCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1))).isNull();
+        assertThat(SearchEntryCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length - 1)))
+                .isNull();
         assertThat(SearchEntryCodec.decode(new byte[] {1, 0, 0})).isNull();
         byte[] hugeCount = bytes.clone();
-        hugeCount[17] = 0x7f;           // the id's length
+        hugeCount[17] = 0x7f; // the id's length
         assertThat(SearchEntryCodec.decode(hugeCount)).isNull();
         assertThat(SearchEntryCodec.decode(new byte[0])).isNull();
     }

@@ -3,7 +3,6 @@ package io.clipstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.model.ClipModel;
-import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.topology.RecordSerdes;
 import java.net.URI;
@@ -11,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,8 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClipstreamServiceTest {
     private static final Duration PATIENCE = Duration.ofMinutes(2);
+
     @TempDir
     static Path dir;
+
     private static LocalCluster cluster;
     private static EmbeddedBroker broker;
     private static SchemaRegistryHttpServer registry;
@@ -73,14 +73,23 @@ class ClipstreamServiceTest {
             assertThat(get(base + "/health/ready").body()).contains("model not loaded yet");
             assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
             monitoring.health().modelLoaded();
-            ClipstreamService service = ClipstreamService.start(config, model, monitoring.registry(),
-                    monitoring.metrics(), monitoring.health());
+            ClipstreamService service = ClipstreamService.start(
+                    config, model, monitoring.registry(), monitoring.metrics(), monitoring.health());
             try {
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        broker.bootstrapServers()))) {
-                    var topics = admin.describeTopics(Topics.wanted(config.topology()).keySet()).allTopicNames().get();
-                    assertThat(topics).containsKeys("label-sets", "label-embeddings", "service-test-images",
-                            "classifications", "image-embeddings", "images-dlq");
+                try (Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                    var topics = admin.describeTopics(
+                                    Topics.wanted(config.topology()).keySet())
+                            .allTopicNames()
+                            .get();
+                    assertThat(topics)
+                            .containsKeys(
+                                    "label-sets",
+                                    "label-embeddings",
+                                    "service-test-images",
+                                    "classifications",
+                                    "image-embeddings",
+                                    "images-dlq");
                     assertThat(topics.get("service-test-images").partitions()).hasSize(2);
                 }
                 waitFor(() -> service.state() == KafkaStreams.State.RUNNING, "the streams to run");
@@ -88,19 +97,25 @@ class ClipstreamServiceTest {
                 assertThat(get(base + "/health/ready").body()).isEqualTo("{\"status\":\"UP\"}");
 
                 RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                        new ByteArraySerializer(), new ByteArraySerializer())) {
-                    producer.send(new ProducerRecord<>("label-sets", DemoData.LABEL_SET.getBytes(StandardCharsets.UTF_8),
-                            serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet()))).get();
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+                    producer.send(new ProducerRecord<>(
+                                    "label-sets",
+                                    DemoData.LABEL_SET.getBytes(StandardCharsets.UTF_8),
+                                    serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet())))
+                            .get();
                 }
                 waitFor(() -> service.labels().labelsOf(DemoData.LABEL_SET) == DemoData.LABELS.size(), "the labels");
-                assertThat(service.labels().counts()).hasValue(
-                        new ServiceMetrics.LabelCounts(1, DemoData.LABELS.size()));
+                assertThat(service.labels().counts())
+                        .hasValue(new ServiceMetrics.LabelCounts(1, DemoData.LABELS.size()));
 
                 String metrics = get(base + "/metrics").body();
-                assertThat(metrics).contains("kafka_stream_")      // Kafka Streams' own metrics, bound by Micrometer
-                        .contains("jvm_memory_used_bytes").contains("jvm_threads_live_threads")
+                assertThat(metrics)
+                        .contains("kafka_stream_") // Kafka Streams' own metrics, bound by Micrometer
+                        .contains("jvm_memory_used_bytes")
+                        .contains("jvm_threads_live_threads")
                         .contains("clipstream_labels " + (double) DemoData.LABELS.size())
                         .contains("clipstream_label_sets 1.0");
             } finally {

@@ -42,13 +42,22 @@ class ComposeFileTest {
         ServiceConfig.KEYS.forEach(k -> envNames.add(k.envName()));
         for (String name : List.of("clipstream", "clipstream-gpu")) {
             Map<String, String> env = env(name);
-            assertThat(env.keySet()).as(name).filteredOn(k -> k.startsWith("CLIPSTREAM_")).isNotEmpty()
-                    .allSatisfy(k -> assertThat(envNames).as("%s sets %s", name, k).contains(k));
-            assertThat(env.keySet()).as("%s uses current names", name).doesNotContainAnyElementsOf(
-                    ServiceConfig.RENAMED.keySet().stream().map(ConfigKey::envName).toList());
-            ServiceConfig config = ServiceConfig.load(properties, env);        // throws with every problem
+            assertThat(env.keySet())
+                    .as(name)
+                    .filteredOn(k -> k.startsWith("CLIPSTREAM_"))
+                    .isNotEmpty()
+                    .allSatisfy(
+                            k -> assertThat(envNames).as("%s sets %s", name, k).contains(k));
+            assertThat(env.keySet())
+                    .as("%s uses current names", name)
+                    .doesNotContainAnyElementsOf(ServiceConfig.RENAMED.keySet().stream()
+                            .map(ConfigKey::envName)
+                            .toList());
+            ServiceConfig config = ServiceConfig.load(properties, env); // throws with every problem
             assertThat(config.streams().bootstrapServers()).isEqualTo("kafka:9092");
-            assertThat(config.topics().create()).as("the topics service creates them").isFalse();
+            assertThat(config.topics().create())
+                    .as("the topics service creates them")
+                    .isFalse();
         }
     }
 
@@ -61,9 +70,13 @@ class ComposeFileTest {
         while (m.find()) {
             created.put(m.group(1), m.group(2));
         }
-        assertThat(created.keySet()).containsExactlyInAnyOrderElementsOf(Topics.wanted(config.topology()).keySet());
-        Topics.wanted(config.topology()).forEach((topic, configs) -> assertThat(created.get(topic).contains(
-                "cleanup.policy=compact")).as(topic).isEqualTo("compact".equals(configs.get("cleanup.policy"))));
+        assertThat(created.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        Topics.wanted(config.topology()).keySet());
+        Topics.wanted(config.topology())
+                .forEach((topic, configs) -> assertThat(created.get(topic).contains("cleanup.policy=compact"))
+                        .as(topic)
+                        .isEqualTo("compact".equals(configs.get("cleanup.policy"))));
     }
 
     @Test
@@ -90,7 +103,9 @@ class ComposeFileTest {
         assertThat(list(service("clipstream-gpu").get("ports"))).containsExactly("127.0.0.1:8082:" + http);
         for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
             String text = Files.readString(ROOT.resolve(dockerfile));
-            assertThat(text).as(dockerfile).contains("EXPOSE " + http)
+            assertThat(text)
+                    .as(dockerfile)
+                    .contains("EXPOSE " + http)
                     .contains("COPY docker/clipstream.properties /etc/clipstream/clipstream.properties")
                     .contains("CMD [\"run\", \"--config\", \"/etc/clipstream/clipstream.properties\"]")
                     .contains("ENV CLIPSTREAM_CACHE=/models");
@@ -100,8 +115,9 @@ class ComposeFileTest {
     @Test
     void theModelVolumeHoldsTheDownloadCachesFolder() throws Exception {
         ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
-        assertThat(config.modelDir()).isEqualTo(Path.of(env("clipstream").get("CLIPSTREAM_CACHE"),
-                ModelFiles.ROBERTA_VIT_B_32.folderName()));
+        assertThat(config.modelDir())
+                .isEqualTo(
+                        Path.of(env("clipstream").get("CLIPSTREAM_CACHE"), ModelFiles.ROBERTA_VIT_B_32.folderName()));
         assertThat(list(service("clipstream").get("volumes"))).contains("models:/models");
     }
 
@@ -111,17 +127,20 @@ class ComposeFileTest {
         Map<String, Object> gpu = service("clipstream-gpu");
         assertThat(list(gpu.get("profiles"))).containsExactly("gpu");
         assertThat(((Map<String, Object>) gpu.get("build")).get("dockerfile")).isEqualTo("Dockerfile.gpu");
-        Map<String, Object> reservations = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
-                gpu.get("deploy")).get("resources")).get("reservations");
+        Map<String, Object> reservations = (Map<String, Object>)
+                ((Map<String, Object>) ((Map<String, Object>) gpu.get("deploy")).get("resources")).get("reservations");
         Map<String, Object> device = ((List<Map<String, Object>>) reservations.get("devices")).get(0);
         assertThat(device.get("driver")).isEqualTo("nvidia");
         assertThat(list(device.get("capabilities"))).contains("gpu");
         assertThat(service("clipstream").get("profiles")).isNull();
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile.gpu"));
-        assertThat(dockerfile).contains("mvn -B package -DskipTests -Dbackend=cuda")
+        assertThat(dockerfile)
+                .contains("mvn -B package -DskipTests -Dbackend=cuda")
                 .contains("FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04");
-        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("mvn -B package -DskipTests")
-                .doesNotContain("cuda").contains("FROM eclipse-temurin:17-jre");
+        assertThat(Files.readString(ROOT.resolve("Dockerfile")))
+                .contains("mvn -B package -DskipTests")
+                .doesNotContain("cuda")
+                .contains("FROM eclipse-temurin:17-jre");
     }
 
     @Test
@@ -129,10 +148,15 @@ class ComposeFileTest {
         for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
             String text = Files.readString(ROOT.resolve(dockerfile));
             // The root pom lists bench/ too: Maven needs its pom to read the project, the image not its code.
-            assertThat(text).as(dockerfile).contains("-pl topology -am").contains("COPY bench/pom.xml bench/")
+            assertThat(text)
+                    .as(dockerfile)
+                    .contains("-pl topology -am")
+                    .contains("COPY bench/pom.xml bench/")
                     .doesNotContain("COPY bench/src");
             for (String module : List.of("schemas", "model", "topology")) {
-                assertThat(text).as(dockerfile).contains("COPY " + module + "/pom.xml " + module + "/")
+                assertThat(text)
+                        .as(dockerfile)
+                        .contains("COPY " + module + "/pom.xml " + module + "/")
                         .contains("COPY " + module + "/src " + module + "/src");
             }
         }
@@ -141,26 +165,40 @@ class ComposeFileTest {
     @Test
     void theRegistryAndTheServicesHaveHealthchecksAndTheServicesWaitForHealthyDependencies() throws Exception {
         ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
-        assertThat(String.join(" ", list(healthcheck("schema-registry").get("test")))).contains("curl")
+        assertThat(String.join(" ", list(healthcheck("schema-registry").get("test"))))
+                .contains("curl")
                 .contains("http://localhost:8081/");
         for (String name : List.of("clipstream", "clipstream-gpu")) {
             Map<String, Object> check = healthcheck(name);
-            assertThat(list(check.get("test"))).as(name).containsExactly("CMD", "curl", "-fsS", "-o", "/dev/null",
-                    "http://127.0.0.1:" + config.httpPort() + "/health/ready");
-            assertThat(seconds(check.get("start_period"))).as("%s: time to load the model", name).isGreaterThanOrEqualTo(120);
+            assertThat(list(check.get("test")))
+                    .as(name)
+                    .containsExactly(
+                            "CMD",
+                            "curl",
+                            "-fsS",
+                            "-o",
+                            "/dev/null",
+                            "http://127.0.0.1:" + config.httpPort() + "/health/ready");
+            assertThat(seconds(check.get("start_period")))
+                    .as("%s: time to load the model", name)
+                    .isGreaterThanOrEqualTo(120);
             Map<String, Object> dependsOn = map(service(name), "depends_on");
             assertThat(dependsOn).as(name).containsOnlyKeys("kafka", "schema-registry", "topics");
             dependsOn.forEach((dependency, how) -> {
                 String condition = String.valueOf(((Map<?, ?>) how).get("condition"));
-                assertThat(condition).as("%s waits for %s", name, dependency).isEqualTo(
-                        dependency.equals("topics") ? "service_completed_successfully" : "service_healthy");
+                assertThat(condition)
+                        .as("%s waits for %s", name, dependency)
+                        .isEqualTo(dependency.equals("topics") ? "service_completed_successfully" : "service_healthy");
                 if (condition.equals("service_healthy")) {
-                    assertThat(service(dependency).get("healthcheck")).as(dependency + " has a healthcheck").isNotNull();
+                    assertThat(service(dependency).get("healthcheck"))
+                            .as(dependency + " has a healthcheck")
+                            .isNotNull();
                 }
             });
         }
         for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
-            assertThat(Files.readString(ROOT.resolve(dockerfile))).as("%s has curl for the healthcheck", dockerfile)
+            assertThat(Files.readString(ROOT.resolve(dockerfile)))
+                    .as("%s has curl for the healthcheck", dockerfile)
                     .contains("apt-get install -y --no-install-recommends curl");
         }
     }
@@ -183,7 +221,8 @@ class ComposeFileTest {
         assertThat(logDirs).as("the broker's data dir").isEqualTo("/var/lib/kafka/data");
         assertThat(list(service("kafka").get("volumes"))).containsExactly("kafka-data:" + logDirs);
         ServiceConfig config = ServiceConfig.load(properties, env("clipstream"));
-        assertThat(list(service("clipstream").get("volumes"))).contains("clipstream-state:" + config.streams().stateDir());
+        assertThat(list(service("clipstream").get("volumes")))
+                .contains("clipstream-state:" + config.streams().stateDir());
         assertThat(list(service("clipstream-gpu").get("volumes")))
                 .contains("clipstream-gpu-state:" + config.streams().stateDir());
         assertThat(volumes).containsKeys("kafka-data", "models", "clipstream-state", "clipstream-gpu-state");
@@ -195,7 +234,10 @@ class ComposeFileTest {
     @Test
     void theDownloadServiceFillsTheModelVolumeWithoutStartingTheStack() throws Exception {
         Map<String, Object> download = service("clipstream-download");
-        assertThat(list(download.get("profiles"))).as("not started by `up`").isNotEmpty().doesNotContain("gpu");
+        assertThat(list(download.get("profiles")))
+                .as("not started by `up`")
+                .isNotEmpty()
+                .doesNotContain("gpu");
         assertThat(download.get("depends_on")).as("`run` starts nothing else").isNull();
         assertThat(download.get("ports")).isNull();
         assertThat(list(download.get("command"))).containsExactly("download");
@@ -223,17 +265,23 @@ class ComposeFileTest {
             String text = Files.readString(ROOT.resolve(dockerfile));
             Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$").matcher(text);
             assertThat(entrypoint.find()).as(dockerfile).isTrue();
-            assertThat(entrypoint.group(1)).as(dockerfile).startsWith("\"/opt/clipstream/entrypoint.sh\", \"java\"")
+            assertThat(entrypoint.group(1))
+                    .as(dockerfile)
+                    .startsWith("\"/opt/clipstream/entrypoint.sh\", \"java\"")
                     .contains("\"-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache\"");
-            assertThat(text).as(dockerfile)
+            assertThat(text)
+                    .as(dockerfile)
                     .contains("COPY docker/entrypoint.sh /opt/clipstream/entrypoint.sh")
                     .contains("RUN javac -cp topology/target/clipstream.jar -d /src/warmup docker/JavacppWarmup.java")
                     .contains("RUN java -Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache -cp "
                             + "/opt/clipstream/clipstream.jar:/opt/clipstream/warmup \\\n        JavacppWarmup")
                     .contains("chown -R clipstream:clipstream /models /var/lib/clipstream /opt/javacpp-cache");
-            assertThat(text.indexOf("USER clipstream")).as("%s: unpacked as the service's user", dockerfile)
-                    .isLessThan(text.indexOf("JavacppWarmup --require-backend") < 0 ? text.indexOf("        JavacppWarmup")
-                            : text.indexOf("JavacppWarmup --require-backend"));
+            assertThat(text.indexOf("USER clipstream"))
+                    .as("%s: unpacked as the service's user", dockerfile)
+                    .isLessThan(
+                            text.indexOf("JavacppWarmup --require-backend") < 0
+                                    ? text.indexOf("        JavacppWarmup")
+                                    : text.indexOf("JavacppWarmup --require-backend"));
         }
         assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("JavacppWarmup --require-backend");
         assertThat(ROOT.resolve("docker/JavacppWarmup.java")).exists();

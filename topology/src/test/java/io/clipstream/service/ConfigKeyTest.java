@@ -15,8 +15,10 @@ class ConfigKeyTest {
     void credentialsLookSecretAndOrdinarySettingsDoNot() {
         assertThat(ConfigKey.looksSecret("kafka.sasl.jaas.config")).isTrue();
         assertThat(ConfigKey.looksSecret("kafka.ssl.keystore.password")).isTrue();
-        assertThat(ConfigKey.looksSecret("schema.registry.basic.auth.user.info")).isTrue();
-        assertThat(ConfigKey.looksSecret("kafka.sasl.oauthbearer.token.endpoint.url")).isTrue();
+        assertThat(ConfigKey.looksSecret("schema.registry.basic.auth.user.info"))
+                .isTrue();
+        assertThat(ConfigKey.looksSecret("kafka.sasl.oauthbearer.token.endpoint.url"))
+                .isTrue();
         assertThat(ConfigKey.looksSecret("kafka.security.protocol")).isFalse();
         assertThat(ConfigKey.looksSecret("batch.size")).isFalse();
         assertThat(ConfigKey.secret("x", "m").defaultValue()).isEmpty();

@@ -16,8 +16,8 @@ class ConfigReferenceTest {
         if (!doc.contains(table)) {
             Path expected = Path.of("target", "configuration-table.md");
             Files.writeString(expected, table);
-            throw new AssertionError(DOC + " does not hold the current table; the expected table is in "
-                    + expected.toAbsolutePath());
+            throw new AssertionError(
+                    DOC + " does not hold the current table; the expected table is in " + expected.toAbsolutePath());
         }
         for (ConfigKey key : ServiceConfig.KEYS) {
             assertThat(doc).contains("| `" + key.name() + "` | `" + key.envName() + "` |");
@@ -27,7 +27,8 @@ class ConfigReferenceTest {
     @Test
     void requiredKeysAndSecretsAreMarked() {
         String table = ConfigReference.markdownTable();
-        assertThat(table).contains("| `bootstrap.servers` | `CLIPSTREAM_BOOTSTRAP_SERVERS` | **required** |")
+        assertThat(table)
+                .contains("| `bootstrap.servers` | `CLIPSTREAM_BOOTSTRAP_SERVERS` | **required** |")
                 .contains("| `image.batch.size` | `CLIPSTREAM_IMAGE_BATCH_SIZE` | `8` |")
                 .containsPattern("schema.registry.basic.auth.user.info.*Secret: never logged");
         assertThat(table.lines().count()).isEqualTo(ServiceConfig.KEYS.size() + 2);

@@ -20,7 +20,8 @@ class DemoDataTest {
     @Test
     void theLabelSetIsValidAndUsesEachLabelAsItsPrompt() {
         LabelSet set = DemoData.labelSet();
-        assertThat(new LabelSetRules(100, 1000).problem(DemoData.LABEL_SET, set)).isEmpty();
+        assertThat(new LabelSetRules(100, 1000).problem(DemoData.LABEL_SET, set))
+                .isEmpty();
         assertThat(set.getLabels()).extracting(l -> l.getName()).containsExactlyElementsOf(DemoData.LABELS);
         assertThat(LabelSetRules.prompts(set, set.getLabels().get(0))).containsExactly("a diagram");
     }
@@ -32,7 +33,9 @@ class DemoDataTest {
         BufferedImage red = read(images.get("red-circle"));
         assertThat(new Color(red.getRGB(128, 128))).isEqualTo(Color.RED);
         assertThat(new Color(red.getRGB(4, 4))).isEqualTo(Color.WHITE);
-        assertThat(new Color(red.getRGB(52, 52))).as("outside the circle, inside its box").isEqualTo(Color.WHITE);
+        assertThat(new Color(red.getRGB(52, 52)))
+                .as("outside the circle, inside its box")
+                .isEqualTo(Color.WHITE);
         assertThat(new Color(read(images.get("blue-square")).getRGB(60, 60))).isEqualTo(Color.BLUE);
         BufferedImage triangle = read(images.get("green-triangle"));
         assertThat(new Color(triangle.getRGB(128, 150))).isEqualTo(new Color(0, 160, 0));
@@ -49,7 +52,7 @@ class DemoDataTest {
     @Test
     void eventsCarryTheImageInlineForTheDemoLabelSet() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        ImageEvent e = DemoData.event("x", new byte[]{1, 2, 3}, t);
+        ImageEvent e = DemoData.event("x", new byte[] {1, 2, 3}, t);
         assertThat(e.getLabelSet()).isEqualTo(DemoData.LABEL_SET);
         assertThat(e.getEventTime()).isEqualTo(t);
         assertThat(((InlineImage) e.getImage()).getData().remaining()).isEqualTo(3);

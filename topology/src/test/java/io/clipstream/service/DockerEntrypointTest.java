@@ -23,7 +23,8 @@ class DockerEntrypointTest {
 
     @Test
     void anAvx512CpuGetsTheSkylakeXKernels() throws Exception {
-        assertThat(coreType("fpu sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl avx512_vnni", null)).isEqualTo("SkylakeX");
+        assertThat(coreType("fpu sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl avx512_vnni", null))
+                .isEqualTo("SkylakeX");
     }
 
     @Test
@@ -44,7 +45,8 @@ class DockerEntrypointTest {
 
     @Test
     void aValueGivenByTheOperatorIsKept() throws Exception {
-        assertThat(coreType("fpu avx2 fma avx512f avx512dq avx512bw avx512vl", "Zen")).isEqualTo("Zen");
+        assertThat(coreType("fpu avx2 fma avx512f avx512dq avx512bw avx512vl", "Zen"))
+                .isEqualTo("Zen");
     }
 
     @Test
@@ -73,8 +75,10 @@ class DockerEntrypointTest {
     void cgroupV1QuotaAndPeriodAreRead() throws Exception {
         assertThat(ompThreads(Map.of("cpu/cpu.cfs_quota_us", "50000\n", "cpu/cpu.cfs_period_us", "100000\n"), null))
                 .isEqualTo(1);
-        assertThat(ompThreads(Map.of("cpu,cpuacct/cpu.cfs_quota_us", "200000\n",
-                "cpu,cpuacct/cpu.cfs_period_us", "100000\n"), null)).isEqualTo(Math.min(2, nproc()));
+        assertThat(ompThreads(
+                        Map.of("cpu,cpuacct/cpu.cfs_quota_us", "200000\n", "cpu,cpuacct/cpu.cfs_period_us", "100000\n"),
+                        null))
+                .isEqualTo(Math.min(2, nproc()));
     }
 
     @Test
@@ -101,8 +105,8 @@ class DockerEntrypointTest {
             Files.createDirectories(file.getParent());
             Files.writeString(file, f.getValue());
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of("sh", SCRIPT.toString(), "sh", "-c",
-                "printf %s \"${OMP_NUM_THREADS:-unset}\""));
+        ProcessBuilder pb = new ProcessBuilder(
+                List.of("sh", SCRIPT.toString(), "sh", "-c", "printf %s \"${OMP_NUM_THREADS:-unset}\""));
         pb.environment().remove("OMP_NUM_THREADS");
         if (preset != null) {
             pb.environment().put("OMP_NUM_THREADS", preset);
@@ -125,10 +129,11 @@ class DockerEntrypointTest {
     }
 
     private String coreType(String flags, String preset) throws Exception {
-        Path cpuinfo = Files.writeString(dir.resolve("cpuinfo-" + flags.hashCode()),
+        Path cpuinfo = Files.writeString(
+                dir.resolve("cpuinfo-" + flags.hashCode()),
                 "processor\t: 0\nmodel name\t: test\nflags\t\t: " + flags + "\n\nprocessor\t: 1\nflags\t\t: fpu\n");
-        ProcessBuilder pb = new ProcessBuilder(List.of("sh", SCRIPT.toString(), "sh", "-c",
-                "printf %s \"${OPENBLAS_CORETYPE:-unset}\""));
+        ProcessBuilder pb = new ProcessBuilder(
+                List.of("sh", SCRIPT.toString(), "sh", "-c", "printf %s \"${OPENBLAS_CORETYPE:-unset}\""));
         pb.environment().remove("OPENBLAS_CORETYPE");
         if (preset != null) {
             pb.environment().put("OPENBLAS_CORETYPE", preset);

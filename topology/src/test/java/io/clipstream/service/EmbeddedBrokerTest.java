@@ -24,9 +24,13 @@ class EmbeddedBrokerTest {
         Path logs;
         try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(dir.resolve("kafka")), 0)) {
             assertThat(broker.bootstrapServers()).isEqualTo("127.0.0.1:" + broker.port());
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-                // The creation is acknowledged by the controller; the broker's metadata cache may answer a moment later.
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("t", 1, (short) 1)))
+                        .all()
+                        .get();
+                // The creation is acknowledged by the controller; the broker's metadata cache may answer a moment
+                // later.
                 java.util.Set<String> names = admin.listTopics().names().get();
                 for (int i = 0; i < 100 && !names.contains("t"); i++) {
                     Thread.sleep(50);
@@ -45,11 +49,15 @@ class EmbeddedBrokerTest {
         try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("kafka"), 0)) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1)))
+                        .all()
+                        .get();
             }
             broker.stop();
             try (ServerSocket freed = new ServerSocket(broker.port(), 1, InetAddress.getLoopbackAddress())) {
-                assertThat(freed.getLocalPort()).as("the stopped broker let go of its port").isEqualTo(broker.port());
+                assertThat(freed.getLocalPort())
+                        .as("the stopped broker let go of its port")
+                        .isEqualTo(broker.port());
             }
             broker.startAgain();
             assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);

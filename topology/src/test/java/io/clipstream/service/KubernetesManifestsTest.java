@@ -39,8 +39,10 @@ class KubernetesManifestsTest {
     private static final Path DIR = ROOT.resolve("deploy/kubernetes");
     private static final long GIB = 1L << 30;
     private static final Map<String, List<Map<String, Object>>> byKind = new HashMap<>();
+
     @TempDir
     static Path tmp;
+
     private static Map<String, Object> pod;
     private static Map<String, Object> container;
     private static ServiceConfig config;
@@ -48,17 +50,19 @@ class KubernetesManifestsTest {
     @BeforeAll
     static void read() throws Exception {
         try (Stream<Path> files = Files.list(DIR)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 for (Object doc : new Yaml().loadAll(Files.readString(file))) {
                     Map<String, Object> manifest = cast(doc);
-                    byKind.computeIfAbsent(String.valueOf(manifest.get("kind")), k -> new ArrayList<>()).add(manifest);
+                    byKind.computeIfAbsent(String.valueOf(manifest.get("kind")), k -> new ArrayList<>())
+                            .add(manifest);
                 }
             }
         }
         pod = map(map(one("StatefulSet", "clipstream"), "spec", "template"), "spec");
         container = named(list(pod, "containers"), "clipstream");
         Path properties = Files.writeString(tmp.resolve("clipstream.properties"), configMapProperties());
-        config = ServiceConfig.load(properties, literalEnv(container));   // throws with every problem
+        config = ServiceConfig.load(properties, literalEnv(container)); // throws with every problem
     }
 
     @Test
@@ -66,8 +70,11 @@ class KubernetesManifestsTest {
         Map<String, Object> kustomization = one("Kustomization", null);
         List<String> resources = strings(kustomization.get("resources"));
         try (Stream<Path> files = Files.list(DIR)) {
-            assertThat(resources).containsExactlyInAnyOrderElementsOf(files.map(f -> f.getFileName().toString())
-                    .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")).toList());
+            assertThat(resources)
+                    .containsExactlyInAnyOrderElementsOf(
+                            files.map(f -> f.getFileName().toString())
+                                    .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                                    .toList());
         }
     }
 
@@ -80,17 +87,26 @@ class KubernetesManifestsTest {
         List<String> keys = new ArrayList<>(props.stringPropertyNames());
         Matcher commented = Pattern.compile("(?m)^\\s*#([a-z][a-z0-9.]*)=").matcher(configMapProperties());
         while (commented.find()) {
-            keys.add(commented.group(1));          // the examples left commented out must be right too
+            keys.add(commented.group(1)); // the examples left commented out must be right too
         }
-        assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(known.contains(key)
-                || key.startsWith(ServiceConfig.KAFKA_PREFIX) || key.startsWith(ServiceConfig.REGISTRY_SSL_PREFIX))
-                .as("%s is a setting of clipstream", key).isTrue());
-        assertThat(keys).as("current names, not deprecated ones").doesNotContainAnyElementsOf(
-                ServiceConfig.RENAMED.keySet());
-        assertThat(props.stringPropertyNames()).as("credentials belong in the Secret")
+        assertThat(keys)
+                .isNotEmpty()
+                .allSatisfy(key -> assertThat(known.contains(key)
+                                || key.startsWith(ServiceConfig.KAFKA_PREFIX)
+                                || key.startsWith(ServiceConfig.REGISTRY_SSL_PREFIX))
+                        .as("%s is a setting of clipstream", key)
+                        .isTrue());
+        assertThat(keys)
+                .as("current names, not deprecated ones")
+                .doesNotContainAnyElementsOf(ServiceConfig.RENAMED.keySet());
+        assertThat(props.stringPropertyNames())
+                .as("credentials belong in the Secret")
                 .noneMatch(Redaction::isSecretKey);
-        assertThat(config.httpBindAddress()).as("the kubelet probes the pod's address").isEqualTo("0.0.0.0");
-        assertThat(config.shutdownTimeout().toMillis()).as("shutdown within the grace period")
+        assertThat(config.httpBindAddress())
+                .as("the kubelet probes the pod's address")
+                .isEqualTo("0.0.0.0");
+        assertThat(config.shutdownTimeout().toMillis())
+                .as("shutdown within the grace period")
                 .isLessThan(1000L * ((Number) pod.get("terminationGracePeriodSeconds")).longValue());
     }
 
@@ -108,26 +124,47 @@ class KubernetesManifestsTest {
             if (!name.startsWith("CLIPSTREAM_")) {
                 continue;
             }
-            String key = name.substring("CLIPSTREAM_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-            assertThat(envNames.contains(name) || key.startsWith(ServiceConfig.KAFKA_PREFIX)
-                    || key.startsWith(ServiceConfig.REGISTRY_SSL_PREFIX)).as("%s names a setting", name).isTrue();
+            String key = name.substring("CLIPSTREAM_".length())
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '.');
+            assertThat(envNames.contains(name)
+                            || key.startsWith(ServiceConfig.KAFKA_PREFIX)
+                            || key.startsWith(ServiceConfig.REGISTRY_SSL_PREFIX))
+                    .as("%s names a setting", name)
+                    .isTrue();
             Map<String, Object> ref = map(map(var, "valueFrom"), "secretKeyRef");
-            assertThat(ref.get("name")).as(name).isEqualTo(map(secret, "metadata").get("name"));
-            assertThat(ref.get("optional")).as("%s: leave out what you do not use", name).isEqualTo(true);
-            assertThat(secretText).as("secret.yaml documents %s", ref.get("key")).contains(ref.get("key") + ":");
-            String setting = envNames.contains(name) ? ServiceConfig.KEYS.stream()
-                    .filter(k -> k.envName().equals(name)).findFirst().orElseThrow().name() : key;
-            assertThat(Redaction.isSecretKey(setting) || ServiceConfig.KEYS.stream()
-                    .anyMatch(k -> k.name().equals(setting) && k.secret())).as("%s is a credential", setting).isTrue();
+            assertThat(ref.get("name"))
+                    .as(name)
+                    .isEqualTo(map(secret, "metadata").get("name"));
+            assertThat(ref.get("optional"))
+                    .as("%s: leave out what you do not use", name)
+                    .isEqualTo(true);
+            assertThat(secretText)
+                    .as("secret.yaml documents %s", ref.get("key"))
+                    .contains(ref.get("key") + ":");
+            String setting = envNames.contains(name)
+                    ? ServiceConfig.KEYS.stream()
+                            .filter(k -> k.envName().equals(name))
+                            .findFirst()
+                            .orElseThrow()
+                            .name()
+                    : key;
+            assertThat(Redaction.isSecretKey(setting)
+                            || ServiceConfig.KEYS.stream()
+                                    .anyMatch(k -> k.name().equals(setting) && k.secret()))
+                    .as("%s is a credential", setting)
+                    .isTrue();
             Map<String, String> withSecret = new HashMap<>(literalEnv(container));
             withSecret.put(name, "user:secret");
-            if (name.equals("CLIPSTREAM_BEARER_AUTH_TOKEN")) {     // sent only with its source set (configmap.yaml)
+            if (name.equals("CLIPSTREAM_BEARER_AUTH_TOKEN")) { // sent only with its source set (configmap.yaml)
                 withSecret.put("CLIPSTREAM_BEARER_AUTH_CREDENTIALS_SOURCE", "STATIC_TOKEN");
             }
-            ServiceConfig.load(properties, withSecret);           // the service accepts it
+            ServiceConfig.load(properties, withSecret); // the service accepts it
         }
         Map<String, Object> omp = map(map(named(env, "OMP_NUM_THREADS"), "valueFrom"), "resourceFieldRef");
-        assertThat(omp).containsEntry("containerName", container.get("name")).containsEntry("resource", "limits.cpu")
+        assertThat(omp)
+                .containsEntry("containerName", container.get("name"))
+                .containsEntry("resource", "limits.cpu")
                 .containsEntry("divisor", "1");
         assertThat(pod.get("enableServiceLinks")).isEqualTo(false);
     }
@@ -151,8 +188,10 @@ class KubernetesManifestsTest {
         HttpClient http = HttpClient.newHttpClient();
         try (Monitoring monitoring = Monitoring.start("127.0.0.1", 0)) {
             for (Map<String, Object> probe : List.of(ready, live)) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                        monitoring.http().url() + map(probe, "httpGet").get("path"))).build(),
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(monitoring.http().url()
+                                        + map(probe, "httpGet").get("path")))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).as(response.body()).isIn(200, 503);
             }
@@ -170,11 +209,13 @@ class KubernetesManifestsTest {
         assertThat(normal.get("clusterIP")).isNull();
         for (Map<String, Object> service : List.of(headless, normal)) {
             assertThat(map(service, "selector")).isEqualTo(podLabels);
-            assertThat(named(list(service, "ports"), "http")).containsEntry("port", config.httpPort())
+            assertThat(named(list(service, "ports"), "http"))
+                    .containsEntry("port", config.httpPort())
                     .containsEntry("targetPort", "http");
         }
         Map<String, Object> annotations = map(map(map(spec, "template"), "metadata"), "annotations");
-        assertThat(annotations).containsEntry("prometheus.io/port", String.valueOf(config.httpPort()))
+        assertThat(annotations)
+                .containsEntry("prometheus.io/port", String.valueOf(config.httpPort()))
                 .containsEntry("prometheus.io/path", "/metrics");
     }
 
@@ -183,38 +224,46 @@ class KubernetesManifestsTest {
         Map<String, String> mounts = mounts(container);
         // state.dir: the pod's own claim.
         assertThat(mounts).containsEntry("state", config.streams().stateDir().toString());
-        Map<String, Object> claim = named(list(map(one("StatefulSet", "clipstream"), "spec"), "volumeClaimTemplates")
-                .stream().map(c -> {
-                    Map<String, Object> named = new LinkedHashMap<>(c);
-                    named.put("name", map(c, "metadata").get("name"));
-                    return named;
-                }).toList(), "state");
+        Map<String, Object> claim = named(
+                list(map(one("StatefulSet", "clipstream"), "spec"), "volumeClaimTemplates").stream()
+                        .map(c -> {
+                            Map<String, Object> named = new LinkedHashMap<>(c);
+                            named.put("name", map(c, "metadata").get("name"));
+                            return named;
+                        })
+                        .toList(),
+                "state");
         assertThat(strings(map(claim, "spec").get("accessModes"))).containsExactly("ReadWriteOnce");
         // model.dir: the model volume's folder of the default model, filled by the download init container.
         String models = mounts.get("models");
         assertThat(config.modelDir()).isEqualTo(Path.of(models, ModelFiles.ROBERTA_VIT_B_32.folderName()));
-        assertThat(named(list(container, "volumeMounts"), "models").get("readOnly")).isEqualTo(true);
+        assertThat(named(list(container, "volumeMounts"), "models").get("readOnly"))
+                .isEqualTo(true);
         Map<String, Object> download = named(list(pod, "initContainers"), "download-model");
         assertThat(mounts(download)).containsEntry("models", models);
         assertThat(literalEnv(download)).containsEntry("CLIPSTREAM_CACHE", models);
         String script = String.join(" ", strings(download.get("command")));
-        assertThat(script).contains("clipstream.jar download").contains(config.modelDir().toString());
+        assertThat(script)
+                .contains("clipstream.jar download")
+                .contains(config.modelDir().toString());
         for (RepoFile file : ModelFiles.ROBERTA_VIT_B_32.files()) {
             assertThat(script).as("checks for " + file.name()).contains(file.name());
         }
-        assertThat(claimName(pod, "models")).isEqualTo(map(one("PersistentVolumeClaim", claimName(pod, "models")),
-                "metadata").get("name"));
+        assertThat(claimName(pod, "models"))
+                .isEqualTo(map(one("PersistentVolumeClaim", claimName(pod, "models")), "metadata")
+                        .get("name"));
         // The properties file: the ConfigMap at the path the arguments name.
-        assertThat(strings(container.get("args"))).containsExactly("run", "--config",
-                mounts.get("config") + "/clipstream.properties");
+        assertThat(strings(container.get("args")))
+                .containsExactly("run", "--config", mounts.get("config") + "/clipstream.properties");
         assertThat(map(volume(pod, "config"), "configMap").get("name"))
-                .isEqualTo(map(one("ConfigMap", "clipstream-config"), "metadata").get("name"));
+                .isEqualTo(
+                        map(one("ConfigMap", "clipstream-config"), "metadata").get("name"));
         // The JavaCPP cache: where the image's java command line points JavaCPP, filled from the image.
         String cacheDir = entrypointOption("-Dorg.bytedeco.javacpp.cachedir=");
         assertThat(mounts).containsEntry("javacpp-cache", cacheDir);
         Map<String, Object> copy = named(list(pod, "initContainers"), "javacpp-cache");
-        assertThat(strings(copy.get("command"))).containsExactly("cp", "-a", cacheDir + "/.",
-                mounts(copy).get("javacpp-cache") + "/");
+        assertThat(strings(copy.get("command")))
+                .containsExactly("cp", "-a", cacheDir + "/.", mounts(copy).get("javacpp-cache") + "/");
         assertThat(mounts).containsEntry("tmp", "/tmp");
         for (String emptyDir : List.of("tmp", "javacpp-cache")) {
             assertThat(map(volume(pod, emptyDir), "emptyDir")).containsKey("sizeLimit");
@@ -226,15 +275,20 @@ class KubernetesManifestsTest {
         Map<String, Object> security = map(pod, "securityContext");
         assertThat(security).containsEntry("runAsNonRoot", true);
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
-        Matcher uid = Pattern.compile("useradd --system --uid (\\d+) --gid clipstream").matcher(dockerfile);
+        Matcher uid = Pattern.compile("useradd --system --uid (\\d+) --gid clipstream")
+                .matcher(dockerfile);
         assertThat(uid.find()).isTrue();
         assertThat(security.get("runAsUser")).isEqualTo(Integer.parseInt(uid.group(1)));
-        assertThat(security.get("fsGroup")).as("volumes writable by the image's user").isNotNull();
+        assertThat(security.get("fsGroup"))
+                .as("volumes writable by the image's user")
+                .isNotNull();
         List<Map<String, Object>> all = new ArrayList<>(list(pod, "initContainers"));
         all.add(container);
         for (Map<String, Object> c : all) {
             Map<String, Object> cs = map(c, "securityContext");
-            assertThat(cs).as(String.valueOf(c.get("name"))).containsEntry("readOnlyRootFilesystem", true)
+            assertThat(cs)
+                    .as(String.valueOf(c.get("name")))
+                    .containsEntry("readOnlyRootFilesystem", true)
                     .containsEntry("allowPrivilegeEscalation", false);
             assertThat(strings(map(cs, "capabilities").get("drop"))).containsExactly("ALL");
         }
@@ -272,12 +326,15 @@ class KubernetesManifestsTest {
         String tag = image.substring(image.indexOf(':') + 1);
         assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("docker build -t " + repository + " .");
         Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
-        String composeImage = String.valueOf(map(map(compose, "services"), "clipstream").get("image"));
+        String composeImage =
+                String.valueOf(map(map(compose, "services"), "clipstream").get("image"));
         assertThat(composeImage).startsWith(repository + ":");
         Matcher version = Pattern.compile("<artifactId>clipstream-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(ROOT.resolve("pom.xml")));
         assertThat(version.find()).isTrue();
-        assertThat(tag).as("the release of this source tree").isEqualTo(version.group(1).replace("-SNAPSHOT", ""));
+        assertThat(tag)
+                .as("the release of this source tree")
+                .isEqualTo(version.group(1).replace("-SNAPSHOT", ""));
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -299,7 +356,8 @@ class KubernetesManifestsTest {
 
     private static Map<String, String> mounts(Map<String, Object> c) {
         Map<String, String> out = new LinkedHashMap<>();
-        list(c, "volumeMounts").forEach(m -> out.put(String.valueOf(m.get("name")), String.valueOf(m.get("mountPath"))));
+        list(c, "volumeMounts")
+                .forEach(m -> out.put(String.valueOf(m.get("name")), String.valueOf(m.get("mountPath"))));
         return out;
     }
 
@@ -308,7 +366,8 @@ class KubernetesManifestsTest {
     }
 
     private static String claimName(Map<String, Object> podSpec, String volume) {
-        return String.valueOf(map(volume(podSpec, volume), "persistentVolumeClaim").get("claimName"));
+        return String.valueOf(
+                map(volume(podSpec, volume), "persistentVolumeClaim").get("claimName"));
     }
 
     /** A -X or -D option's value on the CPU image's ENTRYPOINT line. */
@@ -321,17 +380,20 @@ class KubernetesManifestsTest {
 
     private static long tolerance(Map<String, Object> probe) {
         return ((Number) probe.get("initialDelaySeconds")).longValue()
-                + ((Number) probe.get("periodSeconds")).longValue() * ((Number) probe.get("failureThreshold")).longValue();
+                + ((Number) probe.get("periodSeconds")).longValue()
+                        * ((Number) probe.get("failureThreshold")).longValue();
     }
 
     private static long bytes(Object quantity) {
         Matcher m = Pattern.compile("(\\d+)(Ki|Mi|Gi)?").matcher(String.valueOf(quantity));
         assertThat(m.matches()).as("quantity %s", quantity).isTrue();
-        long unit = m.group(2) == null ? 1 : switch (m.group(2)) {
-            case "Ki" -> 1L << 10;
-            case "Mi" -> 1L << 20;
-            default -> GIB;
-        };
+        long unit = m.group(2) == null
+                ? 1
+                : switch (m.group(2)) {
+                    case "Ki" -> 1L << 10;
+                    case "Mi" -> 1L << 20;
+                    default -> GIB;
+                };
         return Long.parseLong(m.group(1)) * unit;
     }
 
@@ -343,13 +405,15 @@ class KubernetesManifestsTest {
     private static Map<String, Object> one(String kind, String name) {
         List<Map<String, Object>> all = byKind.getOrDefault(kind, List.of());
         List<Map<String, Object>> found = all.stream()
-                .filter(m -> name == null || name.equals(map(m, "metadata").get("name"))).toList();
+                .filter(m -> name == null || name.equals(map(m, "metadata").get("name")))
+                .toList();
         assertThat(found).as("%s %s", kind, name).hasSize(1);
         return found.get(0);
     }
 
     private static Map<String, Object> named(List<Map<String, Object>> items, String name) {
-        List<Map<String, Object>> found = items.stream().filter(i -> name.equals(i.get("name"))).toList();
+        List<Map<String, Object>> found =
+                items.stream().filter(i -> name.equals(i.get("name"))).toList();
         assertThat(found).as("an item named %s", name).hasSize(1);
         return found.get(0);
     }

@@ -27,8 +27,12 @@ class LogEncoderTest {
     @Test
     void jsonLinesCarryEveryFieldAndTheImageFromTheMdc() throws Exception {
         LogEncoder encoder = started("json");
-        LoggingEvent event = event(Level.WARN, "dead letter {} for \"x\"\nsecond line", null,
-                Map.of("imageId", "img-42", "other", "ignored"), "CORRUPT_IMAGE");
+        LoggingEvent event = event(
+                Level.WARN,
+                "dead letter {} for \"x\"\nsecond line",
+                null,
+                Map.of("imageId", "img-42", "other", "ignored"),
+                "CORRUPT_IMAGE");
         String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
 
         assertThat(line).endsWith("\n").doesNotContain("\r");
@@ -47,11 +51,13 @@ class LogEncoderTest {
     @Test
     void jsonLinesCarryTheStackTraceAndNoImageWhenTheLineIsAboutNone() throws Exception {
         LogEncoder encoder = started("JSON");
-        String line = new String(encoder.encode(event(Level.ERROR, "stream thread failed", new IllegalStateException("boom"), Map.of())),
+        String line = new String(
+                encoder.encode(event(Level.ERROR, "stream thread failed", new IllegalStateException("boom"), Map.of())),
                 StandardCharsets.UTF_8);
         JsonNode json = JSON.readTree(line);
         assertThat(json.has("image")).isFalse();
-        assertThat(json.get("exception").asText()).startsWith("java.lang.IllegalStateException: boom")
+        assertThat(json.get("exception").asText())
+                .startsWith("java.lang.IllegalStateException: boom")
                 .contains("at io.clipstream.service.LogEncoderTest");
         assertThat(encoder.format()).isEqualTo("json");
     }
@@ -78,15 +84,25 @@ class LogEncoderTest {
         assertThat(failed.get("exception").asText()).contains("java.io.IOException: disk");
 
         List<String> text = logThroughShippedConfig(null);
-        assertThat(text.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[.+] "
-                + "i\\.c\\.t\\.ImageBatcher image=img-7 - classified");
+        assertThat(text.get(0))
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[.+] "
+                        + "i\\.c\\.t\\.ImageBatcher image=img-7 - classified");
         assertThat(text.get(1)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z WARN .* - failed");
     }
 
     @Test
     void theFormatVariableIsNotMistakenForAnUnknownSetting() throws Exception {
-        ServiceConfig config = ServiceConfig.load(null, Map.of(LogEncoder.FORMAT_ENV, "json", "CLIPSTREAM_BATCH_SIZE", "4",
-                "CLIPSTREAM_BOOTSTRAP_SERVERS", "b:9092", "CLIPSTREAM_SCHEMA_REGISTRY_URL", "http://r:8081"));
+        ServiceConfig config = ServiceConfig.load(
+                null,
+                Map.of(
+                        LogEncoder.FORMAT_ENV,
+                        "json",
+                        "CLIPSTREAM_BATCH_SIZE",
+                        "4",
+                        "CLIPSTREAM_BOOTSTRAP_SERVERS",
+                        "b:9092",
+                        "CLIPSTREAM_SCHEMA_REGISTRY_URL",
+                        "http://r:8081"));
         assertThat(config.topology().batchSize()).isEqualTo(4);
     }
 
@@ -98,7 +114,7 @@ class LogEncoderTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         String before = System.getProperty(LogEncoder.FORMAT_PROPERTY);
         LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(MDC.getMDCAdapter());   // the adapter org.slf4j.MDC writes to
+        context.setMDCAdapter(MDC.getMDCAdapter()); // the adapter org.slf4j.MDC writes to
         try {
             if (format == null) {
                 System.clearProperty(LogEncoder.FORMAT_PROPERTY);
@@ -143,11 +159,11 @@ class LogEncoderTest {
         return encoder;
     }
 
-    private static LoggingEvent event(Level level, String message, Throwable thrown, Map<String, String> mdc,
-                                      Object... args) {
+    private static LoggingEvent event(
+            Level level, String message, Throwable thrown, Map<String, String> mdc, Object... args) {
         LoggerContext context = new LoggerContext();
-        LoggingEvent event = new LoggingEvent("fqcn", context.getLogger("io.clipstream.topology.ImageBatcher"), level,
-                message, thrown, args);
+        LoggingEvent event = new LoggingEvent(
+                "fqcn", context.getLogger("io.clipstream.topology.ImageBatcher"), level, message, thrown, args);
         event.setThreadName("stream-thread-1");
         event.setInstant(Instant.parse("2026-12-02T20:03:40.123Z"));
         event.setMDCPropertyMap(mdc);

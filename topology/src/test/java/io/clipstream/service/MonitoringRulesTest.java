@@ -50,16 +50,72 @@ class MonitoringRulesTest {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path RULES = ROOT.resolve("deploy/monitoring/clipstream-alerts.yaml");
     private static final Path DASHBOARD = ROOT.resolve("deploy/monitoring/clipstream-dashboard.json");
-    private static final Duration PATIENCE = Duration.ofMinutes(3);          // as RunCommandIT: busy CI hosts
+    private static final Duration PATIENCE = Duration.ofMinutes(3); // as RunCommandIT: busy CI hosts
     /** Series Prometheus makes itself for every target; they are never in a scrape. */
     private static final Set<String> SYNTHETIC = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
-    private static final Set<String> PROMQL_WORDS = Set.of("sum", "min", "max", "avg", "count", "stddev", "stdvar",
-            "topk", "bottomk", "quantile", "count_values", "group", "by", "without", "on", "ignoring", "group_left",
-            "group_right", "and", "or", "unless", "bool", "offset", "rate", "irate", "increase", "delta", "idelta",
-            "deriv", "histogram_quantile", "absent", "absent_over_time", "max_over_time", "min_over_time",
-            "avg_over_time", "sum_over_time", "count_over_time", "last_over_time", "changes", "resets", "clamp_min",
-            "clamp_max", "abs", "ceil", "floor", "round", "label_replace", "label_join", "vector", "scalar", "time",
-            "timestamp", "sort", "sort_desc", "inf", "nan", "le", "instance", "job", "pod", "namespace");
+
+    private static final Set<String> PROMQL_WORDS = Set.of(
+            "sum",
+            "min",
+            "max",
+            "avg",
+            "count",
+            "stddev",
+            "stdvar",
+            "topk",
+            "bottomk",
+            "quantile",
+            "count_values",
+            "group",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "rate",
+            "irate",
+            "increase",
+            "delta",
+            "idelta",
+            "deriv",
+            "histogram_quantile",
+            "absent",
+            "absent_over_time",
+            "max_over_time",
+            "min_over_time",
+            "avg_over_time",
+            "sum_over_time",
+            "count_over_time",
+            "last_over_time",
+            "changes",
+            "resets",
+            "clamp_min",
+            "clamp_max",
+            "abs",
+            "ceil",
+            "floor",
+            "round",
+            "label_replace",
+            "label_join",
+            "vector",
+            "scalar",
+            "time",
+            "timestamp",
+            "sort",
+            "sort_desc",
+            "inf",
+            "nan",
+            "le",
+            "instance",
+            "job",
+            "pod",
+            "namespace");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -68,70 +124,113 @@ class MonitoringRulesTest {
     private static final Set<String> TARGET_LABELS = Set.of("job", "instance", "pod", "namespace");
     /** metric name → the label names it carries in the scrape. */
     private static final Map<String, Set<String>> scraped = new LinkedHashMap<>();
+
     private static String scrape;
 
     @BeforeAll
     static void scrapeARunningService() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start(Files.createDirectories(dir.resolve("kafka")), 0);
-             SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
-                     InMemorySchemaRegistry.forScope("monitoring-rules"), "127.0.0.1", 0)) {
+                SchemaRegistryHttpServer registry = SchemaRegistryHttpServer.start(
+                        InMemorySchemaRegistry.forScope("monitoring-rules"), "127.0.0.1", 0)) {
             Path model = ClipModel.writeTinyRandomModel(dir.resolve("model"), 3);
             int port = freePort();
-            Path config = Files.writeString(dir.resolve("clipstream.properties"), String.join("\n",
-                    "bootstrap.servers=" + broker.bootstrapServers(), "schema.registry.url=" + registry.url(),
-                    "application.id=monitoring-rules", "state.dir=" + dir.resolve("state"), "model.dir=" + model,
-                    "http.bind.address=127.0.0.1", "http.port=" + port, "topics.partitions=2",
-                    "topics.replication.factor=1", "shutdown.timeout.ms=5000", ""));
+            Path config = Files.writeString(
+                    dir.resolve("clipstream.properties"),
+                    String.join(
+                            "\n",
+                            "bootstrap.servers=" + broker.bootstrapServers(),
+                            "schema.registry.url=" + registry.url(),
+                            "application.id=monitoring-rules",
+                            "state.dir=" + dir.resolve("state"),
+                            "model.dir=" + model,
+                            "http.bind.address=127.0.0.1",
+                            "http.port=" + port,
+                            "topics.partitions=2",
+                            "topics.replication.factor=1",
+                            "shutdown.timeout.ms=5000",
+                            ""));
             Path log = dir.resolve("run.log");
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-cp", classpath, Main.class.getName(), "run", "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx1g",
+                            "-cp",
+                            classpath,
+                            Main.class.getName(),
+                            "run",
+                            "--config",
+                            config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             builder.environment().keySet().removeIf(k -> k.startsWith("CLIPSTREAM_"));
             Process process = builder.start();
             try {
                 String base = "http://127.0.0.1:" + port;
-                waitFor(() -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError("run exited early:\n" + read(log));
-                    }
-                    return status(base + "/health/ready") == 200;
-                }, "ready; log " + log);
-                ServiceConfig settings = ServiceConfig.from(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                        "schema.registry.url", registry.url()));
+                waitFor(
+                        () -> {
+                            if (!process.isAlive()) {
+                                throw new AssertionError("run exited early:\n" + read(log));
+                            }
+                            return status(base + "/health/ready") == 200;
+                        },
+                        "ready; log " + log);
+                ServiceConfig settings = ServiceConfig.from(
+                        Map.of("bootstrap.servers", broker.bootstrapServers(), "schema.registry.url", registry.url()));
                 RecordSerdes serdes = RecordSerdes.configured(settings.serdeConfig());
-                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                        new ByteArraySerializer(), new ByteArraySerializer())) {
-                    producer.send(new ProducerRecord<>("label-sets", bytes(DemoData.LABEL_SET),
-                            serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet()))).get();
+                try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+                    producer.send(new ProducerRecord<>(
+                                    "label-sets",
+                                    bytes(DemoData.LABEL_SET),
+                                    serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet())))
+                            .get();
                     waitFor(() -> value(scrape(base), "clipstream_labels") >= DemoData.LABELS.size(), "the labels");
                     for (Map.Entry<String, byte[]> image : DemoData.images().entrySet()) {
-                        producer.send(new ProducerRecord<>("images", bytes(image.getKey()), serdes.imageEvent()
-                                .serializer().serialize("images", DemoData.event(image.getKey(), image.getValue(),
-                                        Instant.now()))));
+                        producer.send(new ProducerRecord<>(
+                                "images",
+                                bytes(image.getKey()),
+                                serdes.imageEvent()
+                                        .serializer()
+                                        .serialize(
+                                                "images",
+                                                DemoData.event(image.getKey(), image.getValue(), Instant.now()))));
                     }
-                    producer.send(new ProducerRecord<>("images", bytes("corrupt"), serdes.imageEvent().serializer()
-                            .serialize("images", DemoData.event("corrupt", bytes("not an image"), Instant.now()))));
+                    producer.send(new ProducerRecord<>(
+                            "images",
+                            bytes("corrupt"),
+                            serdes.imageEvent()
+                                    .serializer()
+                                    .serialize(
+                                            "images",
+                                            DemoData.event("corrupt", bytes("not an image"), Instant.now()))));
                     producer.flush();
                 }
-                waitFor(() -> {
-                    String body = scrape(base);
-                    return value(body, "clipstream_images_classified_total") >= DemoData.images().size()
-                            && value(body, "clipstream_dead_letters_total{code=\"CORRUPT_IMAGE\"") >= 1
-                            && body.contains("kafka_consumer_fetch_manager_records_lag_max{");
-                }, () -> "the classifications, the dead letter and the consumer's lag; scraped:\n"
-                        + scrape(base).lines().filter(l -> l.startsWith("clipstream_images_classified_total")
-                                || l.startsWith("clipstream_dead_letters_total{") && !l.endsWith(" 0.0")
-                                || l.startsWith("kafka_consumer_fetch_manager_records_lag_max"))
-                                .reduce("", (a, b) -> a + b + "\n") + "log:\n" + tail(read(log)));
+                waitFor(
+                        () -> {
+                            String body = scrape(base);
+                            return value(body, "clipstream_images_classified_total")
+                                            >= DemoData.images().size()
+                                    && value(body, "clipstream_dead_letters_total{code=\"CORRUPT_IMAGE\"") >= 1
+                                    && body.contains("kafka_consumer_fetch_manager_records_lag_max{");
+                        },
+                        () -> "the classifications, the dead letter and the consumer's lag; scraped:\n"
+                                + scrape(base)
+                                        .lines()
+                                        .filter(l -> l.startsWith("clipstream_images_classified_total")
+                                                || l.startsWith("clipstream_dead_letters_total{") && !l.endsWith(" 0.0")
+                                                || l.startsWith("kafka_consumer_fetch_manager_records_lag_max"))
+                                        .reduce("", (a, b) -> a + b + "\n")
+                                + "log:\n" + tail(read(log)));
                 scrape = scrape(base);
             } finally {
                 process.destroy();
                 process.waitFor();
             }
         }
-        Files.writeString(Path.of("target", "monitoring-scrape.txt"), scrape);   // for whoever edits the rules
+        Files.writeString(Path.of("target", "monitoring-scrape.txt"), scrape); // for whoever edits the rules
         Pattern sample = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? ");
         Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
         for (String line : scrape.lines().toList()) {
@@ -169,13 +268,19 @@ class MonitoringRulesTest {
 
     @Test
     void theRulesCoverLagDeadLettersReadinessMemoryAndLatency() throws Exception {
-        String all = String.join("\n", rules().stream().map(r -> String.valueOf(r.get("expr"))).toList());
-        assertThat(all).contains("kafka_consumer_fetch_manager_records_lag_max")
-                .contains("clipstream_dead_letters_total").contains("up{").contains("clipstream_process_resident_bytes")
-                .contains("histogram_quantile(0.99").contains("clipstream_latency_seconds_bucket");
+        String all = String.join(
+                "\n", rules().stream().map(r -> String.valueOf(r.get("expr"))).toList());
+        assertThat(all)
+                .contains("kafka_consumer_fetch_manager_records_lag_max")
+                .contains("clipstream_dead_letters_total")
+                .contains("up{")
+                .contains("clipstream_process_resident_bytes")
+                .contains("histogram_quantile(0.99")
+                .contains("clipstream_latency_seconds_bucket");
         for (Map<String, Object> rule : rules()) {
-            assertThat(rule).as(String.valueOf(rule.get("alert"))).containsKeys("alert", "expr", "for", "labels",
-                    "annotations");
+            assertThat(rule)
+                    .as(String.valueOf(rule.get("alert")))
+                    .containsKeys("alert", "expr", "for", "labels", "annotations");
             @SuppressWarnings("unchecked")
             Map<String, Object> labels = (Map<String, Object>) rule.get("labels");
             assertThat(labels.get("severity")).isIn("warning", "critical");
@@ -188,14 +293,21 @@ class MonitoringRulesTest {
     @Test
     void theStreamsStateRuleComparesWithRunningsOrdinalAsScraped() throws Exception {
         int running = org.apache.kafka.streams.KafkaStreams.State.RUNNING.ordinal();
-        assertThat(scrape).as("scraped while RUNNING")
+        assertThat(scrape)
+                .as("scraped while RUNNING")
                 .containsPattern("(?m)^kafka_stream_client_state\\{[^}]*} " + running + "\\.0$");
-        String expr = rules().stream().filter(r -> "ClipstreamStreamsNotRunning".equals(r.get("alert"))).findFirst()
-                .map(r -> String.valueOf(r.get("expr"))).orElseThrow();
+        String expr = rules().stream()
+                .filter(r -> "ClipstreamStreamsNotRunning".equals(r.get("alert")))
+                .findFirst()
+                .map(r -> String.valueOf(r.get("expr")))
+                .orElseThrow();
         assertThat(expr).endsWith("!= " + running);
         StringBuilder ordinals = new StringBuilder();
         for (org.apache.kafka.streams.KafkaStreams.State state : org.apache.kafka.streams.KafkaStreams.State.values()) {
-            ordinals.append(ordinals.isEmpty() ? "" : ", ").append(state.ordinal()).append(' ').append(state);
+            ordinals.append(ordinals.isEmpty() ? "" : ", ")
+                    .append(state.ordinal())
+                    .append(' ')
+                    .append(state);
         }
         assertThat(Files.readString(RULES)).contains(ordinals);
         assertThat(Files.readString(DASHBOARD)).contains(ordinals);
@@ -209,9 +321,12 @@ class MonitoringRulesTest {
         while (pattern.find()) {
             found++;
             Pattern clientId = Pattern.compile(pattern.group(1));
-            assertThat(scrape.lines().filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag_max{"))
-                    .map(l -> l.replaceAll(".*client_id=\"([^\"]*)\".*", "$1"))
-                    .anyMatch(id -> clientId.matcher(id).matches())).as("a consumer matches %s", clientId).isTrue();
+            assertThat(scrape.lines()
+                            .filter(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag_max{"))
+                            .map(l -> l.replaceAll(".*client_id=\"([^\"]*)\".*", "$1"))
+                            .anyMatch(id -> clientId.matcher(id).matches()))
+                    .as("a consumer matches %s", clientId)
+                    .isTrue();
         }
         assertThat(found).isGreaterThanOrEqualTo(2);
     }
@@ -224,7 +339,8 @@ class MonitoringRulesTest {
         assertThat(job.get("job_name")).isEqualTo("clipstream");
         assertThat(job.get("metrics_path")).isEqualTo("/metrics");
         for (Map<String, Object> rule : rules()) {
-            assertThat(String.valueOf(rule.get("expr"))).as(String.valueOf(rule.get("alert")))
+            assertThat(String.valueOf(rule.get("expr")))
+                    .as(String.valueOf(rule.get("alert")))
                     .contains("job=\"" + job.get("job_name") + "\"");
         }
         assertThat(Files.readString(DASHBOARD)).contains("\"query\": \"" + job.get("job_name") + "\"");
@@ -253,37 +369,50 @@ class MonitoringRulesTest {
             if (SYNTHETIC.contains(metric)) {
                 return;
             }
-            assertThat(scraped).as("%s (in %s) is in the scrape (target/monitoring-scrape.txt)", metric, expr)
+            assertThat(scraped)
+                    .as("%s (in %s) is in the scrape (target/monitoring-scrape.txt)", metric, expr)
                     .containsKey(metric);
-            assertThat(scraped.get(metric)).as("labels of %s in %s", metric, expr).containsAll(labels.stream()
-                    .filter(l -> !TARGET_LABELS.contains(l)).toList());
+            assertThat(scraped.get(metric))
+                    .as("labels of %s in %s", metric, expr)
+                    .containsAll(labels.stream()
+                            .filter(l -> !TARGET_LABELS.contains(l))
+                            .toList());
         });
         for (String grouping : groupingLabels(expr)) {
-            assertThat(used.keySet().stream().anyMatch(m -> SYNTHETIC.contains(m) || scraped.get(m).contains(grouping)))
-                    .as("some metric of %s has the label %s", expr, grouping).isTrue();
+            assertThat(used.keySet().stream()
+                            .anyMatch(
+                                    m -> SYNTHETIC.contains(m) || scraped.get(m).contains(grouping)))
+                    .as("some metric of %s has the label %s", expr, grouping)
+                    .isTrue();
         }
     }
 
     /** Metric names (identifiers not followed by '(' and not PromQL words) and the labels their selectors name. */
     static Map<String, Set<String>> metricsIn(String expr) {
-        String text = expr.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")           // strings
-                .replaceAll("\\[[^]]*]", "")                                         // ranges
+        String text = expr.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"") // strings
+                .replaceAll("\\[[^]]*]", "") // ranges
                 .replaceAll("(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "$1");
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\(|\\{([^}]*)})?").matcher(text);
+        Matcher m = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*(\\(|\\{([^}]*)})?")
+                .matcher(text);
         int from = 0;
         while (m.find(from)) {
             from = m.end();
             String name = m.group(1);
             String before = text.substring(0, m.start());
-            long braceDepth = (before.chars().filter(c -> c == '{').count() - before.chars().filter(c -> c == '}').count());
-            if (braceDepth > 0 || "(".equals(m.group(2)) || PROMQL_WORDS.contains(name)
-                    || Character.isDigit(name.charAt(0)) || before.matches("(?s).*[0-9.]$")) {
+            long braceDepth = (before.chars().filter(c -> c == '{').count()
+                    - before.chars().filter(c -> c == '}').count());
+            if (braceDepth > 0
+                    || "(".equals(m.group(2))
+                    || PROMQL_WORDS.contains(name)
+                    || Character.isDigit(name.charAt(0))
+                    || before.matches("(?s).*[0-9.]$")) {
                 continue;
             }
             Set<String> labels = out.computeIfAbsent(name, k -> new LinkedHashSet<>());
             if (m.group(3) != null) {
-                Matcher l = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)").matcher(m.group(3));
+                Matcher l = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)")
+                        .matcher(m.group(3));
                 while (l.find()) {
                     labels.add(l.group(1));
                 }
@@ -308,7 +437,7 @@ class MonitoringRulesTest {
     @Test
     void theMetricNameParserFindsMetricsNotFunctionsOrLabels() {
         assertThat(metricsIn("histogram_quantile(0.99, sum by (le) (rate(clipstream_latency_seconds_bucket"
-                + "{job=\"clipstream\"}[5m]))) > 5 and up{job=\"x\"} == 1"))
+                        + "{job=\"clipstream\"}[5m]))) > 5 and up{job=\"x\"} == 1"))
                 .containsOnlyKeys("clipstream_latency_seconds_bucket", "up")
                 .containsEntry("clipstream_latency_seconds_bucket", Set.of("job"));
         assertThat(metricsIn("sum by (code) (increase(clipstream_dead_letters_total{code!=\"FETCH_FAILED\"}[10m]))"))
@@ -343,8 +472,11 @@ class MonitoringRulesTest {
 
     private static String scrape(String base) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
@@ -355,9 +487,13 @@ class MonitoringRulesTest {
 
     /** The first sample whose line starts with {@code prefix} (a name, or a name and the start of its labels). */
     private static double value(String scrape, String prefix) {
-        return scrape.lines().filter(l -> l.startsWith(prefix + " ") || l.startsWith(prefix + "{")
+        return scrape.lines()
+                .filter(l -> l.startsWith(prefix + " ")
+                        || l.startsWith(prefix + "{")
                         || (prefix.contains("{") && l.startsWith(prefix)))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(-1);
     }
 
     private static int status(String url) {

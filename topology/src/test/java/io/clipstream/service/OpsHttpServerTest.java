@@ -45,7 +45,8 @@ class OpsHttpServerTest {
         HttpResponse<String> notYet = get("/health/ready");
         assertThat(notYet.statusCode()).isEqualTo(503);
         assertThat(notYet.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(notYet.body()).isEqualTo("{\"status\":\"DOWN\",\"reason\":\"Kafka Streams is REBALANCING, not RUNNING\"}");
+        assertThat(notYet.body())
+                .isEqualTo("{\"status\":\"DOWN\",\"reason\":\"Kafka Streams is REBALANCING, not RUNNING\"}");
         state.set(State.RUNNING);
         HttpResponse<String> ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
@@ -107,14 +108,20 @@ class OpsHttpServerTest {
 
     @Test
     void onlyGetAndHeadOfKnownPaths() throws Exception {
-        HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/health/ready"))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = client.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/health/ready"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
         assertThat(get("/health/readyz").statusCode()).isEqualTo(404);
         assertThat(get("/").statusCode()).isEqualTo(404);
-        HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = client.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
     }
@@ -125,7 +132,7 @@ class OpsHttpServerTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return client.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -47,15 +47,40 @@ class QueryBackendTest {
     }
 
     private QueryBackend backend(Duration wait) {
-        table.put("s/up", LabelEmbedding.newBuilder().setLabelSetId("s").setLabelSetVersion(2).setLabel("up")
-                .setIndex(0).setLabelCount(2).setThreshold(0.5f).setTopK(null).setModelId("fake")
-                .setEmbedding(List.of(0f, 1f)).build());
-        table.put("s/right", LabelEmbedding.newBuilder().setLabelSetId("s").setLabelSetVersion(2).setLabel("right")
-                .setIndex(1).setLabelCount(2).setThreshold(null).setTopK(null).setModelId("fake")
-                .setEmbedding(List.of(1f, 0f)).build());
-        backend = new QueryBackend(tower, new LabelCatalog(), () -> Optional.of(new MapStore(table)),
-                () -> Optional.of(new ArrayList<>(table.values())), new LabelSetProgress(),
-                TopologySettings.defaults(), wait);
+        table.put(
+                "s/up",
+                LabelEmbedding.newBuilder()
+                        .setLabelSetId("s")
+                        .setLabelSetVersion(2)
+                        .setLabel("up")
+                        .setIndex(0)
+                        .setLabelCount(2)
+                        .setThreshold(0.5f)
+                        .setTopK(null)
+                        .setModelId("fake")
+                        .setEmbedding(List.of(0f, 1f))
+                        .build());
+        table.put(
+                "s/right",
+                LabelEmbedding.newBuilder()
+                        .setLabelSetId("s")
+                        .setLabelSetVersion(2)
+                        .setLabel("right")
+                        .setIndex(1)
+                        .setLabelCount(2)
+                        .setThreshold(null)
+                        .setTopK(null)
+                        .setModelId("fake")
+                        .setEmbedding(List.of(1f, 0f))
+                        .build());
+        backend = new QueryBackend(
+                tower,
+                new LabelCatalog(),
+                () -> Optional.of(new MapStore(table)),
+                () -> Optional.of(new ArrayList<>(table.values())),
+                new LabelSetProgress(),
+                TopologySettings.defaults(),
+                wait);
         return backend;
     }
 
@@ -76,7 +101,8 @@ class QueryBackendTest {
     void unknownSetsAndRefusedImagesSayWhy() throws Exception {
         tower.release.countDown();
         QueryBackend b = backend(Duration.ofSeconds(1));
-        assertThat(b.classify("i", "nope", new byte[] {1}, null, null)).isInstanceOf(QueryBackend.Result.UnknownSet.class);
+        assertThat(b.classify("i", "nope", new byte[] {1}, null, null))
+                .isInstanceOf(QueryBackend.Result.UnknownSet.class);
         assertThat(b.classify("i", "s", new byte[] {9}, null, null))
                 .isEqualTo(new QueryBackend.Result.Rejected(ErrorCode.CORRUPT_IMAGE, "not an image"));
         assertThat(b.classify("i", "s", new byte[0], null, null)).isInstanceOf(QueryBackend.Result.Rejected.class);
@@ -140,7 +166,8 @@ class QueryBackendTest {
     }
 
     /** A read-only store over a sorted map, enough for the catalog's prefix scan. */
-    private record MapStore(TreeMap<String, LabelEmbedding> map) implements ReadOnlyKeyValueStore<String, LabelEmbedding> {
+    private record MapStore(TreeMap<String, LabelEmbedding> map)
+            implements ReadOnlyKeyValueStore<String, LabelEmbedding> {
         @Override
         public LabelEmbedding get(String key) {
             return map.get(key);
@@ -157,7 +184,8 @@ class QueryBackendTest {
         }
 
         @Override
-        public <PS extends Serializer<P>, P> KeyValueIterator<String, LabelEmbedding> prefixScan(P prefix, PS serializer) {
+        public <PS extends Serializer<P>, P> KeyValueIterator<String, LabelEmbedding> prefixScan(
+                P prefix, PS serializer) {
             return iterator(map.subMap((String) prefix, (String) prefix + Character.MAX_VALUE));
         }
 
@@ -181,8 +209,7 @@ class QueryBackendTest {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
 
                 @Override
                 public String peekNextKey() {

@@ -15,11 +15,17 @@ import org.junit.jupiter.api.Test;
 class RedactingLogPatternTest {
 
     private static LoggingEvent event(LoggerContext context) {
-        return new LoggingEvent(RedactingLogPatternTest.class.getName(), context.getLogger("some.library.Client"),
-                Level.WARN, "cannot reach {} (token in {}), jaas {}", new IllegalStateException(
-                        "GET http://svc:PW-IN-TRACE@registry:8081/subjects failed"),
-                new Object[]{"https://svc:PW-IN-MESSAGE@registry:8081", "https://img.example/a.png?access_token=TOKEN-1",
-                        "PlainLoginModule required username=\"svc\" password=\"PW-IN-JAAS\";"});
+        return new LoggingEvent(
+                RedactingLogPatternTest.class.getName(),
+                context.getLogger("some.library.Client"),
+                Level.WARN,
+                "cannot reach {} (token in {}), jaas {}",
+                new IllegalStateException("GET http://svc:PW-IN-TRACE@registry:8081/subjects failed"),
+                new Object[] {
+                    "https://svc:PW-IN-MESSAGE@registry:8081",
+                    "https://img.example/a.png?access_token=TOKEN-1",
+                    "PlainLoginModule required username=\"svc\" password=\"PW-IN-JAAS\";"
+                });
     }
 
     @Test
@@ -29,15 +35,19 @@ class RedactingLogPatternTest {
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(RedactingLogPatternTest.class.getResource("/logback.xml"));
-        var appender = (OutputStreamAppender<ILoggingEvent>) context.getLogger("ROOT").getAppender("STDERR");
+        var appender =
+                (OutputStreamAppender<ILoggingEvent>) context.getLogger("ROOT").getAppender("STDERR");
 
         String line = new String(appender.getEncoder().encode(event(context)), StandardCharsets.UTF_8);
 
-        assertThat(line).contains("cannot reach https://[hidden]@registry:8081")
-                .contains("a.png?access_token=[hidden]").contains("password=[hidden];")
+        assertThat(line)
+                .contains("cannot reach https://[hidden]@registry:8081")
+                .contains("a.png?access_token=[hidden]")
+                .contains("password=[hidden];")
                 .contains("IllegalStateException: GET http://[hidden]@registry:8081/subjects failed")
                 .contains("at io.clipstream.service.RedactingLogPatternTest")
-                .doesNotContain("PW-IN-").doesNotContain("TOKEN-1");
+                .doesNotContain("PW-IN-")
+                .doesNotContain("TOKEN-1");
         context.stop();
     }
 
@@ -52,10 +62,14 @@ class RedactingLogPatternTest {
 
         String line = new String(encoder.encode(event(context)), StandardCharsets.UTF_8);
 
-        assertThat(line).startsWith("{").contains("https://[hidden]@registry:8081")
-                .contains("access_token=[hidden]").contains("password=[hidden];")
+        assertThat(line)
+                .startsWith("{")
+                .contains("https://[hidden]@registry:8081")
+                .contains("access_token=[hidden]")
+                .contains("password=[hidden];")
                 .contains("GET http://[hidden]@registry:8081/subjects failed")
-                .doesNotContain("PW-IN-").doesNotContain("TOKEN-1");
+                .doesNotContain("PW-IN-")
+                .doesNotContain("TOKEN-1");
         context.stop();
     }
 }

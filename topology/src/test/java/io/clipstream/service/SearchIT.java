@@ -48,8 +48,10 @@ class SearchIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "search-" + UUID.randomUUID();
     private static final String IMAGES = "search-it-images";
+
     @TempDir
     static Path dir;
+
     private static LocalCluster cluster;
     private static ClipModel model;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -96,8 +98,8 @@ class SearchIT {
         ServiceConfig config = ServiceConfig.from(settings);
         Monitoring monitoring = Monitoring.start("127.0.0.1", port, TOKEN);
         monitoring.health().modelLoaded();
-        ClipstreamService service = ClipstreamService.start(config, model, monitoring.registry(), monitoring.metrics(),
-                monitoring.health());
+        ClipstreamService service = ClipstreamService.start(
+                config, model, monitoring.registry(), monitoring.metrics(), monitoring.health());
         monitoring.serveQueries(service);
         return new Instance(monitoring, service);
     }
@@ -109,30 +111,49 @@ class SearchIT {
         Instance a = startInstance("a", portA);
         Instance b = startInstance("b", portB);
         try {
-            Waits.until(() -> status(a.url() + "/health/ready") == 200 && status(b.url() + "/health/ready") == 200,
+            Waits.until(
+                    () -> status(a.url() + "/health/ready") == 200 && status(b.url() + "/health/ready") == 200,
                     "both instances ready");
-            Waits.until(() -> {
-                JsonNode r = search(a.url());
-                return r != null && !r.get("partial").asBoolean();
-            }, "a search on A covering both partitions (each instance holds one)");
+            Waits.until(
+                    () -> {
+                        JsonNode r = search(a.url());
+                        return r != null && !r.get("partial").asBoolean();
+                    },
+                    "a search on A covering both partitions (each instance holds one)");
 
-            RecordSerdes serdes = RecordSerdes.configured(Map.of("schema.registry.url", cluster.registry().url()));
+            RecordSerdes serdes = RecordSerdes.configured(
+                    Map.of("schema.registry.url", cluster.registry().url()));
             Map<Integer, List<String>> byPartition = new HashMap<>();
             try (KafkaProducer<byte[], byte[]> producer = cluster.producer()) {
-                producer.send(new ProducerRecord<>("label-sets", bytes(DemoData.LABEL_SET),
-                        serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet()))).get();
-                Waits.until(() -> a.service().labels().labelsOf(DemoData.LABEL_SET) == DemoData.LABELS.size(),
+                producer.send(new ProducerRecord<>(
+                                "label-sets",
+                                bytes(DemoData.LABEL_SET),
+                                serdes.labelSet().serializer().serialize("label-sets", DemoData.labelSet())))
+                        .get();
+                Waits.until(
+                        () -> a.service().labels().labelsOf(DemoData.LABEL_SET) == DemoData.LABELS.size(),
                         "the label set on A");
-                for (int i = 0; byPartition.getOrDefault(0, List.of()).size() < 3
-                        || byPartition.getOrDefault(1, List.of()).size() < 3; i++) {
+                for (int i = 0;
+                        byPartition.getOrDefault(0, List.of()).size() < 3
+                                || byPartition.getOrDefault(1, List.of()).size() < 3;
+                        i++) {
                     String id = "img-" + i;
-                    int partition = Utils.toPositive(Utils.murmur2(bytes(id))) % 2;   // the default partitioner
+                    int partition = Utils.toPositive(Utils.murmur2(bytes(id))) % 2; // the default partitioner
                     if (byPartition.getOrDefault(partition, List.of()).size() == 3) {
                         continue;
                     }
-                    byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(id);
-                    producer.send(new ProducerRecord<>(IMAGES, bytes(id), serdes.imageEvent().serializer().serialize(
-                            IMAGES, DemoData.event(id, TinyClip.png(i + 1, 48, 40), Instant.now())))).get();
+                    byPartition
+                            .computeIfAbsent(partition, p -> new ArrayList<>())
+                            .add(id);
+                    producer.send(new ProducerRecord<>(
+                                    IMAGES,
+                                    bytes(id),
+                                    serdes.imageEvent()
+                                            .serializer()
+                                            .serialize(
+                                                    IMAGES,
+                                                    DemoData.event(id, TinyClip.png(i + 1, 48, 40), Instant.now()))))
+                            .get();
                 }
             }
             Set<String> all = new HashSet<>(byPartition.get(0));
@@ -159,20 +180,24 @@ class SearchIT {
 
             // B leaves: A takes its partition over and restores that window from the changelog
             b.service().close();
-            Waits.until(() -> {
-                JsonNode r = search(a.url());
-                return r != null && !r.get("partial").asBoolean() && ids(r).size() == all.size();
-            }, "A holding both windows, the second restored from its changelog");
+            Waits.until(
+                    () -> {
+                        JsonNode r = search(a.url());
+                        return r != null && !r.get("partial").asBoolean() && ids(r).size() == all.size();
+                    },
+                    "A holding both windows, the second restored from its changelog");
             assertThat(ids(search(a.url()))).containsExactlyInAnyOrderElementsOf(all);
 
             // B restarts on its old state: whichever instance holds which partition, the search is whole again
             Instance again = startInstance("b", portB);
             try {
                 Waits.until(() -> status(again.url() + "/health/ready") == 200, "B ready again");
-                Waits.until(() -> {
-                    JsonNode r = search(again.url());
-                    return r != null && !r.get("partial").asBoolean() && ids(r).size() == all.size();
-                }, "a whole search on the restarted B");
+                Waits.until(
+                        () -> {
+                            JsonNode r = search(again.url());
+                            return r != null && !r.get("partial").asBoolean() && ids(r).size() == all.size();
+                        },
+                        "a whole search on the restarted B");
                 assertThat(ids(search(again.url()))).containsExactlyInAnyOrderElementsOf(all);
             } finally {
                 again.close();
@@ -212,12 +237,18 @@ class SearchIT {
 
     private void awaitClassified(Set<String> ids) {
         Set<String> seen = new HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker().bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_ID_CONFIG, "search-it-" + UUID.randomUUID()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        cluster.broker().bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "search-it-" + UUID.randomUUID()),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("classifications"));
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (!seen.containsAll(ids)) {
@@ -240,7 +271,7 @@ class SearchIT {
         try {
             return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return null;                    // not listening (yet, or any more)
+            return null; // not listening (yet, or any more)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -2,16 +2,16 @@ package io.clipstream.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clipstream.service.ServiceMetrics.LabelCounts;
 import io.clipstream.schemas.registry.SchemaRegistryException;
 import io.clipstream.schemas.registry.SchemaRegistryException.Kind;
+import io.clipstream.service.ServiceMetrics.LabelCounts;
 import io.clipstream.topology.RegistryOutageRetry;
 import io.clipstream.topology.RegistryStatus;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.serialization.Deserializer;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +27,12 @@ class ServiceHealthTest {
         assertThat(health.ready().reason()).isEqualTo("Kafka Streams not started yet");
         health.watch(state::get, table::get);
         state.set(State.REBALANCING);
-        assertThat(health.ready()).isEqualTo(new ServiceHealth.Status(false, "Kafka Streams is REBALANCING, not RUNNING", java.util.List.of()));
+        assertThat(health.ready())
+                .isEqualTo(new ServiceHealth.Status(
+                        false, "Kafka Streams is REBALANCING, not RUNNING", java.util.List.of()));
         state.set(State.RUNNING);
         assertThat(health.ready().reason()).isEqualTo("label table not restored yet");
-        table.set(Optional.of(new LabelCounts(0, 0)));       // restored, even if empty
+        table.set(Optional.of(new LabelCounts(0, 0))); // restored, even if empty
         assertThat(health.ready().ok()).isTrue();
         state.set(State.PENDING_SHUTDOWN);
         assertThat(health.ready().ok()).isFalse();
@@ -38,7 +40,7 @@ class ServiceHealthTest {
 
     @Test
     void liveUnlessTheStreamsFailed() {
-        assertThat(health.live().ok()).isTrue();               // still loading the model
+        assertThat(health.live().ok()).isTrue(); // still loading the model
         health.watch(state::get, table::get);
         for (State s : State.values()) {
             state.set(s);
@@ -59,24 +61,31 @@ class ServiceHealthTest {
 
         Deserializer<String> registryDown = (topic, bytes) -> {
             assertThat(health.ready().ok()).isFalse();
-            assertThat(health.ready().reason()).contains("schema registry unavailable", "http://registry:8081")
+            assertThat(health.ready().reason())
+                    .contains("schema registry unavailable", "http://registry:8081")
                     .doesNotContain("hunter2");
-            assertThat(health.live().ok()).as("an outage is not a reason to restart").isTrue();
-            throw new SchemaRegistryException(Kind.UNAVAILABLE,
+            assertThat(health.live().ok())
+                    .as("an outage is not a reason to restart")
+                    .isTrue();
+            throw new SchemaRegistryException(
+                    Kind.UNAVAILABLE,
                     "Schema registry http://user:hunter2@registry:8081 unreachable: java.net.ConnectException");
         };
         AtomicInteger calls = new AtomicInteger();
         RegistryOutageRetry retry = new RegistryOutageRetry(Duration.ofMillis(1), Duration.ofMillis(2), registry);
-        String answer = retry.call(() -> {
-            if (calls.incrementAndGet() == 1) {
-                throw new SchemaRegistryException(Kind.UNAVAILABLE,
-                        "Schema registry http://user:hunter2@registry:8081 unreachable: java.net.ConnectException");
-            }
-            if (calls.get() <= 3) {
-                registryDown.deserialize("t", new byte[0]);
-            }
-            return "answered";
-        }, "reading from images");
+        String answer = retry.call(
+                () -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new SchemaRegistryException(
+                                Kind.UNAVAILABLE,
+                                "Schema registry http://user:hunter2@registry:8081 unreachable: java.net.ConnectException");
+                    }
+                    if (calls.get() <= 3) {
+                        registryDown.deserialize("t", new byte[0]);
+                    }
+                    return "answered";
+                },
+                "reading from images");
 
         assertThat(answer).isEqualTo("answered");
         assertThat(calls).hasValue(4);
@@ -89,8 +98,8 @@ class ServiceHealthTest {
         io.clipstream.topology.LabelSetProgress progress = new io.clipstream.topology.LabelSetProgress();
         health.watchEncoding(progress);
         progress.update("moderation", 3, 1_200, 80_000);
-        assertThat(health.ready().encoding()).containsExactly(
-                new io.clipstream.topology.LabelSetProgress.Encoding("moderation", 3, 1_200, 80_000));
+        assertThat(health.ready().encoding())
+                .containsExactly(new io.clipstream.topology.LabelSetProgress.Encoding("moderation", 3, 1_200, 80_000));
         progress.remove("moderation");
         assertThat(health.ready().encoding()).isEmpty();
     }

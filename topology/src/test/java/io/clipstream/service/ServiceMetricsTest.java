@@ -20,11 +20,14 @@ class ServiceMetricsTest {
         Instant now = Instant.parse("2026-01-01T00:00:10Z");
         metrics.imageClassified(now.minusMillis(1500), now);
         metrics.imageClassified(now.minusMillis(500), now);
-        metrics.imageClassified(now.plusSeconds(3), now);     // producer clock ahead: counted, no latency
-        assertThat(registry.get("clipstream.images.classified").counter().count()).isEqualTo(3);
+        metrics.imageClassified(now.plusSeconds(3), now); // producer clock ahead: counted, no latency
+        assertThat(registry.get("clipstream.images.classified").counter().count())
+                .isEqualTo(3);
         assertThat(registry.get("clipstream.latency").timer().count()).isEqualTo(2);
-        assertThat(registry.get("clipstream.latency").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2000);
-        assertThat(registry.get("clipstream.latency").timer().max(TimeUnit.MILLISECONDS)).isEqualTo(1500);
+        assertThat(registry.get("clipstream.latency").timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(2000);
+        assertThat(registry.get("clipstream.latency").timer().max(TimeUnit.MILLISECONDS))
+                .isEqualTo(1500);
     }
 
     @Test
@@ -32,8 +35,16 @@ class ServiceMetricsTest {
         metrics.deadLetter(ErrorCode.CORRUPT_IMAGE);
         metrics.deadLetter(ErrorCode.CORRUPT_IMAGE);
         metrics.deadLetter(ErrorCode.FETCH_REFUSED);
-        assertThat(registry.get("clipstream.dead.letters").tag("code", "CORRUPT_IMAGE").counter().count()).isEqualTo(2);
-        assertThat(registry.get("clipstream.dead.letters").tag("code", "FETCH_REFUSED").counter().count()).isEqualTo(1);
+        assertThat(registry.get("clipstream.dead.letters")
+                        .tag("code", "CORRUPT_IMAGE")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get("clipstream.dead.letters")
+                        .tag("code", "FETCH_REFUSED")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(registry.get("clipstream.dead.letters").counters()).hasSize(ErrorCode.values().length);
     }
 
@@ -41,9 +52,11 @@ class ServiceMetricsTest {
     void batchesRecordSizeAndInferenceTime() {
         metrics.batchEncoded(8, Duration.ofMillis(900));
         metrics.batchEncoded(2, Duration.ofMillis(300));
-        assertThat(registry.get("clipstream.batch.size").summary().totalAmount()).isEqualTo(10);
+        assertThat(registry.get("clipstream.batch.size").summary().totalAmount())
+                .isEqualTo(10);
         assertThat(registry.get("clipstream.batch.size").summary().max()).isEqualTo(8);
-        assertThat(registry.get("clipstream.batch.inference").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1200);
+        assertThat(registry.get("clipstream.batch.inference").timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(1200);
     }
 
     @Test
@@ -53,19 +66,43 @@ class ServiceMetricsTest {
         metrics.imageClassified(now.minusSeconds(45), now);
         metrics.batchEncoded(1, Duration.ofMillis(3));
         metrics.batchEncoded(64, Duration.ofSeconds(20));
-        assertThat(buckets(registry.get("clipstream.latency").timer().takeSnapshot().histogramCounts(), true))
-                .containsEntry(0.01, 0.0).containsEntry(0.05, 1.0).containsEntry(30.0, 1.0).containsEntry(60.0, 2.0)
+        assertThat(buckets(
+                        registry.get("clipstream.latency")
+                                .timer()
+                                .takeSnapshot()
+                                .histogramCounts(),
+                        true))
+                .containsEntry(0.01, 0.0)
+                .containsEntry(0.05, 1.0)
+                .containsEntry(30.0, 1.0)
+                .containsEntry(60.0, 2.0)
                 .hasSize(ServiceMetrics.LATENCY_BUCKETS.length);
-        assertThat(buckets(registry.get("clipstream.batch.inference").timer().takeSnapshot().histogramCounts(), true))
-                .containsEntry(0.005, 1.0).containsEntry(10.0, 1.0).containsEntry(30.0, 2.0)
+        assertThat(buckets(
+                        registry.get("clipstream.batch.inference")
+                                .timer()
+                                .takeSnapshot()
+                                .histogramCounts(),
+                        true))
+                .containsEntry(0.005, 1.0)
+                .containsEntry(10.0, 1.0)
+                .containsEntry(30.0, 2.0)
                 .hasSize(ServiceMetrics.INFERENCE_BUCKETS.length);
-        assertThat(buckets(registry.get("clipstream.batch.size").summary().takeSnapshot().histogramCounts(), false))
-                .containsEntry(1.0, 1.0).containsEntry(32.0, 1.0).containsEntry(64.0, 2.0)
+        assertThat(buckets(
+                        registry.get("clipstream.batch.size")
+                                .summary()
+                                .takeSnapshot()
+                                .histogramCounts(),
+                        false))
+                .containsEntry(1.0, 1.0)
+                .containsEntry(32.0, 1.0)
+                .containsEntry(64.0, 2.0)
                 .containsOnlyKeys(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
         assertThat(ServiceMetrics.LATENCY_BUCKETS[0]).isEqualTo(Duration.ofMillis(10));
-        assertThat(ServiceMetrics.LATENCY_BUCKETS[ServiceMetrics.LATENCY_BUCKETS.length - 1]).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ServiceMetrics.LATENCY_BUCKETS[ServiceMetrics.LATENCY_BUCKETS.length - 1])
+                .isEqualTo(Duration.ofMinutes(1));
         assertThat(ServiceMetrics.INFERENCE_BUCKETS[0]).isEqualTo(Duration.ofMillis(5));
-        assertThat(ServiceMetrics.INFERENCE_BUCKETS[ServiceMetrics.INFERENCE_BUCKETS.length - 1]).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServiceMetrics.INFERENCE_BUCKETS[ServiceMetrics.INFERENCE_BUCKETS.length - 1])
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     /** Upper bound (in seconds for a timer's buckets) to cumulative count. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TopicsTest {
     @TempDir
     static Path dir;
+
     private static EmbeddedBroker broker;
     private static Admin admin;
 
@@ -41,7 +42,9 @@ class TopicsTest {
     @Test
     void checkOnlyNamesTheMissingTopicsAndCreatesNothing() throws Exception {
         TopologySettings s = renamed("check");
-        admin.createTopics(List.of(new NewTopic(s.imagesTopic(), 1, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(s.imagesTopic(), 1, (short) 1)))
+                .all()
+                .get();
         assertThatThrownBy(() -> Topics.ensure(admin, s, new Topics.Policy(false, 1, (short) 1)))
                 .hasMessageContaining("missing topics [check-classifications, check-dlq, check-image-embeddings, "
                         + "check-label-embeddings, check-label-sets]")
@@ -52,27 +55,57 @@ class TopicsTest {
     @Test
     void createsOnlyWhatIsMissingWithTablesCompacted() throws Exception {
         TopologySettings s = renamed("create");
-        admin.createTopics(List.of(new NewTopic(s.imagesTopic(), 1, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic(s.imagesTopic(), 1, (short) 1)))
+                .all()
+                .get();
         List<String> created = Topics.ensure(admin, s, new Topics.Policy(true, 2, (short) 1));
-        assertThat(created).containsExactlyInAnyOrder(s.labelSetsTopic(), s.labelEmbeddingsTopic(),
-                s.classificationsTopic(), s.imageEmbeddingsTopic(), s.deadLetterTopic());
-        var described = admin.describeTopics(Set.of(s.classificationsTopic(), s.imagesTopic())).allTopicNames().get();
+        assertThat(created)
+                .containsExactlyInAnyOrder(
+                        s.labelSetsTopic(),
+                        s.labelEmbeddingsTopic(),
+                        s.classificationsTopic(),
+                        s.imageEmbeddingsTopic(),
+                        s.deadLetterTopic());
+        var described = admin.describeTopics(Set.of(s.classificationsTopic(), s.imagesTopic()))
+                .allTopicNames()
+                .get();
         assertThat(described.get(s.classificationsTopic()).partitions()).hasSize(2);
-        assertThat(described.get(s.imagesTopic()).partitions()).hasSize(1);      // existing topics are left alone
+        assertThat(described.get(s.imagesTopic()).partitions()).hasSize(1); // existing topics are left alone
         Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
-                new ConfigResource(ConfigResource.Type.TOPIC, s.labelEmbeddingsTopic()),
-                new ConfigResource(ConfigResource.Type.TOPIC, s.deadLetterTopic()))).all().get();
+                        new ConfigResource(ConfigResource.Type.TOPIC, s.labelEmbeddingsTopic()),
+                        new ConfigResource(ConfigResource.Type.TOPIC, s.deadLetterTopic())))
+                .all()
+                .get();
         assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, s.labelEmbeddingsTopic()))
-                .get("cleanup.policy").value()).isEqualTo("compact");
+                        .get("cleanup.policy")
+                        .value())
+                .isEqualTo("compact");
         assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, s.deadLetterTopic()))
-                .get("cleanup.policy").value()).isEqualTo("delete");
-        assertThat(Topics.ensure(admin, s, new Topics.Policy(false, 2, (short) 1))).isEmpty();
+                        .get("cleanup.policy")
+                        .value())
+                .isEqualTo("delete");
+        assertThat(Topics.ensure(admin, s, new Topics.Policy(false, 2, (short) 1)))
+                .isEmpty();
     }
 
     private static TopologySettings renamed(String prefix) {
         TopologySettings d = TopologySettings.defaults();
-        return new TopologySettings(prefix + "-label-sets", prefix + "-label-embeddings", prefix + "-images",
-                prefix + "-classifications", prefix + "-image-embeddings", prefix + "-dlq", false, d.batchSize(),
-                d.maxWait(), d.overlapTower(), 1, d.defaultTopK(), d.maxLabels(), d.maxPromptChars(), d.maxImageBytes(), d.fetch());
+        return new TopologySettings(
+                prefix + "-label-sets",
+                prefix + "-label-embeddings",
+                prefix + "-images",
+                prefix + "-classifications",
+                prefix + "-image-embeddings",
+                prefix + "-dlq",
+                false,
+                d.batchSize(),
+                d.maxWait(),
+                d.overlapTower(),
+                1,
+                d.defaultTopK(),
+                d.maxLabels(),
+                d.maxPromptChars(),
+                d.maxImageBytes(),
+                d.fetch());
     }
 }

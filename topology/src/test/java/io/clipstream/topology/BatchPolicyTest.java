@@ -1,8 +1,8 @@
 package io.clipstream.topology;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The flush rule alone: full batches, waits, the stale clock after a flush, and ready images a flush leaves. */
 class BatchPolicyTest {
@@ -32,7 +32,7 @@ class BatchPolicyTest {
     void anImageStampedWithTheTimeFromBeforeAFlushWaitsFromTheNextTick() {
         policy.flushing(1_000);
         policy.flushed(0);
-        policy.ready(1_000);                  // processed after the tower ran, stamped with the flush's time
+        policy.ready(1_000); // processed after the tower ran, stamped with the flush's time
         assertThat(policy.due(1_500)).isFalse(); // its wait starts here
         assertThat(policy.due(1_599)).isFalse();
         assertThat(policy.due(1_600)).isTrue();
@@ -44,7 +44,7 @@ class BatchPolicyTest {
         policy.ready(1);
         policy.ready(2);
         policy.flushing(10);
-        policy.flushed(1);                       // one held back behind a fetch of its key
+        policy.flushed(1); // one held back behind a fetch of its key
         assertThat(policy.ready()).isEqualTo(1);
         assertThat(policy.due(109)).isFalse();
         assertThat(policy.due(110)).isTrue();

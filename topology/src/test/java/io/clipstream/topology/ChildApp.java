@@ -1,12 +1,11 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.ClipModel;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The service in its own JVM for the crash test: {@code ChildApp <bootstrap> <registryUrl> <modelDir> <stateDir>}.
@@ -15,8 +14,8 @@ import java.util.Properties;
 public final class ChildApp {
     public static void main(String[] args) throws Exception {
         ClipModel model = ClipModel.load(Path.of(args[2]));
-        StreamsSettings streams = StreamsSettings.defaults(args[0], args[1], Path.of(args[3]))
-                .withApplicationId("clipstream-it");
+        StreamsSettings streams =
+                StreamsSettings.defaults(args[0], args[1], Path.of(args[3])).withApplicationId("clipstream-it");
         TopologySettings settings = TopologySettings.defaults().withBatch(8, Duration.ofMillis(50));
         Properties properties = streams.toProperties();
         // The killed instance's group membership must expire quickly so the restarted one gets its partitions.

@@ -1,15 +1,14 @@
 package io.clipstream.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.LabelScore;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class ClassificationsTest {
 
@@ -17,9 +16,15 @@ class ClassificationsTest {
     void listsTopKByProbabilityAndFlagsEveryLabelOverItsThreshold() {
         List<String> labels = List.of("a", "b", "c");
         float[][] unit = {{1, 0}, {0, 1}, {-1, 0}};
-        LabelMatrix m = new LabelMatrix("s", 4, "model-x", labels, Arrays.asList(0.9f, null, -2f), null,
+        LabelMatrix m = new LabelMatrix(
+                "s",
+                4,
+                "model-x",
+                labels,
+                Arrays.asList(0.9f, null, -2f),
+                null,
                 new ZeroShotClassifier(labels, unit, ZeroShotClassifier.OPEN_CLIP_SCALE));
-        Classification c = Classifications.of(Harness.inline("img", "s", new byte[1]), m, new float[]{2, 0}, 2, 777);
+        Classification c = Classifications.of(Harness.inline("img", "s", new byte[1]), m, new float[] {2, 0}, 2, 777);
 
         assertThat(c.getTop()).extracting(LabelScore::getLabel).containsExactly("a", "b");
         assertThat(c.getTop().get(0).getSimilarity()).isCloseTo(1f, within(1e-6f));

@@ -1,11 +1,10 @@
 package io.clipstream.topology;
 
-import io.clipstream.model.ClipModel;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clipstream.model.ClipModel;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ClipEncodersTest {
 
@@ -16,7 +15,8 @@ class ClipEncodersTest {
         assertThat(encoders.modelId()).isEqualTo(model.id());
         float[][] texts = encoders.encodeTexts(List.of("a cat", "a dog"));
         assertThat(texts).hasNumberOfRows(2);
-        assertThat(texts[1]).containsExactly(model.encodeTexts(List.of("a dog"))[0], org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(texts[1])
+                .containsExactly(model.encodeTexts(List.of("a dog"))[0], org.assertj.core.api.Assertions.within(1e-5f));
         byte[] png = TinyClip.png(9, 30, 30);
         float[] pixels = encoders.preprocess(png);
         assertThat(encoders.encodeImages(List.of(pixels))[0]).hasSize(model.embedDim());

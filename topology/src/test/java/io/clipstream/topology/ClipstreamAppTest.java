@@ -1,15 +1,14 @@
 package io.clipstream.topology;
 
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyDescription;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
 
 class ClipstreamAppTest {
     private final StreamsSettings streams = StreamsSettings.defaults("127.0.0.1:1", "mock://app", Path.of("/tmp/x"));
@@ -32,12 +31,14 @@ class ClipstreamAppTest {
             sources.addAll(g.source().topicSet());
         }
         assertThat(sources).containsExactlyInAnyOrder("label-sets", "label-embeddings", "images");
-        assertThat(sinks).containsExactlyInAnyOrder("label-embeddings", "classifications", "image-embeddings", "images-dlq");
+        assertThat(sinks)
+                .containsExactlyInAnyOrder("label-embeddings", "classifications", "image-embeddings", "images-dlq");
     }
 
     @Test
     void handlersAndTopologyMustShareTheDeadLetterTopic() {
-        StreamsSettings other = new StreamsSettings("a", "127.0.0.1:1", "mock://app", true, 1, Path.of("/tmp/x"), "elsewhere");
+        StreamsSettings other =
+                new StreamsSettings("a", "127.0.0.1:1", "mock://app", true, 1, Path.of("/tmp/x"), "elsewhere");
         assertThatThrownBy(() -> ClipstreamApp.create(other, TopologySettings.defaults(), TinyClip.model()))
                 .hasMessageContaining("elsewhere");
     }

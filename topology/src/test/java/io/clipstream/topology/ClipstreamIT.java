@@ -1,5 +1,10 @@
 package io.clipstream.topology;
 
+import static io.clipstream.topology.Harness.bytes;
+import static io.clipstream.topology.Harness.inline;
+import static io.clipstream.topology.Harness.labelSet;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
@@ -8,6 +13,20 @@ import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.registry.InMemorySchemaRegistry;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.EmbeddedBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,26 +46,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-
-import static io.clipstream.topology.Harness.bytes;
-import static io.clipstream.topology.Harness.inline;
-import static io.clipstream.topology.Harness.labelSet;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * End to end against a real KRaft broker on 127.0.0.1 and the registry HTTP server: the service runs in a child JVM,
  * is killed without warning mid-stream and restarted as two instances sharing the partitions; every input then has
@@ -59,6 +58,7 @@ class ClipstreamIT {
 
     @TempDir
     static Path dir;
+
     private static EmbeddedBroker kafka;
     private static SchemaRegistryHttpServer registry;
     private static Path modelDir;
@@ -73,12 +73,14 @@ class ClipstreamIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             Map<String, String> compacted = Map.of("cleanup.policy", "compact");
             admin.createTopics(List.of(
-                    new NewTopic(TOPICS.labelSetsTopic(), 1, (short) 1).configs(compacted),
-                    new NewTopic(TOPICS.labelEmbeddingsTopic(), 2, (short) 1).configs(compacted),
-                    new NewTopic(TOPICS.imagesTopic(), 3, (short) 1),
-                    new NewTopic(TOPICS.classificationsTopic(), 3, (short) 1),
-                    new NewTopic(TOPICS.imageEmbeddingsTopic(), 1, (short) 1),
-                    new NewTopic(TOPICS.deadLetterTopic(), 1, (short) 1))).all().get();
+                            new NewTopic(TOPICS.labelSetsTopic(), 1, (short) 1).configs(compacted),
+                            new NewTopic(TOPICS.labelEmbeddingsTopic(), 2, (short) 1).configs(compacted),
+                            new NewTopic(TOPICS.imagesTopic(), 3, (short) 1),
+                            new NewTopic(TOPICS.classificationsTopic(), 3, (short) 1),
+                            new NewTopic(TOPICS.imageEmbeddingsTopic(), 1, (short) 1),
+                            new NewTopic(TOPICS.deadLetterTopic(), 1, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
@@ -95,10 +97,15 @@ class ClipstreamIT {
     @Test
     void everyImageEndsExactlyOnceAcrossAKillAndRestart() throws Exception {
         Path stateDir = dir.resolve("state");
-        try (KafkaProducer<byte[], byte[]> producer = producer(); Outputs outputs = new Outputs()) {
+        try (KafkaProducer<byte[], byte[]> producer = producer();
+                Outputs outputs = new Outputs()) {
             Process app = startApp(stateDir, "first");
             LabelSet set = labelSet("s", 1, List.of("a photo of a {}.", "a drawing of a {}."), "cat", "dog", "bird");
-            send(producer, TOPICS.labelSetsTopic(), "s", serdes.labelSet().serializer().serialize("label-sets", set));
+            send(
+                    producer,
+                    TOPICS.labelSetsTopic(),
+                    "s",
+                    serdes.labelSet().serializer().serialize("label-sets", set));
 
             // Probe until the label set has reached the global store; every probe is an input too.
             Map<String, ErrorCode> expectedDead = new HashMap<>();
@@ -153,21 +160,28 @@ class ClipstreamIT {
                 third.destroyForcibly().waitFor();
             }
 
-            Map<String, Integer> duplicates = outputs.count.entrySet().stream().filter(e -> e.getValue() != 1)
+            Map<String, Integer> duplicates = outputs.count.entrySet().stream()
+                    .filter(e -> e.getValue() != 1)
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
             assertThat(duplicates).as("inputs with more than one output").isEmpty();
             assertThat(outputs.count.keySet()).containsExactlyInAnyOrderElementsOf(inputs);
             assertThat(outputs.deadCodes).containsAllEntriesOf(expectedDead);
-            assertThat(outputs.deadCodes.keySet()).allMatch(id -> expectedDead.containsKey(id) || id.startsWith("probe-"));
-            assertThat(outputs.classified.stream().filter(id -> id.startsWith("img-"))).hasSize(good);
+            assertThat(outputs.deadCodes.keySet())
+                    .allMatch(id -> expectedDead.containsKey(id) || id.startsWith("probe-"));
+            assertThat(outputs.classified.stream().filter(id -> id.startsWith("img-")))
+                    .hasSize(good);
         }
     }
 
     private boolean twoMembersShareTheWork() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            var group = admin.describeConsumerGroups(List.of("clipstream-it")).all().get().get("clipstream-it");
+            var group = admin.describeConsumerGroups(List.of("clipstream-it"))
+                    .all()
+                    .get()
+                    .get("clipstream-it");
             return group.members().size() == 2
-                    && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+                    && group.members().stream()
+                            .allMatch(m -> !m.assignment().topicPartitions().isEmpty());
         } catch (Exception e) {
             return false;
         }
@@ -175,15 +189,18 @@ class ClipstreamIT {
 
     private boolean allImagesCommitted() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets("clipstream-it").partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("clipstream-it")
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < 3; p++) {
                 latest.put(new TopicPartition(TOPICS.imagesTopic(), p), OffsetSpec.latest());
             }
             var ends = admin.listOffsets(latest).all().get();
-            return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                    && committed.get(e.getKey()).offset() >= e.getValue().offset());
+            return ends.entrySet().stream()
+                    .allMatch(e -> committed.get(e.getKey()) != null
+                            && committed.get(e.getKey()).offset()
+                                    >= e.getValue().offset());
         } catch (Exception e) {
             return false;
         }
@@ -192,17 +209,28 @@ class ClipstreamIT {
     private Process startApp(Path stateDir, String name) throws IOException, InterruptedException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log = dir.resolve("app-" + name + ".log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", classpath, ChildApp.class.getName(), kafka.bootstrapServers(), registry.url(),
-                modelDir.toString(), stateDir.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        waitFor(() -> {
-            String text = read(log);
-            if (!process.isAlive() || text.contains("\nERROR")) {
-                throw new AssertionError("the application failed:\n" + text);
-            }
-            return text.contains("RUNNING");
-        }, "the application (" + name + ") to run; log " + log);
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-cp",
+                        classpath,
+                        ChildApp.class.getName(),
+                        kafka.bootstrapServers(),
+                        registry.url(),
+                        modelDir.toString(),
+                        stateDir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        waitFor(
+                () -> {
+                    String text = read(log);
+                    if (!process.isAlive() || text.contains("\nERROR")) {
+                        throw new AssertionError("the application failed:\n" + text);
+                    }
+                    return text.contains("RUNNING");
+                },
+                "the application (" + name + ") to run; log " + log);
         return process;
     }
 
@@ -224,9 +252,16 @@ class ClipstreamIT {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
@@ -247,10 +282,16 @@ class ClipstreamIT {
         final Map<String, ErrorCode> deadCodes = new HashMap<>();
 
         Outputs() {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.bootstrapServers(),
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            "read_committed",
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest"),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
             List<TopicPartition> partitions = new ArrayList<>();
             for (int p = 0; p < 3; p++) {
                 partitions.add(new TopicPartition(TOPICS.classificationsTopic(), p));
@@ -279,5 +320,4 @@ class ClipstreamIT {
             consumer.close();
         }
     }
-
 }

@@ -1,30 +1,29 @@
 package io.clipstream.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.schemas.DeadLetter;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Stage;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
     private static final int MB = 1 << 20;
 
     @Test
     void carriesWhereTheInputCameFromItsBytesAndWhy() {
-        InputRecord input = new InputRecord("images", 1, 5, 10, "k".getBytes(), new byte[]{7, 8});
+        InputRecord input = new InputRecord("images", 1, 5, 10, "k".getBytes(), new byte[] {7, 8});
         DeadLetter d = DeadLetters.of(input, ErrorCode.CORRUPT_IMAGE, Stage.DECODE, "x".repeat(5000), 1234, MB);
         assertThat(d.getTopic()).isEqualTo("images");
         assertThat(d.getPartition()).isEqualTo(1);
         assertThat(d.getOffset()).isEqualTo(5);
         assertThat(Harness.bytes(d.getKey())).isEqualTo("k".getBytes());
-        assertThat(Harness.bytes(d.getOriginal())).isEqualTo(new byte[]{7, 8});
+        assertThat(Harness.bytes(d.getOriginal())).isEqualTo(new byte[] {7, 8});
         assertThat(d.getOriginalTruncated()).isFalse();
         assertThat(d.getOriginalSize()).isEqualTo(2);
-        assertThat(Harness.bytes(d.getOriginalSha256())).isEqualTo(DeadLetters.sha256(new byte[]{7, 8}));
+        assertThat(Harness.bytes(d.getOriginalSha256())).isEqualTo(DeadLetters.sha256(new byte[] {7, 8}));
         assertThat(d.getCode()).isEqualTo(ErrorCode.CORRUPT_IMAGE);
         assertThat(d.getStage()).isEqualTo(Stage.DECODE);
         assertThat(d.getMessage()).hasSize(2000);
@@ -33,8 +32,8 @@ class DeadLettersTest {
 
     @Test
     void aTombstoneInputHasNoOriginalBytes() {
-        DeadLetter d = DeadLetters.of(new InputRecord("t", 0, 0, 0, null, null), ErrorCode.UNREADABLE_RECORD,
-                Stage.DESERIALIZE, null, 0, MB);
+        DeadLetter d = DeadLetters.of(
+                new InputRecord("t", 0, 0, 0, null, null), ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, null, 0, MB);
         assertThat(d.getKey()).isNull();
         assertThat(d.getOriginal()).isNull();
         assertThat(d.getOriginalSize()).isEqualTo(-1);
@@ -74,7 +73,7 @@ class DeadLettersTest {
     @Test
     void anOverlongKeyIsCut() {
         byte[] key = new byte[RecordLimits.MAX_KEY_BYTES + 10];
-        InputRecord input = new InputRecord("images", 0, 0, 0, key, new byte[]{1});
+        InputRecord input = new InputRecord("images", 0, 0, 0, key, new byte[] {1});
         DeadLetter d = DeadLetters.of(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, "", 0, MB);
         assertThat(d.getKey().remaining()).isEqualTo(RecordLimits.MAX_KEY_BYTES);
         assertThat(DeadLetters.recordKey(input)).hasSize(RecordLimits.MAX_KEY_BYTES);

@@ -1,7 +1,6 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.image.ImageRejectedException;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,23 +12,29 @@ final class FakeEncoders implements ImageEncoder, TextEncoder {
     final List<List<Float>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** While set, the image tower waits for it to be opened (to hold a batch "in the tower"). */
     volatile java.util.concurrent.CountDownLatch towerGate;
+
     final java.util.concurrent.atomic.AtomicInteger preprocessed = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> prompts = new ArrayList<>();
     boolean textTowerBroken;
     /** Run at each text-tower call (to let a fake clock advance). */
-    Runnable onEncode = () -> { };
+    Runnable onEncode = () -> {};
 
-    @Override public String modelId() { return "fake"; }
+    @Override
+    public String modelId() {
+        return "fake";
+    }
 
-    @Override public float[] preprocess(byte[] bytes) throws ImageRejectedException {
+    @Override
+    public float[] preprocess(byte[] bytes) throws ImageRejectedException {
         if (bytes.length > 0 && bytes[0] == 'X') {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, "starts with X");
         }
         preprocessed.incrementAndGet();
-        return new float[]{bytes.length == 0 ? 0 : bytes[0]};
+        return new float[] {bytes.length == 0 ? 0 : bytes[0]};
     }
 
-    @Override public float[][] encodeImages(List<float[]> pixels) {
+    @Override
+    public float[][] encodeImages(List<float[]> pixels) {
         java.util.concurrent.CountDownLatch gate = towerGate;
         if (gate != null) {
             try {
@@ -43,13 +48,14 @@ final class FakeEncoders implements ImageEncoder, TextEncoder {
         float[][] rows = new float[pixels.size()][];
         for (int i = 0; i < rows.length; i++) {
             batch.add(pixels.get(i)[0]);
-            rows[i] = new float[]{pixels.get(i)[0], 1};
+            rows[i] = new float[] {pixels.get(i)[0], 1};
         }
         batches.add(batch);
         return rows;
     }
 
-    @Override public float[][] encodeTexts(List<String> texts) {
+    @Override
+    public float[][] encodeTexts(List<String> texts) {
         if (textTowerBroken) {
             throw new IllegalStateException("text tower broken");
         }
@@ -57,7 +63,7 @@ final class FakeEncoders implements ImageEncoder, TextEncoder {
         prompts.addAll(texts);
         float[][] rows = new float[texts.size()][];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = new float[]{texts.get(i).length(), 1};
+            rows[i] = new float[] {texts.get(i).length(), 1};
         }
         return rows;
     }

@@ -1,9 +1,9 @@
 package io.clipstream.topology;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class FloatArraySerdeTest {
     private final FloatArraySerde serde = new FloatArraySerde();
@@ -18,6 +18,7 @@ class FloatArraySerdeTest {
 
     @Test
     void refusesALengthThatIsNotWholeFloats() {
-        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[5])).hasMessageContaining("5 bytes");
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[5]))
+                .hasMessageContaining("5 bytes");
     }
 }

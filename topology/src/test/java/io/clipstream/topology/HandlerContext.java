@@ -8,8 +8,23 @@ import org.apache.kafka.streams.processor.TaskId;
 /** A fixed {@link ErrorHandlerContext} for calling exception handlers directly. */
 record HandlerContext(String topic, int partition, long offset, byte[] sourceRawKey, byte[] sourceRawValue)
         implements ErrorHandlerContext {
-    @Override public Headers headers() { return new RecordHeaders(); }
-    @Override public String processorNodeId() { return "image-batcher"; }
-    @Override public TaskId taskId() { return new TaskId(0, partition); }
-    @Override public long timestamp() { return 99L; }
+    @Override
+    public Headers headers() {
+        return new RecordHeaders();
+    }
+
+    @Override
+    public String processorNodeId() {
+        return "image-batcher";
+    }
+
+    @Override
+    public TaskId taskId() {
+        return new TaskId(0, partition);
+    }
+
+    @Override
+    public long timestamp() {
+        return 99L;
+    }
 }

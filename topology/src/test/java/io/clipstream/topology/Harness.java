@@ -10,15 +10,6 @@ import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.search.SearchWindows;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,6 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around {@link ClipstreamTopology} with raw-byte input topics, so tests know the exact bytes. */
 final class Harness implements AutoCloseable {
@@ -58,13 +57,19 @@ final class Harness implements AutoCloseable {
         this(settings, textTower, imageTower, stateDir, new SearchWindows());
     }
 
-    private Harness(TopologySettings settings, TextEncoder textTower, ImageEncoder imageTower, Path stateDir,
-                    SearchWindows windows) {
+    private Harness(
+            TopologySettings settings,
+            TextEncoder textTower,
+            ImageEncoder imageTower,
+            Path stateDir,
+            SearchWindows windows) {
         this.settings = settings;
-        StreamsSettings streams = StreamsSettings.defaults("127.0.0.1:1", "mock://harness-" + UUID.randomUUID(), stateDir);
+        StreamsSettings streams =
+                StreamsSettings.defaults("127.0.0.1:1", "mock://harness-" + UUID.randomUUID(), stateDir);
         this.serdes = RecordSerdes.configured(streams.serdeConfig());
         StreamsBuilder builder = new StreamsBuilder();
-        ClipstreamTopology.build(builder, settings, serdes, textTower, imageTower, metrics, new LabelCatalog(), windows);
+        ClipstreamTopology.build(
+                builder, settings, serdes, textTower, imageTower, metrics, new LabelCatalog(), windows);
         java.util.Properties properties = streams.toProperties();
         properties.put(PipelineMetrics.CONFIG, metrics);
         driver = new TopologyTestDriver(builder.build(), properties, START);
@@ -94,7 +99,8 @@ final class Harness implements AutoCloseable {
         List<KeyValue<String, LabelEmbedding>> seen = new ArrayList<>();
         for (TestRecord<byte[], byte[]> r : labelEmbeddingsOut.readRecordsToList()) {
             labelEmbeddingsIn.pipeInput(r.key(), r.value());
-            seen.add(KeyValue.pair(new String(r.key(), StandardCharsets.UTF_8),
+            seen.add(KeyValue.pair(
+                    new String(r.key(), StandardCharsets.UTF_8),
                     serdes.labelEmbedding().deserializer().deserialize(settings.labelEmbeddingsTopic(), r.value())));
         }
         return seen;
@@ -110,7 +116,8 @@ final class Harness implements AutoCloseable {
     List<KeyValue<String, Classification>> readClassifications() {
         List<KeyValue<String, Classification>> out = new ArrayList<>();
         for (TestRecord<byte[], byte[]> r : classifications.readRecordsToList()) {
-            out.add(KeyValue.pair(new String(r.key(), StandardCharsets.UTF_8),
+            out.add(KeyValue.pair(
+                    new String(r.key(), StandardCharsets.UTF_8),
                     serdes.classification().deserializer().deserialize(settings.classificationsTopic(), r.value())));
         }
         return out;
@@ -154,21 +161,42 @@ final class Harness implements AutoCloseable {
     static LabelSet labelSet(String id, long version, List<String> templates, String... names) {
         List<Label> labels = new ArrayList<>();
         for (String name : names) {
-            labels.add(Label.newBuilder().setName(name).setPrompts(null).setThreshold(null).build());
+            labels.add(Label.newBuilder()
+                    .setName(name)
+                    .setPrompts(null)
+                    .setThreshold(null)
+                    .build());
         }
-        return LabelSet.newBuilder().setId(id).setVersion(version).setLabels(labels).setTemplates(templates)
-                .setTopK(5).setDescription(null).build();
+        return LabelSet.newBuilder()
+                .setId(id)
+                .setVersion(version)
+                .setLabels(labels)
+                .setTemplates(templates)
+                .setTopK(5)
+                .setDescription(null)
+                .build();
     }
 
     static ImageEvent inline(String id, String labelSet, byte[] image) {
-        return ImageEvent.newBuilder().setId(id).setEventTime(START.plusSeconds(1))
-                .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
-                .setContentType(null).setLabelSet(labelSet).setAttributes(Map.of("camera", id)).build();
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(START.plusSeconds(1))
+                .setImage(
+                        InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).build())
+                .setContentType(null)
+                .setLabelSet(labelSet)
+                .setAttributes(Map.of("camera", id))
+                .build();
     }
 
     static ImageEvent url(String id, String labelSet, String url) {
-        return ImageEvent.newBuilder().setId(id).setEventTime(START.plusSeconds(1))
+        return ImageEvent.newBuilder()
+                .setId(id)
+                .setEventTime(START.plusSeconds(1))
                 .setImage(ImageUrl.newBuilder().setUrl(url).build())
-                .setContentType(null).setLabelSet(labelSet).setAttributes(Map.of()).build();
+                .setContentType(null)
+                .setLabelSet(labelSet)
+                .setAttributes(Map.of())
+                .build();
     }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 class ImageClassifierLoggingTest {
     @TempDir
     Path stateDir;
+
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(ImageClassifier.class);
 
@@ -39,17 +40,21 @@ class ImageClassifierLoggingTest {
 
     @Test
     void linesAboutAnImageNameIt() {
-        TopologySettings settings = TopologySettings.defaults().withBatch(2, Duration.ofHours(1))
-                .withOverlapTower(false);
+        TopologySettings settings =
+                TopologySettings.defaults().withBatch(2, Duration.ofHours(1)).withOverlapTower(false);
         try (Harness h = new Harness(settings, new TinyClip.Counting(), stateDir)) {
             h.sendLabelSet(labelSet("s", 1, List.of("a photo of a {}."), "a", "b"));
             h.sendImage(inline("good-1", "s", TinyClip.png(1, 40, 40)));
-            h.sendImage(inline("broken-2", "s", new byte[]{1, 2, 3}));
+            h.sendImage(inline("broken-2", "s", new byte[] {1, 2, 3}));
         }
-        assertThat(lines.list).extracting(e -> e.getMDCPropertyMap().get("imageId"))
-                .contains("good-1", "broken-2").doesNotContainNull();
-        assertThat(lines.list).filteredOn(e -> e.getLevel() == Level.WARN)
-                .singleElement().satisfies(e -> {
+        assertThat(lines.list)
+                .extracting(e -> e.getMDCPropertyMap().get("imageId"))
+                .contains("good-1", "broken-2")
+                .doesNotContainNull();
+        assertThat(lines.list)
+                .filteredOn(e -> e.getLevel() == Level.WARN)
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.getMDCPropertyMap()).containsEntry("imageId", "broken-2");
                     assertThat(e.getFormattedMessage()).contains("CORRUPT_IMAGE");
                 });

@@ -1,16 +1,15 @@
 package io.clipstream.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.schemas.LabelEmbedding;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class LabelCatalogTest {
     static final RecordSerdes SERDES = RecordSerdes.configured(
@@ -21,8 +20,12 @@ class LabelCatalogTest {
     @BeforeEach
     void store() {
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("labels"), Serdes.String(),
-                LabelCatalogTest.SERDES.labelEmbedding()).withLoggingDisabled().build();
+        store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("labels"),
+                        Serdes.String(),
+                        LabelCatalogTest.SERDES.labelEmbedding())
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
     }
 
@@ -31,9 +34,16 @@ class LabelCatalogTest {
         for (float x : v) {
             values.add(x);
         }
-        return LabelEmbedding.newBuilder().setLabelSetId(set).setLabelSetVersion(version).setLabel(label)
-                .setIndex(index).setLabelCount(count).setThreshold(index == 0 ? 0.5f : null).setModelId(model)
-                .setEmbedding(values).build();
+        return LabelEmbedding.newBuilder()
+                .setLabelSetId(set)
+                .setLabelSetVersion(version)
+                .setLabel(label)
+                .setIndex(index)
+                .setLabelCount(count)
+                .setThreshold(index == 0 ? 0.5f : null)
+                .setModelId(model)
+                .setEmbedding(values)
+                .build();
     }
 
     private void put(LabelEmbedding r) {
@@ -55,7 +65,7 @@ class LabelCatalogTest {
         assertThat(m.labels()).containsExactly("a", "b");
         assertThat(m.thresholds()).containsExactly(0.5f, null);
         assertThat(m.version()).isEqualTo(1);
-        assertThat(m.classifier().classify(new float[]{3, 0}).get(0).label()).isEqualTo("a");
+        assertThat(m.classifier().classify(new float[] {3, 0}).get(0).label()).isEqualTo("a");
     }
 
     @Test
@@ -64,7 +74,7 @@ class LabelCatalogTest {
         put(row("s", 1, "b", 1, 2, "m", 0, 1));
         assertThat(catalog.lookup("s", "m", store).orElseThrow().version()).isEqualTo(1);
 
-        put(row("s", 2, "a", 0, 3, "m", 1, 0));      // v2 = a, c, d: a is overwritten, b still v1
+        put(row("s", 2, "a", 0, 3, "m", 1, 0)); // v2 = a, c, d: a is overwritten, b still v1
         put(row("s", 2, "c", 1, 3, "m", 0, 1));
         LabelMatrix during = catalog.lookup("s", "m", store).orElseThrow();
         assertThat(during.version()).isEqualTo(1);
@@ -83,7 +93,7 @@ class LabelCatalogTest {
         LabelMatrix first = catalog.lookup("s", "m", store).orElseThrow();
         assertThat(catalog.lookup("s", "m", store).orElseThrow()).isSameAs(first);
 
-        store.put("s/a", row("s", 2, "a", 0, 1, "m", 0, 1));     // written but not reported
+        store.put("s/a", row("s", 2, "a", 0, 1, "m", 0, 1)); // written but not reported
         assertThat(catalog.lookup("s", "m", store).orElseThrow()).isSameAs(first);
         catalog.markChanged("other");
         assertThat(catalog.lookup("s", "m", store).orElseThrow()).isSameAs(first);
@@ -110,9 +120,11 @@ class LabelCatalogTest {
 
     @Test
     void aVersionWithADuplicateIndexIsNotComplete() {
-        assertThat(LabelCatalog.newestComplete("s", "m", List.of(row("s", 1, "a", 0, 2, "m", 1, 0),
-                row("s", 1, "b", 0, 2, "m", 0, 1)))).isEmpty();
-        assertThat(LabelCatalog.newestComplete("s", "m", List.of(row("s", 1, "a", 0, 2, "m", 1, 0),
-                row("s", 1, "b", 1, 2, "m", 0, 1)))).isPresent();
+        assertThat(LabelCatalog.newestComplete(
+                        "s", "m", List.of(row("s", 1, "a", 0, 2, "m", 1, 0), row("s", 1, "b", 0, 2, "m", 0, 1))))
+                .isEmpty();
+        assertThat(LabelCatalog.newestComplete(
+                        "s", "m", List.of(row("s", 1, "a", 0, 2, "m", 1, 0), row("s", 1, "b", 1, 2, "m", 0, 1))))
+                .isPresent();
     }
 }

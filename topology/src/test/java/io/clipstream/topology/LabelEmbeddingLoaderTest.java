@@ -1,5 +1,7 @@
 package io.clipstream.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.schemas.LabelEmbedding;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -8,16 +10,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class LabelEmbeddingLoaderTest {
 
     @Test
     void mirrorsTheTopicIntoTheStoreAndReportsTheChangedSet() {
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
         KeyValueStore<String, LabelEmbedding> store = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(LabelEmbeddingLoader.STORE), Serdes.String(),
-                LabelCatalogTest.SERDES.labelEmbedding()).withLoggingDisabled().build();
+                        Stores.inMemoryKeyValueStore(LabelEmbeddingLoader.STORE),
+                        Serdes.String(),
+                        LabelCatalogTest.SERDES.labelEmbedding())
+                .withLoggingDisabled()
+                .build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         LabelCatalog catalog = new LabelCatalog();
@@ -31,8 +34,10 @@ class LabelEmbeddingLoaderTest {
 
         LabelEmbedding a2 = LabelCatalogTest.row("set", 2, "a", 0, 1, "m", 0, 1);
         loader.process(new Record<>("set/a", a2, 0L));
-        assertThat(catalog.lookup("set", "m", store).orElseThrow()).isNotSameAs(first)
-                .extracting(LabelMatrix::version).isEqualTo(2L);
+        assertThat(catalog.lookup("set", "m", store).orElseThrow())
+                .isNotSameAs(first)
+                .extracting(LabelMatrix::version)
+                .isEqualTo(2L);
 
         loader.process(new Record<>("set/a", null, 0L));
         assertThat(store.get("set/a")).isNull();

@@ -1,5 +1,9 @@
 package io.clipstream.topology;
 
+import static io.clipstream.topology.Harness.inline;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.sun.net.httpserver.HttpServer;
 import io.clipstream.model.image.ImageRejectedException;
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
@@ -13,17 +17,6 @@ import io.clipstream.schemas.LabelScore;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Stage;
 import io.clipstream.topology.TopologySettings.FetchSettings;
-import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -43,10 +36,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static io.clipstream.topology.Harness.inline;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Labels defined by example images, through the whole topology (TopologyTestDriver): a label defined by three
@@ -97,25 +96,42 @@ class LabelExamplesTopologyTest {
     }
 
     private TopologySettings settings() {
-        FetchSettings fetch = new FetchSettings(true, Set.of("127.0.0.1"), Set.of("127.0.0.1"),
-                Duration.ofSeconds(2), Duration.ofSeconds(2));
-        return TopologySettings.defaults().withBatch(1, LONG).withOverlapTower(false).withFetch(fetch);
+        FetchSettings fetch = new FetchSettings(
+                true, Set.of("127.0.0.1"), Set.of("127.0.0.1"), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        return TopologySettings.defaults()
+                .withBatch(1, LONG)
+                .withOverlapTower(false)
+                .withFetch(fetch);
     }
 
     /** Item {@code seed}'s three photographs: the first two inline, the third by URL. */
     private List<LabelExample> photographsOf(long seed) {
         served.put("/item-" + seed + ".png", scene(seed, 2));
-        return List.of(new LabelExample(ByteBuffer.wrap(scene(seed, 0)), null),
+        return List.of(
+                new LabelExample(ByteBuffer.wrap(scene(seed, 0)), null),
                 new LabelExample(ByteBuffer.wrap(scene(seed, 1)), null),
                 new LabelExample(null, base + "/item-" + seed + ".png"));
     }
 
     private LabelSet knownItems(long version, Float threshold) {
-        Label a = Label.newBuilder().setName("item-a").setPrompts(List.of()).setThreshold(threshold)
-                .setExamples(photographsOf(100)).build();
-        Label b = Label.newBuilder().setName("item-b").setPrompts(List.of()).setThreshold(null)
-                .setExamples(photographsOf(300)).build();
-        return LabelSet.newBuilder().setId("known").setVersion(version).setLabels(List.of(a, b)).setTopK(2).build();
+        Label a = Label.newBuilder()
+                .setName("item-a")
+                .setPrompts(List.of())
+                .setThreshold(threshold)
+                .setExamples(photographsOf(100))
+                .build();
+        Label b = Label.newBuilder()
+                .setName("item-b")
+                .setPrompts(List.of())
+                .setThreshold(null)
+                .setExamples(photographsOf(300))
+                .build();
+        return LabelSet.newBuilder()
+                .setId("known")
+                .setVersion(version)
+                .setLabels(List.of(a, b))
+                .setTopK(2)
+                .build();
     }
 
     @Test
@@ -131,7 +147,9 @@ class LabelExamplesTopologyTest {
             assertThat(scored).hasSize(2);
             double near = similarity(scored.get(0).value, "item-a");
             double other = similarity(scored.get(1).value, "item-a");
-            assertThat(near - other).as("near-copy %.3f against unrelated %.3f", near, other).isGreaterThan(MARGIN);
+            assertThat(near - other)
+                    .as("near-copy %.3f against unrelated %.3f", near, other)
+                    .isGreaterThan(MARGIN);
             float threshold = (float) ((near + other) / 2);
 
             assertThat(encode(h, knownItems(2, threshold))).hasSize(2);
@@ -139,10 +157,14 @@ class LabelExamplesTopologyTest {
             h.sendImage(inline("unrelated", "known", unrelated));
             List<KeyValue<String, Classification>> flagged = h.readClassifications();
             assertThat(flagged.get(0).value.getLabelSetVersion()).isEqualTo(2);
-            assertThat(flagged.get(0).value.getFlagged()).extracting(LabelScore::getLabel).containsExactly("item-a");
+            assertThat(flagged.get(0).value.getFlagged())
+                    .extracting(LabelScore::getLabel)
+                    .containsExactly("item-a");
             assertThat(flagged.get(1).value.getFlagged()).isEmpty();
             assertThat(h.readDeadLetters()).isEmpty();
-            assertThat(text.prompts).as("labels defined by examples alone use no text").isEmpty();
+            assertThat(text.prompts)
+                    .as("labels defined by examples alone use no text")
+                    .isEmpty();
         }
     }
 
@@ -176,11 +198,13 @@ class LabelExamplesTopologyTest {
             assertThat(h.readDeadLetters()).singleElement().satisfies((DeadLetter d) -> {
                 assertThat(d.getCode()).isEqualTo(ErrorCode.FETCH_FAILED);
                 assertThat(d.getStage()).isEqualTo(Stage.FETCH);
-                assertThat(d.getMessage()).startsWith("label \"item-b\" example 1 of 1: HTTP 404 from http://127.0.0.1:");
+                assertThat(d.getMessage())
+                        .startsWith("label \"item-b\" example 1 of 1: HTTP 404 from http://127.0.0.1:");
                 assertThat(d.getTopic()).isEqualTo("label-sets");
             });
             h.sendImage(inline("img", "known", scene(100, 0)));
-            assertThat(h.readClassifications()).singleElement()
+            assertThat(h.readClassifications())
+                    .singleElement()
                     .satisfies(c -> assertThat(c.value.getLabelSetVersion()).isEqualTo(1));
         }
     }
@@ -196,8 +220,11 @@ class LabelExamplesTopologyTest {
     }
 
     private static double similarity(Classification c, String label) {
-        return c.getTop().stream().filter(s -> s.getLabel().equals(label)).mapToDouble(LabelScore::getSimilarity)
-                .findFirst().orElseThrow();
+        return c.getTop().stream()
+                .filter(s -> s.getLabel().equals(label))
+                .mapToDouble(LabelScore::getSimilarity)
+                .findFirst()
+                .orElseThrow();
     }
 
     /**
@@ -212,13 +239,18 @@ class LabelExamplesTopologyTest {
             this.model = model;
         }
 
-        @Override public String modelId() { return model.modelId(); }
+        @Override
+        public String modelId() {
+            return model.modelId();
+        }
 
-        @Override public float[] preprocess(byte[] bytes) throws ImageRejectedException {
+        @Override
+        public float[] preprocess(byte[] bytes) throws ImageRejectedException {
             return model.preprocess(bytes);
         }
 
-        @Override public float[][] encodeImages(List<float[]> pixels) {
+        @Override
+        public float[][] encodeImages(List<float[]> pixels) {
             List<float[]> rows = new ArrayList<>();
             for (float[] chw : pixels) {
                 rows.add(pool(chw));
@@ -285,8 +317,8 @@ class LabelExamplesTopologyTest {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(original));
         int dx = image.getWidth() / 20;
         int dy = image.getHeight() / 20;
-        BufferedImage cropped = new BufferedImage(image.getWidth() - 2 * dx, image.getHeight() - 2 * dy,
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage cropped =
+                new BufferedImage(image.getWidth() - 2 * dx, image.getHeight() - 2 * dy, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = cropped.createGraphics();
         g.drawImage(image.getSubimage(dx, dy, cropped.getWidth(), cropped.getHeight()), 0, 0, null);
         g.dispose();

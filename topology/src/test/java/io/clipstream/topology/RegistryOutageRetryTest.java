@@ -1,12 +1,10 @@
 package io.clipstream.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.clipstream.schemas.registry.SchemaRegistryException;
 import io.clipstream.schemas.registry.SchemaRegistryException.Kind;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
 
 class RegistryOutageRetryTest {
     private final RegistryOutageRetry retry = new RegistryOutageRetry(Duration.ofMillis(1), Duration.ofMillis(4));
@@ -30,7 +29,8 @@ class RegistryOutageRetryTest {
             }
             return new String(bytes, StandardCharsets.UTF_8);
         };
-        assertThat(retry.deserializer(flaky).deserialize("t", "ok".getBytes(StandardCharsets.UTF_8))).isEqualTo("ok");
+        assertThat(retry.deserializer(flaky).deserialize("t", "ok".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("ok");
         assertThat(calls).hasValue(6);
     }
 
@@ -42,7 +42,8 @@ class RegistryOutageRetryTest {
             throw new SchemaRegistryException(Kind.SCHEMA_NOT_FOUND, "no schema 7");
         };
         assertThatThrownBy(() -> retry.deserializer(unknownId).deserialize("t", new byte[1]))
-                .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("no schema 7");
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("no schema 7");
         assertThat(calls).hasValue(1);
         Deserializer<String> bad = (topic, bytes) -> {
             throw new IllegalArgumentException("bad bytes");
@@ -54,12 +55,14 @@ class RegistryOutageRetryTest {
     @Test
     void wrapsBothHalvesOfASerde() {
         AtomicInteger calls = new AtomicInteger();
-        Serde<String> inner = Serdes.serdeFrom((topic, s) -> {
-            if (calls.incrementAndGet() == 1) {
-                throw new SchemaRegistryException(Kind.UNAVAILABLE, "503");
-            }
-            return s.getBytes(StandardCharsets.UTF_8);
-        }, (topic, b) -> new String(b, StandardCharsets.UTF_8));
+        Serde<String> inner = Serdes.serdeFrom(
+                (topic, s) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new SchemaRegistryException(Kind.UNAVAILABLE, "503");
+                    }
+                    return s.getBytes(StandardCharsets.UTF_8);
+                },
+                (topic, b) -> new String(b, StandardCharsets.UTF_8));
         Serde<String> wrapped = retry.wrap(inner);
         byte[] bytes = wrapped.serializer().serialize("t", "x");
         assertThat(wrapped.deserializer().deserialize("t", bytes)).isEqualTo("x");
@@ -74,7 +77,8 @@ class RegistryOutageRetryTest {
         Thread.currentThread().interrupt();
         try {
             assertThatThrownBy(() -> new RegistryOutageRetry(Duration.ofSeconds(5), Duration.ofSeconds(5))
-                    .deserializer(down).deserialize("t", new byte[1]))
+                            .deserializer(down)
+                            .deserialize("t", new byte[1]))
                     .isInstanceOf(org.apache.kafka.common.errors.InterruptException.class);
         } finally {
             Thread.interrupted();
@@ -90,7 +94,8 @@ class RegistryOutageRetryTest {
         Deserializer<String> flaky = (topic, bytes) -> {
             seen.add(status.outage());
             if (calls.incrementAndGet() <= 3) {
-                throw new SchemaRegistryException(Kind.UNAVAILABLE,
+                throw new SchemaRegistryException(
+                        Kind.UNAVAILABLE,
                         "Schema registry http://registry:8081 unreachable: java.net.ConnectException");
             }
             return "ok";
@@ -98,8 +103,10 @@ class RegistryOutageRetryTest {
         assertThat(status.outage()).isEmpty();
         assertThat(reporting.deserializer(flaky).deserialize("t", new byte[1])).isEqualTo("ok");
         assertThat(seen.get(0)).as("before the first failure").isEmpty();
-        assertThat(seen.subList(1, 4)).allSatisfy(reason -> assertThat(reason).hasValueSatisfying(r ->
-                assertThat(r).contains("schema registry unavailable", "http://registry:8081", "1 call waiting")));
+        assertThat(seen.subList(1, 4))
+                .allSatisfy(reason -> assertThat(reason)
+                        .hasValueSatisfying(r -> assertThat(r)
+                                .contains("schema registry unavailable", "http://registry:8081", "1 call waiting")));
         assertThat(status.outage()).as("after the call succeeded").isEmpty();
     }
 
@@ -112,7 +119,8 @@ class RegistryOutageRetryTest {
         Thread.currentThread().interrupt();
         try {
             assertThatThrownBy(() -> new RegistryOutageRetry(Duration.ofSeconds(5), Duration.ofSeconds(5), status)
-                    .deserializer(down).deserialize("t", new byte[1]))
+                            .deserializer(down)
+                            .deserialize("t", new byte[1]))
                     .isInstanceOf(org.apache.kafka.common.errors.InterruptException.class);
         } finally {
             Thread.interrupted();
@@ -123,7 +131,9 @@ class RegistryOutageRetryTest {
     @Test
     void aServiceSharesItsStatusThroughTheConfig() {
         RegistryStatus status = new RegistryStatus();
-        assertThat(RegistryOutageRetry.fromConfig(Map.of(RegistryStatus.CONFIG, status)).status()).isSameAs(status);
+        assertThat(RegistryOutageRetry.fromConfig(Map.of(RegistryStatus.CONFIG, status))
+                        .status())
+                .isSameAs(status);
         assertThat(RegistryOutageRetry.fromConfig(Map.of()).status()).isNotSameAs(status);
         assertThat(RegistryOutageRetry.standard().status()).isNotNull();
     }

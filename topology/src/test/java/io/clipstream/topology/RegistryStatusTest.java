@@ -37,8 +37,9 @@ class RegistryStatusTest {
         status.outageStarted("Schema registry http://r:8081 unreachable: java.net.ConnectException");
         now.set(now.get().plusSeconds(12));
         status.outageStarted("Schema registry http://r:8081 unreachable: java.net.ConnectException");
-        assertThat(status.outage()).hasValue("schema registry unavailable for 12 s, 2 calls waiting for it (last error: "
-                + "Schema registry http://r:8081 unreachable: java.net.ConnectException)");
+        assertThat(status.outage())
+                .hasValue("schema registry unavailable for 12 s, 2 calls waiting for it (last error: "
+                        + "Schema registry http://r:8081 unreachable: java.net.ConnectException)");
         status.outageEnded();
         status.outageContinues("GET /schemas/ids/7: HTTP 503");
         assertThat(status.outage()).hasValueSatisfying(r -> assertThat(r).contains("1 call waiting", "HTTP 503"));
@@ -53,10 +54,13 @@ class RegistryStatusTest {
     void theReasonCarriesNoCredentialsAndStaysShort() {
         status.outageStarted("Schema registry https://svc-user:s3cret@registry.example:8081 unreachable; also "
                 + "http://a:b@other/x");
-        assertThat(status.outage().orElseThrow()).doesNotContain("s3cret", "svc-user", "a:b@")
+        assertThat(status.outage().orElseThrow())
+                .doesNotContain("s3cret", "svc-user", "a:b@")
                 .contains("https://registry.example:8081", "http://other/x");
         status.outageContinues("GET https://registry.example:8081/subjects?access_token=t0ken-9 failed");
-        assertThat(status.outage().orElseThrow()).contains("access_token=[hidden]").doesNotContain("t0ken-9");
+        assertThat(status.outage().orElseThrow())
+                .contains("access_token=[hidden]")
+                .doesNotContain("t0ken-9");
         status.outageContinues("x".repeat(5_000));
         assertThat(status.outage().orElseThrow()).hasSizeLessThan(500);
     }

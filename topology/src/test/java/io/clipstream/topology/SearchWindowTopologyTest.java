@@ -1,5 +1,9 @@
 package io.clipstream.topology;
 
+import static io.clipstream.topology.Harness.inline;
+import static io.clipstream.topology.Harness.labelSet;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.clipstream.schemas.Classification;
 import io.clipstream.search.SearchEntry;
 import io.clipstream.search.SearchHit;
@@ -14,10 +18,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.clipstream.topology.Harness.inline;
-import static io.clipstream.topology.Harness.labelSet;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The searchable window in the topology, through TopologyTestDriver with the tiny random-weight model. */
 class SearchWindowTopologyTest {
     private static final List<String> TEMPLATES = List.of("a photo of a {}.");
@@ -29,8 +29,10 @@ class SearchWindowTopologyTest {
     private final SearchWindows windows = new SearchWindows();
 
     private Harness harness(SearchSettings search) {
-        TopologySettings settings = TopologySettings.defaults().withBatch(1, Duration.ofHours(1))
-                .withOverlapTower(false).withSearch(search);
+        TopologySettings settings = TopologySettings.defaults()
+                .withBatch(1, Duration.ofHours(1))
+                .withOverlapTower(false)
+                .withSearch(search);
         Harness h = new Harness(settings, encoders, stateDir, windows);
         h.sendLabelSet(labelSet("animals", 1, TEMPLATES, "cat", "dog", "car"));
         return h;
@@ -48,10 +50,13 @@ class SearchWindowTopologyTest {
             for (int i = 0; i < 3; i++) {
                 h.sendImage(inline("img-" + i, "animals", TinyClip.png(i + 1, 40 + 20 * i, 50)));
             }
-            List<Classification> classified = h.readClassifications().stream().map(kv -> kv.value).toList();
+            List<Classification> classified =
+                    h.readClassifications().stream().map(kv -> kv.value).toList();
             assertThat(classified).hasSize(3);
             assertThat(windows.size()).isEqualTo(3);
-            assertThat(h.readImageEmbeddings()).as("the window does not turn on the embeddings topic").isEmpty();
+            assertThat(h.readImageEmbeddings())
+                    .as("the window does not turn on the embeddings topic")
+                    .isEmpty();
             float[] ofImage1 = windows.all().get(0).vectorOf("img-1").orElseThrow();
             List<SearchHit> hits = search(windows, ofImage1, 3);
             assertThat(hits).hasSize(3);
@@ -62,8 +67,10 @@ class SearchWindowTopologyTest {
             assertThat(best.eventTime()).isEqualTo(c.getEventTime().toEpochMilli());
             assertThat(best.labelSet()).isEqualTo("animals");
             assertThat(best.attributes()).isEqualTo(c.getAttributes());
-            assertThat(best.top()).containsExactlyElementsOf(c.getTop().stream()
-                    .map(s -> new TopLabel(s.getLabel(), s.getSimilarity(), s.getProbability())).toList());
+            assertThat(best.top())
+                    .containsExactlyElementsOf(c.getTop().stream()
+                            .map(s -> new TopLabel(s.getLabel(), s.getSimilarity(), s.getProbability()))
+                            .toList());
         }
     }
 

@@ -1,12 +1,11 @@
 package io.clipstream.topology;
 
-import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
 
 class StreamsSettingsTest {
     private final StreamsSettings defaults = StreamsSettings.defaults("127.0.0.1:9092", "mock://x", Path.of("/tmp/s"));
@@ -17,12 +16,14 @@ class StreamsSettingsTest {
         assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(DeadLetterDeserializationHandler.class);
-        assertThat(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(DeadLetterProcessingHandler.class);
-        assertThat(p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(DeadLetterProductionHandler.class);
+        assertThat(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterProcessingHandler.class);
+        assertThat(p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterProductionHandler.class);
         assertThat(p.get(DeadLetterWriter.TOPIC_CONFIG)).isEqualTo("images-dlq");
         assertThat(p.get("schema.registry.url")).isEqualTo("mock://x");
         assertThat(p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("127.0.0.1:9092");
-        new StreamsConfig(p);     // every key and value is accepted by Kafka Streams itself
+        new StreamsConfig(p); // every key and value is accepted by Kafka Streams itself
     }
 
     @Test

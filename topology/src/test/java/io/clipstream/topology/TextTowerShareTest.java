@@ -1,10 +1,9 @@
 package io.clipstream.topology;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The rule that keeps label-set encoding from starving images, on a fake clock (milliseconds here). */
 class TextTowerShareTest {

@@ -2,7 +2,6 @@ package io.clipstream.topology;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.image.ImageRejectedException;
-
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,8 +23,7 @@ import javax.imageio.ImageIO;
 public final class TinyClip {
     private static ClipModel model;
 
-    private TinyClip() {
-    }
+    private TinyClip() {}
 
     static synchronized ClipModel model() {
         if (model == null) {
@@ -45,16 +43,24 @@ public final class TinyClip {
         final List<String> prompts = java.util.Collections.synchronizedList(new ArrayList<>());
         final List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
 
-        @Override public String modelId() { return inner.modelId(); }
+        @Override
+        public String modelId() {
+            return inner.modelId();
+        }
 
-        @Override public float[] preprocess(byte[] bytes) throws ImageRejectedException { return inner.preprocess(bytes); }
+        @Override
+        public float[] preprocess(byte[] bytes) throws ImageRejectedException {
+            return inner.preprocess(bytes);
+        }
 
-        @Override public float[][] encodeImages(List<float[]> pixels) {
+        @Override
+        public float[][] encodeImages(List<float[]> pixels) {
             batches.add(pixels.size());
             return inner.encodeImages(pixels);
         }
 
-        @Override public float[][] encodeTexts(List<String> texts) {
+        @Override
+        public float[][] encodeTexts(List<String> texts) {
             prompts.addAll(texts);
             return inner.encodeTexts(texts);
         }
@@ -92,12 +98,20 @@ public final class TinyClip {
     /** Only a PNG signature and an IHDR chunk declaring {@code width}×{@code height}: a decompression-bomb header. */
     public static byte[] pngHeader(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         CRC32 crc = new CRC32();
         crc.update(ihdr.array());
         ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4);
-        png.put(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put(ihdr.array())
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13)
+                .put(ihdr.array())
                 .putInt((int) crc.getValue());
         return png.array();
     }

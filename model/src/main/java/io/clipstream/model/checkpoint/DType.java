@@ -5,7 +5,9 @@ package io.clipstream.model.checkpoint;
  * Float16 and bfloat16 round to nearest even, as PyTorch's {@code .half()} and {@code .bfloat16()} do.
  */
 public enum DType {
-    F32(4), F16(2), BF16(2);
+    F32(4),
+    F16(2),
+    BF16(2);
 
     private final int bytes;
 
@@ -36,9 +38,9 @@ public enum DType {
         int bits = Float.floatToRawIntBits(f);
         int sign = (bits >>> 16) & 0x8000;
         int abs = bits & 0x7fffffff;
-        if (abs > 0x7f800000) return (short) (sign | 0x7e00);          // NaN
-        if (abs >= 0x477ff000) return (short) (sign | 0x7c00);         // >= 65520 (and inf) -> inf
-        if (abs < 0x38800000) {                                        // below 2^-14: half subnormal or zero
+        if (abs > 0x7f800000) return (short) (sign | 0x7e00); // NaN
+        if (abs >= 0x477ff000) return (short) (sign | 0x7c00); // >= 65520 (and inf) -> inf
+        if (abs < 0x38800000) { // below 2^-14: half subnormal or zero
             return (short) (sign | (int) Math.rint(Float.intBitsToFloat(abs) * 0x1p24f));
         }
         int half = (((abs >>> 23) - 112) << 10) | ((abs >>> 13) & 0x3ff);
@@ -55,7 +57,7 @@ public enum DType {
     /** A float rounded to the nearest bfloat16 (ties to even), as its 16 bits. */
     static short floatToBfloat16(float f) {
         int bits = Float.floatToRawIntBits(f);
-        if ((bits & 0x7fffffff) > 0x7f800000) return (short) ((bits >>> 16) | 0x40);  // NaN stays NaN
+        if ((bits & 0x7fffffff) > 0x7f800000) return (short) ((bits >>> 16) | 0x40); // NaN stays NaN
         return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
     }
 }

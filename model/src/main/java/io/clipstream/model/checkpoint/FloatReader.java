@@ -12,8 +12,7 @@ import java.nio.channels.ReadableByteChannel;
 final class FloatReader {
     private static final int CHUNK = 1 << 20;
 
-    private FloatReader() {
-    }
+    private FloatReader() {}
 
     /** {@code count} elements of {@code type}; a channel that ends early is a truncated file. */
     static float[] read(ReadableByteChannel in, DType type, int count, String what) throws IOException {
@@ -26,8 +25,8 @@ final class FloatReader {
             buf.limit((int) Math.min(buf.capacity(), (long) (count - done) * type.bytes()));
             while (buf.hasRemaining()) {
                 if (in.read(buf) < 0) {
-                    throw new CheckpointException("truncated file: " + what + " ends after " + done + " of "
-                            + count + " elements");
+                    throw new CheckpointException(
+                            "truncated file: " + what + " ends after " + done + " of " + count + " elements");
                 }
             }
             buf.flip();

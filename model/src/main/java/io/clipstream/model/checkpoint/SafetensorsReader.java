@@ -25,14 +25,15 @@ final class SafetensorsReader {
     static final long MAX_HEADER_BYTES = 100L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SafetensorsReader() {
-    }
+    private SafetensorsReader() {}
 
     /** Every tensor, read now. */
     static Map<String, Tensor> read(Path file) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (var e : index(file).entrySet()) {
-            tensors.put(e.getKey(), new Tensor(e.getValue().shape(), e.getValue().values().read()));
+            tensors.put(
+                    e.getKey(),
+                    new Tensor(e.getValue().shape(), e.getValue().values().read()));
         }
         return tensors;
     }
@@ -64,8 +65,8 @@ final class SafetensorsReader {
         readFully(channel, len, 0);
         long headerBytes = len.getLong(0);
         if (headerBytes < 2 || headerBytes > MAX_HEADER_BYTES) {
-            throw new CheckpointException("bad safetensors header length " + headerBytes + " (allowed 2.."
-                    + MAX_HEADER_BYTES + ")");
+            throw new CheckpointException(
+                    "bad safetensors header length " + headerBytes + " (allowed 2.." + MAX_HEADER_BYTES + ")");
         }
         if (headerBytes > size - 8) {
             throw new CheckpointException("truncated safetensors file: header claims " + headerBytes
@@ -77,7 +78,8 @@ final class SafetensorsReader {
     private static JsonNode parse(byte[] header) throws CheckpointException {
         try {
             JsonNode root = JSON.readTree(header);
-            if (root == null || !root.isObject()) throw new CheckpointException("bad safetensors header: not a JSON object");
+            if (root == null || !root.isObject())
+                throw new CheckpointException("bad safetensors header: not a JSON object");
             return root;
         } catch (IOException e) {
             throw new CheckpointException("bad safetensors header: " + e.getMessage(), e);
@@ -89,8 +91,11 @@ final class SafetensorsReader {
         String dtype = info.path("dtype").asText();
         JsonNode shapeNode = info.path("shape");
         JsonNode offsets = info.path("data_offsets");
-        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2
-                || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
+        if (!shapeNode.isArray()
+                || !offsets.isArray()
+                || offsets.size() != 2
+                || !offsets.get(0).canConvertToLong()
+                || !offsets.get(1).canConvertToLong()) {
             throw new CheckpointException("bad safetensors header entry for '" + key + "': " + info);
         }
         long[] shape = new long[shapeNode.size()];

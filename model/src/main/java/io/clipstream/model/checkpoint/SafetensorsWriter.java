@@ -17,8 +17,7 @@ import java.util.Map;
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SafetensorsWriter() {
-    }
+    private SafetensorsWriter() {}
 
     public static void write(Path file, Map<String, Tensor> tensors, DType dtype) throws IOException {
         ObjectNode header = JSON.createObjectNode();
@@ -34,12 +33,12 @@ public final class SafetensorsWriter {
             offset = end;
         }
         byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8;   // the reference writer pads the header with spaces to 8 bytes
+        int padded = (json.length + 7) / 8 * 8; // the reference writer pads the header with spaces to 8 bytes
         ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(padded).put(json);
         while (head.hasRemaining()) head.put((byte) ' ');
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(out, head.flip());
             ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : tensors.values()) {

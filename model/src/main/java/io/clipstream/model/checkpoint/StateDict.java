@@ -39,7 +39,8 @@ public final class StateDict {
         }
         if (magic.length == 9 && magic[8] == '{') return byName(SafetensorsReader.index(file));
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x80 && magic[1] == 2) {
-            throw new CheckpointException(file + " is a legacy (before PyTorch 1.6) checkpoint: re-save it with torch.save");
+            throw new CheckpointException(
+                    file + " is a legacy (before PyTorch 1.6) checkpoint: re-save it with torch.save");
         }
         throw new CheckpointException(file + " is neither a PyTorch zip checkpoint nor a safetensors file"
                 + (magic.length < 9 ? " (only " + magic.length + " bytes: truncated?)" : ""));
@@ -55,8 +56,10 @@ public final class StateDict {
     private static StateDict byName(Map<String, StoredTensor> tensors) throws CheckpointException {
         Map<String, StoredTensor> byName = new TreeMap<>();
         for (var e : tensors.entrySet()) {
-            String name = e.getKey().startsWith(MODULE_PREFIX) ? e.getKey().substring(MODULE_PREFIX.length()) : e.getKey();
-            if (byName.put(name, e.getValue()) != null) throw new CheckpointException("duplicate tensor '" + name + "'");
+            String name =
+                    e.getKey().startsWith(MODULE_PREFIX) ? e.getKey().substring(MODULE_PREFIX.length()) : e.getKey();
+            if (byName.put(name, e.getValue()) != null)
+                throw new CheckpointException("duplicate tensor '" + name + "'");
         }
         return new StateDict(byName);
     }
@@ -70,8 +73,8 @@ public final class StateDict {
         StoredTensor t = tensors.get(key);
         if (t == null) throw new CheckpointException("missing tensor '" + key + "' in checkpoint");
         if (!Arrays.equals(t.shape(), expectedShape)) {
-            throw new CheckpointException("tensor '" + key + "' has shape " + Arrays.toString(t.shape())
-                    + ", expected " + Arrays.toString(expectedShape));
+            throw new CheckpointException("tensor '" + key + "' has shape " + Arrays.toString(t.shape()) + ", expected "
+                    + Arrays.toString(expectedShape));
         }
         tensors.remove(key);
         return new Tensor(t.shape(), t.values().read());

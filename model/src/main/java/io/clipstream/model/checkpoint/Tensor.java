@@ -11,8 +11,8 @@ public record Tensor(long[] shape, float[] data) {
 
     public Tensor {
         if (numel(shape) != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + numel(shape)
-                    + " values, got " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + numel(shape) + " values, got " + data.length);
         }
     }
 

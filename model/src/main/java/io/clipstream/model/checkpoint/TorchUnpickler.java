@@ -18,10 +18,18 @@ import net.razorvine.pickle.Unpickler;
 final class TorchUnpickler extends Unpickler {
     /** Element types of {@code torch.*Storage}; only the floating ones that models use are readable. */
     enum StorageType implements IObjectConstructor {
-        FloatStorage(4, DType.F32), HalfStorage(2, DType.F16), BFloat16Storage(2, DType.BF16),
-        DoubleStorage(8, null), LongStorage(8, null), IntStorage(4, null), ShortStorage(2, null),
-        CharStorage(1, null), ByteStorage(1, null), BoolStorage(1, null),
-        ComplexFloatStorage(8, null), ComplexDoubleStorage(16, null);
+        FloatStorage(4, DType.F32),
+        HalfStorage(2, DType.F16),
+        BFloat16Storage(2, DType.BF16),
+        DoubleStorage(8, null),
+        LongStorage(8, null),
+        IntStorage(4, null),
+        ShortStorage(2, null),
+        CharStorage(1, null),
+        ByteStorage(1, null),
+        BoolStorage(1, null),
+        ComplexFloatStorage(8, null),
+        ComplexDoubleStorage(16, null);
 
         final int bytes;
         final DType dtype;
@@ -33,7 +41,9 @@ final class TorchUnpickler extends Unpickler {
 
         /** Integer and bool storages hold buffers (position ids, counters), not weights: they are dropped. */
         boolean isIntegral() {
-            return dtype == null && this != DoubleStorage && this != ComplexFloatStorage
+            return dtype == null
+                    && this != DoubleStorage
+                    && this != ComplexFloatStorage
                     && this != ComplexDoubleStorage;
         }
 
@@ -44,22 +54,18 @@ final class TorchUnpickler extends Unpickler {
     }
 
     /** A storage named by a persistent id: the zip entry {@code data/<key>} holding {@code numel} elements. */
-    record StorageRef(String key, StorageType type, long numel) {
-    }
+    record StorageRef(String key, StorageType type, long numel) {}
 
     /** A tensor view into a storage, as {@code torch._utils._rebuild_tensor_v2} describes it. */
-    record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
-    }
+    record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
     /** The value of {@code collections.OrderedDict()}: a map whose BUILD state (torch's _metadata) is ignored. */
-    static final class OrderedDictValue extends LinkedHashMap<Object, Object> {
-    }
+    static final class OrderedDictValue extends LinkedHashMap<Object, Object> {}
 
-    private static final Set<String> STORAGE_NAMES = Set.of(
-            java.util.Arrays.stream(StorageType.values()).map(Enum::name).toArray(String[]::new));
+    private static final Set<String> STORAGE_NAMES =
+            Set.of(java.util.Arrays.stream(StorageType.values()).map(Enum::name).toArray(String[]::new));
 
-    private TorchUnpickler() {
-    }
+    private TorchUnpickler() {}
 
     /** The unpickled object graph: maps, tuples (Object[]), strings, numbers and {@link TensorRef}s. */
     static Object load(byte[] pickle) throws IOException {
@@ -78,11 +84,11 @@ final class TorchUnpickler extends Unpickler {
     @Override
     protected Object dispatch(short opcode) throws IOException {
         switch (opcode) {
-            case 'c' -> {                                                                  // GLOBAL
+            case 'c' -> { // GLOBAL
                 stack.add(global(readLine(), readLine()));
                 return NO_RETURN_VALUE;
             }
-            case 0x93 -> {                                                                 // STACK_GLOBAL
+            case 0x93 -> { // STACK_GLOBAL
                 Object name = stack.pop();
                 Object module = stack.pop();
                 if (!(module instanceof String m) || !(name instanceof String n)) {
@@ -91,7 +97,7 @@ final class TorchUnpickler extends Unpickler {
                 stack.add(global(m, n));
                 return NO_RETURN_VALUE;
             }
-            case 'b' -> {                                                                  // BUILD
+            case 'b' -> { // BUILD
                 stack.pop();
                 if (!(stack.peek() instanceof OrderedDictValue)) {
                     throw new CheckpointException("malformed checkpoint pickle: BUILD on a "
@@ -99,11 +105,12 @@ final class TorchUnpickler extends Unpickler {
                 }
                 return NO_RETURN_VALUE;
             }
-            case 'i', 'o', 0x82, 0x83, 0x84 -> throw new CheckpointException(
-                    "forbidden pickle opcode 0x" + Integer.toHexString(opcode) + " (INST/OBJ/EXT)");
-            case 'T', 'X', 'B', 0x8b -> checkLength(4);                                    // 4-byte lengths
-            case 0x8d, 0x8e, 0x96 -> checkLength(8);                                       // 8-byte lengths
-            default -> { }
+            case 'i', 'o', 0x82, 0x83, 0x84 ->
+                throw new CheckpointException(
+                        "forbidden pickle opcode 0x" + Integer.toHexString(opcode) + " (INST/OBJ/EXT)");
+            case 'T', 'X', 'B', 0x8b -> checkLength(4); // 4-byte lengths
+            case 0x8d, 0x8e, 0x96 -> checkLength(8); // 8-byte lengths
+            default -> {}
         }
         return super.dispatch(opcode);
     }
@@ -121,8 +128,10 @@ final class TorchUnpickler extends Unpickler {
 
     /** (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata]). */
     private static Object rebuildTensor(Object[] args) {
-        if (args.length < 4 || !(args[0] instanceof StorageRef storage)
-                || !(args[2] instanceof Object[] size) || !(args[3] instanceof Object[] stride)
+        if (args.length < 4
+                || !(args[0] instanceof StorageRef storage)
+                || !(args[2] instanceof Object[] size)
+                || !(args[3] instanceof Object[] stride)
                 || size.length != stride.length) {
             throw new PickleException("_rebuild_tensor_v2 with unexpected arguments");
         }
@@ -132,8 +141,11 @@ final class TorchUnpickler extends Unpickler {
     /** torch.save's persistent id: ('storage', storage type, key, location, numel). */
     @Override
     protected Object persistentLoad(Object pid) {
-        if (!(pid instanceof Object[] t) || t.length != 5 || !"storage".equals(t[0])
-                || !(t[1] instanceof StorageType type) || !(t[2] instanceof String key)) {
+        if (!(pid instanceof Object[] t)
+                || t.length != 5
+                || !"storage".equals(t[0])
+                || !(t[1] instanceof StorageType type)
+                || !(t[2] instanceof String key)) {
             throw new PickleException("unexpected persistent id in checkpoint pickle");
         }
         return new StorageRef(key, type, toLong(t[4]));
@@ -148,8 +160,8 @@ final class TorchUnpickler extends Unpickler {
         int left = input.available();
         input.reset();
         if (b.length < width || length < 0 || length > left) {
-            throw new CheckpointException("malformed checkpoint pickle: a value claims " + length
-                    + " bytes, only " + left + " are left");
+            throw new CheckpointException(
+                    "malformed checkpoint pickle: a value claims " + length + " bytes, only " + left + " are left");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.clipstream.model.checkpoint;
 
 import io.clipstream.model.checkpoint.TorchUnpickler.StorageRef;
-import io.clipstream.model.checkpoint.TorchUnpickler.StorageType;
 import io.clipstream.model.checkpoint.TorchUnpickler.TensorRef;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +28,7 @@ final class TorchZipReader {
     /** The real roberta-ViT-B-32 pickle is ~40 KB; anything near this bound is not a state dict. */
     static final int MAX_PICKLE_BYTES = 64 << 20;
 
-    private TorchZipReader() {
-    }
+    private TorchZipReader() {}
 
     /** Tensors by key as stored (a {"state_dict": ...} wrapper removed, names not yet normalised). */
     static Map<String, Tensor> read(Path file) throws IOException {
@@ -47,7 +45,8 @@ final class TorchZipReader {
             checkByteOrder(zip, prefix);
             Map<String, TensorRef> refs = tensorRefs(TorchUnpickler.load(readPickle(zip, prefix + "/data.pkl")));
             Map<String, List<String>> keysByStorage = new TreeMap<>();
-            refs.forEach((name, ref) -> keysByStorage.computeIfAbsent(ref.storage().key(), k -> new ArrayList<>())
+            refs.forEach((name, ref) -> keysByStorage
+                    .computeIfAbsent(ref.storage().key(), k -> new ArrayList<>())
                     .add(name));
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (var e : keysByStorage.entrySet()) {
@@ -55,13 +54,16 @@ final class TorchZipReader {
                 for (String name : e.getValue()) checkView(name, refs.get(name), storage);
                 if (storage.type().isIntegral()) continue;
                 if (storage.type().dtype == null) {
-                    throw new CheckpointException("unsupported storage type torch." + storage.type().name()
-                            + " for tensor '" + e.getValue().get(0) + "'");
+                    throw new CheckpointException(
+                            "unsupported storage type torch." + storage.type().name() + " for tensor '"
+                                    + e.getValue().get(0) + "'");
                 }
                 float[] values = readStorage(zip, prefix + "/data/" + storage.key(), storage);
                 for (String name : e.getValue()) {
                     TensorRef ref = refs.get(name);
-                    boolean whole = e.getValue().size() == 1 && ref.offset() == 0 && isContiguous(ref)
+                    boolean whole = e.getValue().size() == 1
+                            && ref.offset() == 0
+                            && isContiguous(ref)
                             && Tensor.numel(ref.size()) == values.length;
                     tensors.put(name, new Tensor(ref.size(), whole ? values : view(values, ref)));
                 }
@@ -74,7 +76,8 @@ final class TorchZipReader {
         try {
             return new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new CheckpointException("not a readable zip archive (truncated?): " + file + ": " + e.getMessage(), e);
+            throw new CheckpointException(
+                    "not a readable zip archive (truncated?): " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -88,7 +91,8 @@ final class TorchZipReader {
                 prefix = name.substring(0, name.length() - "/data.pkl".length());
             }
         }
-        if (prefix == null) throw new CheckpointException("zip archive has no <prefix>/data.pkl: not a PyTorch checkpoint");
+        if (prefix == null)
+            throw new CheckpointException("zip archive has no <prefix>/data.pkl: not a PyTorch checkpoint");
         return prefix;
     }
 
@@ -104,8 +108,8 @@ final class TorchZipReader {
     private static byte[] readPickle(ZipFile zip, String name) throws IOException {
         ZipEntry entry = zip.getEntry(name);
         if (entry.getSize() > MAX_PICKLE_BYTES) {
-            throw new CheckpointException(name + " is " + entry.getSize() + " bytes, more than the "
-                    + MAX_PICKLE_BYTES + " allowed for a state dict pickle");
+            throw new CheckpointException(name + " is " + entry.getSize() + " bytes, more than the " + MAX_PICKLE_BYTES
+                    + " allowed for a state dict pickle");
         }
         try (InputStream in = zip.getInputStream(entry)) {
             byte[] bytes = in.readNBytes(MAX_PICKLE_BYTES + 1);
@@ -124,9 +128,11 @@ final class TorchZipReader {
         }
         Map<String, TensorRef> refs = new LinkedHashMap<>();
         for (var e : dict.entrySet()) {
-            if (!(e.getKey() instanceof String key)) throw new CheckpointException("state dict key is not a string: " + e.getKey());
+            if (!(e.getKey() instanceof String key))
+                throw new CheckpointException("state dict key is not a string: " + e.getKey());
             if (!(e.getValue() instanceof TensorRef ref)) {
-                throw new CheckpointException("state dict entry '" + key + "' is not a tensor (a " + describe(e.getValue()) + ")");
+                throw new CheckpointException(
+                        "state dict entry '" + key + "' is not a tensor (a " + describe(e.getValue()) + ")");
             }
             refs.put(key, ref);
         }
@@ -148,7 +154,9 @@ final class TorchZipReader {
             if (ref.size()[d] == 0) empty = true;
             else last = Math.addExact(last, Math.multiplyExact(ref.size()[d] - 1, ref.stride()[d]));
         }
-        if (ref.offset() < 0 || (!empty && last >= storage.numel()) || Tensor.numel(ref.size()) > Integer.MAX_VALUE - 8) {
+        if (ref.offset() < 0
+                || (!empty && last >= storage.numel())
+                || Tensor.numel(ref.size()) > Integer.MAX_VALUE - 8) {
             throw new CheckpointException("tensor '" + name + "' (offset " + ref.offset() + ", size "
                     + Arrays.toString(ref.size()) + ", stride " + Arrays.toString(ref.stride())
                     + ") reaches outside its storage of " + storage.numel() + " elements");
@@ -189,7 +197,7 @@ final class TorchZipReader {
         long at = ref.offset();
         for (int i = 0; i < out.length; i++) {
             out[i] = storage[(int) at];
-            for (int d = size.length - 1; d >= 0; d--) {   // odometer over the dimensions, last fastest
+            for (int d = size.length - 1; d >= 0; d--) { // odometer over the dimensions, last fastest
                 at += stride[d];
                 if (++index[d] < size[d]) break;
                 at -= stride[d] * size[d];

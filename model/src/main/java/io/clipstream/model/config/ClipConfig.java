@@ -10,12 +10,16 @@ import io.clipstream.model.image.PreprocessConfig;
  * @param embedDim   joint embedding width (512)
  * @param quickGelu  QuickGELU {@code x·σ(1.702x)} in the vision MLP (true for this model)
  */
-public record ClipConfig(int embedDim, boolean quickGelu, VisionConfig vision, TextConfig text,
-                         PreprocessConfig preprocess) {
+public record ClipConfig(
+        int embedDim, boolean quickGelu, VisionConfig vision, TextConfig text, PreprocessConfig preprocess) {
 
     /** OpenCLIP roberta-ViT-B-32, laion2b_s12b_b32k. */
     public static ClipConfig robertaVitB32() {
-        return new ClipConfig(512, true, VisionConfig.VIT_B_32, TextConfig.ROBERTA_BASE,
+        return new ClipConfig(
+                512,
+                true,
+                VisionConfig.VIT_B_32,
+                TextConfig.ROBERTA_BASE,
                 PreprocessConfig.openClipDefault(VisionConfig.VIT_B_32.imageSize()));
     }
 

@@ -35,8 +35,11 @@ public record ModelDirectory(Path root) {
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "model directory does not exist");
         }
-        throw new NoSuchFileException(root.toString(), null,
-                "no weights: expected " + PYTORCH_WEIGHTS + " or " + SAFETENSORS_WEIGHTS + " (run `clipstream download`)");
+        throw new NoSuchFileException(
+                root.toString(),
+                null,
+                "no weights: expected " + PYTORCH_WEIGHTS + " or " + SAFETENSORS_WEIGHTS
+                        + " (run `clipstream download`)");
     }
 
     /** The model's hyper-parameters from the config files, defaulting to the real roberta-ViT-B-32. */
@@ -56,7 +59,8 @@ public record ModelDirectory(Path root) {
         TextConfig t = real.text();
         JsonNode hf = readJson(TEXT_CONFIG);
         if (!hf.path("hidden_act").asText("gelu").equals("gelu")) {
-            throw new IOException(TEXT_CONFIG + ": hidden_act " + hf.path("hidden_act").asText() + " is not supported (gelu only)");
+            throw new IOException(
+                    TEXT_CONFIG + ": hidden_act " + hf.path("hidden_act").asText() + " is not supported (gelu only)");
         }
         TextConfig text = new TextConfig(
                 hf.path("vocab_size").asInt(t.vocabSize()),
@@ -72,14 +76,19 @@ public record ModelDirectory(Path root) {
         String pooler = textCfg.path("hf_pooler_type").asText("mean_pooler");
         String projection = textCfg.path("hf_proj_type").asText("mlp");
         if (!pooler.equals("mean_pooler") || !projection.equals("mlp")) {
-            throw new IOException(OPEN_CLIP_CONFIG + ": only hf_pooler_type mean_pooler with hf_proj_type mlp is supported, got "
-                    + pooler + " / " + projection);
+            throw new IOException(
+                    OPEN_CLIP_CONFIG + ": only hf_pooler_type mean_pooler with hf_proj_type mlp is supported, got "
+                            + pooler + " / " + projection);
         }
         PreprocessConfig preprocess = openClip.has("preprocess_cfg")
                 ? PreprocessConfig.fromOpenClipJson(openClip.get("preprocess_cfg"), vision.imageSize())
                 : PreprocessConfig.openClipDefault(vision.imageSize());
-        return new ClipConfig(model.path("embed_dim").asInt(real.embedDim()),
-                model.path("quick_gelu").asBoolean(real.quickGelu()), vision, text, preprocess);
+        return new ClipConfig(
+                model.path("embed_dim").asInt(real.embedDim()),
+                model.path("quick_gelu").asBoolean(real.quickGelu()),
+                vision,
+                text,
+                preprocess);
     }
 
     private JsonNode readJson(String name) throws IOException {

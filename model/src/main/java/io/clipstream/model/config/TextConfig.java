@@ -15,16 +15,30 @@ package io.clipstream.model.config;
  * @param padId               padding token id (1); positions count from padId + 1
  * @param contextLength       tokenizer context length (77)
  */
-public record TextConfig(int vocabSize, int maxPositions, int typeVocabSize, int hidden, int layers, int heads,
-                         int intermediate, double layerNormEps, int padId, int contextLength) {
+public record TextConfig(
+        int vocabSize,
+        int maxPositions,
+        int typeVocabSize,
+        int hidden,
+        int layers,
+        int heads,
+        int intermediate,
+        double layerNormEps,
+        int padId,
+        int contextLength) {
 
     /** roberta-base as open_clip's roberta-ViT-B-32 uses it. */
     public static final TextConfig ROBERTA_BASE = new TextConfig(50265, 514, 1, 768, 12, 12, 3072, 1e-5, 1, 77);
 
     public TextConfig {
-        VisionConfig.require(hidden > 0 && heads > 0 && hidden % heads == 0, "hidden_size must be a multiple of num_attention_heads");
-        VisionConfig.require(layers > 0 && intermediate > 0 && vocabSize > 0, "layers, intermediate_size and vocab_size must be positive");
-        VisionConfig.require(maxPositions >= contextLength + padId + 1, "max_position_embeddings too small for the context length");
+        VisionConfig.require(
+                hidden > 0 && heads > 0 && hidden % heads == 0,
+                "hidden_size must be a multiple of num_attention_heads");
+        VisionConfig.require(
+                layers > 0 && intermediate > 0 && vocabSize > 0,
+                "layers, intermediate_size and vocab_size must be positive");
+        VisionConfig.require(
+                maxPositions >= contextLength + padId + 1, "max_position_embeddings too small for the context length");
         VisionConfig.require(layerNormEps > 0, "layer_norm_eps must be positive");
     }
 

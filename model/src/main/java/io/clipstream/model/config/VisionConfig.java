@@ -15,7 +15,9 @@ public record VisionConfig(int imageSize, int patchSize, int width, int layers, 
     public static final VisionConfig VIT_B_32 = new VisionConfig(224, 32, 768, 12, 64);
 
     public VisionConfig {
-        require(imageSize > 0 && patchSize > 0 && imageSize % patchSize == 0, "image_size must be a multiple of patch_size");
+        require(
+                imageSize > 0 && patchSize > 0 && imageSize % patchSize == 0,
+                "image_size must be a multiple of patch_size");
         require(width > 0 && headWidth > 0 && width % headWidth == 0, "width must be a multiple of head_width");
         require(layers > 0, "layers must be positive");
     }

@@ -54,8 +54,9 @@ public final class ConsoleProgress implements DownloadProgress {
     @Override
     public void finished(String file, long size) {
         double seconds = Math.max(1e-9, (clock.getAsLong() - startNanos) / 1e9);
-        String line = String.format(Locale.ROOT, "%s: %s in %.1f s (%s/s), verified",
-                file, megabytes(size), seconds, megabytes((long) ((size - startBytes) / seconds)));
+        String line = String.format(
+                Locale.ROOT, "%s: %s in %.1f s (%s/s), verified", file, megabytes(size), seconds, megabytes((long)
+                        ((size - startBytes) / seconds)));
         out.println(terminal ? "\r" + line + "\u001b[K" : line);
     }
 

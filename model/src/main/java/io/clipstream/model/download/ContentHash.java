@@ -22,10 +22,15 @@ public record ContentHash(Kind kind, String hex) {
     private static final Pattern SHA1 = Pattern.compile("[0-9a-f]{40}");
 
     /** How the hash is computed. */
-    public enum Kind { SHA256, GIT_BLOB_SHA1 }
+    public enum Kind {
+        SHA256,
+        GIT_BLOB_SHA1
+    }
 
     public ContentHash {
-        if (kind == null || hex == null || !(kind == Kind.SHA256 ? SHA256 : SHA1).matcher(hex).matches()) {
+        if (kind == null
+                || hex == null
+                || !(kind == Kind.SHA256 ? SHA256 : SHA1).matcher(hex).matches()) {
             throw new IllegalArgumentException("not a " + kind + " hex digest: " + hex);
         }
     }

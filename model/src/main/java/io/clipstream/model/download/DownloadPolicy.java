@@ -7,8 +7,13 @@ import java.time.Duration;
  * (fail fast when offline), treat 60 s without a byte as a dropped connection, resume up to 5 times with
  * doubling pauses from 1 s, and follow at most 5 redirects.
  */
-public record DownloadPolicy(Duration connectTimeout, Duration headTimeout, Duration idleTimeout,
-                             int maxAttempts, Duration firstBackoff, int maxRedirects) {
+public record DownloadPolicy(
+        Duration connectTimeout,
+        Duration headTimeout,
+        Duration idleTimeout,
+        int maxAttempts,
+        Duration firstBackoff,
+        int maxRedirects) {
     public static final DownloadPolicy DEFAULT = new DownloadPolicy(
             Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60), 5, Duration.ofSeconds(1), 5);
 

@@ -25,11 +25,20 @@ public interface DownloadProgress {
     /** A sink that ignores everything. */
     static DownloadProgress none() {
         return new DownloadProgress() {
-            @Override public void started(String file, long size, long resumedFrom) {}
-            @Override public void advanced(String file, long done, long size) {}
-            @Override public void finished(String file, long size) {}
-            @Override public void skipped(String file, long size) {}
-            @Override public void retrying(String file, int attempt, String reason) {}
+            @Override
+            public void started(String file, long size, long resumedFrom) {}
+
+            @Override
+            public void advanced(String file, long done, long size) {}
+
+            @Override
+            public void finished(String file, long size) {}
+
+            @Override
+            public void skipped(String file, long size) {}
+
+            @Override
+            public void retrying(String file, int attempt, String reason) {}
         };
     }
 }

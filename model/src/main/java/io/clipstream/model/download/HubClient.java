@@ -35,12 +35,19 @@ final class HubClient {
     RemoteFile head(URI url, RepoFile file) throws IOException {
         URI current = url;
         for (int hop = 0; ; hop++) {
-            HttpResponse<Void> response = send(request(current).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .timeout(policy.headTimeout()).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = send(
+                    request(current)
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .timeout(policy.headTimeout())
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
             HttpHeaders headers = response.headers();
             Optional<String> location = headers.firstValue("Location");
-            if (status / 100 == 3 && location.isPresent() && isRelative(location.get()) && hop < policy.maxRedirects()) {
+            if (status / 100 == 3
+                    && location.isPresent()
+                    && isRelative(location.get())
+                    && hop < policy.maxRedirects()) {
                 current = current.resolve(location.get());
                 continue;
             }
@@ -48,11 +55,15 @@ final class HubClient {
                 throw statusError(status, headers, current, file);
             }
             long size = size(headers, file);
-            String etag = headers.firstValue("X-Linked-Etag").or(() -> headers.firstValue("ETag"))
+            String etag = headers.firstValue("X-Linked-Etag")
+                    .or(() -> headers.firstValue("ETag"))
                     .orElseThrow(() -> new DownloadException(file.name() + ": the server sent no ETag for " + url
                             + ", so the file cannot be verified (is the endpoint a Hugging Face Hub?)"));
             URI target = status / 100 == 3 ? redirectTarget(current, location.get()) : current;
-            return new RemoteFile(target, size, ContentHash.fromEtag(etag),
+            return new RemoteFile(
+                    target,
+                    size,
+                    ContentHash.fromEtag(etag),
                     headers.firstValue("X-Repo-Commit").orElse(null));
         }
     }
@@ -118,7 +129,8 @@ final class HubClient {
     }
 
     private static long size(HttpHeaders headers, RepoFile file) throws DownloadException {
-        String value = headers.firstValue("X-Linked-Size").or(() -> headers.firstValue("Content-Length"))
+        String value = headers.firstValue("X-Linked-Size")
+                .or(() -> headers.firstValue("Content-Length"))
                 .orElseThrow(() -> new DownloadException(file.name() + ": the server did not announce its size"));
         long size;
         try {

@@ -20,7 +20,9 @@ public record HubEndpoint(URI base) {
         if (!"https".equalsIgnoreCase(scheme) && !"http".equalsIgnoreCase(scheme)) {
             throw new IllegalArgumentException("endpoint must be an http(s) URL: " + base);
         }
-        if (base.getHost() == null || base.getRawQuery() != null || base.getRawFragment() != null
+        if (base.getHost() == null
+                || base.getRawQuery() != null
+                || base.getRawFragment() != null
                 || base.getRawUserInfo() != null) {
             throw new IllegalArgumentException("endpoint must be scheme://host[:port][/path]: " + base);
         }

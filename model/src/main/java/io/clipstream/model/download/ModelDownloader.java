@@ -84,19 +84,22 @@ public final class ModelDownloader {
             }
             throw new DownloadException("asking " + url + " about " + file.name() + " failed: " + e, e);
         }
-        if (COMMIT.matcher(revision).matches() && remote.commit() != null && !remote.commit().equals(revision)) {
-            throw new DownloadException(file.name() + ": asked for commit " + revision + " but the server answered for "
-                    + remote.commit());
+        if (COMMIT.matcher(revision).matches()
+                && remote.commit() != null
+                && !remote.commit().equals(revision)) {
+            throw new DownloadException(
+                    file.name() + ": asked for commit " + revision + " but the server answered for " + remote.commit());
         }
         Path target = dir.resolve(file.name());
-        if (Files.isRegularFile(target) && Files.size(target) == remote.size()
+        if (Files.isRegularFile(target)
+                && Files.size(target) == remote.size()
                 && remote.hash().hashOf(target).equals(remote.hash().hex())) {
             progress.skipped(file.name(), remote.size());
             return;
         }
         Path part = dir.resolve(file.name() + PART_SUFFIX);
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
+                FileLock lock = channel.tryLock()) {
             if (lock == null) {
                 throw new DownloadException(part + " is locked: another download of this model is running");
             }
@@ -132,8 +135,11 @@ public final class ModelDownloader {
                     throw cannotReach(remote.location(), null, e);
                 }
                 if (attempt >= policy.maxAttempts()) {
-                    throw new DownloadException(file.name() + ": giving up after " + attempt + " attempts (" + e.getMessage()
-                            + "); " + part.size() + " bytes are kept in the part file, run the download again to resume", e);
+                    throw new DownloadException(
+                            file.name() + ": giving up after " + attempt + " attempts (" + e.getMessage() + "); "
+                                    + part.size()
+                                    + " bytes are kept in the part file, run the download again to resume",
+                            e);
                 }
                 progress.retrying(file.name(), attempt + 1, String.valueOf(e.getMessage()));
                 pause(policy.backoffBefore(attempt + 1).toMillis());
@@ -145,7 +151,8 @@ public final class ModelDownloader {
     private void receive(RepoFile file, RemoteFile remote, FileChannel part) throws IOException {
         long offset = part.size();
         HttpResponse<InputStream> response = client.get(remote.location(), offset);
-        try (InputStream body = response.body(); StallGuard guard = new StallGuard(body, policy.idleTimeout())) {
+        try (InputStream body = response.body();
+                StallGuard guard = new StallGuard(body, policy.idleTimeout())) {
             int status = response.statusCode();
             if (status == 206) {
                 checkContentRange(file, remote, response, offset);
@@ -171,8 +178,9 @@ public final class ModelDownloader {
                 throw guard.stalled() ? stalled() : e;
             }
             if (done < remote.size()) {
-                throw guard.stalled() ? stalled() : new IOException("connection closed at " + done + " of "
-                        + remote.size() + " bytes");
+                throw guard.stalled()
+                        ? stalled()
+                        : new IOException("connection closed at " + done + " of " + remote.size() + " bytes");
             }
         }
     }
@@ -184,8 +192,8 @@ public final class ModelDownloader {
         for (int n; (n = body.read(buffer)) > 0; ) {
             guard.touch();
             if (done + n > remote.size()) {
-                throw new UnusablePart(file.name() + ": the server sent more than the " + remote.size()
-                        + " bytes it announced");
+                throw new UnusablePart(
+                        file.name() + ": the server sent more than the " + remote.size() + " bytes it announced");
             }
             ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
             while (chunk.hasRemaining()) {
@@ -205,7 +213,8 @@ public final class ModelDownloader {
             throws UnusablePart {
         String value = response.headers().firstValue("Content-Range").orElse("");
         Matcher m = CONTENT_RANGE.matcher(value.strip());
-        if (!m.matches() || Long.parseLong(m.group(1)) != offset
+        if (!m.matches()
+                || Long.parseLong(m.group(1)) != offset
                 || !m.group(3).equals("*") && Long.parseLong(m.group(3)) != remote.size()) {
             throw new UnusablePart(file.name() + ": asked for bytes " + offset + "- of " + remote.size()
                     + " but the server answered Content-Range '" + value + "' (did the file change on the server?)");
@@ -216,21 +225,23 @@ public final class ModelDownloader {
         long size = Files.size(part);
         if (size != remote.size()) {
             Files.deleteIfExists(part);
-            throw new DownloadException(file.name() + ": got " + size + " bytes, the server announced " + remote.size());
+            throw new DownloadException(
+                    file.name() + ": got " + size + " bytes, the server announced " + remote.size());
         }
         String actual = remote.hash().hashOf(part);
         if (!actual.equals(remote.hash().hex())) {
             Files.deleteIfExists(part);
-            throw new DownloadException(file.name() + ": hash mismatch, expected " + remote.hash() + " but the download has "
-                    + new ContentHash(remote.hash().kind(), actual) + "; the partial file was deleted, run the download again");
+            throw new DownloadException(file.name() + ": hash mismatch, expected " + remote.hash()
+                    + " but the download has " + new ContentHash(remote.hash().kind(), actual)
+                    + "; the partial file was deleted, run the download again");
         }
     }
 
     private static void requireSpace(Path dir, long needed) throws IOException {
         long usable = Files.getFileStore(dir).getUsableSpace();
         if (usable < needed) {
-            throw new DownloadException("not enough disk space in " + dir + ": need " + ConsoleProgress.megabytes(needed)
-                    + ", " + ConsoleProgress.megabytes(usable) + " free");
+            throw new DownloadException("not enough disk space in " + dir + ": need "
+                    + ConsoleProgress.megabytes(needed) + ", " + ConsoleProgress.megabytes(usable) + " free");
         }
     }
 
@@ -245,16 +256,21 @@ public final class ModelDownloader {
 
     /** Whether a failure means the host could not be reached at all (offline, DNS, firewall, nothing listening). */
     static boolean isUnreachable(Throwable e) {
-        return hasCause(e, UnknownHostException.class) || hasCause(e, UnresolvedAddressException.class)
-                || hasCause(e, ConnectException.class) || hasCause(e, NoRouteToHostException.class)
-                || hasCause(e, HttpConnectTimeoutException.class) || hasCause(e, HttpTimeoutException.class);
+        return hasCause(e, UnknownHostException.class)
+                || hasCause(e, UnresolvedAddressException.class)
+                || hasCause(e, ConnectException.class)
+                || hasCause(e, NoRouteToHostException.class)
+                || hasCause(e, HttpConnectTimeoutException.class)
+                || hasCause(e, HttpTimeoutException.class);
     }
 
     static DownloadException cannotReach(URI where, Path dir, Throwable cause) {
         String origin = where.getScheme() + "://" + where.getRawAuthority();
-        String advice = dir == null ? "check the connection and run the download again"
+        String advice = dir == null
+                ? "check the connection and run the download again"
                 : "download the files on a connected machine into " + dir + ", or pass --model DIR";
-        return new DownloadException("cannot reach " + origin + " (no network?): " + advice + " [" + why(cause) + "]", cause);
+        return new DownloadException(
+                "cannot reach " + origin + " (no network?): " + advice + " [" + why(cause) + "]", cause);
     }
 
     /** A short reason for a connection failure; java.net.http often wraps it in a ConnectException with no message. */

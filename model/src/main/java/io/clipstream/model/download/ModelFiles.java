@@ -14,12 +14,17 @@ public record ModelFiles(String folderName, List<RepoFile> files) {
     private static final long MB = 1L << 20;
 
     /** OpenCLIP {@code roberta-ViT-B-32}, pretrained {@code laion2b_s12b_b32k} (weights are 851 MB in fp32). */
-    public static final ModelFiles ROBERTA_VIT_B_32 = new ModelFiles("roberta-ViT-B-32-laion2b_s12b_b32k", List.of(
-            new RepoFile("laion/CLIP-ViT-B-32-roberta-base-laion2B-s12B-b32k", "open_clip_pytorch_model.bin", 2048 * MB),
-            new RepoFile("FacebookAI/roberta-base", "tokenizer.json", 16 * MB),
-            new RepoFile("FacebookAI/roberta-base", "vocab.json", 16 * MB),
-            new RepoFile("FacebookAI/roberta-base", "merges.txt", 16 * MB),
-            new RepoFile("FacebookAI/roberta-base", "config.json", MB)));
+    public static final ModelFiles ROBERTA_VIT_B_32 = new ModelFiles(
+            "roberta-ViT-B-32-laion2b_s12b_b32k",
+            List.of(
+                    new RepoFile(
+                            "laion/CLIP-ViT-B-32-roberta-base-laion2B-s12B-b32k",
+                            "open_clip_pytorch_model.bin",
+                            2048 * MB),
+                    new RepoFile("FacebookAI/roberta-base", "tokenizer.json", 16 * MB),
+                    new RepoFile("FacebookAI/roberta-base", "vocab.json", 16 * MB),
+                    new RepoFile("FacebookAI/roberta-base", "merges.txt", 16 * MB),
+                    new RepoFile("FacebookAI/roberta-base", "config.json", MB)));
 
     public ModelFiles {
         Objects.requireNonNull(folderName, "folderName");

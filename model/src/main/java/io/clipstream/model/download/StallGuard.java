@@ -26,16 +26,20 @@ final class StallGuard implements AutoCloseable {
             return t;
         });
         long period = Math.max(10, limit.toMillis() / 4);
-        timer.scheduleAtFixedRate(() -> {
-            if (!stalled && System.nanoTime() - lastByteNanos > limitNanos) {
-                stalled = true;
-                try {
-                    body.close();
-                } catch (IOException ignored) {
-                    // The reader sees the end of the stream or an error either way.
-                }
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    if (!stalled && System.nanoTime() - lastByteNanos > limitNanos) {
+                        stalled = true;
+                        try {
+                            body.close();
+                        } catch (IOException ignored) {
+                            // The reader sees the end of the stream or an error either way.
+                        }
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Bytes arrived. */

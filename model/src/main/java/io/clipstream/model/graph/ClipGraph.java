@@ -50,14 +50,14 @@ public final class ClipGraph implements AutoCloseable {
             System.gc();
             return graph;
         };
-        return new ClipGraph(towers.image, TextTowerSlot.unloading(towers.text, again, textIdle), config,
-                towers.logitScale);
+        return new ClipGraph(
+                towers.image, TextTowerSlot.unloading(towers.text, again, textIdle), config, towers.logitScale);
     }
 
     private record Towers(TowerGraph image, TowerGraph text, float logitScale) {
         static Towers build(ClipConfig config, StateDict weights) throws IOException {
-            TowerGraph image = TowerGraph.build(sd -> VisionTower.build(sd, weights, config.vision(),
-                    config.embedDim(), config.quickGelu()));
+            TowerGraph image = TowerGraph.build(
+                    sd -> VisionTower.build(sd, weights, config.vision(), config.embedDim(), config.quickGelu()));
             TowerGraph text = textTower(config, weights);
             float logitScale = weights.take("logit_scale").data()[0];
             weights.requireAllTaken();
@@ -70,8 +70,8 @@ public final class ClipGraph implements AutoCloseable {
     }
 
     private static TowerGraph textTower(ClipConfig config, StateDict weights) throws IOException {
-        return TowerGraph.build(sd -> TextTower.build(sd, weights, config.text(), config.embedDim(),
-                config.textProjectionHidden()));
+        return TowerGraph.build(
+                sd -> TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
     }
 
     /**
@@ -84,7 +84,7 @@ public final class ClipGraph implements AutoCloseable {
         }
         int length = batch * 3 * side * side;
         float[] exact = pixels.length == length ? pixels : Arrays.copyOf(pixels, length);
-        INDArray in = Nd4j.create(exact, new long[]{batch, 3, side, side}, 'c');
+        INDArray in = Nd4j.create(exact, new long[] {batch, 3, side, side}, 'c');
         try {
             return image.run(Map.of(VisionTower.INPUT, in));
         } finally {
@@ -99,11 +99,13 @@ public final class ClipGraph implements AutoCloseable {
         }
         for (int[] row : ids) {
             if (row.length == 0 || row.length > config.text().contextLength()) {
-                throw new IllegalArgumentException("token rows must hold 1.." + config.text().contextLength() + " ids");
+                throw new IllegalArgumentException(
+                        "token rows must hold 1.." + config.text().contextLength() + " ids");
             }
             for (int id : row) {
                 if (id < 0 || id >= config.text().vocabSize()) {
-                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.text().vocabSize());
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of "
+                            + config.text().vocabSize());
                 }
             }
         }

@@ -15,8 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Layers {
     private static final double SQRT_HALF = Math.sqrt(0.5);
 
-    private Layers() {
-    }
+    private Layers() {}
 
     /** {@code x @ W + b}, with W stored as PyTorch's [out, in]. */
     static SDVariable linear(Weights w, SDVariable x, String prefix, long in, long out) throws IOException {
@@ -68,13 +67,13 @@ final class Layers {
      * [B, 1, 1, T] mask. Returns [B·T, width].
      */
     static SDVariable attention(SameDiff sd, SDVariable qkv, SDVariable qkvHeadShape, int width, SDVariable keyBias) {
-        SDVariable heads = sd.reshape(qkv, qkvHeadShape).permute(2, 0, 3, 1, 4);   // [3, B, H, T, d]
+        SDVariable heads = sd.reshape(qkv, qkvHeadShape).permute(2, 0, 3, 1, 4); // [3, B, H, T, d]
         SDVariable[] qkvh = sd.unstack(heads, 0, 3);
-        SDVariable scores = sd.mmul(qkvh[0], qkvh[1], false, true, false);        // [B, H, T, T]
+        SDVariable scores = sd.mmul(qkvh[0], qkvh[1], false, true, false); // [B, H, T, T]
         if (keyBias != null) {
             scores = scores.add(keyBias);
         }
-        SDVariable context = sd.mmul(sd.nn().softmax(scores, -1), qkvh[2]);        // [B, H, T, d]
+        SDVariable context = sd.mmul(sd.nn().softmax(scores, -1), qkvh[2]); // [B, H, T, d]
         return context.permute(0, 2, 1, 3).reshape(-1, width);
     }
 }

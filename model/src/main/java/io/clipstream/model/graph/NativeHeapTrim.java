@@ -16,8 +16,7 @@ final class NativeHeapTrim {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeapTrim.class);
     private static volatile boolean unavailable;
 
-    private NativeHeapTrim() {
-    }
+    private NativeHeapTrim() {}
 
     /** False once this JVM has been found unable to trim. */
     static boolean available() {
@@ -29,14 +28,19 @@ final class NativeHeapTrim {
             return;
         }
         try {
-            Object result = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap",
-                    new Object[]{new String[0]}, new String[]{String[].class.getName()});
+            Object result = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "systemTrimNativeHeap",
+                            new Object[] {new String[0]},
+                            new String[] {String[].class.getName()});
             LOG.debug("{}", result);
         } catch (JMException | RuntimeException e) {
             unavailable = true;
-            LOG.info("this JVM cannot trim the native heap ({}): resident memory stays at its high-water mark after "
-                    + "a collection", e.toString());
+            LOG.info(
+                    "this JVM cannot trim the native heap ({}): resident memory stays at its high-water mark after "
+                            + "a collection",
+                    e.toString());
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.clipstream.model.graph;
 
-import java.util.function.LongSupplier;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,8 +102,10 @@ final class ResidentMemoryGuard {
         long now = heap.resident();
         if (limit == 0) {
             limit = automaticLimit(now);
-            LOG.info("resident memory {} MB after the first inference: ND4J's garbage is collected above {} MB",
-                    now >> 20, limit >> 20);
+            LOG.info(
+                    "resident memory {} MB after the first inference: ND4J's garbage is collected above {} MB",
+                    now >> 20,
+                    limit >> 20);
             return;
         }
         if (now <= limit || (collections > 0 && nanoTime - lastCollection < MIN_INTERVAL_NANOS)) {
@@ -115,8 +116,12 @@ final class ResidentMemoryGuard {
         lastCollection = nanoTime;
         collections++;
         trimDue = true;
-        LOG.info("resident memory {} MB over the {} MB limit: collected ND4J's unreachable arrays in {} ms ({} so far)",
-                now >> 20, limit >> 20, (System.nanoTime() - start) / 1_000_000, collections);
+        LOG.info(
+                "resident memory {} MB over the {} MB limit: collected ND4J's unreachable arrays in {} ms ({} so far)",
+                now >> 20,
+                limit >> 20,
+                (System.nanoTime() - start) / 1_000_000,
+                collections);
     }
 
     private void trim() {
@@ -127,12 +132,18 @@ final class ResidentMemoryGuard {
         if (automatic) {
             limit = Math.max(limit, automaticLimit(after));
         }
-        LOG.info("freed pages returned to the system: resident memory {} -> {} MB; limit {} MB",
-                before >> 20, after >> 20, limit >> 20);
+        LOG.info(
+                "freed pages returned to the system: resident memory {} -> {} MB; limit {} MB",
+                before >> 20,
+                after >> 20,
+                limit >> 20);
         if (!automatic && after > limit && !warned) {
             warned = true;
-            LOG.warn("resident memory is {} MB after a collection and trim, above memory.max.resident.mb = {}: the "
-                    + "service will collect every 10 s; raise the limit", after >> 20, limit >> 20);
+            LOG.warn(
+                    "resident memory is {} MB after a collection and trim, above memory.max.resident.mb = {}: the "
+                            + "service will collect every 10 s; raise the limit",
+                    after >> 20,
+                    limit >> 20);
         }
     }
 }

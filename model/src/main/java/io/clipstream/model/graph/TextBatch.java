@@ -16,8 +16,7 @@ public final class TextBatch {
     /** Additive bias that removes a key from the softmax; exp of it is exactly 0 in float32. */
     private static final float MASKED = -1e9f;
 
-    private TextBatch() {
-    }
+    private TextBatch() {}
 
     public static Map<String, INDArray> inputs(int[][] rows, int padId) {
         int batch = rows.length;

@@ -3,7 +3,6 @@ package io.clipstream.model.graph;
 import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.TextConfig;
 import java.io.IOException;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,8 +26,7 @@ public final class TextTower {
     public static final String OUTPUT = "text_embedding";
     private static final String P = "text.transformer.";
 
-    private TextTower() {
-    }
+    private TextTower() {}
 
     /** Builds the graph into {@code sd}, taking every {@code text.*} tensor out of {@code dict}. */
     public static SDVariable build(SameDiff sd, StateDict dict, TextConfig cfg, int embedDim, int projectionHidden)
@@ -41,13 +39,15 @@ public final class TextTower {
         SDVariable positions = sd.placeHolder(POSITIONS, DataType.INT, -1, -1);
         SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, 1, -1);
         SDVariable tokenMask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, -1, 1);
-        SDVariable sequence = sd.shape(ids);   // [B, L]
+        SDVariable sequence = sd.shape(ids); // [B, L]
 
         // Embeddings: word + position + token type 0, then LayerNorm. Kept as a token matrix [B·L, hidden].
         SDVariable word = w.get(P + "embeddings.word_embeddings.weight", cfg.vocabSize(), hidden);
         SDVariable position = w.get(P + "embeddings.position_embeddings.weight", cfg.maxPositions(), hidden);
         INDArray tokenTypes = w.array(P + "embeddings.token_type_embeddings.weight", cfg.typeVocabSize(), hidden);
-        SDVariable tokenType0 = sd.constant(P + "embeddings.token_type_embeddings.row0", tokenTypes.getRow(0).dup());
+        SDVariable tokenType0 = sd.constant(
+                P + "embeddings.token_type_embeddings.row0",
+                tokenTypes.getRow(0).dup());
         SDVariable x = sd.gather(word, ids.reshape(-1), 0)
                 .add(sd.gather(position, positions.reshape(-1), 0))
                 .add(tokenType0);
@@ -60,7 +60,7 @@ public final class TextTower {
 
         // Mean pooler: sum over non-pad tokens, divided by their count.
         SDVariable tokens = sd.reshape(x, sd.concat(0, sequence, sd.constant(Nd4j.createFromArray((long) hidden))));
-        SDVariable pooled = tokens.mul(tokenMask).sum(1).div(tokenMask.sum(1));   // [B, hidden]
+        SDVariable pooled = tokens.mul(tokenMask).sum(1).div(tokenMask.sum(1)); // [B, hidden]
 
         SDVariable h = Layers.linearNoBias(w, pooled, "text.proj.0.weight", hidden, projectionHidden);
         h = Layers.gelu(sd, h);
@@ -69,15 +69,20 @@ public final class TextTower {
     }
 
     /** RoBERTa layer, post-LN: {@code h = LN(attn(x) + x); x = LN(ffn(h) + h)}. */
-    private static SDVariable layer(Weights w, SDVariable x, String p, TextConfig cfg, SDVariable headShape,
-                                    SDVariable keyBias) throws IOException {
+    private static SDVariable layer(
+            Weights w, SDVariable x, String p, TextConfig cfg, SDVariable headShape, SDVariable keyBias)
+            throws IOException {
         SameDiff sd = w.sd();
         int hidden = cfg.hidden();
         double eps = cfg.layerNormEps();
         String self = p + ".attention.self.";
-        float[] weight = Weights.concat(w.data(self + "query.weight", hidden, hidden), w.data(self + "key.weight", hidden, hidden),
+        float[] weight = Weights.concat(
+                w.data(self + "query.weight", hidden, hidden),
+                w.data(self + "key.weight", hidden, hidden),
                 w.data(self + "value.weight", hidden, hidden));
-        float[] bias = Weights.concat(w.data(self + "query.bias", hidden), w.data(self + "key.bias", hidden),
+        float[] bias = Weights.concat(
+                w.data(self + "query.bias", hidden),
+                w.data(self + "key.bias", hidden),
                 w.data(self + "value.bias", hidden));
         SDVariable[] qkv = w.fusedQkv(p + ".attention.self", weight, bias, hidden, hidden, cfg.headWidth(), null);
         SDVariable context = Layers.attention(sd, sd.mmul(x, qkv[0]).add(qkv[1]), headShape, hidden, keyBias);

@@ -42,11 +42,13 @@ final class TextTowerSlot implements AutoCloseable {
         // A tower built at start (to check the checkpoint) counts as idle already: freed at the first check unless a
         // label set or a query takes it first, so that a restart under a flood of images does not carry it.
         this.lastUse = clock.getAsLong() - idleNanos;
-        this.reaper = reap ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "clipstream-text-tower-idle");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.reaper = reap
+                ? Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "clipstream-text-tower-idle");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
         if (reaper != null) {
             long period = Math.max(idleNanos / 4, TimeUnit.MILLISECONDS.toNanos(100));
             reaper.scheduleWithFixedDelay(() -> unloadIfIdle(), period, period, TimeUnit.NANOSECONDS);

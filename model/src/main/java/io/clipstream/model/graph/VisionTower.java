@@ -21,8 +21,7 @@ public final class VisionTower {
     public static final String OUTPUT = "image_embedding";
     private static final double EPS = 1e-5;
 
-    private VisionTower() {
-    }
+    private VisionTower() {}
 
     /** Builds the graph into {@code sd}, taking every {@code visual.*} tensor out of {@code dict}. */
     public static SDVariable build(SameDiff sd, StateDict dict, VisionConfig cfg, int embedDim, boolean quickGelu)
@@ -35,7 +34,7 @@ public final class VisionTower {
 
         SDVariable pixels = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, cfg.imageSize(), cfg.imageSize());
         SDVariable batch = sd.shape(pixels).get(SDIndex.interval(0, 1));
-        SDVariable sequence = sd.concat(0, batch, sd.constant(Nd4j.createFromArray(tokens)));   // [B, T]
+        SDVariable sequence = sd.concat(0, batch, sd.constant(Nd4j.createFromArray(tokens))); // [B, T]
 
         // conv1 (kernel = stride = patch, no bias) is a matmul over flattened patches, (channel, row, col) order.
         SDVariable patches = pixels.reshape(-1, 3, grid, patch, grid, patch)
@@ -43,15 +42,23 @@ public final class VisionTower {
                 .reshape(-1, (long) grid * grid, 3L * patch * patch);
         // A zero row in front of the patches becomes the class-token slot: conv1 has no bias, so it stays 0
         // and the class embedding arrives with position 0 (cls + pos[0], as open_clip adds them).
-        patches = sd.nn().pad(patches, sd.constant(Nd4j.createFromArray(new int[][]{{0, 0}, {1, 0}, {0, 0}})), 0.0);
-        float[] conv = w.data("visual.conv1.weight", width, 3, patch, patch);   // [width, 3·patch·patch]
-        SDVariable x = sd.mmul(patches.reshape(-1, 3L * patch * patch),
-                w.constant("visual.conv1.weight", Weights.transpose(conv, width, 3 * patch * patch), 3L * patch * patch, width));
+        patches = sd.nn().pad(patches, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {1, 0}, {0, 0}})), 0.0);
+        float[] conv = w.data("visual.conv1.weight", width, 3, patch, patch); // [width, 3·patch·patch]
+        SDVariable x = sd.mmul(
+                patches.reshape(-1, 3L * patch * patch),
+                w.constant(
+                        "visual.conv1.weight",
+                        Weights.transpose(conv, width, 3 * patch * patch),
+                        3L * patch * patch,
+                        width));
 
-        INDArray positions = w.array("visual.positional_embedding", tokens, width).dup();
+        INDArray positions =
+                w.array("visual.positional_embedding", tokens, width).dup();
         INDArray cls = w.array("visual.class_embedding", width);
         positions.getRow(0).addi(cls);
-        x = x.reshape(-1, tokens, width).add(sd.constant("visual.positional_embedding", positions)).reshape(-1, width);
+        x = x.reshape(-1, tokens, width)
+                .add(sd.constant("visual.positional_embedding", positions))
+                .reshape(-1, width);
         x = Layers.layerNorm(w, x, "visual.ln_pre", width, EPS);
 
         SDVariable headShape = Layers.qkvHeadShape(sd, sequence, cfg.heads(), cfg.headWidth());
@@ -73,8 +80,9 @@ public final class VisionTower {
      * {@code x += attn(ln_1(x)); x += mlp(ln_2(x))}. Both LayerNorms feed a linear layer only, so their weight and
      * bias are folded into it (q/k/v and c_fc) and the graph just normalises.
      */
-    private static SDVariable block(Weights w, SDVariable x, String p, VisionConfig cfg, SDVariable headShape,
-                                    boolean quickGelu) throws IOException {
+    private static SDVariable block(
+            Weights w, SDVariable x, String p, VisionConfig cfg, SDVariable headShape, boolean quickGelu)
+            throws IOException {
         SameDiff sd = w.sd();
         int width = cfg.width();
         SDVariable h = Layers.normalise(sd, x, EPS);
@@ -90,11 +98,17 @@ public final class VisionTower {
      * nn.MultiheadAttention with a packed in_proj: rows [0, W) are q, [W, 2W) k, [2W, 3W) v; one fused matmul, into
      * which the LayerNorm {@code norm} in front is folded.
      */
-    private static SDVariable attention(Weights w, SDVariable h, String p, String norm, VisionConfig cfg,
-                                        SDVariable headShape) throws IOException {
+    private static SDVariable attention(
+            Weights w, SDVariable h, String p, String norm, VisionConfig cfg, SDVariable headShape) throws IOException {
         int width = cfg.width();
-        SDVariable[] qkv = w.fusedQkv(p, w.data(p + ".in_proj_weight", 3L * width, width),
-                w.data(p + ".in_proj_bias", 3L * width), width, width, cfg.headWidth(), norm);
+        SDVariable[] qkv = w.fusedQkv(
+                p,
+                w.data(p + ".in_proj_weight", 3L * width, width),
+                w.data(p + ".in_proj_bias", 3L * width),
+                width,
+                width,
+                cfg.headWidth(),
+                norm);
         SDVariable context = Layers.attention(w.sd(), w.sd().mmul(h, qkv[0]).add(qkv[1]), headShape, width, null);
         return Layers.linear(w, context, p + ".out_proj", width, width);
     }

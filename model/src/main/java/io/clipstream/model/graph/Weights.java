@@ -48,7 +48,7 @@ final class Weights {
      */
     SDVariable[] fusedQkv(String name, float[] weight, float[] bias, int out, int in, int headWidth, String foldedNorm)
             throws IOException {
-        float[] t = transpose(weight, 3 * out, in);   // [in, 3·out]
+        float[] t = transpose(weight, 3 * out, in); // [in, 3·out]
         float[] b = bias.clone();
         if (foldedNorm != null) {
             foldNorm(foldedNorm, t, b, in, 3 * out);
@@ -62,7 +62,9 @@ final class Weights {
         for (int c = 0; c < out; c++) {
             b[c] *= scale;
         }
-        return new SDVariable[]{constant(name + ".qkv_weight", t, in, 3L * out), constant(name + ".qkv_bias", b, 3L * out)};
+        return new SDVariable[] {
+            constant(name + ".qkv_weight", t, in, 3L * out), constant(name + ".qkv_bias", b, 3L * out)
+        };
     }
 
     /** A {@code nn.Linear} fed by the LayerNorm {@code normPrefix}: its [in, out] weight and bias with γ, β folded in. */
@@ -70,7 +72,7 @@ final class Weights {
         float[] wt = transpose(data(prefix + ".weight", out, in), out, in);
         float[] b = data(prefix + ".bias", out).clone();
         foldNorm(normPrefix, wt, b, in, out);
-        return new SDVariable[]{constant(prefix + ".weight", wt, in, out), constant(prefix + ".bias", b, out)};
+        return new SDVariable[] {constant(prefix + ".weight", wt, in, out), constant(prefix + ".bias", b, out)};
     }
 
     /**

@@ -122,7 +122,8 @@ public final class ClipPreprocessor {
         return out;
     }
 
-    private DecodedImage resizedWindow(DecodedImage image, int newW, int newH, int left, int top, int windowW, int windowH) {
+    private DecodedImage resizedWindow(
+            DecodedImage image, int newW, int newH, int left, int top, int windowW, int windowH) {
         PillowResample.Filter filter = config.filter();
         boolean resizing = newW != image.width() || newH != image.height();
         PillowMode mode = image.mode();

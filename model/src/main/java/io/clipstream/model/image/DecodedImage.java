@@ -21,8 +21,8 @@ public record DecodedImage(PillowMode mode, int width, int height, int[] pixels,
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(pixels, "pixels");
         if (width <= 0 || height <= 0 || (long) width * height != pixels.length) {
-            throw new IllegalArgumentException(
-                    "image of " + width + "x" + height + " needs " + (long) width * height + " pixels, got " + pixels.length);
+            throw new IllegalArgumentException("image of " + width + "x" + height + " needs " + (long) width * height
+                    + " pixels, got " + pixels.length);
         }
         if ((mode == PillowMode.P) != (palette != null)) {
             throw new IllegalArgumentException("a palette is required for mode P and only for it");

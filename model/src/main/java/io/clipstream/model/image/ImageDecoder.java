@@ -1,5 +1,6 @@
 package io.clipstream.model.image;
 
+import io.clipstream.model.image.ImageRejectedException.Reason;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -15,8 +16,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-
-import io.clipstream.model.image.ImageRejectedException.Reason;
 
 /**
  * Decodes untrusted image bytes into a {@link DecodedImage} with the mode Pillow 9.4 would give the same file.
@@ -63,7 +62,8 @@ public final class ImageDecoder {
             throw new ImageRejectedException(Reason.CORRUPT, "empty image");
         }
         if (bytes.length > maxBytes) {
-            throw new ImageRejectedException(Reason.TOO_LARGE,
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE,
                     "image of " + bytes.length + " bytes is over the limit of " + maxBytes + " bytes");
         }
         ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> unrecognised(bytes));
@@ -85,18 +85,22 @@ public final class ImageDecoder {
             checkPixels(format, width, height);
             DecodedImage image = read(reader, format, png, input);
             if (!warnings.isEmpty()) {
-                throw new ImageRejectedException(Reason.CORRUPT,
-                        format + " image is damaged or truncated: " + String.join("; ", warnings));
+                throw new ImageRejectedException(
+                        Reason.CORRUPT, format + " image is damaged or truncated: " + String.join("; ", warnings));
             }
             if (image.width() != width || image.height() != height) {
-                throw new ImageRejectedException(Reason.CORRUPT, format + " header says " + width + "x" + height
-                        + " but the image decoded as " + image.width() + "x" + image.height());
+                throw new ImageRejectedException(
+                        Reason.CORRUPT,
+                        format + " header says " + width + "x" + height + " but the image decoded as " + image.width()
+                                + "x" + image.height());
             }
             return image;
         } catch (IOException | RuntimeException e) {
             // readers throw IIOException, EOFException, and on crafted input also IndexOutOfBounds etc.
-            throw new ImageRejectedException(Reason.CORRUPT,
-                    format + " image could not be decoded: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.CORRUPT,
+                    format + " image could not be decoded: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    e);
         } finally {
             reader.dispose();
         }
@@ -104,11 +108,14 @@ public final class ImageDecoder {
 
     private void checkPixels(ImageFormat format, int width, int height) throws ImageRejectedException {
         if (width <= 0 || height <= 0) {
-            throw new ImageRejectedException(Reason.CORRUPT, format + " image declares a size of " + width + "x" + height);
+            throw new ImageRejectedException(
+                    Reason.CORRUPT, format + " image declares a size of " + width + "x" + height);
         }
         if ((long) width * height > maxPixels) {
-            throw new ImageRejectedException(Reason.TOO_LARGE, format + " image of " + width + "x" + height
-                    + " pixels is over the limit of " + maxPixels + " pixels");
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE,
+                    format + " image of " + width + "x" + height + " pixels is over the limit of " + maxPixels
+                            + " pixels");
         }
     }
 
@@ -116,14 +123,17 @@ public final class ImageDecoder {
     private static void checkRiffChunks(byte[] b) throws ImageRejectedException {
         long riffEnd = 8 + readIntLittleEndian(b, 4);
         if (riffEnd > b.length) {
-            throw new ImageRejectedException(Reason.CORRUPT, "WebP image is truncated: the RIFF header declares "
-                    + riffEnd + " bytes, the file has " + b.length);
+            throw new ImageRejectedException(
+                    Reason.CORRUPT,
+                    "WebP image is truncated: the RIFF header declares " + riffEnd + " bytes, the file has "
+                            + b.length);
         }
         long at = 12;
         while (at + 8 <= riffEnd) {
             long chunkEnd = at + 8 + readIntLittleEndian(b, (int) at + 4);
             if (chunkEnd > riffEnd) {
-                throw new ImageRejectedException(Reason.CORRUPT, "WebP chunk at byte " + at + " runs past the end of the file");
+                throw new ImageRejectedException(
+                        Reason.CORRUPT, "WebP chunk at byte " + at + " runs past the end of the file");
             }
             at = chunkEnd + (chunkEnd & 1); // chunks are padded to even sizes
         }
@@ -147,8 +157,11 @@ public final class ImageDecoder {
             hex.append(String.format("%02x", bytes[i] & 0xff));
         }
         String looksLike = ImageFormat.describeNonImage(bytes);
-        return new ImageRejectedException(Reason.CORRUPT, "not an image in any known format (starts with " + hex
-                + (looksLike == null ? "" : ", looks like " + looksLike) + "; accepted: PNG, JPEG, GIF, BMP, WebP)");
+        return new ImageRejectedException(
+                Reason.CORRUPT,
+                "not an image in any known format (starts with " + hex
+                        + (looksLike == null ? "" : ", looks like " + looksLike)
+                        + "; accepted: PNG, JPEG, GIF, BMP, WebP)");
     }
 
     /** A fresh instance of the allowed reader class; never whatever other plugin the classpath offers. */
@@ -160,7 +173,8 @@ public final class ImageDecoder {
                 return r;
             }
         }
-        throw new IllegalStateException("the " + format + " reader " + format.readerClass() + " is not on the classpath");
+        throw new IllegalStateException(
+                "the " + format + " reader " + format.readerClass() + " is not on the classpath");
     }
 
     private static DecodedImage read(ImageReader reader, ImageFormat format, PngHeader png, byte[] bytes)
@@ -183,7 +197,8 @@ public final class ImageDecoder {
     /** Pillow reads every CMYK JPEG as "CMYK;I": ink = 255 - stored value. */
     private static DecodedImage cmyk(Raster raster) throws ImageRejectedException {
         if (raster.getNumBands() != 4) {
-            throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, "CMYK JPEG with " + raster.getNumBands() + " bands");
+            throw new ImageRejectedException(
+                    Reason.UNSUPPORTED_FORMAT, "CMYK JPEG with " + raster.getNumBands() + " bands");
         }
         int w = raster.getWidth();
         int h = raster.getHeight();
@@ -316,8 +331,7 @@ public final class ImageDecoder {
 
     /** The JPEG header segments (before the first scan) that change what Pillow sees. */
     static final class JpegHeader {
-        private JpegHeader() {
-        }
+        private JpegHeader() {}
 
         /** The transform byte of the Adobe APP14 segment (0 none/CMYK, 1 YCbCr, 2 YCCK), -1 if absent. */
         static int adobeTransform(byte[] b) {

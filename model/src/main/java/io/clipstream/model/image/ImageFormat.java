@@ -62,8 +62,10 @@ public enum ImageFormat {
      * they are in no image format we know (such bytes are corrupt, whatever content type came with them).
      */
     static String knownUnsupported(byte[] b) {
-        if (startsWith(b, 0, 'I', 'I', 0x2A, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2A)
-                || startsWith(b, 0, 'I', 'I', 0x2B, 0x00) || startsWith(b, 0, 'M', 'M', 0x00, 0x2B)) {
+        if (startsWith(b, 0, 'I', 'I', 0x2A, 0x00)
+                || startsWith(b, 0, 'M', 'M', 0x00, 0x2A)
+                || startsWith(b, 0, 'I', 'I', 0x2B, 0x00)
+                || startsWith(b, 0, 'M', 'M', 0x00, 0x2B)) {
             return "TIFF";
         }
         if (b.length >= 12 && startsWith(b, 4, 'f', 't', 'y', 'p')) {
@@ -73,7 +75,8 @@ public enum ImageFormat {
             }
             return null;
         }
-        if (startsWith(b, 0, 0x00, 0x00, 0x00, 0x0C, 'j', 'P', 0x20, 0x20) || startsWith(b, 0, 0xFF, 0x4F, 0xFF, 0x51)) {
+        if (startsWith(b, 0, 0x00, 0x00, 0x00, 0x0C, 'j', 'P', 0x20, 0x20)
+                || startsWith(b, 0, 0xFF, 0x4F, 0xFF, 0x51)) {
             return "JPEG 2000";
         }
         if (startsWith(b, 0, 0x00, 0x00, 0x00, 0x0C, 'J', 'X', 'L', 0x20) || startsWith(b, 0, 0xFF, 0x0A)) {
@@ -94,7 +97,8 @@ public enum ImageFormat {
             return "a PDF document";
         }
         if (b.length >= 12 && startsWith(b, 4, 'f', 't', 'y', 'p')) {
-            return "ISO media of brand " + new String(b, 8, 4, StandardCharsets.ISO_8859_1).trim() + " (video or audio)";
+            return "ISO media of brand " + new String(b, 8, 4, StandardCharsets.ISO_8859_1).trim()
+                    + " (video or audio)";
         }
         if (startsWith(b, 0, 'R', 'I', 'F', 'F')) {
             return "a RIFF file that is not WebP";

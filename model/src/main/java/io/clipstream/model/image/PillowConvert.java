@@ -7,8 +7,7 @@ package io.clipstream.model.image;
  */
 public final class PillowConvert {
 
-    private PillowConvert() {
-    }
+    private PillowConvert() {}
 
     /** RGBA to RGBa and LA to La: colour bands times alpha / 255, rounded as Pillow's MULDIV255. */
     public static DecodedImage premultiply(DecodedImage image) {
@@ -71,8 +70,8 @@ public final class PillowConvert {
             case I -> grey(pixel <= 0 ? 0 : Math.min(pixel, 255));
             case P -> palette[pixel & 0xff] & 0xffffff;
             case CMYK -> cmykToRgb(pixel);
-            case RGBa, La -> throw new IllegalArgumentException(
-                    "mode " + mode.pillowName() + " exists only inside a resize");
+            case RGBa, La ->
+                throw new IllegalArgumentException("mode " + mode.pillowName() + " exists only inside a resize");
         };
     }
 

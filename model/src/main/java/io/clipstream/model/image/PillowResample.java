@@ -54,8 +54,7 @@ public final class PillowResample {
     private static final int PRECISION_BITS = 32 - 8 - 2;
     private static final int HALF = 1 << (PRECISION_BITS - 1);
 
-    private PillowResample() {
-    }
+    private PillowResample() {}
 
     /** {@code image.resize((width, height), filter)} in Pillow. Modes P and 1 always use NEAREST, as in Pillow. */
     public static DecodedImage resize(DecodedImage image, int width, int height, Filter filter) {
@@ -67,10 +66,23 @@ public final class PillowResample {
      * height, filter)}; the window must lie inside the resized image. Modes RGBA and LA are not premultiplied
      * here: that is the caller's business (see {@link PillowConvert}).
      */
-    public static DecodedImage resizeWindow(DecodedImage image, int width, int height, Filter filter,
-                                            int left, int top, int windowWidth, int windowHeight) {
-        if (width <= 0 || height <= 0 || left < 0 || top < 0 || windowWidth <= 0 || windowHeight <= 0
-                || left + windowWidth > width || top + windowHeight > height) {
+    public static DecodedImage resizeWindow(
+            DecodedImage image,
+            int width,
+            int height,
+            Filter filter,
+            int left,
+            int top,
+            int windowWidth,
+            int windowHeight) {
+        if (width <= 0
+                || height <= 0
+                || left < 0
+                || top < 0
+                || windowWidth <= 0
+                || windowHeight <= 0
+                || left + windowWidth > width
+                || top + windowHeight > height) {
             throw new IllegalArgumentException("window " + windowWidth + "x" + windowHeight + "+" + left + "+" + top
                     + " is not inside " + width + "x" + height);
         }
@@ -142,8 +154,15 @@ public final class PillowResample {
         }
     }
 
-    private static int[] convolve(DecodedImage image, int width, int height, Filter filter,
-                                  int left, int top, int windowWidth, int windowHeight) {
+    private static int[] convolve(
+            DecodedImage image,
+            int width,
+            int height,
+            Filter filter,
+            int left,
+            int top,
+            int windowWidth,
+            int windowHeight) {
         boolean int32 = image.mode() == PillowMode.I;
         boolean needHorizontal = width != image.width();
         boolean needVertical = height != image.height();
@@ -281,8 +300,8 @@ public final class PillowResample {
     }
 
     /** ImagingScaleAffine: source column of output column x is (int) of a running sum started at the centre. */
-    private static int[] nearest(DecodedImage image, int width, int height,
-                                 int left, int top, int windowWidth, int windowHeight) {
+    private static int[] nearest(
+            DecodedImage image, int width, int height, int left, int top, int windowWidth, int windowHeight) {
         int[] columns = sourcePositions(image.width(), width);
         int[] rows = sourcePositions(image.height(), height);
         int[] in = image.pixels();

@@ -24,6 +24,7 @@ public record PreprocessConfig(int imageSize, float[] mean, float[] std, String 
      * float like torch.as_tensor(..., dtype=float32) does, not decimal → float directly.
      */
     private static final float[] OPENAI_MEAN = {(float) 0.48145466, (float) 0.4578275, (float) 0.40821073};
+
     private static final float[] OPENAI_STD = {(float) 0.26862954, (float) 0.26130258, (float) 0.27577711};
 
     public PreprocessConfig {
@@ -70,12 +71,14 @@ public record PreprocessConfig(int imageSize, float[] mean, float[] std, String 
         if (sizeNode.isInt()) {
             size = sizeNode.intValue();
         } else if (sizeNode.isArray()) {
-            if (sizeNode.size() != 2 || sizeNode.get(0).intValue() != sizeNode.get(1).intValue()) {
+            if (sizeNode.size() != 2
+                    || sizeNode.get(0).intValue() != sizeNode.get(1).intValue()) {
                 throw new IllegalArgumentException("only square image sizes are supported, got " + sizeNode);
             }
             size = sizeNode.get(0).intValue();
         }
-        return new PreprocessConfig(size,
+        return new PreprocessConfig(
+                size,
                 triple(preprocessCfg.path("mean"), d.mean()),
                 triple(preprocessCfg.path("std"), d.std()),
                 preprocessCfg.path("interpolation").asText(d.interpolation()),
@@ -99,14 +102,19 @@ public record PreprocessConfig(int imageSize, float[] mean, float[] std, String 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PreprocessConfig p && imageSize == p.imageSize && Arrays.equals(mean, p.mean)
-                && Arrays.equals(std, p.std) && interpolation.equals(p.interpolation) && resizeMode.equals(p.resizeMode);
+        return o instanceof PreprocessConfig p
+                && imageSize == p.imageSize
+                && Arrays.equals(mean, p.mean)
+                && Arrays.equals(std, p.std)
+                && interpolation.equals(p.interpolation)
+                && resizeMode.equals(p.resizeMode);
     }
 
     @Override
     public int hashCode() {
         return ((imageSize * 31 + Arrays.hashCode(mean)) * 31 + Arrays.hashCode(std)) * 31
-                + interpolation.hashCode() * 17 + resizeMode.hashCode();
+                + interpolation.hashCode() * 17
+                + resizeMode.hashCode();
     }
 
     @Override

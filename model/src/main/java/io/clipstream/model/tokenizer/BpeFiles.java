@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +26,7 @@ public final class BpeFiles {
 
     /** roberta-base's tokenizer.json is 1.4 MB; allow large multilingual vocabularies, refuse the absurd. */
     static final long MAX_FILE_BYTES = 64L << 20;
+
     static final int MAX_TOKENS = 2_000_000;
     static final int MAX_TOKEN_CHARS = 1024;
 
@@ -34,8 +35,7 @@ public final class BpeFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private BpeFiles() {
-    }
+    private BpeFiles() {}
 
     /** Hugging Face {@code tokenizer.json} with a BPE model. */
     public static BpeVocabulary readTokenizerJson(Path file) throws IOException {
@@ -53,9 +53,10 @@ public final class BpeFiles {
 
     /** {@code vocab.json} + {@code merges.txt}; RoBERTa's five special tokens are taken from the vocabulary. */
     public static BpeVocabulary readVocabAndMerges(Path vocabJson, Path mergesTxt) throws IOException {
-        Map<String, Integer> vocab = parseVocab(parseJson(readBounded(vocabJson), vocabJson.toString()), vocabJson.toString());
-        List<BpeVocabulary.Merge> merges = parseMergesTxt(decodeUtf8(readBounded(mergesTxt), mergesTxt.toString()),
-                mergesTxt.toString());
+        Map<String, Integer> vocab =
+                parseVocab(parseJson(readBounded(vocabJson), vocabJson.toString()), vocabJson.toString());
+        List<BpeVocabulary.Merge> merges =
+                parseMergesTxt(decodeUtf8(readBounded(mergesTxt), mergesTxt.toString()), mergesTxt.toString());
         var added = new ArrayList<BpeVocabulary.AddedToken>();
         for (String special : ROBERTA_SPECIALS) {
             Integer id = vocab.get(special);
@@ -73,12 +74,13 @@ public final class BpeFiles {
             throw new IllegalArgumentException(name + ": no \"model\" object");
         }
         if (!"BPE".equals(model.path("type").asText("BPE"))) {
-            throw new IllegalArgumentException(name + ": model type " + model.path("type").asText()
-                    + " is not BPE");
+            throw new IllegalArgumentException(
+                    name + ": model type " + model.path("type").asText() + " is not BPE");
         }
         JsonNode pre = root.path("pre_tokenizer");
         if (pre.isObject() && pre.path("add_prefix_space").asBoolean(false)) {
-            throw new IllegalArgumentException(name + ": add_prefix_space=true is not supported (roberta-base has false)");
+            throw new IllegalArgumentException(
+                    name + ": add_prefix_space=true is not supported (roberta-base has false)");
         }
         if (!root.path("normalizer").isMissingNode() && !root.path("normalizer").isNull()) {
             throw new IllegalArgumentException(name + ": a normalizer is not supported (roberta-base has none)");
@@ -94,12 +96,19 @@ public final class BpeFiles {
             for (JsonNode t : addedNode) {
                 JsonNode id = t.path("id");
                 JsonNode content = t.path("content");
-                if (!id.isInt() || id.asInt() < 0 || id.asInt() >= MAX_TOKENS || !content.isTextual()
-                        || content.asText().isEmpty() || content.asText().length() > MAX_TOKEN_CHARS) {
+                if (!id.isInt()
+                        || id.asInt() < 0
+                        || id.asInt() >= MAX_TOKENS
+                        || !content.isTextual()
+                        || content.asText().isEmpty()
+                        || content.asText().length() > MAX_TOKEN_CHARS) {
                     throw new IllegalArgumentException(name + ": malformed added token " + abbreviate(t.toString()));
                 }
-                added.add(new BpeVocabulary.AddedToken(id.asInt(), content.asText(),
-                        t.path("lstrip").asBoolean(false), t.path("rstrip").asBoolean(false)));
+                added.add(new BpeVocabulary.AddedToken(
+                        id.asInt(),
+                        content.asText(),
+                        t.path("lstrip").asBoolean(false),
+                        t.path("rstrip").asBoolean(false)));
             }
         }
         return new BpeVocabulary(vocab, merges, added);
@@ -118,7 +127,8 @@ public final class BpeFiles {
             var e = fields.next();
             JsonNode id = e.getValue();
             if (!id.isInt() || id.asInt() < 0 || id.asInt() >= MAX_TOKENS) {
-                throw new IllegalArgumentException(name + ": token " + abbreviate(e.getKey()) + " has the bad id " + id);
+                throw new IllegalArgumentException(
+                        name + ": token " + abbreviate(e.getKey()) + " has the bad id " + id);
             }
             if (e.getKey().isEmpty() || e.getKey().length() > MAX_TOKEN_CHARS) {
                 throw new IllegalArgumentException(name + ": a token is empty or longer than " + MAX_TOKEN_CHARS);
@@ -139,7 +149,10 @@ public final class BpeFiles {
         for (JsonNode m : node) {
             if (m.isTextual()) {
                 merges.add(splitMerge(m.asText(), name, merges.size()));
-            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+            } else if (m.isArray()
+                    && m.size() == 2
+                    && m.get(0).isTextual()
+                    && m.get(1).isTextual()) {
                 merges.add(new BpeVocabulary.Merge(m.get(0).asText(), m.get(1).asText()));
             } else {
                 throw new IllegalArgumentException(name + ": merge " + merges.size()
@@ -172,8 +185,8 @@ public final class BpeFiles {
     private static BpeVocabulary.Merge splitMerge(String merge, String name, int index) {
         String[] parts = merge.split(" ", -1);
         if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            throw new IllegalArgumentException(name + ": merge " + index + " is not two tokens separated by one space: "
-                    + abbreviate(merge));
+            throw new IllegalArgumentException(
+                    name + ": merge " + index + " is not two tokens separated by one space: " + abbreviate(merge));
         }
         return new BpeVocabulary.Merge(parts[0], parts[1]);
     }
@@ -201,8 +214,12 @@ public final class BpeFiles {
 
     private static String decodeUtf8(byte[] bytes, String name) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(name + " is not valid UTF-8", e);
         }

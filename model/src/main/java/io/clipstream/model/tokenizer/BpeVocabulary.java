@@ -16,15 +16,13 @@ public record BpeVocabulary(Map<String, Integer> vocab, List<Merge> merges, List
     }
 
     /** One merge rule: the adjacent symbols {@code left} and {@code right} become {@code left + right}. */
-    public record Merge(String left, String right) {
-    }
+    public record Merge(String left, String right) {}
 
     /**
      * A token matched verbatim in the text before BPE, as Hugging Face does for {@code <s>}, {@code <mask>}...
      * {@code lstrip}/{@code rstrip}: it swallows the whitespace on that side.
      */
-    public record AddedToken(int id, String content, boolean lstrip, boolean rstrip) {
-    }
+    public record AddedToken(int id, String content, boolean lstrip, boolean rstrip) {}
 
     /** The id of an added or vocabulary token, or an exception naming the missing token. */
     public int idOf(String token) {

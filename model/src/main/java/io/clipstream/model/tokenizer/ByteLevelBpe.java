@@ -51,8 +51,8 @@ public final class ByteLevelBpe {
         for (int b = 0; b < 256; b++) {
             Integer id = vocab.get(BYTE_SYMBOLS[b]);
             if (id == null) {
-                throw new IllegalArgumentException("vocabulary lacks the byte symbol " + BYTE_SYMBOLS[b]
-                        + " (byte " + b + "): not a byte-level BPE vocabulary");
+                throw new IllegalArgumentException("vocabulary lacks the byte symbol " + BYTE_SYMBOLS[b] + " (byte " + b
+                        + "): not a byte-level BPE vocabulary");
             }
             byteIds[b] = id;
         }
@@ -133,8 +133,9 @@ public final class ByteLevelBpe {
     private int[] utf8Symbols(String piece) {
         for (int i = 0; i < piece.length(); i++) {
             if (Character.isSurrogate(piece.charAt(i))
-                    && !(Character.isHighSurrogate(piece.charAt(i)) && i + 1 < piece.length()
-                    && Character.isLowSurrogate(piece.charAt(++i)))) {
+                    && !(Character.isHighSurrogate(piece.charAt(i))
+                            && i + 1 < piece.length()
+                            && Character.isLowSurrogate(piece.charAt(++i)))) {
                 throw new IllegalArgumentException("text holds an unpaired UTF-16 surrogate at " + i);
             }
         }

@@ -17,20 +17,27 @@ import java.util.Set;
  * because these are data that Java does not have: the 2231 HTML5 entity names, ftfy's width map, ...).
  */
 record CleanerTables(
-        Map<String, String> html5,              // entity name (with or without ';') -> text
-        Map<Integer, String> invalidCharrefs,   // code point -> replacement, checked first
-        Set<Integer> invalidCodepoints,         // code points that unescape to nothing
-        Map<String, String> ftfyEntities,       // "&name;" -> text, ftfy's own unescape table
+        Map<String, String> html5, // entity name (with or without ';') -> text
+        Map<Integer, String> invalidCharrefs, // code point -> replacement, checked first
+        Set<Integer> invalidCodepoints, // code points that unescape to nothing
+        Map<String, String> ftfyEntities, // "&name;" -> text, ftfy's own unescape table
         Map<Integer, String> ligatures,
         Map<Integer, String> widths,
-        Map<Integer, String> c1Controls,        // U+0080..U+009F -> sloppy windows-1252
-        Set<Integer> controls) {                // removed by ftfy's remove_control_chars
+        Map<Integer, String> c1Controls, // U+0080..U+009F -> sloppy windows-1252
+        Set<Integer> controls) { // removed by ftfy's remove_control_chars
 
     static final CleanerTables INSTANCE = load();
 
     private static CleanerTables load() {
-        var t = new CleanerTables(new HashMap<>(), new HashMap<>(), new HashSet<>(), new HashMap<>(),
-                new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashSet<>());
+        var t = new CleanerTables(
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashSet<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashSet<>());
         try (InputStream in = CleanerTables.class.getResourceAsStream("text-cleaner-tables.tsv")) {
             if (in == null) {
                 throw new IllegalStateException("resource text-cleaner-tables.tsv is missing");
@@ -57,8 +64,14 @@ record CleanerTables(
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new CleanerTables(Map.copyOf(t.html5), Map.copyOf(t.invalidCharrefs), Set.copyOf(t.invalidCodepoints),
-                Map.copyOf(t.ftfyEntities), Map.copyOf(t.ligatures), Map.copyOf(t.widths), Map.copyOf(t.c1Controls),
+        return new CleanerTables(
+                Map.copyOf(t.html5),
+                Map.copyOf(t.invalidCharrefs),
+                Set.copyOf(t.invalidCodepoints),
+                Map.copyOf(t.ftfyEntities),
+                Map.copyOf(t.ligatures),
+                Map.copyOf(t.widths),
+                Map.copyOf(t.c1Controls),
                 Set.copyOf(t.controls));
     }
 

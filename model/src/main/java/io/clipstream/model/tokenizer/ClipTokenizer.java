@@ -33,7 +33,9 @@ public final class ClipTokenizer {
     public ClipTokenizer(BpeVocabulary vocabulary) {
         this.bpe = new ByteLevelBpe(vocabulary.vocab(), vocabulary.merges());
         this.addedTokens = vocabulary.addedTokens().stream()
-                .sorted(Comparator.comparingInt((BpeVocabulary.AddedToken t) -> t.content().length()).reversed())
+                .sorted(Comparator.comparingInt(
+                                (BpeVocabulary.AddedToken t) -> t.content().length())
+                        .reversed())
                 .toList();
         this.bosId = vocabulary.idOf("<s>");
         this.eosId = vocabulary.idOf("</s>");
@@ -54,8 +56,8 @@ public final class ClipTokenizer {
         if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
             return new ClipTokenizer(BpeFiles.readVocabAndMerges(vocab, merges));
         }
-        throw new IllegalArgumentException("no tokenizer in " + modelDir
-                + ": expected tokenizer.json, or vocab.json and merges.txt");
+        throw new IllegalArgumentException(
+                "no tokenizer in " + modelDir + ": expected tokenizer.json, or vocab.json and merges.txt");
     }
 
     /** The 1000-id tokenizer of the tiny random test model, shipped as a class-path resource. */
@@ -132,7 +134,8 @@ public final class ClipTokenizer {
             throw new IllegalArgumentException("text is null");
         }
         if (text.length() > MAX_TEXT_CHARS) {
-            throw new IllegalArgumentException("text has " + text.length() + " characters, more than " + MAX_TEXT_CHARS);
+            throw new IllegalArgumentException(
+                    "text has " + text.length() + " characters, more than " + MAX_TEXT_CHARS);
         }
         return text;
     }

@@ -14,8 +14,7 @@ final class HtmlUnescaper {
             Pattern.compile("&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\\t\\n\\f <&#;]{1,32};?)");
     private static final Pattern FTFY_ENTITY = Pattern.compile("&#?[0-9A-Za-z]{1,24};");
 
-    private HtmlUnescaper() {
-    }
+    private HtmlUnescaper() {}
 
     /** Python's {@code html.unescape(text)}. */
     static String unescape(String text) {

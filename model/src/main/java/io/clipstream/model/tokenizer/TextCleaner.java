@@ -29,8 +29,7 @@ public final class TextCleaner {
     /** ftfy has no cap; beyond it (entities nested more than 64 deep) the outer levels stay escaped. */
     static final int MAX_PASSES = 64;
 
-    private TextCleaner() {
-    }
+    private TextCleaner() {}
 
     /** The cleaned prompt, as open_clip hands it to the roberta-base tokenizer. */
     public static String clean(String text) {
@@ -71,9 +70,14 @@ public final class TextCleaner {
             text = CleanerTables.translate(text, tables.c1Controls(), Set.of());
             text = CleanerTables.translate(text, tables.ligatures(), Set.of());
             text = CleanerTables.translate(text, tables.widths(), Set.of());
-            text = SINGLE_QUOTES.matcher(DOUBLE_QUOTES.matcher(text).replaceAll("\"")).replaceAll("'");
-            text = text.replace("\r\n", "\n").replace('\r', '\n').replace('\u2028', '\n')
-                    .replace('\u2029', '\n').replace('\u0085', '\n');
+            text = SINGLE_QUOTES
+                    .matcher(DOUBLE_QUOTES.matcher(text).replaceAll("\""))
+                    .replaceAll("'");
+            text = text.replace("\r\n", "\n")
+                    .replace('\r', '\n')
+                    .replace('\u2028', '\n')
+                    .replace('\u2029', '\n')
+                    .replace('\u0085', '\n');
             text = replaceLoneSurrogates(text);
             text = ANSI_ESCAPE.matcher(text).replaceAll("");
             text = CleanerTables.translate(text, java.util.Map.of(), tables.controls());

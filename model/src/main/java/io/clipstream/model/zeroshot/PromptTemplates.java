@@ -14,6 +14,7 @@ import java.util.List;
 public record PromptTemplates(List<String> templates) {
     /** The one template a label set uses when it names none. */
     public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
+
     private static final int MAX_TEMPLATES = 1000;
     private static final int MAX_TEMPLATE_CHARS = 1000;
 

@@ -12,8 +12,9 @@ import java.util.List;
 public final class ZeroShotClassifier {
     /** The scale open_clip's zero-shot evaluation multiplies cosines by (the trained logit_scale is clamped there). */
     public static final float OPEN_CLIP_SCALE = 100f;
+
     private final List<String> labels;
-    private final float[][] labelEmbeddings;   // [labels][dim], unit length
+    private final float[][] labelEmbeddings; // [labels][dim], unit length
     private final float logitScale;
 
     public ZeroShotClassifier(List<String> labels, float[][] labelEmbeddings, float logitScale) {
@@ -99,5 +100,4 @@ public final class ZeroShotClassifier {
             return label + "=" + probability + " (cos " + similarity + ")";
         }
     }
-
 }

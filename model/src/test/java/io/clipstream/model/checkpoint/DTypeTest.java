@@ -11,12 +11,12 @@ class DTypeTest {
     void halfEncodingsOfKnownValues() {
         assertThat(DType.floatToHalf(1f)).isEqualTo((short) 0x3c00);
         assertThat(DType.floatToHalf(-2f)).isEqualTo((short) 0xc000);
-        assertThat(DType.floatToHalf(65504f)).isEqualTo((short) 0x7bff);           // largest half
-        assertThat(DType.floatToHalf(65520f)).isEqualTo((short) 0x7c00);           // rounds to infinity
-        assertThat(DType.floatToHalf(0x1p-24f)).isEqualTo((short) 0x0001);         // smallest subnormal
-        assertThat(DType.floatToHalf(0x1p-26f)).isEqualTo((short) 0x0000);         // a quarter ulp: to zero
-        assertThat(DType.floatToHalf(0x1p-14f)).isEqualTo((short) 0x0400);         // smallest normal
-        assertThat(DType.floatToHalf(1f + 0x1p-11f)).isEqualTo((short) 0x3c00);    // tie: to even
+        assertThat(DType.floatToHalf(65504f)).isEqualTo((short) 0x7bff); // largest half
+        assertThat(DType.floatToHalf(65520f)).isEqualTo((short) 0x7c00); // rounds to infinity
+        assertThat(DType.floatToHalf(0x1p-24f)).isEqualTo((short) 0x0001); // smallest subnormal
+        assertThat(DType.floatToHalf(0x1p-26f)).isEqualTo((short) 0x0000); // a quarter ulp: to zero
+        assertThat(DType.floatToHalf(0x1p-14f)).isEqualTo((short) 0x0400); // smallest normal
+        assertThat(DType.floatToHalf(1f + 0x1p-11f)).isEqualTo((short) 0x3c00); // tie: to even
         assertThat(DType.floatToHalf(1f + 3 * 0x1p-11f)).isEqualTo((short) 0x3c02); // tie: to even (up)
         assertThat(DType.halfToFloat(0x3555)).isEqualTo(0.333251953125f);
         assertThat(DType.halfToFloat(0x0001)).isEqualTo(0x1p-24f);

@@ -34,7 +34,13 @@ final class PickleBytes {
     /** torch.save's tensor: _rebuild_tensor_v2(persistent storage, offset, size, stride, False, OrderedDict()). */
     PickleBytes tensor(String storageType, String key, int numel, int offset, int[] size, int[] stride) {
         global("torch._utils", "_rebuild_tensor_v2").mark();
-        mark().str("storage").global("torch", storageType).str(key).str("cpu").integer(numel).op('t').op('Q');
+        mark().str("storage")
+                .global("torch", storageType)
+                .str(key)
+                .str("cpu")
+                .integer(numel)
+                .op('t')
+                .op('Q');
         integer(offset).mark();
         for (int s : size) integer(s);
         op('t').mark();

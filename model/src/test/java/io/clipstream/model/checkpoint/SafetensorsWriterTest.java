@@ -30,7 +30,8 @@ class SafetensorsWriterTest {
         Path file = tmp.resolve(dtype + ".safetensors");
         SafetensorsWriter.write(file, tinyModel(), DType.valueOf(dtype));
         Map<String, Tensor> read = SafetensorsReader.read(file);
-        assertThat(StateDictTest.concat(read, StateDictTest.roundedKeys())).isEqualTo(StateDictTest.torchRounded(dtype));
+        assertThat(StateDictTest.concat(read, StateDictTest.roundedKeys()))
+                .isEqualTo(StateDictTest.torchRounded(dtype));
     }
 
     private static Map<String, Tensor> tinyModel() throws IOException {

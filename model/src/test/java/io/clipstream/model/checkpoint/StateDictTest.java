@@ -36,10 +36,14 @@ class StateDictTest {
 
     @Test
     void readsEveryFloatTensorOfTheTinyModelAndDropsTheInt64Buffer() {
-        assertThat(reference).hasSize(72)
+        assertThat(reference)
+                .hasSize(72)
                 .containsKeys("visual.transformer.resblocks.1.attn.in_proj_weight", "text.proj.2.weight", "logit_scale")
                 .doesNotContainKey("text.transformer.embeddings.position_ids");
-        assertThat(reference.get("visual.transformer.resblocks.0.attn.in_proj_weight").shape()).containsExactly(384, 128);
+        assertThat(reference
+                        .get("visual.transformer.resblocks.0.attn.in_proj_weight")
+                        .shape())
+                .containsExactly(384, 128);
         assertThat(reference.get("visual.proj").shape()).containsExactly(128, 32);
         assertThat(reference.get("logit_scale").shape()).isEmpty();
         assertThat(reference.get("logit_scale").data()[0]).isEqualTo((float) Math.log(100.0));
@@ -47,7 +51,8 @@ class StateDictTest {
 
     @Test
     void safetensorsF32HoldsIdenticalTensors() throws IOException {
-        assertThat(all(StateDict.read(checkpointsDir().resolve("open_clip_model.safetensors")))).isEqualTo(reference);
+        assertThat(all(StateDict.read(checkpointsDir().resolve("open_clip_model.safetensors"))))
+                .isEqualTo(reference);
     }
 
     @ParameterizedTest
@@ -60,19 +65,24 @@ class StateDictTest {
 
     @Test
     void wrappedVariantLosesTheModulePrefix() throws IOException {
-        assertThat(StateDict.read(checkpointsDir().resolve("wrapped_module.bin")).keys())
-                .contains("text.proj.0.weight", "logit_scale").noneMatch(k -> k.startsWith("module."));
+        assertThat(StateDict.read(checkpointsDir().resolve("wrapped_module.bin"))
+                        .keys())
+                .contains("text.proj.0.weight", "logit_scale")
+                .noneMatch(k -> k.startsWith("module."));
     }
 
     @ParameterizedTest
-    @CsvSource({"open_clip_model_f16.safetensors, F16, 11, 0x1p-24", "open_clip_model_bf16.safetensors, BF16, 8, 0x1p-133"})
+    @CsvSource({
+        "open_clip_model_f16.safetensors, F16, 11, 0x1p-24",
+        "open_clip_model_bf16.safetensors, BF16, 8, 0x1p-133"
+    })
     void halfPrecisionSafetensorsAreTheReferenceRounded(String file, String dtype, int mantissaBits, float subnormalUlp)
             throws IOException {
         Map<String, Tensor> read = all(StateDict.read(checkpointsDir().resolve(file)));
         assertThat(read.keySet()).isEqualTo(reference.keySet());
         read.forEach((key, t) -> {
             float[] exact = reference.get(key).data();
-            for (int i = 0; i < exact.length; i++) {   // round to nearest: within half an ulp of the format
+            for (int i = 0; i < exact.length; i++) { // round to nearest: within half an ulp of the format
                 float halfUlp = Math.max(Math.abs(exact[i]) * (float) Math.pow(2, -mantissaBits), subnormalUlp / 2);
                 assertThat(Math.abs(t.data()[i] - exact[i])).as(key).isLessThanOrEqualTo(halfUlp);
             }
@@ -83,15 +93,19 @@ class StateDictTest {
     @Test
     void takeChecksTheShapeAndRemovesTheTensor() throws IOException {
         StateDict dict = StateDict.read(tinyModelDir().resolve("open_clip_pytorch_model.bin"));
-        assertThat(dict.shape("visual.proj")).hasValueSatisfying(s -> assertThat(s).containsExactly(128, 32));
+        assertThat(dict.shape("visual.proj"))
+                .hasValueSatisfying(s -> assertThat(s).containsExactly(128, 32));
         assertThatThrownBy(() -> dict.take("visual.proj", 32, 128))
                 .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("'visual.proj'").hasMessageContaining("[128, 32]").hasMessageContaining("[32, 128]");
+                .hasMessageContaining("'visual.proj'")
+                .hasMessageContaining("[128, 32]")
+                .hasMessageContaining("[32, 128]");
         assertThat(dict.take("visual.proj", 128, 32)).isEqualTo(reference.get("visual.proj"));
         assertThat(dict.keys()).hasSize(71).doesNotContain("visual.proj");
         assertThat(dict.shape("visual.proj")).isEmpty();
         assertThatThrownBy(() -> dict.take("visual.proj", 128, 32))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("missing tensor 'visual.proj'");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("missing tensor 'visual.proj'");
     }
 
     @Test
@@ -99,7 +113,9 @@ class StateDictTest {
         StateDict dict = StateDict.of(Map.of("a.weight", scalar(1), "b.bias", scalar(2), "logit_scale", scalar(3)));
         dict.take("logit_scale");
         assertThatThrownBy(dict::requireAllTaken)
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("a.weight").hasMessageContaining("b.bias");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("a.weight")
+                .hasMessageContaining("b.bias");
         dict.take("a.weight");
         dict.take("b.bias");
         dict.requireAllTaken();
@@ -109,15 +125,20 @@ class StateDictTest {
     void ofStripsTheModulePrefixAndRefusesDuplicates() throws CheckpointException {
         assertThat(StateDict.of(Map.of("module.x", scalar(1))).keys()).containsExactly("x");
         assertThatThrownBy(() -> StateDict.of(Map.of("module.x", scalar(1), "x", scalar(2))))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("duplicate tensor 'x'");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("duplicate tensor 'x'");
     }
 
     @ParameterizedTest
-    @CsvSource({"forbidden_global.bin, os.system", "forbidden_stack_global.bin, builtins.eval",
-            "forbidden_load_from_bytes.bin, torch.storage._load_from_bytes"})
+    @CsvSource({
+        "forbidden_global.bin, os.system",
+        "forbidden_stack_global.bin, builtins.eval",
+        "forbidden_load_from_bytes.bin, torch.storage._load_from_bytes"
+    })
     void refusesPicklesNamingForbiddenGlobals(String file, String global) {
         assertThatThrownBy(() -> StateDict.read(checkpointsDir().resolve(file)))
-                .isInstanceOf(CheckpointException.class).hasMessage("forbidden pickle global: " + global);
+                .isInstanceOf(CheckpointException.class)
+                .hasMessage("forbidden pickle global: " + global);
     }
 
     @ParameterizedTest
@@ -125,7 +146,8 @@ class StateDictTest {
     void truncatedZipCheckpointIsRefused(double fraction) throws IOException {
         Path cut = cut(tinyModelDir().resolve("open_clip_pytorch_model.bin"), fraction);
         assertThatThrownBy(() -> StateDict.read(cut))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("truncated");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("truncated");
     }
 
     @ParameterizedTest
@@ -133,20 +155,33 @@ class StateDictTest {
     void truncatedSafetensorsIsRefused(double fraction) throws IOException {
         Path cut = cut(checkpointsDir().resolve("open_clip_model.safetensors"), fraction);
         assertThatThrownBy(() -> StateDict.read(cut))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("truncated");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("truncated");
     }
 
     @Test
     void aSafetensorsTensorIsReadFromTheFileWhenTakenNotBefore() throws IOException {
         Path file = tmp.resolve("lazy.safetensors");
-        SafetensorsWriter.write(file, Map.of("a", new Tensor(new long[]{2}, new float[]{1, 2}),
-                "b", new Tensor(new long[]{3}, new float[]{3, 4, 5})), DType.F32);
+        SafetensorsWriter.write(
+                file,
+                Map.of(
+                        "a",
+                        new Tensor(new long[] {2}, new float[] {1, 2}),
+                        "b",
+                        new Tensor(new long[] {3}, new float[] {3, 4, 5})),
+                DType.F32);
         StateDict dict = StateDict.read(file);
         assertThat(dict.take("a", 2).data()).containsExactly(1, 2);
 
         // Same header, new values: what is taken from now on comes from the file as it is now.
-        SafetensorsWriter.write(file, Map.of("a", new Tensor(new long[]{2}, new float[]{0, 0}),
-                "b", new Tensor(new long[]{3}, new float[]{-3, -4, -5})), DType.F32);
+        SafetensorsWriter.write(
+                file,
+                Map.of(
+                        "a",
+                        new Tensor(new long[] {2}, new float[] {0, 0}),
+                        "b",
+                        new Tensor(new long[] {3}, new float[] {-3, -4, -5})),
+                DType.F32);
         assertThat(dict.take("b", 3).data()).containsExactly(-3, -4, -5);
         dict.requireAllTaken();
     }
@@ -167,13 +202,17 @@ class StateDictTest {
 
     static Map<String, Tensor> all(StateDict dict) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String key : List.copyOf(dict.keys())) out.put(key, dict.take(key, dict.shape(key).orElseThrow()));
+        for (String key : List.copyOf(dict.keys()))
+            out.put(key, dict.take(key, dict.shape(key).orElseThrow()));
         return out;
     }
 
     static List<String> roundedKeys() {
         List<String> keys = new ArrayList<>();
-        json(checkpointsDir().resolve("checkpoints.json")).path("rounded").path("keys").forEach(k -> keys.add(k.asText()));
+        json(checkpointsDir().resolve("checkpoints.json"))
+                .path("rounded")
+                .path("keys")
+                .forEach(k -> keys.add(k.asText()));
         return keys;
     }
 
@@ -195,6 +234,6 @@ class StateDictTest {
     }
 
     private static Tensor scalar(float v) {
-        return new Tensor(new long[0], new float[]{v});
+        return new Tensor(new long[0], new float[] {v});
     }
 }

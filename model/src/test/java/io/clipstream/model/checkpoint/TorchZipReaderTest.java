@@ -26,10 +26,17 @@ class TorchZipReaderTest {
 
     @Test
     void copiesStridedViewsWithOffsetsOutOfASharedStorage() throws IOException {
-        byte[] pkl = new PickleBytes().proto(2).op('}').mark()
-                .str("t").tensor("FloatStorage", "0", 12, 1, new int[]{3, 2}, new int[]{1, 3})  // transposed, offset 1
-                .str("row").tensor("FloatStorage", "0", 12, 6, new int[]{3}, new int[]{2})      // every other, from 6
-                .op('u').op('.').bytes();
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .mark()
+                .str("t")
+                .tensor("FloatStorage", "0", 12, 1, new int[] {3, 2}, new int[] {1, 3}) // transposed, offset 1
+                .str("row")
+                .tensor("FloatStorage", "0", 12, 6, new int[] {3}, new int[] {2}) // every other, from 6
+                .op('u')
+                .op('.')
+                .bytes();
         Map<String, Tensor> read = TorchZipReader.read(zip("weights", pkl, Map.of("0", TWELVE_FLOATS)));
         assertThat(read.get("t").shape()).containsExactly(3, 2);
         assertThat(read.get("t").data()).containsExactly(1, 4, 2, 5, 3, 6);
@@ -38,33 +45,62 @@ class TorchZipReaderTest {
 
     @Test
     void findsThePrefixFromTheDataPklEntry() throws IOException {
-        byte[] pkl = new PickleBytes().proto(2).op('}').str("x")
-                .tensor("FloatStorage", "0", 12, 0, new int[]{12}, new int[]{1}).op('s').op('.').bytes();
-        assertThat(TorchZipReader.read(zip("some_stem", pkl, Map.of("0", TWELVE_FLOATS))).get("x").data())
-                .hasSize(12).startsWith(0, 1, 2);
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str("x")
+                .tensor("FloatStorage", "0", 12, 0, new int[] {12}, new int[] {1})
+                .op('s')
+                .op('.')
+                .bytes();
+        assertThat(TorchZipReader.read(zip("some_stem", pkl, Map.of("0", TWELVE_FLOATS)))
+                        .get("x")
+                        .data())
+                .hasSize(12)
+                .startsWith(0, 1, 2);
     }
 
     @Test
     void skipsLongStorages() throws IOException {
-        byte[] pkl = new PickleBytes().proto(2).op('}').str("ids")
-                .tensor("LongStorage", "0", 6, 0, new int[]{1, 6}, new int[]{6, 1}).op('s').op('.').bytes();
-        assertThat(TorchZipReader.read(zip("archive", pkl, Map.of("0", TWELVE_FLOATS)))).isEmpty();
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str("ids")
+                .tensor("LongStorage", "0", 6, 0, new int[] {1, 6}, new int[] {6, 1})
+                .op('s')
+                .op('.')
+                .bytes();
+        assertThat(TorchZipReader.read(zip("archive", pkl, Map.of("0", TWELVE_FLOATS))))
+                .isEmpty();
     }
 
     @Test
     void refusesAViewReachingOutsideItsStorage() throws IOException {
-        byte[] pkl = new PickleBytes().proto(2).op('}').str("w")
-                .tensor("FloatStorage", "0", 12, 4, new int[]{3, 3}, new int[]{3, 1}).op('s').op('.').bytes();
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str("w")
+                .tensor("FloatStorage", "0", 12, 4, new int[] {3, 3}, new int[] {3, 1})
+                .op('s')
+                .op('.')
+                .bytes();
         Path file = zip("archive", pkl, Map.of("0", TWELVE_FLOATS));
         assertThatThrownBy(() -> TorchZipReader.read(file))
                 .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("tensor 'w'").hasMessageContaining("outside its storage of 12 elements");
+                .hasMessageContaining("tensor 'w'")
+                .hasMessageContaining("outside its storage of 12 elements");
     }
 
     @Test
     void refusesAStorageWhoseSizeDisagreesWithThePickle() throws IOException {
-        byte[] pkl = new PickleBytes().proto(2).op('}').str("w")
-                .tensor("FloatStorage", "0", 16, 0, new int[]{12}, new int[]{1}).op('s').op('.').bytes();
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str("w")
+                .tensor("FloatStorage", "0", 16, 0, new int[] {12}, new int[] {1})
+                .op('s')
+                .op('.')
+                .bytes();
         Path file = zip("archive", pkl, Map.of("0", TWELVE_FLOATS));
         assertThatThrownBy(() -> TorchZipReader.read(file))
                 .isInstanceOf(CheckpointException.class)
@@ -73,22 +109,38 @@ class TorchZipReaderTest {
 
     @Test
     void refusesAMissingStorageAndAZipWithoutDataPkl() throws IOException {
-        byte[] pkl = new PickleBytes().proto(2).op('}').str("w")
-                .tensor("FloatStorage", "9", 12, 0, new int[]{12}, new int[]{1}).op('s').op('.').bytes();
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str("w")
+                .tensor("FloatStorage", "9", 12, 0, new int[] {12}, new int[] {1})
+                .op('s')
+                .op('.')
+                .bytes();
         Path missing = zip("archive", pkl, Map.of("0", TWELVE_FLOATS));
         assertThatThrownBy(() -> TorchZipReader.read(missing))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("storage entry archive/data/9 is missing");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("storage entry archive/data/9 is missing");
         Path noPickle = zip("archive", null, Map.of("0", TWELVE_FLOATS));
         assertThatThrownBy(() -> TorchZipReader.read(noPickle))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("no <prefix>/data.pkl");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("no <prefix>/data.pkl");
     }
 
     @Test
     void refusesNonTensorValues() throws IOException {
-        byte[] pkl = new PickleBytes().proto(2).op('}').str("epoch").integer(3).op('s').op('.').bytes();
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str("epoch")
+                .integer(3)
+                .op('s')
+                .op('.')
+                .bytes();
         Path file = zip("archive", pkl, Map.of());
         assertThatThrownBy(() -> TorchZipReader.read(file))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("'epoch' is not a tensor");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("'epoch' is not a tensor");
     }
 
     private Path zip(String prefix, byte[] pkl, Map<String, byte[]> storages) throws IOException {
@@ -97,8 +149,9 @@ class TorchZipReaderTest {
         storages.forEach((k, v) -> entries.put(prefix + "/data/" + k, v));
         entries.put(prefix + "/version", "3\n".getBytes());
         Path file = tmp.resolve(prefix + ".bin");
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
-            for (var e : entries.entrySet()) {   // stored, like torch.save
+        try (OutputStream os = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(os)) {
+            for (var e : entries.entrySet()) { // stored, like torch.save
                 ZipEntry entry = new ZipEntry(e.getKey());
                 entry.setMethod(ZipEntry.STORED);
                 entry.setSize(e.getValue().length);

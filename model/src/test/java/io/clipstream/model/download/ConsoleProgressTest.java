@@ -44,8 +44,9 @@ class ConsoleProgressTest {
         p.finished("w.bin", 3_000_000);
         p.skipped("config.json", 500);
 
-        assertThat(text()).isEqualTo("downloading w.bin (3.0 MB) resuming at 1.0 MB\n"
-                + "w.bin: 3.0 MB in 2.0 s (1.0 MB/s), verified\n"
-                + "config.json: already complete (0.0 MB), verified\n");
+        assertThat(text())
+                .isEqualTo("downloading w.bin (3.0 MB) resuming at 1.0 MB\n"
+                        + "w.bin: 3.0 MB in 2.0 s (1.0 MB/s), verified\n"
+                        + "config.json: already complete (0.0 MB), verified\n");
     }
 }

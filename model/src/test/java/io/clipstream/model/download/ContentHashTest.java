@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Golden hashes come from git hash-object and sha256sum (src/test/python/make_download_golden.sh). */
 class ContentHashTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static Properties golden() throws IOException {
         Properties p = new Properties();
@@ -61,7 +62,8 @@ class ContentHashTest {
     @Test
     void readsEtagsAsHuggingfaceHubNormalisesThem() throws DownloadException {
         String sha1 = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
-        assertThat(ContentHash.fromEtag("W/\"" + sha1 + "\"")).isEqualTo(new ContentHash(ContentHash.Kind.GIT_BLOB_SHA1, sha1));
+        assertThat(ContentHash.fromEtag("W/\"" + sha1 + "\""))
+                .isEqualTo(new ContentHash(ContentHash.Kind.GIT_BLOB_SHA1, sha1));
         assertThat(ContentHash.fromEtag(sha1.toUpperCase()).hex()).isEqualTo(sha1);
     }
 

@@ -34,9 +34,9 @@ final class FakeHub implements AutoCloseable {
     record Seen(String method, String path, String range) {}
 
     private final HttpServer server;
-    private final Map<String, byte[]> files = new ConcurrentHashMap<>();   // "<repo>/<file>" -> bytes
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>(); // "<repo>/<file>" -> bytes
     private final Map<String, Boolean> lfs = new ConcurrentHashMap<>();
-    private final Map<String, byte[]> cdn = new ConcurrentHashMap<>();     // sha256 -> bytes
+    private final Map<String, byte[]> cdn = new ConcurrentHashMap<>(); // sha256 -> bytes
     final List<Seen> requests = new CopyOnWriteArrayList<>();
 
     /** Cut the connection after this many body bytes, on the first GET of each longer file only (-1: never). */
@@ -132,7 +132,8 @@ final class FakeHub implements AutoCloseable {
                 String sha = sha256(bytes);
                 ex.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
                 ex.getResponseHeaders().set("X-Linked-Size", Long.toString(size));
-                ex.getResponseHeaders().set("ETag", "\"" + gitBlobSha1("pointer".getBytes(StandardCharsets.US_ASCII)) + "\"");
+                ex.getResponseHeaders()
+                        .set("ETag", "\"" + gitBlobSha1("pointer".getBytes(StandardCharsets.US_ASCII)) + "\"");
                 ex.getResponseHeaders().set("Location", endpoint() + "/cdn/" + sha);
                 ex.sendResponseHeaders(302, -1);
             } else {
@@ -167,7 +168,8 @@ final class FakeHub implements AutoCloseable {
                 ex.sendResponseHeaders(416, -1);
                 return;
             }
-            ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+            ex.getResponseHeaders()
+                    .set("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
         }
         boolean first = faultUsed.putIfAbsent(path, true) == null;
         ex.sendResponseHeaders(from > 0 ? 206 : 200, bytes.length - from);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class HubClientTest {
     @Test
     void refusesADowngradeFromHttpsToHttp() {
-        assertThatThrownBy(() -> HubClient.redirectTarget(URI.create("https://huggingface.co/a"), "http://cdn.example/x"))
+        assertThatThrownBy(
+                        () -> HubClient.redirectTarget(URI.create("https://huggingface.co/a"), "http://cdn.example/x"))
                 .isInstanceOf(DownloadException.class)
                 .hasMessageContaining("https to http downgrade");
         assertThatThrownBy(() -> HubClient.redirectTarget(URI.create("https://huggingface.co/a"), "file:///etc/passwd"))
@@ -47,7 +48,9 @@ class HubClientTest {
         try {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
             RemoteFile file = new HubClient(DownloadPolicy.DEFAULT)
-                    .head(base.resolve("/old/repo/resolve/main/config.json"), new RepoFile("old/repo", "config.json", 10));
+                    .head(
+                            base.resolve("/old/repo/resolve/main/config.json"),
+                            new RepoFile("old/repo", "config.json", 10));
 
             assertThat(file.location()).isEqualTo(base.resolve("/new/repo/resolve/main/config.json"));
             assertThat(file.hash()).isEqualTo(new ContentHash(ContentHash.Kind.GIT_BLOB_SHA1, sha1));

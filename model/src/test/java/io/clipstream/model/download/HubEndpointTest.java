@@ -11,7 +11,8 @@ class HubEndpointTest {
     void buildsResolveUrlsAsHfHubUrlDoes() {
         HubEndpoint hub = HubEndpoint.of("https://huggingface.co/");
 
-        assertThat(hub.fileUrl("laion/CLIP-ViT-B-32-roberta-base-laion2B-s12B-b32k", "main", "open_clip_pytorch_model.bin"))
+        assertThat(hub.fileUrl(
+                        "laion/CLIP-ViT-B-32-roberta-base-laion2B-s12B-b32k", "main", "open_clip_pytorch_model.bin"))
                 .hasToString("https://huggingface.co/laion/CLIP-ViT-B-32-roberta-base-laion2B-s12B-b32k/resolve/main/"
                         + "open_clip_pytorch_model.bin");
         assertThat(hub.fileUrl("FacebookAI/roberta-base", "refs/pr/1", "config.json"))
@@ -21,7 +22,8 @@ class HubEndpointTest {
     @Test
     void hfEndpointOverridesTheDefault() {
         assertThat(HubEndpoint.fromEnvironment(Map.of()).base()).hasToString("https://huggingface.co");
-        assertThat(HubEndpoint.fromEnvironment(Map.of("HF_ENDPOINT", "https://hf-mirror.example/hub/")).base())
+        assertThat(HubEndpoint.fromEnvironment(Map.of("HF_ENDPOINT", "https://hf-mirror.example/hub/"))
+                        .base())
                 .hasToString("https://hf-mirror.example/hub");
     }
 

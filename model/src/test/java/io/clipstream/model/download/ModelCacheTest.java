@@ -11,7 +11,8 @@ class ModelCacheTest {
     void clipstreamCacheWinsThenXdgThenHome() {
         assertThat(ModelCache.cacheRoot(Map.of("CLIPSTREAM_CACHE", "/data/cs", "XDG_CACHE_HOME", "/xdg"), "/home/u"))
                 .isEqualTo(Path.of("/data/cs"));
-        assertThat(ModelCache.cacheRoot(Map.of("XDG_CACHE_HOME", "/xdg"), "/home/u")).isEqualTo(Path.of("/xdg/clipstream"));
+        assertThat(ModelCache.cacheRoot(Map.of("XDG_CACHE_HOME", "/xdg"), "/home/u"))
+                .isEqualTo(Path.of("/xdg/clipstream"));
         assertThat(ModelCache.cacheRoot(Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.cache/clipstream"));
     }
 

@@ -25,10 +25,12 @@ class ModelDownloaderTest {
     private static final DownloadPolicy FAST = new DownloadPolicy(
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(30), 4, Duration.ofMillis(10), 5);
 
-    private static final ModelFiles MODEL = new ModelFiles("fake-model", List.of(
-            new RepoFile(WEIGHTS_REPO, "open_clip_pytorch_model.bin", 1 << 20),
-            new RepoFile(TEXT_REPO, "tokenizer.json", 1 << 16),
-            new RepoFile(TEXT_REPO, "config.json", 1 << 16)));
+    private static final ModelFiles MODEL = new ModelFiles(
+            "fake-model",
+            List.of(
+                    new RepoFile(WEIGHTS_REPO, "open_clip_pytorch_model.bin", 1 << 20),
+                    new RepoFile(TEXT_REPO, "tokenizer.json", 1 << 16),
+                    new RepoFile(TEXT_REPO, "config.json", 1 << 16)));
 
     private final byte[] weights = new byte[300_000];
     private final byte[] tokenizer = "{\"model\": {\"type\": \"BPE\"}}\n".getBytes();
@@ -36,7 +38,8 @@ class ModelDownloaderTest {
     private final Recorder progress = new Recorder();
     private FakeHub hub;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeEach
     void startHub() throws IOException {
@@ -60,18 +63,23 @@ class ModelDownloaderTest {
     void downloadsEveryFileFollowingTheCdnRedirect() throws IOException {
         Path out = downloader(FAST).download(MODEL, dir.resolve("model"));
 
-        assertThat(Files.readAllBytes(out.resolve("open_clip_pytorch_model.bin"))).isEqualTo(weights);
+        assertThat(Files.readAllBytes(out.resolve("open_clip_pytorch_model.bin")))
+                .isEqualTo(weights);
         assertThat(Files.readAllBytes(out.resolve("tokenizer.json"))).isEqualTo(tokenizer);
         assertThat(Files.readAllBytes(out.resolve("config.json"))).isEqualTo(config);
         try (var listing = Files.list(out)) {
             assertThat(listing.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("open_clip_pytorch_model.bin", "tokenizer.json", "config.json");
         }
-        assertThat(hub.requests).contains(
-                new FakeHub.Seen("HEAD", "/laion/fake-clip/resolve/main/open_clip_pytorch_model.bin", null),
-                new FakeHub.Seen("GET", "/cdn/" + FakeHub.sha256(weights), null));
-        assertThat(progress.events).contains("finished open_clip_pytorch_model.bin 300000",
-                "finished tokenizer.json " + tokenizer.length, "finished config.json " + config.length);
+        assertThat(hub.requests)
+                .contains(
+                        new FakeHub.Seen("HEAD", "/laion/fake-clip/resolve/main/open_clip_pytorch_model.bin", null),
+                        new FakeHub.Seen("GET", "/cdn/" + FakeHub.sha256(weights), null));
+        assertThat(progress.events)
+                .contains(
+                        "finished open_clip_pytorch_model.bin 300000",
+                        "finished tokenizer.json " + tokenizer.length,
+                        "finished config.json " + config.length);
     }
 
     @Test
@@ -80,8 +88,10 @@ class ModelDownloaderTest {
 
         downloader(FAST).download(MODEL, dir);
 
-        assertThat(Files.readAllBytes(dir.resolve("open_clip_pytorch_model.bin"))).isEqualTo(weights);
-        List<FakeHub.Seen> cdnGets = hub.gets().stream().filter(r -> r.path().startsWith("/cdn/")).toList();
+        assertThat(Files.readAllBytes(dir.resolve("open_clip_pytorch_model.bin")))
+                .isEqualTo(weights);
+        List<FakeHub.Seen> cdnGets =
+                hub.gets().stream().filter(r -> r.path().startsWith("/cdn/")).toList();
         assertThat(cdnGets).hasSize(2);
         assertThat(cdnGets.get(0).range()).isNull();
         assertThat(cdnGets.get(1).range()).matches("bytes=\\d+-");
@@ -99,8 +109,10 @@ class ModelDownloaderTest {
 
         downloader(FAST).download(MODEL, dir);
 
-        assertThat(Files.readAllBytes(dir.resolve("open_clip_pytorch_model.bin"))).isEqualTo(weights);
-        assertThat(Files.exists(dir.resolve("open_clip_pytorch_model.bin.part"))).isFalse();
+        assertThat(Files.readAllBytes(dir.resolve("open_clip_pytorch_model.bin")))
+                .isEqualTo(weights);
+        assertThat(Files.exists(dir.resolve("open_clip_pytorch_model.bin.part")))
+                .isFalse();
         assertThat(hub.gets()).anyMatch(r -> "bytes=50000-".equals(r.range()));
     }
 
@@ -116,7 +128,8 @@ class ModelDownloaderTest {
                 .hasMessageContaining("sha256:" + FakeHub.sha256(weights))
                 .hasMessageContaining("sha256:" + FakeHub.sha256(served));
         assertThat(Files.exists(dir.resolve("open_clip_pytorch_model.bin"))).isFalse();
-        assertThat(Files.exists(dir.resolve("open_clip_pytorch_model.bin.part"))).isFalse();
+        assertThat(Files.exists(dir.resolve("open_clip_pytorch_model.bin.part")))
+                .isFalse();
     }
 
     @Test
@@ -138,9 +151,10 @@ class ModelDownloaderTest {
         downloader(FAST).download(MODEL, dir);
 
         assertThat(hub.gets()).hasSize(getsBefore);
-        assertThat(Files.getLastModifiedTime(dir.resolve("open_clip_pytorch_model.bin"))).isEqualTo(written);
-        assertThat(progress.events).contains("skipped open_clip_pytorch_model.bin 300000", "skipped config.json "
-                + config.length);
+        assertThat(Files.getLastModifiedTime(dir.resolve("open_clip_pytorch_model.bin")))
+                .isEqualTo(written);
+        assertThat(progress.events)
+                .contains("skipped open_clip_pytorch_model.bin 300000", "skipped config.json " + config.length);
     }
 
     @Test
@@ -160,7 +174,8 @@ class ModelDownloaderTest {
 
         downloader(impatient).download(MODEL, dir);
 
-        assertThat(Files.readAllBytes(dir.resolve("open_clip_pytorch_model.bin"))).isEqualTo(weights);
+        assertThat(Files.readAllBytes(dir.resolve("open_clip_pytorch_model.bin")))
+                .isEqualTo(weights);
         assertThat(hub.gets()).anyMatch(r -> r.path().startsWith("/cdn/") && r.range() != null);
         assertThat(progress.events).contains("retrying open_clip_pytorch_model.bin 2 no data for 0.3 s");
     }
@@ -208,8 +223,8 @@ class ModelDownloaderTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        ModelDownloader offline = new ModelDownloader(
-                HubEndpoint.of("http://127.0.0.1:" + closedPort), "main", progress, FAST);
+        ModelDownloader offline =
+                new ModelDownloader(HubEndpoint.of("http://127.0.0.1:" + closedPort), "main", progress, FAST);
 
         assertThatThrownBy(() -> offline.download(MODEL, dir))
                 .isInstanceOf(DownloadException.class)
@@ -224,15 +239,22 @@ class ModelDownloaderTest {
         // A child JVM resolves names from this hosts file only, so the lookup of a .invalid name never reaches DNS.
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
         Path target = dir.resolve("model");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"),
-                OfflineDownloadMain.class.getName(), "https://hub.clipstream-test.invalid", target.toString())
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djdk.net.hosts.file=" + hosts,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OfflineDownloadMain.class.getName(),
+                        "https://hub.clipstream-test.invalid",
+                        target.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(child.getInputStream().readAllBytes());
         assertThat(child.waitFor()).as(output).isZero();
 
-        assertThat(output).startsWith("cannot reach https://hub.clipstream-test.invalid (no network?): "
-                + "download the files on a connected machine into " + target + ", or pass --model DIR");
+        assertThat(output)
+                .startsWith("cannot reach https://hub.clipstream-test.invalid (no network?): "
+                        + "download the files on a connected machine into " + target + ", or pass --model DIR");
         assertThat(output).contains("[host name not found]");
     }
 
@@ -240,21 +262,26 @@ class ModelDownloaderTest {
     static final class Recorder implements DownloadProgress {
         final List<String> events = new CopyOnWriteArrayList<>();
 
-        @Override public void started(String file, long size, long resumedFrom) {
+        @Override
+        public void started(String file, long size, long resumedFrom) {
             events.add("started " + file + " " + size + " " + resumedFrom);
         }
 
-        @Override public void advanced(String file, long done, long size) {}
+        @Override
+        public void advanced(String file, long done, long size) {}
 
-        @Override public void finished(String file, long size) {
+        @Override
+        public void finished(String file, long size) {
             events.add("finished " + file + " " + size);
         }
 
-        @Override public void skipped(String file, long size) {
+        @Override
+        public void skipped(String file, long size) {
             events.add("skipped " + file + " " + size);
         }
 
-        @Override public void retrying(String file, int attempt, String reason) {
+        @Override
+        public void retrying(String file, int attempt, String reason) {
             events.add("retrying " + file + " " + attempt + " " + reason);
         }
     }

@@ -10,7 +10,6 @@ import io.clipstream.model.checkpoint.CheckpointException;
 import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.ClipConfig;
 import io.clipstream.model.config.ModelDirectory;
-import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,8 @@ class ClipGraphTest {
         try {
             var futures = new java.util.ArrayList<java.util.concurrent.Future<float[][][]>>();
             for (int t = 0; t < 4; t++) {
-                futures.add(pool.submit(() -> new float[][][]{graph.encodeImages(images, 3), graph.encodeTexts(GoldenFiles.textIds())}));
+                futures.add(pool.submit(() ->
+                        new float[][][] {graph.encodeImages(images, 3), graph.encodeTexts(GoldenFiles.textIds())}));
             }
             for (var f : futures) {
                 float[][][] got = f.get();
@@ -94,33 +94,38 @@ class ClipGraphTest {
         // One at a time too: the batch's padding must not leak into a row.
         float[][] expected = rows(golden("text_embeddings.f32"), padded.length);
         for (int i = 0; i < unpadded.length; i++) {
-            assertThat(relativeError(graph.encodeTexts(new int[][]{unpadded[i]})[0], expected[i]))
-                    .as("row %d alone", i).isLessThan(1e-5);
+            assertThat(relativeError(graph.encodeTexts(new int[][] {unpadded[i]})[0], expected[i]))
+                    .as("row %d alone", i)
+                    .isLessThan(1e-5);
         }
     }
 
     @Test
     void tokenIdsOutsideTheVocabularyAreRefused() {
-        assertThatThrownBy(() -> graph.encodeTexts(new int[][]{{0, 5000, 2}}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5000");
+        assertThatThrownBy(() -> graph.encodeTexts(new int[][] {{0, 5000, 2}}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("5000");
     }
 
     @Test
     void aCheckpointWithAMissingTensorFailsNamingIt() throws Exception {
         ModelDirectory dir = new ModelDirectory(GoldenFiles.tinyModelDir());
         StateDict weights = StateDict.read(dir.weights());
-        weights.take("visual.ln_post.bias", 128);   // now missing for the builder
+        weights.take("visual.ln_post.bias", 128); // now missing for the builder
         assertThatThrownBy(() -> ClipGraph.build(dir.config(), weights))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("visual.ln_post.bias");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("visual.ln_post.bias");
     }
 
     @Test
     void aConfigThatDisagreesWithTheTensorsFailsNamingTheKey() throws Exception {
         ModelDirectory dir = new ModelDirectory(GoldenFiles.tinyModelDir());
         ClipConfig real = dir.config();
-        ClipConfig wrong = new ClipConfig(real.embedDim() * 2, real.quickGelu(), real.vision(), real.text(), real.preprocess());
+        ClipConfig wrong =
+                new ClipConfig(real.embedDim() * 2, real.quickGelu(), real.vision(), real.text(), real.preprocess());
         assertThatThrownBy(() -> ClipGraph.build(wrong, StateDict.read(dir.weights())))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("visual.proj");
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("visual.proj");
     }
 
     static void assertClose(float[][] actual, float[] expectedFlat) {

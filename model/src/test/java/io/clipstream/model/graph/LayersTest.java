@@ -21,7 +21,7 @@ class LayersTest {
     void libnd4jsGeluOpIsQuickGeluBitForBit() {
         float[] x = new float[4001];
         for (int i = 0; i < x.length; i++) {
-            x[i] = (i - 2000) / 100f;   // -20 … 20 in steps of 0.01
+            x[i] = (i - 2000) / 100f; // -20 … 20 in steps of 0.01
         }
         SameDiff sd = SameDiff.create();
         SDVariable in = sd.placeHolder("x", DataType.FLOAT, x.length);
@@ -29,9 +29,11 @@ class LayersTest {
         in.mul(sd.nn().sigmoid(in.mul(1.702))).rename("formula");
         Map<String, INDArray> out = sd.output(Map.of("x", Nd4j.createFromArray(x)), "op", "formula");
 
-        assertThat(out.get("op").toFloatVector()).containsExactly(out.get("formula").toFloatVector());
+        assertThat(out.get("op").toFloatVector())
+                .containsExactly(out.get("formula").toFloatVector());
         float[] op = out.get("op").toFloatVector();
-        assertThat(op[2000 + 100]).isCloseTo((float) (1 / (1 + Math.exp(-1.702))), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(op[2000 + 100])
+                .isCloseTo((float) (1 / (1 + Math.exp(-1.702))), org.assertj.core.data.Offset.offset(1e-6f));
     }
 
     @Test
@@ -41,24 +43,28 @@ class LayersTest {
         int out = 20;
         float[] weight = gaussian(out * in, 0.1);
         Map<String, Tensor> tensors = Map.of(
-                "ln.weight", new Tensor(new long[]{in}, shifted(gaussian(in, 0.1), 1)),
-                "ln.bias", new Tensor(new long[]{in}, gaussian(in, 0.5)),
-                "fc.weight", new Tensor(new long[]{out, in}, weight),
-                "fc.bias", new Tensor(new long[]{out}, gaussian(out, 0.1)));
+                "ln.weight", new Tensor(new long[] {in}, shifted(gaussian(in, 0.1), 1)),
+                "ln.bias", new Tensor(new long[] {in}, gaussian(in, 0.5)),
+                "fc.weight", new Tensor(new long[] {out, in}, weight),
+                "fc.bias", new Tensor(new long[] {out}, gaussian(out, 0.1)));
         SameDiff sd = SameDiff.create();
         Weights w = new Weights(sd, StateDict.of(new java.util.HashMap<>(tensors)));
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, rows, in);
         SDVariable[] folded = w.linearAfterNorm("ln", "fc", in, out);
         sd.mmul(Layers.normalise(sd, x, 1e-5), folded[0]).add(folded[1]).rename("folded");
 
-        INDArray input = Nd4j.createFromArray(new float[][]{gaussian(in, 3), gaussian(in, 0.01), gaussian(in, 1),
-                gaussian(in, 100), gaussian(in, 0.001)});
+        INDArray input = Nd4j.createFromArray(new float[][] {
+            gaussian(in, 3), gaussian(in, 0.01), gaussian(in, 1), gaussian(in, 100), gaussian(in, 0.001)
+        });
         float[][] actual = sd.output(Map.of("x", input), "folded").get("folded").toFloatMatrix();
         float[][] expected = reference(input.toFloatMatrix(), tensors, in, out);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < out; c++) {
-                assertThat((double) actual[r][c]).as("row %d col %d", r, c)
-                        .isCloseTo(expected[r][c], org.assertj.core.data.Offset.offset(2e-6 * (1 + Math.abs(expected[r][c]))));
+                assertThat((double) actual[r][c])
+                        .as("row %d col %d", r, c)
+                        .isCloseTo(
+                                expected[r][c],
+                                org.assertj.core.data.Offset.offset(2e-6 * (1 + Math.abs(expected[r][c]))));
             }
         }
     }

@@ -9,6 +9,8 @@ class NativeHeapTrimTest {
     void thisJvmCanTrimItsNativeHeap() {
         NativeHeapTrim.run();
 
-        assertThat(NativeHeapTrim.available()).as("System.trim_native_heap through the DiagnosticCommand bean").isTrue();
+        assertThat(NativeHeapTrim.available())
+                .as("System.trim_native_heap through the DiagnosticCommand bean")
+                .isTrue();
     }
 }

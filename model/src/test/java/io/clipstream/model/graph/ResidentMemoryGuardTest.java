@@ -64,7 +64,7 @@ class ResidentMemoryGuardTest {
         heap.leave(MB);
         guard.afterInference(2 * SECOND);
         assertThat(heap.collections).isEqualTo(1);
-        assertThat(heap.trims).isZero();                    // the deallocator threads have not run yet
+        assertThat(heap.trims).isZero(); // the deallocator threads have not run yet
 
         guard.afterInference(2 * SECOND + ResidentMemoryGuard.TRIM_DELAY_NANOS / 2);
         assertThat(heap.trims).isZero();
@@ -78,7 +78,7 @@ class ResidentMemoryGuardTest {
     @Test
     void memoryHeldForGoodMovesTheAutomaticLimitUpInsteadOfCollectingOverAndOver() {
         guard.afterInference(0);
-        heap.resident += 600 * MB;                          // live, not garbage: nothing to free
+        heap.resident += 600 * MB; // live, not garbage: nothing to free
         guard.afterInference(SECOND);
         guard.afterInference(2 * SECOND);
         assertThat(guard.limit()).isEqualTo(1500 * MB);
@@ -93,7 +93,7 @@ class ResidentMemoryGuardTest {
         guard.limit(700 * MB);
         heap.resident = 800 * MB;
         guard.afterInference(100 * SECOND);
-        guard.afterInference(101 * SECOND);                 // trim
+        guard.afterInference(101 * SECOND); // trim
         guard.afterInference(105 * SECOND);
         guard.afterInference(109 * SECOND);
         assertThat(heap.collections).isEqualTo(1);

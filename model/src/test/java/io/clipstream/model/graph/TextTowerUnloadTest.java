@@ -26,7 +26,8 @@ class TextTowerUnloadTest {
             }
             assertThat(graph.textTowerLoaded()).as("freed after 50 ms unused").isFalse();
             assertThat(graph.encodeImages(GoldenFiles.golden("images.f32"), 3))
-                    .as("the image tower is not touched").isDeepEqualTo(images);
+                    .as("the image tower is not touched")
+                    .isDeepEqualTo(images);
 
             long reloads = graph.textTowerReloads();
             assertThat(graph.encodeTexts(GoldenFiles.textIds())).isDeepEqualTo(first);
@@ -52,8 +53,8 @@ class TextTowerUnloadTest {
         TextTowerSlot.Loader loader = () -> {
             loads.incrementAndGet();
             StateDict weights = StateDict.read(DIR.weights()).only("text.");
-            return TowerGraph.build(sd -> TextTower.build(sd, weights, config.text(), config.embedDim(),
-                    config.textProjectionHidden()));
+            return TowerGraph.build(sd ->
+                    TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
         };
         TextTowerSlot slot = TextTowerSlot.unloadingManually(loader.load(), loader, Duration.ofSeconds(10), now::get);
 
@@ -79,8 +80,8 @@ class TextTowerUnloadTest {
         ClipConfig config = DIR.config();
         TextTowerSlot.Loader loader = () -> {
             StateDict weights = StateDict.read(DIR.weights()).only("text.");
-            return TowerGraph.build(sd -> TextTower.build(sd, weights, config.text(), config.embedDim(),
-                    config.textProjectionHidden()));
+            return TowerGraph.build(sd ->
+                    TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
         };
         TextTowerSlot slot = TextTowerSlot.unloadingManually(loader.load(), loader, Duration.ofSeconds(10), () -> 0L);
         assertThat(slot.unloadIfIdle()).isTrue();
@@ -92,8 +93,8 @@ class TextTowerUnloadTest {
         ClipConfig config = DIR.config();
         StateDict weights = StateDict.read(DIR.weights()).only("text.");
         assertThat(weights.keys()).isNotEmpty().allMatch(k -> k.startsWith("text."));
-        TowerGraph.build(sd -> TextTower.build(sd, weights, config.text(), config.embedDim(),
-                config.textProjectionHidden()));
+        TowerGraph.build(
+                sd -> TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
         weights.requireAllTaken();
     }
 }

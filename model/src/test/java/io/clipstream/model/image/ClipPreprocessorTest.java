@@ -35,7 +35,9 @@ class ClipPreprocessorTest {
         assertThat(image.mode().pillowName()).as("Pillow mode").isEqualTo(golden.pillowMode());
         byte[] crop = preprocessor.rgbCrop(image);
         byte[] expected = TestImages.goldenCrop(golden.name());
-        assertThat(firstDifference(crop, expected)).as("first differing byte (HWC index)").isEqualTo(-1);
+        assertThat(firstDifference(crop, expected))
+                .as("first differing byte (HWC index)")
+                .isEqualTo(-1);
     }
 
     /** JPEG and lossy WebP: the decoders are not libjpeg-turbo/libwebp, so the difference is measured and bounded. */
@@ -55,7 +57,8 @@ class ClipPreprocessorTest {
             sum += d;
             differing += d == 0 ? 0 : 1;
         }
-        System.out.printf("%s: max |diff| %d, mean %.4f, %d of %d values differ%n",
+        System.out.printf(
+                "%s: max |diff| %d, mean %.4f, %d of %d values differ%n",
                 golden.name(), max, (double) sum / crop.length, differing, crop.length);
         assertThat(image.mode().pillowName()).as("Pillow mode").isEqualTo(golden.pillowMode());
         if (golden.name().equals("lossy")) {
@@ -76,7 +79,8 @@ class ClipPreprocessorTest {
                 // a uniform 16x16 image is not resized, so the tensor holds the normalised value itself
                 DecodedImage uniform = new DecodedImage(PillowMode.RGB, 16, 16, filled(16 * 16, v << (8 * c)));
                 float got = small.preprocess(uniform)[c * 256];
-                assertThat(Float.floatToIntBits(got)).as("channel %d value %d", c, v)
+                assertThat(Float.floatToIntBits(got))
+                        .as("channel %d value %d", c, v)
                         .isEqualTo(Float.floatToIntBits(expected[c * 256 + v]));
             }
         }
@@ -85,7 +89,10 @@ class ClipPreprocessorTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"clip", "rgb_small"})
     void tensorMatchesTorchBitForBit(String name) throws Exception {
-        Golden golden = TestImages.index().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+        Golden golden = TestImages.index().stream()
+                .filter(g -> g.name().equals(name))
+                .findFirst()
+                .orElseThrow();
         float[] expected = TestImages.littleEndianFloats(TestImages.gunzip("golden/" + name + ".tensor.gz"));
 
         float[] tensor = preprocessor.preprocess(TestImages.resource(golden.file()));
@@ -140,7 +147,8 @@ class ClipPreprocessorTest {
         assertThat(a).hasSameSizeAs(b);
         for (int i = 0; i < a.length; i++) {
             if (a[i] != b[i]) {
-                System.out.printf("differs at pixel (%d,%d) channel %d: %d vs Pillow %d%n",
+                System.out.printf(
+                        "differs at pixel (%d,%d) channel %d: %d vs Pillow %d%n",
                         i / 3 % SIZE, i / 3 / SIZE, i % 3, a[i] & 0xff, b[i] & 0xff);
                 return i;
             }

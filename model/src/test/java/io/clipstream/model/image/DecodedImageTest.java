@@ -16,8 +16,10 @@ class DecodedImageTest {
 
     @Test
     void checksSizeAndPalette() {
-        assertThatThrownBy(() -> new DecodedImage(PillowMode.L, 2, 2, new int[3])).hasMessageContaining("2x2");
-        assertThatThrownBy(() -> new DecodedImage(PillowMode.P, 1, 1, new int[1])).hasMessageContaining("palette");
+        assertThatThrownBy(() -> new DecodedImage(PillowMode.L, 2, 2, new int[3]))
+                .hasMessageContaining("2x2");
+        assertThatThrownBy(() -> new DecodedImage(PillowMode.P, 1, 1, new int[1]))
+                .hasMessageContaining("palette");
         assertThatThrownBy(() -> new DecodedImage(PillowMode.L, 1, 1, new int[1], new int[256]))
                 .hasMessageContaining("palette");
     }

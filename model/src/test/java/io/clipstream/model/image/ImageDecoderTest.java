@@ -77,8 +77,17 @@ class ImageDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"inputs/rgb_odd.png", "inputs/baseline.jpg", "inputs/progressive.jpg",
-            "inputs/static.gif", "inputs/lossless.webp", "inputs/lossy.webp", "inputs/bitmap.bmp", "inputs/cmyk.jpg"})
+    @ValueSource(
+            strings = {
+                "inputs/rgb_odd.png",
+                "inputs/baseline.jpg",
+                "inputs/progressive.jpg",
+                "inputs/static.gif",
+                "inputs/lossless.webp",
+                "inputs/lossy.webp",
+                "inputs/bitmap.bmp",
+                "inputs/cmyk.jpg"
+            })
     void refusesTruncatedFilesInsteadOfReturningHalfAnImage(String file) {
         byte[] whole = TestImages.resource(file);
         for (double fraction : new double[] {0.3, 0.6, 0.9}) {
@@ -117,22 +126,30 @@ class ImageDecoderTest {
         byte[] png = TestImages.resource("inputs/rgb_odd.png"); // 301x203
         assertThat(new ImageDecoder(png.length, 301 * 203).decode(png).width()).isEqualTo(301);
         assertThatThrownBy(() -> new ImageDecoder(png.length, 301 * 203 - 1).decode(png))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
         assertThatThrownBy(() -> new ImageDecoder(png.length - 1, 301 * 203).decode(png))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
                 .hasMessageContaining("bytes");
     }
 
     @Test
     void refusesTiff() {
-        assertRejected(TestImages.resource("inputs/image.tiff"), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
+        assertRejected(TestImages.resource("inputs/image.tiff"), Reason.UNSUPPORTED_FORMAT)
+                .hasMessageContaining("TIFF");
     }
 
     @Test
     void aTiffHeaderAloneIsUnsupportedNotCorrupt() {
-        assertRejected(new byte[] {'I', 'I', 0x2A, 0, 8, 0, 0, 0}, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
-        assertRejected(new byte[] {'M', 'M', 0, 0x2A, 0, 0, 0, 8}, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
-        assertRejected(new byte[] {'I', 'I', 0x2B, 0, 8, 0, 0, 0}, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("TIFF");
+        assertRejected(new byte[] {'I', 'I', 0x2A, 0, 8, 0, 0, 0}, Reason.UNSUPPORTED_FORMAT)
+                .hasMessageContaining("TIFF");
+        assertRejected(new byte[] {'M', 'M', 0, 0x2A, 0, 0, 0, 8}, Reason.UNSUPPORTED_FORMAT)
+                .hasMessageContaining("TIFF");
+        assertRejected(new byte[] {'I', 'I', 0x2B, 0, 8, 0, 0, 0}, Reason.UNSUPPORTED_FORMAT)
+                .hasMessageContaining("TIFF");
     }
 
     @Test
@@ -153,9 +170,12 @@ class ImageDecoderTest {
         assertRejected(j2k, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("JPEG 2000");
         byte[] jxl = {(byte) 0xFF, 0x0A, (byte) 0xFA, 0x7F};
         assertRejected(jxl, Reason.UNSUPPORTED_FORMAT).hasMessageContaining("JPEG XL");
-        assertRejected("8BPS\u0000\u0001".getBytes(US_ASCII), Reason.UNSUPPORTED_FORMAT).hasMessageContaining("PSD");
-        assertRejected("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(US_ASCII),
-                Reason.UNSUPPORTED_FORMAT).hasMessageContaining("SVG");
+        assertRejected("8BPS\u0000\u0001".getBytes(US_ASCII), Reason.UNSUPPORTED_FORMAT)
+                .hasMessageContaining("PSD");
+        assertRejected(
+                        "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(US_ASCII),
+                        Reason.UNSUPPORTED_FORMAT)
+                .hasMessageContaining("SVG");
     }
 
     @Test
@@ -177,15 +197,23 @@ class ImageDecoderTest {
 
     private AbstractThrowableAssert<?, ? extends Throwable> assertRejected(byte[] bytes, Reason reason) {
         return assertThatThrownBy(() -> decoder.decode(bytes))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     /** A PNG whose IHDR declares the size and which then ends: no IDAT at all. */
     static byte[] pngHeaderOnly(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();

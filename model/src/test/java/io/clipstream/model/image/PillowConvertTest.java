@@ -23,8 +23,8 @@ class PillowConvertTest {
     @Test
     void unpremultipliesLikePillowTruncatingAndKeepingAlphaZero() {
         // RGBa (100, 9, 128, 128) -> RGBA (199, 17, 255, 128); RGBa (100, 9, 200, 0) -> unchanged
-        DecodedImage rgba = new DecodedImage(PillowMode.RGBa, 2, 1,
-                new int[] {100 | 9 << 8 | 128 << 16 | 128 << 24, 100 | 9 << 8 | 200 << 16});
+        DecodedImage rgba = new DecodedImage(
+                PillowMode.RGBa, 2, 1, new int[] {100 | 9 << 8 | 128 << 16 | 128 << 24, 100 | 9 << 8 | 200 << 16});
         DecodedImage out = PillowConvert.unpremultiply(rgba);
         assertThat(out.mode()).isEqualTo(PillowMode.RGBA);
         assertThat(out.pixels()).containsExactly(199 | 17 << 8 | 255 << 16 | 128 << 24, 100 | 9 << 8 | 200 << 16);
@@ -40,7 +40,8 @@ class PillowConvertTest {
         assertThat(PillowConvert.toRgb(PillowMode.I, 17, null)).isEqualTo(17 | 17 << 8 | 17 << 16);
         assertThat(PillowConvert.toRgb(PillowMode.I, 70000, null)).isEqualTo(0xffffff);
         // alpha is dropped, not composited
-        assertThat(PillowConvert.toRgb(PillowMode.RGBA, 1 | 2 << 8 | 3 << 16, null)).isEqualTo(1 | 2 << 8 | 3 << 16);
+        assertThat(PillowConvert.toRgb(PillowMode.RGBA, 1 | 2 << 8 | 3 << 16, null))
+                .isEqualTo(1 | 2 << 8 | 3 << 16);
         assertThat(PillowConvert.toRgb(PillowMode.LA, 40 | 0 << 8, null)).isEqualTo(40 | 40 << 8 | 40 << 16);
         int[] palette = new int[256];
         palette[7] = 0x030201;

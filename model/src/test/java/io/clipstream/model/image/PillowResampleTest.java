@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clipstream.model.image.PillowResample.Filter;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class PillowResampleTest {
 
@@ -97,7 +97,8 @@ class PillowResampleTest {
             window = PillowResample.resizeWindow(src, 298, 224, Filter.BICUBIC, 37, 0, 224, 224);
             best = Math.min(best, System.nanoTime() - t);
         }
-        System.out.printf("PillowResample: 640x480 RGB -> 298x224 bicubic, 224x224 window: best of 20 %.2f ms%n", best / 1e6);
+        System.out.printf(
+                "PillowResample: 640x480 RGB -> 298x224 bicubic, 224x224 window: best of 20 %.2f ms%n", best / 1e6);
 
         DecodedImage full = PillowResample.resize(src, 298, 224, Filter.BICUBIC);
         for (int y = 0; y < 224; y++) {

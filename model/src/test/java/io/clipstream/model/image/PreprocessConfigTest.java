@@ -31,8 +31,9 @@ class PreprocessConfigTest {
 
         PreprocessConfig c = PreprocessConfig.fromOpenClipJson(cfg, 224);
 
-        assertThat(c).isEqualTo(new PreprocessConfig(256, new float[] {0.5f, 0.5f, 0.5f},
-                new float[] {0.25f, 0.5f, 1.0f}, "bilinear", "squash"));
+        assertThat(c)
+                .isEqualTo(new PreprocessConfig(
+                        256, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.5f, 1.0f}, "bilinear", "squash"));
         assertThat(c.filter()).isEqualTo(PillowResample.Filter.BILINEAR);
     }
 
@@ -41,16 +42,20 @@ class PreprocessConfigTest {
         assertThat(PreprocessConfig.fromOpenClipJson(JSON.readTree("{}"), 224))
                 .isEqualTo(PreprocessConfig.openClipDefault(224));
         assertThat(PreprocessConfig.fromOpenClipJson(null, 224)).isEqualTo(PreprocessConfig.openClipDefault(224));
-        assertThat(PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"size\": 336}"), 224).imageSize()).isEqualTo(336);
+        assertThat(PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"size\": 336}"), 224)
+                        .imageSize())
+                .isEqualTo(336);
     }
 
     @Test
     void refusesWhatItCannotHonour() throws Exception {
         assertThatThrownBy(() -> PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"size\": [224, 256]}"), 224))
                 .hasMessageContaining("square");
-        assertThatThrownBy(() -> PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"interpolation\": \"lanczos\"}"), 224))
+        assertThatThrownBy(
+                        () -> PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"interpolation\": \"lanczos\"}"), 224))
                 .hasMessageContaining("interpolation");
-        assertThatThrownBy(() -> PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"resize_mode\": \"longest\"}"), 224))
+        assertThatThrownBy(
+                        () -> PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"resize_mode\": \"longest\"}"), 224))
                 .hasMessageContaining("resizeMode");
         assertThatThrownBy(() -> PreprocessConfig.fromOpenClipJson(JSON.readTree("{\"mean\": [0.5, 0.5]}"), 224))
                 .hasMessageContaining("3 numbers");

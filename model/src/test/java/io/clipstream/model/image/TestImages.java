@@ -26,8 +26,7 @@ final class TestImages {
         }
     }
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     static byte[] resource(String path) {
         try (InputStream in = TestImages.class.getResourceAsStream("/images/" + path)) {
@@ -84,7 +83,10 @@ final class TestImages {
 
     static float[] littleEndianFloats(byte[] b) {
         float[] out = new float[b.length / 4];
-        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        java.nio.ByteBuffer.wrap(b)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(out);
         return out;
     }
 

@@ -36,7 +36,8 @@ class BpeFilesTest {
     @Test
     void missingFileIsNamed(@TempDir Path dir) {
         assertThatThrownBy(() -> BpeFiles.readTokenizerJson(dir.resolve("tokenizer.json")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not found")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not found")
                 .hasMessageContaining("tokenizer.json");
     }
 
@@ -45,23 +46,29 @@ class BpeFilesTest {
         String good = Files.readString(TINY.resolve("tokenizer.json"));
         Path bad = Files.writeString(dir.resolve("tokenizer.json"), good.substring(0, good.length() / 2));
         assertThatThrownBy(() -> BpeFiles.readTokenizerJson(bad))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not valid JSON");
     }
 
     @Test
     void wrongShapesAreNamed(@TempDir Path dir) throws IOException {
         assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(dir.resolve("a.json"), "[1,2]")))
                 .hasMessageContaining("no \"model\" object");
-        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(dir.resolve("b.json"),
-                "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{\"a\":0}}}"))).hasMessageContaining("not BPE");
-        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(dir.resolve("c.json"),
-                "{\"model\":{\"vocab\":{\"a\":-4},\"merges\":[]}}"))).hasMessageContaining("bad id");
-        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(dir.resolve("d.json"),
-                "{\"model\":{\"vocab\":{\"a\":0},\"merges\":[[\"a\"]]}}"))).hasMessageContaining("merge 0");
-        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(dir.resolve("e.json"),
-                "{\"model\":{\"vocab\":{\"a\":0},\"merges\":[\"a b c\"]}}"))).hasMessageContaining("merge 0");
-        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(dir.resolve("f.json"),
-                "{\"model\":{\"vocab\":{\"a\":0},\"merges\":[]},\"added_tokens\":[{\"id\":\"x\"}]}")))
+        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(
+                        dir.resolve("b.json"), "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{\"a\":0}}}")))
+                .hasMessageContaining("not BPE");
+        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(
+                        Files.writeString(dir.resolve("c.json"), "{\"model\":{\"vocab\":{\"a\":-4},\"merges\":[]}}")))
+                .hasMessageContaining("bad id");
+        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(
+                        dir.resolve("d.json"), "{\"model\":{\"vocab\":{\"a\":0},\"merges\":[[\"a\"]]}}")))
+                .hasMessageContaining("merge 0");
+        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(
+                        dir.resolve("e.json"), "{\"model\":{\"vocab\":{\"a\":0},\"merges\":[\"a b c\"]}}")))
+                .hasMessageContaining("merge 0");
+        assertThatThrownBy(() -> BpeFiles.readTokenizerJson(Files.writeString(
+                        dir.resolve("f.json"),
+                        "{\"model\":{\"vocab\":{\"a\":0},\"merges\":[]},\"added_tokens\":[{\"id\":\"x\"}]}")))
                 .hasMessageContaining("malformed added token");
     }
 
@@ -70,7 +77,8 @@ class BpeFilesTest {
         Path vocab = Files.copy(TINY.resolve("vocab.json"), dir.resolve("vocab.json"));
         Path merges = Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\nĠ t\nonlyone\n");
         assertThatThrownBy(() -> BpeFiles.readVocabAndMerges(vocab, merges))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 3");
     }
 
     @Test

@@ -12,11 +12,12 @@ class BpeVocabularyTest {
 
     @Test
     void addedTokensWinOverTheVocabularyAndMissingTokensAreNamed() {
-        var v = new BpeVocabulary(Map.of("<s>", 5, "a", 7), List.of(),
-                List.of(new BpeVocabulary.AddedToken(0, "<s>", false, false)));
+        var v = new BpeVocabulary(
+                Map.of("<s>", 5, "a", 7), List.of(), List.of(new BpeVocabulary.AddedToken(0, "<s>", false, false)));
         assertThat(v.idOf("<s>")).isZero();
         assertThat(v.idOf("a")).isEqualTo(7);
-        assertThatThrownBy(() -> v.idOf("<pad>")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> v.idOf("<pad>"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("<pad>");
     }
 

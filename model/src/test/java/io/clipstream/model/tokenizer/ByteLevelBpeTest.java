@@ -26,8 +26,8 @@ class ByteLevelBpeTest {
 
     @BeforeAll
     static void load() throws IOException {
-        var files = BpeFiles.readVocabAndMerges(TokenizerTestFiles.resource("gpt2/encoder.json"),
-                TokenizerTestFiles.resource("gpt2/vocab.bpe"));
+        var files = BpeFiles.readVocabAndMerges(
+                TokenizerTestFiles.resource("gpt2/encoder.json"), TokenizerTestFiles.resource("gpt2/vocab.bpe"));
         assertThat(files.vocab()).hasSize(50257);
         assertThat(files.merges()).hasSize(50000);
         gpt2 = new ByteLevelBpe(files.vocab(), files.merges());
@@ -64,14 +64,29 @@ class ByteLevelBpeTest {
     @Test
     void matchesGpt2OnAwkwardText() {
         var texts = new ArrayList<>(List.of(
-                "Hello world", " Hello world ", "  multiple   spaces  ", "tabs\tand\nnew\n\nlines\r\n",
-                "It's we'll they've I'm you'd he'd 'S 'LL don't", "''''", "a'sb 's",
+                "Hello world",
+                " Hello world ",
+                "  multiple   spaces  ",
+                "tabs\tand\nnew\n\nlines\r\n",
+                "It's we'll they've I'm you'd he'd 'S 'LL don't",
+                "''''",
+                "a'sb 's",
                 "digits 1234567890 3.14159 1,000,000 ١٢٣ ½ ① 2024-05-01",
-                "emoji 😀🐶 👩‍👩‍👧 🇩🇪 ❤️ 🏳️‍🌈", "中文字符 日本語のテキスト 한국어 텍스트",
-                "café naïve résumé Ångström Straße e\u0301 A\u030a", "العربية עברית हिन्दी ไทย",
+                "emoji 😀🐶 👩‍👩‍👧 🇩🇪 ❤️ 🏳️‍🌈",
+                "中文字符 日本語のテキスト 한국어 텍스트",
+                "café naïve résumé Ångström Straße e\u0301 A\u030a",
+                "العربية עברית हिन्दी ไทย",
                 "punctuation!!! ... ?!? --- (x) [y] {z} @u #t $5 100% a/b\\c <|endoftext|>",
-                "\u00a0nbsp\u2003em\u3000ideo", "ﬁ ﬂ ＡＢＣ “curly” ‘quotes’", "x".repeat(300),
-                " ".repeat(17) + "end", "end" + " ".repeat(17), "\n\n\n", "", "a", " ", "\uFFFD\uFEFF\u200B"));
+                "\u00a0nbsp\u2003em\u3000ideo",
+                "ﬁ ﬂ ＡＢＣ “curly” ‘quotes’",
+                "x".repeat(300),
+                " ".repeat(17) + "end",
+                "end" + " ".repeat(17),
+                "\n\n\n",
+                "",
+                "a",
+                " ",
+                "\uFFFD\uFEFF\u200B"));
         for (int cp = 0x20; cp < 0x3000; cp += 7) {
             texts.add("a" + new String(Character.toChars(cp)) + "b " + cp);
         }
@@ -105,17 +120,21 @@ class ByteLevelBpeTest {
 
     @Test
     void unpairedSurrogateIsRefused() {
-        assertThatThrownBy(() -> gpt2.encode("bad \uD800 text")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> gpt2.encode("bad \uD800 text"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("surrogate");
     }
 
     @Test
     void vocabularyWithoutByteSymbolsIsRefused() {
         assertThatThrownBy(() -> new ByteLevelBpe(Map.of("a", 0), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("byte symbol");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("byte symbol");
     }
 
     private static List<String> lines(String name) throws IOException {
-        return Files.readAllLines(TokenizerTestFiles.resource(name)).stream().filter(l -> !l.isBlank()).toList();
+        return Files.readAllLines(TokenizerTestFiles.resource(name)).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
     }
 }

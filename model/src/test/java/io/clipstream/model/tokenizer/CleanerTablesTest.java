@@ -21,7 +21,8 @@ class CleanerTablesTest {
     @Test
     void translateReplacesDeletesAndKeepsSupplementaryCharacters() {
         String text = "a\uD83D\uDE00b\u0000c";
-        assertThat(CleanerTables.translate(text, Map.of((int) 'b', "BB"), Set.of(0))).isEqualTo("a\uD83D\uDE00BBc");
+        assertThat(CleanerTables.translate(text, Map.of((int) 'b', "BB"), Set.of(0)))
+                .isEqualTo("a\uD83D\uDE00BBc");
         assertThat(CleanerTables.translate("plain", Map.of(), Set.of())).isSameAs("plain");
     }
 }

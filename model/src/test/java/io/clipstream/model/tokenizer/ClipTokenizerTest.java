@@ -30,7 +30,8 @@ class ClipTokenizerTest {
     }
 
     static Stream<JsonNode> golden() {
-        return StreamSupport.stream(TokenizerTestFiles.json("tiny-model/golden/token_ids.json").spliterator(), false);
+        return StreamSupport.stream(
+                TokenizerTestFiles.json("tiny-model/golden/token_ids.json").spliterator(), false);
     }
 
     @ParameterizedTest
@@ -55,7 +56,8 @@ class ClipTokenizerTest {
     @MethodSource("golden")
     void everyFileLayoutGivesTheSameIds(JsonNode c) throws IOException {
         String text = c.get("text").asText();
-        var fromTxt = new ClipTokenizer(BpeFiles.readVocabAndMerges(TINY.resolve("vocab.json"), TINY.resolve("merges.txt")));
+        var fromTxt =
+                new ClipTokenizer(BpeFiles.readVocabAndMerges(TINY.resolve("vocab.json"), TINY.resolve("merges.txt")));
         var fromStrings = ClipTokenizer.load(TokenizerTestFiles.resource("tokenizer-variants"));
         assertThat(fromTxt.encode(text)).containsExactly(tokenizer.encode(text));
         assertThat(fromStrings.encode(text)).containsExactly(tokenizer.encode(text));
@@ -77,7 +79,8 @@ class ClipTokenizerTest {
     @Test
     void specialTokensInTheTextAreMatchedVerbatim() throws IOException {
         // Hugging Face splits added tokens out before BPE; <mask> (lstrip) swallows the space before it.
-        var vocab = BpeFiles.readVocabAndMerges(TINY.resolve("vocab.json"), TINY.resolve("merges.txt")).vocab();
+        var vocab = BpeFiles.readVocabAndMerges(TINY.resolve("vocab.json"), TINY.resolve("merges.txt"))
+                .vocab();
         int a = vocab.get("a");
         int spaceB = vocab.get("\u0120b");
         assertThat(tokenizer.encodeUnpadded("a <mask> b")).containsExactly(0, a, 999, spaceB, 2);
@@ -87,7 +90,9 @@ class ClipTokenizerTest {
 
     @Test
     void tenThousandCharacterPromptIsFine() {
-        String prompt = "a photo of a great white shark swimming &amp; ﬁshing ".repeat(200).substring(0, 10_000);
+        String prompt = "a photo of a great white shark swimming &amp; ﬁshing "
+                .repeat(200)
+                .substring(0, 10_000);
         int[] ids = tokenizer.encode(prompt);
         assertThat(ids).hasSize(77);
         assertThat(ids[76]).isEqualTo(2);
@@ -98,7 +103,8 @@ class ClipTokenizerTest {
     @Test
     void overlongPromptIsRefused() {
         assertThatThrownBy(() -> tokenizer.encode("a".repeat(ClipTokenizer.MAX_TEXT_CHARS + 1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("characters");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("characters");
         assertThatThrownBy(() -> tokenizer.encode(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -129,13 +135,17 @@ class ClipTokenizerTest {
 
     @Test
     void missingOrCorruptFilesAreNamed(@TempDir Path dir) throws IOException {
-        assertThatThrownBy(() -> ClipTokenizer.load(dir)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tokenizer.json").hasMessageContaining("merges.txt");
+        assertThatThrownBy(() -> ClipTokenizer.load(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tokenizer.json")
+                .hasMessageContaining("merges.txt");
         Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0}, \"merges\": [");
-        assertThatThrownBy(() -> ClipTokenizer.load(dir)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ClipTokenizer.load(dir))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not valid JSON");
         Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0}, \"merges\": []}}");
-        assertThatThrownBy(() -> ClipTokenizer.load(dir)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ClipTokenizer.load(dir))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("byte symbol");
     }
 }

@@ -17,7 +17,8 @@ class HtmlUnescaperTest {
     @ParameterizedTest
     @MethodSource("cases")
     void matchesPythonHtmlUnescape(JsonNode c) {
-        assertThat(HtmlUnescaper.unescape(c.get("text").asText())).isEqualTo(c.get("unescape").asText());
+        assertThat(HtmlUnescaper.unescape(c.get("text").asText()))
+                .isEqualTo(c.get("unescape").asText());
     }
 
     @Test

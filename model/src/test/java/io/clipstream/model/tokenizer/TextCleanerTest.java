@@ -5,27 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** TextCleaner against ftfy 6.3.1 + Python's html.unescape (tokenizer/cleaning.json, from make_tiny_tokenizer.py). */
 class TextCleanerTest {
 
     static Stream<JsonNode> cases() {
-        return StreamSupport.stream(TokenizerTestFiles.json("tokenizer/cleaning.json").spliterator(), false);
+        return StreamSupport.stream(
+                TokenizerTestFiles.json("tokenizer/cleaning.json").spliterator(), false);
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void fixTextMatchesFtfy(JsonNode c) {
-        assertThat(TextCleaner.fixText(c.get("text").asText())).isEqualTo(c.get("fix_text").asText());
+        assertThat(TextCleaner.fixText(c.get("text").asText()))
+                .isEqualTo(c.get("fix_text").asText());
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void cleanMatchesOpenClip(JsonNode c) {
-        assertThat(TextCleaner.clean(c.get("text").asText())).isEqualTo(c.get("clean").asText());
+        assertThat(TextCleaner.clean(c.get("text").asText()))
+                .isEqualTo(c.get("clean").asText());
     }
 
     @Test

@@ -11,8 +11,7 @@ import java.nio.file.Path;
 /** Locates the committed tokenizer test resources. */
 final class TokenizerTestFiles {
 
-    private TokenizerTestFiles() {
-    }
+    private TokenizerTestFiles() {}
 
     static Path resource(String name) {
         try {

@@ -10,7 +10,13 @@ import org.apache.avro.SchemaCompatibility;
  * previous one (the registry's default).
  */
 public enum Compatibility {
-    NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE;
+    NONE,
+    BACKWARD,
+    BACKWARD_TRANSITIVE,
+    FORWARD,
+    FORWARD_TRANSITIVE,
+    FULL,
+    FULL_TRANSITIVE;
 
     /**
      * Whether {@code candidate} may follow {@code existing} (oldest first).
@@ -38,11 +44,12 @@ public enum Compatibility {
     }
 
     private static void check(Schema reader, Schema writer, String what, List<String> messages) {
-        var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+        var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                .getResult();
         if (result.getCompatibility() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             for (var incompatibility : result.getIncompatibilities()) {
-                messages.add(what + ": " + incompatibility.getType() + " at " + incompatibility.getLocation()
-                        + ": " + incompatibility.getMessage());
+                messages.add(what + ": " + incompatibility.getType() + " at " + incompatibility.getLocation() + ": "
+                        + incompatibility.getMessage());
             }
         }
     }
@@ -52,8 +59,8 @@ public enum Compatibility {
         try {
             return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (RuntimeException e) {
-            throw new SchemaRegistryException(SchemaRegistryException.Kind.INVALID_COMPATIBILITY_LEVEL,
-                    "Invalid compatibility level: " + name);
+            throw new SchemaRegistryException(
+                    SchemaRegistryException.Kind.INVALID_COMPATIBILITY_LEVEL, "Invalid compatibility level: " + name);
         }
     }
 }

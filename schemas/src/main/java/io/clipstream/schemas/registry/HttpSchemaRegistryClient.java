@@ -41,6 +41,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /** Largest registry answer read; an Avro schema of our size is a few kilobytes. */
     static final int MAX_ANSWER_BYTES = 8 << 20;
+
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,8 +52,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<String, Cached> latestBySubject = new ConcurrentHashMap<>();
 
-    private record Cached(RegisteredSchema value, Instant fetched) {
-    }
+    private record Cached(RegisteredSchema value, Instant fetched) {}
 
     public HttpSchemaRegistryClient(RegistryClientConfig config) {
         this(config, d -> Thread.sleep(d.toMillis()));
@@ -124,7 +124,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public List<String> compatibilityViolations(String subject, Schema schema) {
         JsonNode answer;
         try {
-            answer = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+            answer = send(
+                    "POST",
+                    "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
                     schemaBody(schema));
         } catch (SchemaRegistryException e) {
             if (e.kind() == Kind.SUBJECT_NOT_FOUND || e.kind() == Kind.VERSION_NOT_FOUND) {
@@ -183,11 +185,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     sleeper.sleep(backoff);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SchemaRegistryException(Kind.UNAVAILABLE, Kind.UNAVAILABLE.code(),
-                            "Interrupted while waiting to retry the schema registry", e);
+                    throw new SchemaRegistryException(
+                            Kind.UNAVAILABLE,
+                            Kind.UNAVAILABLE.code(),
+                            "Interrupted while waiting to retry the schema registry",
+                            e);
                 }
                 backoff = backoff.multipliedBy(2).compareTo(config.retryMaxWait()) > 0
-                        ? config.retryMaxWait() : backoff.multipliedBy(2);
+                        ? config.retryMaxWait()
+                        : backoff.multipliedBy(2);
             }
             URI base = config.urls().get(attempt % config.urls().size());
             try {
@@ -208,8 +214,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 .timeout(config.requestTimeout())
                 .header("Accept", CONTENT_TYPE + ", application/json");
         if (config.userInfo() != null) {
-            request.header("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8)));
         } else if (config.bearerToken() != null) {
             request.header("Authorization", "Bearer " + config.bearerToken());
         }
@@ -228,12 +237,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
             }
         } catch (IOException e) {
-            throw new SchemaRegistryException(Kind.UNAVAILABLE, Kind.UNAVAILABLE.code(),
-                    "Schema registry " + base + " unreachable: " + Redaction.text(String.valueOf(e)), e);
+            throw new SchemaRegistryException(
+                    Kind.UNAVAILABLE,
+                    Kind.UNAVAILABLE.code(),
+                    "Schema registry " + base + " unreachable: " + Redaction.text(String.valueOf(e)),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException(Kind.UNAVAILABLE, Kind.UNAVAILABLE.code(),
-                    "Interrupted while calling the schema registry", e);
+            throw new SchemaRegistryException(
+                    Kind.UNAVAILABLE, Kind.UNAVAILABLE.code(), "Interrupted while calling the schema registry", e);
         }
         if (bytes.length > MAX_ANSWER_BYTES) {
             throw protocol("answer from " + uri + " is over " + MAX_ANSWER_BYTES + " bytes");
@@ -250,15 +262,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             }
             return json;
         }
-        int code = json != null && json.path("error_code").isInt() ? json.get("error_code").asInt() : status;
-        String message = json != null && json.path("message").isTextual() ? json.get("message").asText()
+        int code = json != null && json.path("error_code").isInt()
+                ? json.get("error_code").asInt()
+                : status;
+        String message = json != null && json.path("message").isTextual()
+                ? json.get("message").asText()
                 : "HTTP " + status;
         Kind kind = Kind.of(code, status);
-        throw new SchemaRegistryException(kind, code, method + " " + uri.getPath() + ": " + Redaction.text(message), null);
+        throw new SchemaRegistryException(
+                kind, code, method + " " + uri.getPath() + ": " + Redaction.text(message), null);
     }
 
     private static SchemaRegistryException protocol(String message) {
-        return new SchemaRegistryException(Kind.OTHER, Kind.OTHER.code(), "Unexpected registry answer: " + message, null);
+        return new SchemaRegistryException(
+                Kind.OTHER, Kind.OTHER.code(), "Unexpected registry answer: " + message, null);
     }
 
     private static ObjectNode schemaBody(Schema schema) {
@@ -270,8 +287,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (subject == null || !subject.isTextual()) {
             throw protocol("no subject in " + abbreviate(answer));
         }
-        return new RegisteredSchema(subject.asText(), requiredInt(answer, "version"), requiredInt(answer, "id"),
-                parseSchema(answer));
+        return new RegisteredSchema(
+                subject.asText(), requiredInt(answer, "version"), requiredInt(answer, "id"), parseSchema(answer));
     }
 
     private static Schema parseSchema(JsonNode answer) {

@@ -55,9 +55,10 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         }
         List<String> violations = compatibilityViolations(subject, schema);
         if (!violations.isEmpty()) {
-            throw new SchemaRegistryException(Kind.INCOMPATIBLE_SCHEMA,
-                    "Schema being registered is incompatible with an earlier schema for subject \"" + subject
-                            + "\": " + String.join("; ", violations));
+            throw new SchemaRegistryException(
+                    Kind.INCOMPATIBLE_SCHEMA,
+                    "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\": "
+                            + String.join("; ", violations));
         }
         int id = known != null ? known : newId(schema);
         idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);

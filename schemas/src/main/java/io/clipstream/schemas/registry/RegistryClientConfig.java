@@ -32,9 +32,17 @@ import org.apache.kafka.common.config.ConfigException;
  * @param connectTimeout {@code http.connect.timeout.ms}
  * @param latestTtl      {@code latest.cache.ttl.sec}: how long "latest version" answers are cached (negative: forever)
  */
-public record RegistryClientConfig(List<URI> urls, String userInfo, String bearerToken, SSLContext sslContext, int maxRetries,
-                                   Duration retryWait, Duration retryMaxWait, Duration requestTimeout,
-                                   Duration connectTimeout, Duration latestTtl) {
+public record RegistryClientConfig(
+        List<URI> urls,
+        String userInfo,
+        String bearerToken,
+        SSLContext sslContext,
+        int maxRetries,
+        Duration retryWait,
+        Duration retryMaxWait,
+        Duration requestTimeout,
+        Duration connectTimeout,
+        Duration latestTtl) {
 
     public static final String URL = "schema.registry.url";
     public static final String BASIC_AUTH_SOURCE = "basic.auth.credentials.source";
@@ -67,11 +75,12 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
             try {
                 uri = URI.create(part.trim());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(URL, Redaction.text(part.trim()), "not a valid URL: "
-                        + Redaction.text(e.getMessage()));
+                throw new ConfigException(
+                        URL, Redaction.text(part.trim()), "not a valid URL: " + Redaction.text(e.getMessage()));
             }
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new ConfigException(URL, Redaction.text(part.trim()), "only http and https registry URLs are supported");
+                throw new ConfigException(
+                        URL, Redaction.text(part.trim()), "only http and https registry URLs are supported");
             }
             if (uri.getRawUserInfo() != null) {
                 userInfoFromUrl = uri.getUserInfo();
@@ -80,7 +89,11 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
         }
         String bearer = bearerToken(configs);
         String basic = userInfo(configs, userInfoFromUrl, bearer != null);
-        return new RegistryClientConfig(List.copyOf(urls), basic, bearer, ssl(configs),
+        return new RegistryClientConfig(
+                List.copyOf(urls),
+                basic,
+                bearer,
+                ssl(configs),
                 integer(configs, MAX_RETRIES, 3),
                 Duration.ofMillis(integer(configs, RETRIES_WAIT_MS, 1000)),
                 Duration.ofMillis(integer(configs, RETRIES_MAX_WAIT_MS, 20000)),
@@ -91,7 +104,8 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
 
     private static URI stripUserInfo(URI uri) {
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-        return URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path);
+        return URI.create(
+                uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path);
     }
 
     /**
@@ -104,8 +118,11 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
             return bearer ? null : fromUrl;
         }
         if (bearer) {
-            throw new ConfigException(BASIC_AUTH_SOURCE, source, "the registry takes one Authorization header: "
-                    + "configure basic auth or bearer auth (" + BEARER_AUTH_SOURCE + "), not both");
+            throw new ConfigException(
+                    BASIC_AUTH_SOURCE,
+                    source,
+                    "the registry takes one Authorization header: " + "configure basic auth or bearer auth ("
+                            + BEARER_AUTH_SOURCE + "), not both");
         }
         switch (source.toString()) {
             case "USER_INFO": {
@@ -133,7 +150,8 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
         if (token == null) token = string(configs, "schema.registry." + BEARER_AUTH_TOKEN);
         if (source == null) {
             if (token != null) {
-                throw new ConfigException(BEARER_AUTH_SOURCE, null, "set it to STATIC_TOKEN to send " + BEARER_AUTH_TOKEN);
+                throw new ConfigException(
+                        BEARER_AUTH_SOURCE, null, "set it to STATIC_TOKEN to send " + BEARER_AUTH_TOKEN);
             }
             return null;
         }
@@ -141,7 +159,8 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
             throw new ConfigException(BEARER_AUTH_SOURCE, source, "supported: STATIC_TOKEN");
         }
         if (token == null || token.isBlank()) {
-            throw new ConfigException(BEARER_AUTH_TOKEN, "(hidden)", "required with " + BEARER_AUTH_SOURCE + "=STATIC_TOKEN");
+            throw new ConfigException(
+                    BEARER_AUTH_TOKEN, "(hidden)", "required with " + BEARER_AUTH_SOURCE + "=STATIC_TOKEN");
         }
         return token.trim();
     }
@@ -151,7 +170,9 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
         String keyStore = string(configs, SSL_PREFIX + "keystore.location");
         String identification = string(configs, SSL_PREFIX + "endpoint.identification.algorithm");
         if (identification != null && !identification.equalsIgnoreCase("https")) {
-            throw new ConfigException(SSL_PREFIX + "endpoint.identification.algorithm", identification,
+            throw new ConfigException(
+                    SSL_PREFIX + "endpoint.identification.algorithm",
+                    identification,
                     "host name verification cannot be turned off per client with java.net.http");
         }
         if (trustStore == null && keyStore == null) {
@@ -160,7 +181,9 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
         try {
             TrustManagerFactory tmf = null;
             if (trustStore != null) {
-                KeyStore ts = load(trustStore, string(configs, SSL_PREFIX + "truststore.type"),
+                KeyStore ts = load(
+                        trustStore,
+                        string(configs, SSL_PREFIX + "truststore.type"),
                         string(configs, SSL_PREFIX + "truststore.password"));
                 tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(ts);
@@ -182,7 +205,8 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
         }
     }
 
-    private static KeyStore load(String location, String type, String password) throws IOException, GeneralSecurityException {
+    private static KeyStore load(String location, String type, String password)
+            throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(type != null ? type : "JKS");
         try (InputStream in = Files.newInputStream(Path.of(location))) {
             store.load(in, chars(password));
@@ -206,7 +230,9 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
         Object value = configs.get(key);
         if (value == null) return defaultValue;
         try {
-            return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
+            return value instanceof Number n
+                    ? n.intValue()
+                    : Integer.parseInt(value.toString().trim());
         } catch (NumberFormatException e) {
             throw new ConfigException(key, value, "not an integer");
         }
@@ -214,7 +240,7 @@ public record RegistryClientConfig(List<URI> urls, String userInfo, String beare
 
     @Override
     public String toString() {
-        return "RegistryClientConfig[urls=" + urls + ", basicAuth=" + (userInfo != null) + ", bearerAuth=" + (bearerToken != null) + ", tls=" + (sslContext != null)
-                + ", maxRetries=" + maxRetries + "]";
+        return "RegistryClientConfig[urls=" + urls + ", basicAuth=" + (userInfo != null) + ", bearerAuth="
+                + (bearerToken != null) + ", tls=" + (sslContext != null) + ", maxRetries=" + maxRetries + "]";
     }
 }

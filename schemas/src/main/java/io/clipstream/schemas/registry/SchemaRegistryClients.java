@@ -8,8 +8,7 @@ public final class SchemaRegistryClients {
 
     public static final String MOCK_PREFIX = "mock://";
 
-    private SchemaRegistryClients() {
-    }
+    private SchemaRegistryClients() {}
 
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
         Object url = configs.get(RegistryClientConfig.URL);
@@ -20,7 +19,8 @@ public final class SchemaRegistryClients {
         if (text.startsWith(MOCK_PREFIX)) {
             String scope = text.substring(MOCK_PREFIX.length());
             if (scope.isEmpty() || text.contains(",")) {
-                throw new ConfigException(RegistryClientConfig.URL, text, "expected mock://<scope> with one scope name");
+                throw new ConfigException(
+                        RegistryClientConfig.URL, text, "expected mock://<scope> with one scope name");
             }
             return InMemorySchemaRegistry.forScope(scope);
         }

@@ -31,6 +31,7 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
 
     /** Largest request body accepted; registry requests are one schema, far smaller. */
     static final int MAX_BODY_BYTES = 1 << 20;
+
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,7 +42,9 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
     private volatile boolean readOnly;
     /** Requests that carried the required Authorization header, and requests refused for want of it. */
     public final java.util.concurrent.atomic.AtomicInteger authorized = new java.util.concurrent.atomic.AtomicInteger();
-    public final java.util.concurrent.atomic.AtomicInteger unauthorized = new java.util.concurrent.atomic.AtomicInteger();
+
+    public final java.util.concurrent.atomic.AtomicInteger unauthorized =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private SchemaRegistryHttpServer(InMemorySchemaRegistry registry, HttpServer server, ExecutorService executor) {
         this.registry = registry;
@@ -50,7 +53,8 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
     }
 
     /** Starts serving {@code registry} on {@code host:port} (port 0 picks a free one). */
-    public static SchemaRegistryHttpServer start(InMemorySchemaRegistry registry, String host, int port) throws IOException {
+    public static SchemaRegistryHttpServer start(InMemorySchemaRegistry registry, String host, int port)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 50);
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "schema-registry-http");
@@ -107,7 +111,8 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
             Answer answer;
             String required = requiredAuthorization;
             try {
-                if (required != null && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                if (required != null
+                        && !required.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                     unauthorized.incrementAndGet();
                     throw new BadRequest(401, 401, "Unauthorized");
                 }
@@ -131,8 +136,7 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
         }
     }
 
-    private record Answer(int status, Object body) {
-    }
+    private record Answer(int status, Object body) {}
 
     private static final class BadRequest extends RuntimeException {
         final int status;
@@ -221,7 +225,8 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
             case "GET config/2": {
                 Compatibility own = registry.subjectCompatibility(p.get(1));
                 if (own == null && !defaultToGlobal) {
-                    throw new SchemaRegistryException(Kind.SUBJECT_CONFIG_NOT_FOUND,
+                    throw new SchemaRegistryException(
+                            Kind.SUBJECT_CONFIG_NOT_FOUND,
                             "Subject '" + p.get(1) + "' does not have subject-level compatibility configured");
                 }
                 return ok(level("compatibilityLevel", registry.compatibility(p.get(1))));
@@ -238,8 +243,8 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
 
     private void refuseWhenReadOnly(String subject) {
         if (readOnly) {
-            throw new SchemaRegistryException(Kind.OPERATION_NOT_PERMITTED,
-                    "Subject " + subject + " is in read-only mode");
+            throw new SchemaRegistryException(
+                    Kind.OPERATION_NOT_PERMITTED, "Subject " + subject + " is in read-only mode");
         }
     }
 
@@ -285,8 +290,8 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
             if (v < 1) throw new NumberFormatException();
             return registry.version(subject, v);
         } catch (NumberFormatException e) {
-            throw new SchemaRegistryException(Kind.INVALID_VERSION,
-                    "The specified version '" + version + "' is not a valid version id.");
+            throw new SchemaRegistryException(
+                    Kind.INVALID_VERSION, "The specified version '" + version + "' is not a valid version id.");
         }
     }
 
@@ -300,8 +305,9 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
 
     private ArrayNode usages(int id) {
         ArrayNode answer = JSON.createArrayNode();
-        registry.usages(id).forEach((subject, version) ->
-                answer.addObject().put("subject", subject).put("version", version));
+        registry.usages(id)
+                .forEach((subject, version) ->
+                        answer.addObject().put("subject", subject).put("version", version));
         return answer;
     }
 
@@ -333,7 +339,8 @@ public final class SchemaRegistryHttpServer implements AutoCloseable {
     private static Schema schemaOf(JsonNode body) {
         JsonNode type = body.get("schemaType");
         if (type != null && !type.isNull() && !type.asText().equals("AVRO")) {
-            throw new SchemaRegistryException(Kind.INVALID_SCHEMA, "Only AVRO schemas are supported, not " + type.asText());
+            throw new SchemaRegistryException(
+                    Kind.INVALID_SCHEMA, "Only AVRO schemas are supported, not " + type.asText());
         }
         JsonNode references = body.get("references");
         if (references != null && references.isArray() && !references.isEmpty()) {

@@ -34,8 +34,8 @@ final class BoundedDecoder extends Decoder {
         }
         int remaining = remaining();
         if (length > remaining) {
-            throw new InvalidRecordException(Reason.TRUNCATED,
-                    what + " of " + length + " bytes but only " + remaining + " left");
+            throw new InvalidRecordException(
+                    Reason.TRUNCATED, what + " of " + length + " bytes but only " + remaining + " left");
         }
         return (int) length;
     }
@@ -43,8 +43,8 @@ final class BoundedDecoder extends Decoder {
     private long checkCount(long count, String what) throws IOException {
         int remaining = remaining();
         if (count > remaining) {
-            throw new InvalidRecordException(Reason.MALFORMED,
-                    what + " of " + count + " items but only " + remaining + " bytes left");
+            throw new InvalidRecordException(
+                    Reason.MALFORMED, what + " of " + count + " items but only " + remaining + " bytes left");
         }
         return count;
     }

@@ -71,12 +71,14 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
         }
         int id = WireFormat.schemaId(bytes);
         DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
-        BoundedDecoder decoder = new BoundedDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE);
+        BoundedDecoder decoder =
+                new BoundedDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE);
         try {
             T value = reader.read(null, decoder);
             int left = decoder.remaining();
             if (left > 0) {
-                throw new InvalidRecordException(Reason.MALFORMED, left + " bytes left after the record (schema id " + id + ")");
+                throw new InvalidRecordException(
+                        Reason.MALFORMED, left + " bytes left after the record (schema id " + id + ")");
             }
             return value;
         } catch (InvalidRecordException e) {
@@ -94,11 +96,13 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
             writer = client.schemaById(id);
         } catch (SchemaRegistryException e) {
             if (e.kind() == SchemaRegistryException.Kind.SCHEMA_NOT_FOUND) {
-                throw new InvalidRecordException(Reason.UNKNOWN_SCHEMA_ID, "the registry has no schema with id " + id, e);
+                throw new InvalidRecordException(
+                        Reason.UNKNOWN_SCHEMA_ID, "the registry has no schema with id " + id, e);
             }
             throw e;
         }
-        Class<?> specificClass = !specificReader ? null : targetClass != null ? targetClass : allowedSpecificClass(writer);
+        Class<?> specificClass =
+                !specificReader ? null : targetClass != null ? targetClass : allowedSpecificClass(writer);
         if (specificClass == null) {
             // GenericData never instantiates classes named in a schema; SpecificData would (e.g. "java.lang.Runtime").
             return new GenericDatumReader<>(writer, writer, GenericData.get());
@@ -106,8 +110,10 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
         Schema reader = SpecificData.get().getSchema(specificClass);
         var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new InvalidRecordException(Reason.INCOMPATIBLE_SCHEMA, "schema id " + id + " (" + writer.getFullName()
-                    + ") cannot be read as " + reader.getFullName() + ": " + compatibility.getDescription());
+            throw new InvalidRecordException(
+                    Reason.INCOMPATIBLE_SCHEMA,
+                    "schema id " + id + " (" + writer.getFullName() + ") cannot be read as " + reader.getFullName()
+                            + ": " + compatibility.getDescription());
         }
         return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
     }
@@ -122,6 +128,5 @@ public final class RegistryAvroDeserializer<T> implements Deserializer<T> {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

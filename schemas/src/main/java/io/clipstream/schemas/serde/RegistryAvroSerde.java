@@ -19,12 +19,15 @@ public final class RegistryAvroSerde<T> implements Serde<T> {
 
     /** Serde for a generated class; the registry comes from {@code schema.registry.url} at configure time. */
     public static <T extends SpecificRecord> RegistryAvroSerde<T> forClass(Class<T> recordClass) {
-        return new RegistryAvroSerde<>(new RegistryAvroSerializer<>(), new RegistryAvroDeserializer<>(null, recordClass));
+        return new RegistryAvroSerde<>(
+                new RegistryAvroSerializer<>(), new RegistryAvroDeserializer<>(null, recordClass));
     }
 
     /** Serde for a generated class over a given registry client. */
-    public static <T extends SpecificRecord> RegistryAvroSerde<T> forClass(Class<T> recordClass, SchemaRegistryClient client) {
-        return new RegistryAvroSerde<>(new RegistryAvroSerializer<>(client), new RegistryAvroDeserializer<>(client, recordClass));
+    public static <T extends SpecificRecord> RegistryAvroSerde<T> forClass(
+            Class<T> recordClass, SchemaRegistryClient client) {
+        return new RegistryAvroSerde<>(
+                new RegistryAvroSerializer<>(client), new RegistryAvroDeserializer<>(client, recordClass));
     }
 
     /** Serde for GenericRecords read with the writer's schema. */

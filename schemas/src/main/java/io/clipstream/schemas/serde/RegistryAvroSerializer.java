@@ -36,8 +36,7 @@ public final class RegistryAvroSerializer<T> implements Serializer<T> {
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
     /** For Kafka, which instantiates by class name and then calls {@link #configure}. */
-    public RegistryAvroSerializer() {
-    }
+    public RegistryAvroSerializer() {}
 
     /** Uses {@code client} instead of one made from {@code schema.registry.url}. */
     public RegistryAvroSerializer(SchemaRegistryClient client) {
@@ -62,7 +61,8 @@ public final class RegistryAvroSerializer<T> implements Serializer<T> {
             throw new IllegalStateException("RegistryAvroSerializer used before configure()");
         }
         if (!(data instanceof IndexedRecord record)) {
-            throw new SerializationException("Only Avro records can be serialized, not " + data.getClass().getName());
+            throw new SerializationException("Only Avro records can be serialized, not "
+                    + data.getClass().getName());
         }
         Schema schema = record.getSchema();
         String subject = config.strategy(isKey).subject(topic, isKey, schema);
@@ -75,7 +75,8 @@ public final class RegistryAvroSerializer<T> implements Serializer<T> {
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Cannot write " + schema.getFullName() + " for subject " + subject + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot write " + schema.getFullName() + " for subject " + subject + ": " + e.getMessage(), e);
         }
     }
 
@@ -89,14 +90,17 @@ public final class RegistryAvroSerializer<T> implements Serializer<T> {
             return lookUpOrRegister(subject, schema);
         } catch (SchemaRegistryException e) {
             String hint = switch (e.kind()) {
-                case SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND, VERSION_NOT_FOUND -> config.useLatestVersion()
-                        ? "use.latest.version=true but subject " + subject + " has no version: register "
-                                + schema.getFullName() + "'s schema under it first"
-                        : "auto.register.schemas=false but " + schema.getFullName() + "'s schema is not registered under "
-                                + "subject " + subject + ": register it first";
-                case OPERATION_NOT_PERMITTED, FORBIDDEN -> "the registry refused to register " + schema.getFullName()
-                        + "'s schema under subject " + subject + " (read-only?): pre-register it and set "
-                        + "auto.register.schemas=false";
+                case SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND, VERSION_NOT_FOUND ->
+                    config.useLatestVersion()
+                            ? "use.latest.version=true but subject " + subject + " has no version: register "
+                                    + schema.getFullName() + "'s schema under it first"
+                            : "auto.register.schemas=false but " + schema.getFullName()
+                                    + "'s schema is not registered under " + "subject " + subject
+                                    + ": register it first";
+                case OPERATION_NOT_PERMITTED, FORBIDDEN ->
+                    "the registry refused to register " + schema.getFullName()
+                            + "'s schema under subject " + subject + " (read-only?): pre-register it and set "
+                            + "auto.register.schemas=false";
                 default -> null;
             };
             if (hint == null) {
@@ -110,7 +114,8 @@ public final class RegistryAvroSerializer<T> implements Serializer<T> {
         if (config.useLatestVersion()) {
             RegisteredSchema latest = client.latest(subject);
             // The bytes depend only on the parsing canonical form, so an equal form encodes identically.
-            if (SchemaNormalization.parsingFingerprint64(latest.schema()) != SchemaNormalization.parsingFingerprint64(schema)) {
+            if (SchemaNormalization.parsingFingerprint64(latest.schema())
+                    != SchemaNormalization.parsingFingerprint64(schema)) {
                 throw new SerializationException("use.latest.version: the latest schema of " + subject + " (id "
                         + latest.id() + ", version " + latest.version() + ") does not encode like the record's schema");
             }
@@ -124,12 +129,13 @@ public final class RegistryAvroSerializer<T> implements Serializer<T> {
 
     @SuppressWarnings("unchecked")
     private DatumWriter<Object> writerFor(Schema schema, Object data) {
-        return writers.computeIfAbsent(schema, s -> data instanceof SpecificRecord
-                ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(s)
-                : new GenericDatumWriter<>(s, GenericData.get()));
+        return writers.computeIfAbsent(
+                schema,
+                s -> data instanceof SpecificRecord
+                        ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(s)
+                        : new GenericDatumWriter<>(s, GenericData.get()));
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -15,8 +15,12 @@ import org.apache.kafka.common.config.ConfigException;
  * @param valueStrategy    {@code value.subject.name.strategy}
  * @param specificReader   {@code specific.avro.reader} (default false): read generated classes instead of GenericRecord
  */
-public record RegistrySerdeConfig(boolean autoRegister, boolean useLatestVersion, SubjectNameStrategy keyStrategy,
-                                  SubjectNameStrategy valueStrategy, boolean specificReader) {
+public record RegistrySerdeConfig(
+        boolean autoRegister,
+        boolean useLatestVersion,
+        SubjectNameStrategy keyStrategy,
+        SubjectNameStrategy valueStrategy,
+        boolean specificReader) {
 
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
     public static final String USE_LATEST_VERSION = "use.latest.version";

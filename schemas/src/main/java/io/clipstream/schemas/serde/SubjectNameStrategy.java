@@ -37,13 +37,16 @@ public enum SubjectNameStrategy {
         if (value == null) {
             return TOPIC_NAME;
         }
-        String text = value instanceof Class<?> c ? c.getSimpleName() : value.toString().trim();
+        String text = value instanceof Class<?> c
+                ? c.getSimpleName()
+                : value.toString().trim();
         String simple = text.substring(text.lastIndexOf('.') + 1);
         for (SubjectNameStrategy s : values()) {
             if (s.confluentName.equals(simple) || s.name().equals(simple.toUpperCase(Locale.ROOT))) {
                 return s;
             }
         }
-        throw new ConfigException(key, value, "supported: TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy");
+        throw new ConfigException(
+                key, value, "supported: TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy");
     }
 }

@@ -15,10 +15,12 @@ class CompatibilityTest {
 
     @Test
     void addingAFieldWithoutDefaultIsForwardButNotBackwardCompatible() {
-        assertThat(Compatibility.BACKWARD.violations(V2_NO_DEFAULT, List.of(V1))).isNotEmpty();
+        assertThat(Compatibility.BACKWARD.violations(V2_NO_DEFAULT, List.of(V1)))
+                .isNotEmpty();
         assertThat(Compatibility.FORWARD.violations(V2_NO_DEFAULT, List.of(V1))).isEmpty();
         assertThat(Compatibility.FULL.violations(V2, List.of(V1))).isEmpty();
-        assertThat(Compatibility.NONE.violations(Schema.create(Schema.Type.INT), List.of(V1))).isEmpty();
+        assertThat(Compatibility.NONE.violations(Schema.create(Schema.Type.INT), List.of(V1)))
+                .isEmpty();
     }
 
     @Test
@@ -27,13 +29,16 @@ class CompatibilityTest {
         Schema intOnly = new Schema.Parser().parse("""
                 {"type":"record","name":"Thing","namespace":"test","fields":[{"name":"id","type":"int"}]}""");
         assertThat(Compatibility.BACKWARD.violations(V2, List.of(intOnly, V1))).isEmpty();
-        assertThat(Compatibility.BACKWARD_TRANSITIVE.violations(V2, List.of(intOnly, V1))).isNotEmpty();
+        assertThat(Compatibility.BACKWARD_TRANSITIVE.violations(V2, List.of(intOnly, V1)))
+                .isNotEmpty();
     }
 
     @Test
     void parsesLevelNames() {
         assertThat(Compatibility.parse("full_transitive")).isEqualTo(Compatibility.FULL_TRANSITIVE);
-        assertThatThrownBy(() -> Compatibility.parse("SOMETIMES")).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(42203));
+        assertThatThrownBy(() -> Compatibility.parse("SOMETIMES"))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(42203));
     }
 }

@@ -56,7 +56,8 @@ class HttpSchemaRegistryClientTest {
         server.createContext("/", exchange -> {
             int i = Math.min(calls.getAndIncrement(), statusAndBody.length / 2 - 1);
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            requestsSeen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + (auth == null ? "" : " " + auth));
+            requestsSeen.add(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI() + (auth == null ? "" : " " + auth));
             byte[] body = statusAndBody[2 * i + 1].toString().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders((Integer) statusAndBody[2 * i], body.length);
             exchange.getResponseBody().write(body);
@@ -88,15 +89,19 @@ class HttpSchemaRegistryClientTest {
     @Test
     void mapsNotFoundAnswersToKinds() throws IOException {
         var client = client(registry().url(), Map.of());
-        assertThatThrownBy(() -> client.latest("none-value")).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.kind()).isEqualTo(Kind.SUBJECT_NOT_FOUND));
-        assertThatThrownBy(() -> client.schemaById(42)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA_NOT_FOUND));
+        assertThatThrownBy(() -> client.latest("none-value"))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SUBJECT_NOT_FOUND));
+        assertThatThrownBy(() -> client.schemaById(42))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA_NOT_FOUND));
         client.register("t-value", V1);
-        assertThatThrownBy(() -> client.lookup("t-value", V2)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA_NOT_FOUND));
-        assertThatThrownBy(() -> client.version("t-value", 7)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.kind()).isEqualTo(Kind.VERSION_NOT_FOUND));
+        assertThatThrownBy(() -> client.lookup("t-value", V2))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA_NOT_FOUND));
+        assertThatThrownBy(() -> client.version("t-value", 7))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.VERSION_NOT_FOUND));
         assertThat(sleeps).isEmpty(); // 4xx is not retried
     }
 
@@ -104,10 +109,13 @@ class HttpSchemaRegistryClientTest {
     void incompatibleSchemaIsRefusedWith409() throws IOException {
         var client = client(registry().url(), Map.of());
         client.register("t-value", V1);
-        assertThat(client.compatibilityViolations("t-value", V2_NO_DEFAULT)).singleElement().asString()
-                .contains("READER_FIELD_MISSING_DEFAULT").contains("size");
-        assertThatThrownBy(() -> client.register("t-value", V2_NO_DEFAULT)).isInstanceOfSatisfying(
-                SchemaRegistryException.class, e -> {
+        assertThat(client.compatibilityViolations("t-value", V2_NO_DEFAULT))
+                .singleElement()
+                .asString()
+                .contains("READER_FIELD_MISSING_DEFAULT")
+                .contains("size");
+        assertThatThrownBy(() -> client.register("t-value", V2_NO_DEFAULT))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.INCOMPATIBLE_SCHEMA);
                     assertThat(e.errorCode()).isEqualTo(409);
                 });
@@ -118,8 +126,8 @@ class HttpSchemaRegistryClientTest {
     void maps422FromTheRegistry() throws IOException {
         var seen = new ArrayList<String>();
         var client = client(scripted(seen, 422, "{\"error_code\":42201,\"message\":\"Invalid schema\"}"), Map.of());
-        assertThatThrownBy(() -> client.register("t-value", V1)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> {
+        assertThatThrownBy(() -> client.register("t-value", V1))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.INVALID_SCHEMA);
                     assertThat(e).hasMessageContaining("Invalid schema");
                 });
@@ -129,11 +137,16 @@ class HttpSchemaRegistryClientTest {
     @Test
     void retries5xxWithGrowingBackoffThenSucceeds() throws IOException {
         var seen = new ArrayList<String>();
-        String url = scripted(seen,
-                500, "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}",
-                503, "Service Unavailable",
-                200, "{\"schema\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(V1.toString()) + "}");
-        var client = client(url, Map.of(RegistryClientConfig.RETRIES_WAIT_MS, 100, RegistryClientConfig.MAX_RETRIES, 3));
+        String url = scripted(
+                seen,
+                500,
+                "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}",
+                503,
+                "Service Unavailable",
+                200,
+                "{\"schema\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(V1.toString()) + "}");
+        var client =
+                client(url, Map.of(RegistryClientConfig.RETRIES_WAIT_MS, 100, RegistryClientConfig.MAX_RETRIES, 3));
 
         assertThat(client.schemaById(7)).isEqualTo(V1);
         assertThat(seen).hasSize(3);
@@ -143,7 +156,8 @@ class HttpSchemaRegistryClientTest {
     @Test
     void givesUpAfterMaxRetriesWithARetriableError() throws IOException {
         var seen = new ArrayList<String>();
-        var client = client(scripted(seen, 502, "<html>Bad Gateway</html>"), Map.of(RegistryClientConfig.MAX_RETRIES, 2));
+        var client =
+                client(scripted(seen, 502, "<html>Bad Gateway</html>"), Map.of(RegistryClientConfig.MAX_RETRIES, 2));
         assertThatThrownBy(() -> client.schemaById(1)).isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
             assertThat(e.isRetriable()).isTrue();
@@ -160,8 +174,8 @@ class HttpSchemaRegistryClientTest {
         InMemorySchemaRegistry store = new InMemorySchemaRegistry();
         int id = store.register("t-value", V1);
         // Nothing listens on the port; the registry comes up while the client backs off after its first failure.
-        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(
-                RegistryClientConfig.of("http://127.0.0.1:" + port), backoff -> {
+        HttpSchemaRegistryClient client =
+                new HttpSchemaRegistryClient(RegistryClientConfig.of("http://127.0.0.1:" + port), backoff -> {
                     sleeps.add(backoff);
                     if (sleeps.size() == 1) {
                         try {
@@ -179,11 +193,19 @@ class HttpSchemaRegistryClientTest {
     void sendsBasicAuthFromUserInfoOrUrl() throws IOException {
         var seen = new ArrayList<String>();
         String url = scripted(seen, 200, "[\"a-value\"]");
-        String expected = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+        String expected =
+                "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
 
-        client(url, Map.of(RegistryClientConfig.BASIC_AUTH_SOURCE, "USER_INFO",
-                RegistryClientConfig.BASIC_AUTH_USER_INFO, "alice:s3cret")).subjects();
-        client(url.replace("http://", "http://alice:s3cret@"), Map.of(RegistryClientConfig.BASIC_AUTH_SOURCE, "URL")).subjects();
+        client(
+                        url,
+                        Map.of(
+                                RegistryClientConfig.BASIC_AUTH_SOURCE,
+                                "USER_INFO",
+                                RegistryClientConfig.BASIC_AUTH_USER_INFO,
+                                "alice:s3cret"))
+                .subjects();
+        client(url.replace("http://", "http://alice:s3cret@"), Map.of(RegistryClientConfig.BASIC_AUTH_SOURCE, "URL"))
+                .subjects();
         client(url, Map.of()).subjects();
 
         assertThat(seen).containsExactly("GET /subjects " + expected, "GET /subjects " + expected, "GET /subjects");
@@ -193,11 +215,13 @@ class HttpSchemaRegistryClientTest {
     void mapsUnauthorizedAndNonJsonSuccess() throws IOException {
         var seen = new ArrayList<String>();
         var unauthorized = client(scripted(seen, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}"), Map.of());
-        assertThatThrownBy(unauthorized::subjects).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED));
+        assertThatThrownBy(unauthorized::subjects)
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED));
         var garbage = client(scripted(seen, 200, "<html>proxy login</html>"), Map.of());
-        assertThatThrownBy(() -> garbage.schemaById(1)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.kind()).isEqualTo(Kind.OTHER));
+        assertThatThrownBy(() -> garbage.schemaById(1))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.OTHER));
     }
 
     @Test

@@ -31,8 +31,10 @@ class InMemorySchemaRegistryTest {
     @Test
     void enforcesTheSubjectsCompatibilityLevel() {
         registry.register("a", V1);
-        assertThatThrownBy(() -> registry.register("a", V2_NO_DEFAULT)).isInstanceOfSatisfying(
-                SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(SchemaRegistryException.Kind.INCOMPATIBLE_SCHEMA));
+        assertThatThrownBy(() -> registry.register("a", V2_NO_DEFAULT))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.kind()).isEqualTo(SchemaRegistryException.Kind.INCOMPATIBLE_SCHEMA));
         registry.setCompatibility("a", Compatibility.NONE);
         assertThat(registry.register("a", V2_NO_DEFAULT)).isPositive();
         assertThat(registry.compatibility("b")).isEqualTo(Compatibility.BACKWARD);
@@ -58,7 +60,8 @@ class InMemorySchemaRegistryTest {
     @Test
     void invalidSchemaTextIsInvalidSchema() {
         assertThatThrownBy(() -> InMemorySchemaRegistry.parse("{\"type\":\"record\",\"name\":\"X\"}"))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(42201));
     }
 }

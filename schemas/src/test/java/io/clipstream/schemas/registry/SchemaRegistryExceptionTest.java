@@ -23,7 +23,9 @@ class SchemaRegistryExceptionTest {
 
     @Test
     void onlyUnavailableIsRetriable() {
-        assertThat(new SchemaRegistryException(Kind.UNAVAILABLE, "down").isRetriable()).isTrue();
-        assertThat(new SchemaRegistryException(Kind.SCHEMA_NOT_FOUND, "gone").isRetriable()).isFalse();
+        assertThat(new SchemaRegistryException(Kind.UNAVAILABLE, "down").isRetriable())
+                .isTrue();
+        assertThat(new SchemaRegistryException(Kind.SCHEMA_NOT_FOUND, "gone").isRetriable())
+                .isFalse();
     }
 }

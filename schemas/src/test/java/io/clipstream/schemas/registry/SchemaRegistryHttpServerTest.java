@@ -56,11 +56,13 @@ class SchemaRegistryHttpServerTest {
     void schemaRegisteredByUsIsReadByConfluent() throws Exception {
         int id = ours.register("things-value", V1);
 
-        assertThat(new Schema.Parser().parse(confluent.getSchemaById(id).canonicalString())).isEqualTo(V1);
+        assertThat(new Schema.Parser().parse(confluent.getSchemaById(id).canonicalString()))
+                .isEqualTo(V1);
         var latest = confluent.getLatestSchemaMetadata("things-value");
         assertThat(latest.getId()).isEqualTo(id);
         assertThat(latest.getVersion()).isEqualTo(1);
-        assertThat(confluent.getId("things-value", new AvroSchema(V1.toString()))).isEqualTo(id);
+        assertThat(confluent.getId("things-value", new AvroSchema(V1.toString())))
+                .isEqualTo(id);
         assertThat(confluent.getAllSubjects()).containsExactly("things-value");
     }
 
@@ -88,10 +90,14 @@ class SchemaRegistryHttpServerTest {
     void compatibilityAnswersMatchConfluentsExpectations() throws Exception {
         ours.register("things-value", V1);
 
-        assertThat(confluent.testCompatibility("things-value", new AvroSchema(V2.toString()))).isTrue();
-        assertThat(confluent.testCompatibility("things-value", new AvroSchema(V2_NO_DEFAULT.toString()))).isFalse();
+        assertThat(confluent.testCompatibility("things-value", new AvroSchema(V2.toString())))
+                .isTrue();
+        assertThat(confluent.testCompatibility("things-value", new AvroSchema(V2_NO_DEFAULT.toString())))
+                .isFalse();
         assertThat(confluent.testCompatibilityVerbose("things-value", new AvroSchema(V2_NO_DEFAULT.toString())))
-                .singleElement().asString().contains("READER_FIELD_MISSING_DEFAULT");
+                .singleElement()
+                .asString()
+                .contains("READER_FIELD_MISSING_DEFAULT");
         assertThatThrownBy(() -> confluent.register("things-value", new AvroSchema(V2_NO_DEFAULT.toString())))
                 .isInstanceOfSatisfying(RestClientException.class, e -> {
                     assertThat(e.getStatus()).isEqualTo(409);
@@ -101,13 +107,21 @@ class SchemaRegistryHttpServerTest {
 
     @Test
     void errorsCarryConfluentsStatusAndErrorCodes() {
-        assertThatThrownBy(() -> rest.getLatestVersion("nothing-value")).isInstanceOfSatisfying(RestClientException.class,
-                e -> assertThat(List.of(e.getStatus(), e.getErrorCode())).containsExactly(404, 40401));
-        assertThatThrownBy(() -> rest.getId(999)).isInstanceOfSatisfying(RestClientException.class,
-                e -> assertThat(List.of(e.getStatus(), e.getErrorCode())).containsExactly(404, 40403));
+        assertThatThrownBy(() -> rest.getLatestVersion("nothing-value"))
+                .isInstanceOfSatisfying(
+                        RestClientException.class,
+                        e -> assertThat(List.of(e.getStatus(), e.getErrorCode()))
+                                .containsExactly(404, 40401));
+        assertThatThrownBy(() -> rest.getId(999))
+                .isInstanceOfSatisfying(
+                        RestClientException.class,
+                        e -> assertThat(List.of(e.getStatus(), e.getErrorCode()))
+                                .containsExactly(404, 40403));
         assertThatThrownBy(() -> rest.registerSchema("{\"type\":\"nonsense\"}", "x-value"))
-                .isInstanceOfSatisfying(RestClientException.class,
-                        e -> assertThat(List.of(e.getStatus(), e.getErrorCode())).containsExactly(422, 42201));
+                .isInstanceOfSatisfying(
+                        RestClientException.class,
+                        e -> assertThat(List.of(e.getStatus(), e.getErrorCode()))
+                                .containsExactly(422, 42201));
     }
 
     @Test
@@ -119,9 +133,12 @@ class SchemaRegistryHttpServerTest {
         assertThat(v1.getId()).isEqualTo(id);
         assertThat(v1.getSubject()).isEqualTo("things-value");
         assertThat(new Schema.Parser().parse(v1.getSchema())).isEqualTo(V1);
-        assertThat(rest.lookUpSubjectVersion(V1.toString(), "things-value").getVersion()).isEqualTo(1);
-        assertThatThrownBy(() -> rest.getVersion("things-value", 3)).isInstanceOfSatisfying(RestClientException.class,
-                e -> assertThat(e.getErrorCode()).isEqualTo(40402));
+        assertThat(rest.lookUpSubjectVersion(V1.toString(), "things-value").getVersion())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> rest.getVersion("things-value", 3))
+                .isInstanceOfSatisfying(
+                        RestClientException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo(40402));
         assertThat(rest.deleteSubject(Map.of(), "things-value")).containsExactly(1, 2);
         assertThat(rest.getAllSubjects()).isEmpty();
     }
@@ -134,22 +151,31 @@ class SchemaRegistryHttpServerTest {
         ours.setCompatibility(null, Compatibility.NONE);
         assertThat(rest.getConfig(null).getCompatibilityLevel()).isEqualTo("NONE");
         assertThat(rest.getConfig("things-value").getCompatibilityLevel()).isEqualTo("FULL");
-        assertThatThrownBy(() -> rest.getConfig("other-value")).isInstanceOfSatisfying(RestClientException.class,
-                e -> assertThat(e.getErrorCode()).isEqualTo(40408));
+        assertThatThrownBy(() -> rest.getConfig("other-value"))
+                .isInstanceOfSatisfying(
+                        RestClientException.class,
+                        e -> assertThat(e.getErrorCode()).isEqualTo(40408));
     }
 
     @Test
     void refusesOversizedAndNonJsonBodies() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        var big = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/subjects/x/versions"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[SchemaRegistryHttpServer.MAX_BODY_BYTES + 10])).build(),
+        var big = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/subjects/x/versions"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(
+                                new byte[SchemaRegistryHttpServer.MAX_BODY_BYTES + 10]))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(big.statusCode()).isEqualTo(413);
-        var garbage = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/subjects/x/versions"))
-                .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
+        var garbage = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/subjects/x/versions"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{not json"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(garbage.statusCode()).isEqualTo(422);
         assertThat(garbage.body()).contains("\"error_code\":422");
-        var unknown = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/nowhere")).build(),
+        var unknown = http.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/nowhere")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
     }

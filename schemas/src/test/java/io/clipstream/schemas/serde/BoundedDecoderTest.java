@@ -20,12 +20,15 @@ class BoundedDecoderTest {
     @Test
     void refusesLengthsAndCountsBeyondTheBytesLeft() {
         assertThatThrownBy(() -> new BoundedDecoder(new byte[] {6, 'h', 'i'}, 0, 3).readBytes(null))
-                .isInstanceOfSatisfying(InvalidRecordException.class,
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidRecordException.Reason.TRUNCATED));
         assertThatThrownBy(() -> new BoundedDecoder(new byte[] {3}, 0, 1).readString())
-                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("negative");
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("negative");
         assertThatThrownBy(() -> new BoundedDecoder(new byte[] {8, 0}, 0, 2).readArrayStart())
-                .isInstanceOfSatisfying(InvalidRecordException.class,
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidRecordException.Reason.MALFORMED));
     }
 }

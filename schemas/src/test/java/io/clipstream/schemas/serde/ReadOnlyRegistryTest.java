@@ -29,7 +29,8 @@ class ReadOnlyRegistryTest {
     @BeforeEach
     void start() throws Exception {
         server = SchemaRegistryHttpServer.start(new InMemorySchemaRegistry(), "127.0.0.1", 0)
-                .requireAuthorization("Bearer " + TOKEN).readOnly(true);
+                .requireAuthorization("Bearer " + TOKEN)
+                .readOnly(true);
     }
 
     @AfterEach
@@ -66,11 +67,17 @@ class ReadOnlyRegistryTest {
     @Test
     void useLatestVersionWritesWithTheSubjectsLatestId() {
         server.registry().register("images-value", ImageEvent.getClassSchema());
-        int latest = server.registry().register("images-value", new Schema.Parser().parse(
-                ImageEvent.getClassSchema().toString().replace("One image to tag.", "An image to tag.")));
+        int latest = server.registry()
+                .register(
+                        "images-value",
+                        new Schema.Parser()
+                                .parse(ImageEvent.getClassSchema()
+                                        .toString()
+                                        .replace("One image to tag.", "An image to tag.")));
 
-        byte[] bytes = this.<ImageEvent>serializer(TOKEN, Map.of("auto.register.schemas", "false",
-                "use.latest.version", "true")).serialize("images", SampleRecords.urlImage());
+        byte[] bytes = this.<ImageEvent>serializer(
+                        TOKEN, Map.of("auto.register.schemas", "false", "use.latest.version", "true"))
+                .serialize("images", SampleRecords.urlImage());
 
         assertThat(bytes[4]).isEqualTo((byte) latest);
     }
@@ -102,10 +109,12 @@ class ReadOnlyRegistryTest {
     @Test
     void aWrongTokenIsRefusedByTheRegistry() {
         server.registry().register("images-value", ImageEvent.getClassSchema());
-        RegistryAvroSerializer<ImageEvent> serializer = serializer("not-" + TOKEN, Map.of("auto.register.schemas", "false"));
+        RegistryAvroSerializer<ImageEvent> serializer =
+                serializer("not-" + TOKEN, Map.of("auto.register.schemas", "false"));
 
         assertThatThrownBy(() -> serializer.serialize("images", SampleRecords.urlImage()))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.kind()).isEqualTo(SchemaRegistryException.Kind.UNAUTHORIZED))
                 .hasMessageNotContaining(TOKEN);
         assertThat(server.unauthorized.get()).isPositive();

@@ -73,7 +73,8 @@ class RegistryAvroDeserializerTest {
         generic.configure(Map.of("schema.registry.url", "mock://deserializer-generic"), false);
         var store = InMemorySchemaRegistry.forScope("deserializer-generic");
         int id = store.register("images-value", ImageEvent.getClassSchema());
-        GenericRecord record = generic.deserialize("images", frame(id, avro(SampleRecords.urlImage(), ImageEvent.getClassSchema(), true)));
+        GenericRecord record = generic.deserialize(
+                "images", frame(id, avro(SampleRecords.urlImage(), ImageEvent.getClassSchema(), true)));
         assertThat(record).isNotInstanceOf(ImageEvent.class);
         assertThat(record.get("id")).hasToString("img-2");
         InMemorySchemaRegistry.dropScope("deserializer-generic");
@@ -91,7 +92,8 @@ class RegistryAvroDeserializerTest {
         GenericRecord record = new GenericData.Record(foreign);
         record.put("x", 7);
         int id = registry.register("foreign-value", foreign);
-        assertThat(reader.deserialize("foreign", frame(id, avro(record, foreign, false)))).isInstanceOf(GenericData.Record.class);
+        assertThat(reader.deserialize("foreign", frame(id, avro(record, foreign, false))))
+                .isInstanceOf(GenericData.Record.class);
     }
 
     @Test
@@ -111,8 +113,13 @@ class RegistryAvroDeserializerTest {
         ImageEmbedding read = new RegistryAvroDeserializer<>(registry, ImageEmbedding.class)
                 .deserialize("embeddings", frame(id, avro(old, v1, false)));
 
-        assertThat(read).isEqualTo(ImageEmbedding.newBuilder().setImageId("img-1").setModelId("m")
-                .setEmbedding(List.of(0.6f, 0.8f)).setEventTime(null).build());
+        assertThat(read)
+                .isEqualTo(ImageEmbedding.newBuilder()
+                        .setImageId("img-1")
+                        .setModelId("m")
+                        .setEmbedding(List.of(0.6f, 0.8f))
+                        .setEventTime(null)
+                        .build());
 
         Schema labelSetV1 = new Schema.Parser().parse("""
                 {"type":"record","name":"LabelSet","namespace":"io.clipstream.schemas","fields":[
@@ -139,13 +146,16 @@ class RegistryAvroDeserializerTest {
         int id = registry.register("x-value", noImageId);
         var reader = new RegistryAvroDeserializer<>(registry, ImageEmbedding.class);
         assertThatThrownBy(() -> reader.deserialize("x", frame(id, avro(record, noImageId, false))))
-                .isInstanceOfSatisfying(InvalidRecordException.class,
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.INCOMPATIBLE_SCHEMA));
     }
 
     static void assertInvalid(Runnable read, Reason reason) {
-        assertThatThrownBy(read::run).isInstanceOfSatisfying(InvalidRecordException.class,
-                e -> assertThat(e.reason()).isEqualTo(reason));
+        assertThatThrownBy(read::run)
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     @Test
@@ -169,7 +179,8 @@ class RegistryAvroDeserializerTest {
         assertInvalid(() -> events.deserialize("images", Arrays.copyOf(bytes, 4)), Reason.TRUNCATED);
         for (int length = 5; length < bytes.length; length++) {
             byte[] cut = Arrays.copyOf(bytes, length);
-            assertThatThrownBy(() -> events.deserialize("images", cut)).as("cut to %d bytes", length)
+            assertThatThrownBy(() -> events.deserialize("images", cut))
+                    .as("cut to %d bytes", length)
                     .isInstanceOf(InvalidRecordException.class);
         }
         assertInvalid(() -> events.deserialize("images", Arrays.copyOf(bytes, bytes.length - 1)), Reason.TRUNCATED);
@@ -185,15 +196,18 @@ class RegistryAvroDeserializerTest {
     void hugeLengthPrefixesAreRefusedBeforeAllocating() throws IOException {
         int id = registry.register("images-value", ImageEvent.getClassSchema());
         // id string claiming 2^62 bytes: zig-zag varint of a huge positive long.
-        byte[] hugeString = frame(id, new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+        byte[] hugeString = frame(id, new byte[] {
+            (byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f
+        });
         assertInvalid(() -> events.deserialize("images", hugeString), Reason.TRUNCATED);
         // id "a", eventTime 0, image branch 0 with bytes length 2^30.
-        byte[] hugeBytes = frame(id, new byte[] {2, 'a', 0, 0, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08});
+        byte[] hugeBytes =
+                frame(id, new byte[] {2, 'a', 0, 0, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08});
         assertInvalid(() -> events.deserialize("images", hugeBytes), Reason.TRUNCATED);
         // ... then contentType null, labelSet "x", attributes map claiming 2^30 entries.
-        byte[] hugeMap = frame(id, new byte[] {2, 'a', 0, 2, 2, 'u', 0, 2, 'x',
-                (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08});
+        byte[] hugeMap = frame(
+                id,
+                new byte[] {2, 'a', 0, 2, 2, 'u', 0, 2, 'x', (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08});
         assertInvalid(() -> events.deserialize("images", hugeMap), Reason.MALFORMED);
     }
 
@@ -233,11 +247,13 @@ class RegistryAvroDeserializerTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
-        var client = new HttpSchemaRegistryClient(RegistryClientConfig.from(
-                Map.of("schema.registry.url", "http://127.0.0.1:" + port, "max.retries", 0)));
+        var client = new HttpSchemaRegistryClient(
+                RegistryClientConfig.from(Map.of("schema.registry.url", "http://127.0.0.1:" + port, "max.retries", 0)));
         var reader = new RegistryAvroDeserializer<>(client, ImageEvent.class);
         byte[] bytes = validEvent();
-        assertThatThrownBy(() -> reader.deserialize("images", bytes)).isInstanceOfSatisfying(
-                SchemaRegistryException.class, e -> assertThat(e.isRetriable()).isTrue());
+        assertThatThrownBy(() -> reader.deserialize("images", bytes))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.isRetriable()).isTrue());
     }
 }

@@ -30,12 +30,19 @@ class RegistryAvroSerdeTest {
     @Test
     void everyRecordTypeRoundTripsThroughAMockRegistry() {
         Map<String, Object> configs = Map.of("schema.registry.url", "mock://serde-round-trip");
-        for (SpecificRecord record : new SpecificRecord[] {SampleRecords.inlineImage(), SampleRecords.urlImage(),
-                SampleRecords.labelSet(), SampleRecords.labelEmbedding(512), SampleRecords.classification(),
-                SampleRecords.imageEmbedding(), SampleRecords.deadLetter()}) {
+        for (SpecificRecord record : new SpecificRecord[] {
+            SampleRecords.inlineImage(),
+            SampleRecords.urlImage(),
+            SampleRecords.labelSet(),
+            SampleRecords.labelEmbedding(512),
+            SampleRecords.classification(),
+            SampleRecords.imageEmbedding(),
+            SampleRecords.deadLetter()
+        }) {
             assertThat(roundTrip(record, configs)).isEqualTo(record);
         }
-        assertThat(InMemorySchemaRegistry.forScope("serde-round-trip").subjects()).hasSize(6);
+        assertThat(InMemorySchemaRegistry.forScope("serde-round-trip").subjects())
+                .hasSize(6);
         InMemorySchemaRegistry.dropScope("serde-round-trip");
     }
 
@@ -46,12 +53,16 @@ class RegistryAvroSerdeTest {
             serde.configure(Map.of("schema.registry.url", server.url()), false);
             byte[] bytes = serde.serializer().serialize("classifications", SampleRecords.classification());
 
-            assertThat(serde.deserializer().deserialize("classifications", bytes)).isEqualTo(SampleRecords.classification());
+            assertThat(serde.deserializer().deserialize("classifications", bytes))
+                    .isEqualTo(SampleRecords.classification());
             int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
             var confluent = new CachedSchemaRegistryClient(server.url(), 10);
             assertThat(new Schema.Parser().parse(confluent.getSchemaById(id).canonicalString()))
                     .isEqualTo(Classification.getClassSchema());
-            assertThat(confluent.getLatestSchemaMetadata("classifications-value").getId()).isEqualTo(id);
+            assertThat(confluent
+                            .getLatestSchemaMetadata("classifications-value")
+                            .getId())
+                    .isEqualTo(id);
         }
     }
 
@@ -93,7 +104,12 @@ class RegistryAvroSerdeTest {
         LabelSet set = LabelSet.newBuilder().setId("x").build();
         assertThat(set.getTemplates()).containsExactly("a photo of a {}.");
         assertThat(set.getTopK()).isEqualTo(5);
-        assertThat(ImageEvent.newBuilder().setId("i").setEventTime(SampleRecords.T)
-                .setImage(new io.clipstream.schemas.ImageUrl("u")).build().getLabelSet()).isEqualTo("default");
+        assertThat(ImageEvent.newBuilder()
+                        .setId("i")
+                        .setEventTime(SampleRecords.T)
+                        .setImage(new io.clipstream.schemas.ImageUrl("u"))
+                        .build()
+                        .getLabelSet())
+                .isEqualTo("default");
     }
 }

@@ -70,12 +70,13 @@ class RegistryAvroSerializerTest {
 
         byte[] bytes = this.<GenericRecord>serializer(Map.of()).serialize("small", record);
 
-        assertThat(bytes).containsExactly(
-                0, 0, 0, 0, 1,               // magic byte, schema id 1 big-endian
-                4, 'a', 'b',                 // "ab": length 2 zig-zagged = 4
-                0x81, 0x01,                  // -65 zig-zagged = 129 = varint 0x81 0x01
-                2, 2, 'x', 0,                // one block of 1 item, "x", end of array
-                0);                          // union branch 0: null
+        assertThat(bytes)
+                .containsExactly(
+                        0, 0, 0, 0, 1, // magic byte, schema id 1 big-endian
+                        4, 'a', 'b', // "ab": length 2 zig-zagged = 4
+                        0x81, 0x01, // -65 zig-zagged = 129 = varint 0x81 0x01
+                        2, 2, 'x', 0, // one block of 1 item, "x", end of array
+                        0); // union branch 0: null
     }
 
     @Test
@@ -85,8 +86,9 @@ class RegistryAvroSerializerTest {
 
     @Test
     void recordNameStrategyUsesTheRecordsFullName() {
-        this.<ImageEvent>serializer(Map.of("value.subject.name.strategy",
-                "io.confluent.kafka.serializers.subject.RecordNameStrategy")).serialize("images", SampleRecords.urlImage());
+        this.<ImageEvent>serializer(Map.of(
+                        "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy"))
+                .serialize("images", SampleRecords.urlImage());
         assertThat(registry.subjects()).containsExactly("io.clipstream.schemas.ImageEvent");
     }
 
@@ -95,9 +97,12 @@ class RegistryAvroSerializerTest {
         RegistryAvroSerializer<ImageEvent> serializer = serializer(Map.of("auto.register.schemas", "false"));
         assertThatThrownBy(() -> serializer.serialize("images", SampleRecords.urlImage()))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("auto.register.schemas=false but io.clipstream.schemas.ImageEvent's schema is not "
-                        + "registered under subject images-value: register it first")
-                .cause().isInstanceOfSatisfying(SchemaRegistryException.class,
+                .hasMessageContaining(
+                        "auto.register.schemas=false but io.clipstream.schemas.ImageEvent's schema is not "
+                                + "registered under subject images-value: register it first")
+                .cause()
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
                         e -> assertThat(e.kind()).isEqualTo(SchemaRegistryException.Kind.SUBJECT_NOT_FOUND));
         registry.register("other-value", Schema.create(Schema.Type.STRING));
         int id = registry.register("images-value", ImageEvent.getClassSchema());
@@ -110,8 +115,8 @@ class RegistryAvroSerializerTest {
     void useLatestVersionTakesTheLatestIdWhenItEncodesTheSame() {
         registry.register("images-value", ImageEvent.getClassSchema());
         // Same fields, other docs: a different registered schema that encodes identically.
-        Schema redocumented = new Schema.Parser().parse(ImageEvent.getClassSchema().toString()
-                .replace("One image to tag.", "An image to tag."));
+        Schema redocumented = new Schema.Parser()
+                .parse(ImageEvent.getClassSchema().toString().replace("One image to tag.", "An image to tag."));
         int latestId = registry.register("images-value", redocumented);
 
         byte[] bytes = this.<ImageEvent>serializer(Map.of("use.latest.version", true, "auto.register.schemas", false))
@@ -126,13 +131,15 @@ class RegistryAvroSerializerTest {
         registry.register("images-value", Schema.create(Schema.Type.STRING));
         RegistryAvroSerializer<ImageEvent> serializer = serializer(Map.of("use.latest.version", "true"));
         assertThatThrownBy(() -> serializer.serialize("images", SampleRecords.urlImage()))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("does not encode like");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("does not encode like");
     }
 
     @Test
     void refusesWhatIsNotAnAvroRecord() {
         RegistryAvroSerializer<Object> serializer = serializer(Map.of());
         assertThatThrownBy(() -> serializer.serialize("t", "plain string"))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("Only Avro records");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("Only Avro records");
     }
 }

@@ -12,9 +12,12 @@ class SubjectNameStrategyTest {
     @Test
     void namesSubjectsLikeConfluent() {
         var schema = ImageEvent.getClassSchema();
-        assertThat(SubjectNameStrategy.TOPIC_NAME.subject("images", false, schema)).isEqualTo("images-value");
-        assertThat(SubjectNameStrategy.TOPIC_NAME.subject("images", true, schema)).isEqualTo("images-key");
-        assertThat(SubjectNameStrategy.RECORD_NAME.subject("images", false, schema)).isEqualTo("io.clipstream.schemas.ImageEvent");
+        assertThat(SubjectNameStrategy.TOPIC_NAME.subject("images", false, schema))
+                .isEqualTo("images-value");
+        assertThat(SubjectNameStrategy.TOPIC_NAME.subject("images", true, schema))
+                .isEqualTo("images-key");
+        assertThat(SubjectNameStrategy.RECORD_NAME.subject("images", false, schema))
+                .isEqualTo("io.clipstream.schemas.ImageEvent");
         assertThat(SubjectNameStrategy.TOPIC_RECORD_NAME.subject("images", false, schema))
                 .isEqualTo("images-io.clipstream.schemas.ImageEvent");
     }
@@ -24,7 +27,9 @@ class SubjectNameStrategyTest {
         assertThat(SubjectNameStrategy.parse("k", null)).isEqualTo(SubjectNameStrategy.TOPIC_NAME);
         assertThat(SubjectNameStrategy.parse("k", "io.confluent.kafka.serializers.subject.RecordNameStrategy"))
                 .isEqualTo(SubjectNameStrategy.RECORD_NAME);
-        assertThat(SubjectNameStrategy.parse("k", "TopicRecordNameStrategy")).isEqualTo(SubjectNameStrategy.TOPIC_RECORD_NAME);
-        assertThatThrownBy(() -> SubjectNameStrategy.parse("k", "com.acme.MyStrategy")).isInstanceOf(ConfigException.class);
+        assertThat(SubjectNameStrategy.parse("k", "TopicRecordNameStrategy"))
+                .isEqualTo(SubjectNameStrategy.TOPIC_RECORD_NAME);
+        assertThatThrownBy(() -> SubjectNameStrategy.parse("k", "com.acme.MyStrategy"))
+                .isInstanceOf(ConfigException.class);
     }
 }

@@ -16,10 +16,12 @@ class WireFormatTest {
     @Test
     void refusesShortAndUnframedBytes() {
         assertThatThrownBy(() -> WireFormat.schemaId(new byte[] {0, 0, 0, 1}))
-                .isInstanceOfSatisfying(InvalidRecordException.class,
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidRecordException.Reason.TRUNCATED));
         assertThatThrownBy(() -> WireFormat.schemaId("{\"json\":1}".getBytes()))
-                .isInstanceOfSatisfying(InvalidRecordException.class,
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidRecordException.Reason.WRONG_MAGIC_BYTE))
                 .hasMessageContaining("0x7b");
     }

@@ -3,7 +3,6 @@ package io.clipstream.topology.fetch;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Redaction;
 import io.clipstream.topology.TopologySettings.FetchSettings;
-
 import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -50,12 +49,14 @@ public final class ImageFetcher {
     /** The image bytes at {@code url}, or a {@link FetchException} saying why not. */
     public byte[] fetch(String url) throws FetchException {
         URI uri = check(url);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(settings.readTimeout()).GET().build();
-        CompletableFuture<HttpResponse<byte[]>> response =
-                client.sendAsync(request, info -> limitedBody(info, uri));
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(settings.readTimeout())
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, info -> limitedBody(info, uri));
         try {
-            HttpResponse<byte[]> r = response.get(settings.connectTimeout().plus(settings.readTimeout()).toMillis(),
-                    TimeUnit.MILLISECONDS);
+            HttpResponse<byte[]> r = response.get(
+                    settings.connectTimeout().plus(settings.readTimeout()).toMillis(), TimeUnit.MILLISECONDS);
             return r.body();
         } catch (TimeoutException e) {
             response.cancel(true);
@@ -72,8 +73,9 @@ public final class ImageFetcher {
             if (cause instanceof BodyRejected rejected) {
                 throw new FetchException(rejected.code, rejected.getMessage());
             }
-            throw new FetchException(ErrorCode.FETCH_FAILED, "fetching " + Redaction.url(uri) + " failed: "
-                    + Redaction.text(String.valueOf(cause)));
+            throw new FetchException(
+                    ErrorCode.FETCH_FAILED,
+                    "fetching " + Redaction.url(uri) + " failed: " + Redaction.text(String.valueOf(cause)));
         }
     }
 
@@ -115,30 +117,36 @@ public final class ImageFetcher {
 
     /** Loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local, multicast or wildcard. */
     static boolean isInternal(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress()
-                || a.isMulticastAddress() || a.isAnyLocalAddress()) {
+        if (a.isLoopbackAddress()
+                || a.isSiteLocalAddress()
+                || a.isLinkLocalAddress()
+                || a.isMulticastAddress()
+                || a.isAnyLocalAddress()) {
             return true;
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc;                       // unique local
+            return (b[0] & 0xfe) == 0xfc; // unique local
         }
-        return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;      // 100.64/10 carrier-grade NAT
+        return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64; // 100.64/10 carrier-grade NAT
     }
 
     private BodySubscriber<byte[]> limitedBody(HttpResponse.ResponseInfo info, URI uri) {
         if (info.statusCode() / 100 == 3) {
             String location = info.headers().firstValue("location").orElse("?");
-            return failing(new BodyRejected(ErrorCode.FETCH_FAILED,
+            return failing(new BodyRejected(
+                    ErrorCode.FETCH_FAILED,
                     "redirect " + info.statusCode() + " from " + Redaction.url(uri) + " to "
                             + Redaction.text(String.valueOf(location)) + " not followed"));
         }
         if (info.statusCode() != 200) {
-            return failing(new BodyRejected(ErrorCode.FETCH_FAILED, "HTTP " + info.statusCode() + " from " + Redaction.url(uri)));
+            return failing(new BodyRejected(
+                    ErrorCode.FETCH_FAILED, "HTTP " + info.statusCode() + " from " + Redaction.url(uri)));
         }
         long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
         if (declared > maxBytes) {
-            return failing(new BodyRejected(ErrorCode.IMAGE_TOO_LARGE,
+            return failing(new BodyRejected(
+                    ErrorCode.IMAGE_TOO_LARGE,
                     Redaction.url(uri) + " declares " + declared + " bytes, more than the limit of " + maxBytes));
         }
         return new LimitedSubscriber(maxBytes, uri);
@@ -148,11 +156,24 @@ public final class ImageFetcher {
         return new BodySubscriber<>() {
             private final CompletableFuture<byte[]> result = CompletableFuture.failedFuture(error);
 
-            @Override public CompletionStage<byte[]> getBody() { return result; }
-            @Override public void onSubscribe(Flow.Subscription s) { s.cancel(); }
-            @Override public void onNext(List<ByteBuffer> item) { }
-            @Override public void onError(Throwable t) { }
-            @Override public void onComplete() { }
+            @Override
+            public CompletionStage<byte[]> getBody() {
+                return result;
+            }
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.cancel();
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> item) {}
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onComplete() {}
         };
     }
 
@@ -173,21 +194,27 @@ public final class ImageFetcher {
             this.uri = uri;
         }
 
-        @Override public CompletionStage<byte[]> getBody() { return result; }
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
 
-        @Override public void onSubscribe(Flow.Subscription s) {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
             subscription = s;
             s.request(Long.MAX_VALUE);
         }
 
-        @Override public void onNext(List<ByteBuffer> buffers) {
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
             if (result.isDone()) {
                 return;
             }
             for (ByteBuffer b : buffers) {
                 if (bytes.size() + (long) b.remaining() > maxBytes) {
                     subscription.cancel();
-                    result.completeExceptionally(new BodyRejected(ErrorCode.IMAGE_TOO_LARGE,
+                    result.completeExceptionally(new BodyRejected(
+                            ErrorCode.IMAGE_TOO_LARGE,
                             Redaction.url(uri) + " sent more than the limit of " + maxBytes + " bytes"));
                     return;
                 }
@@ -197,9 +224,15 @@ public final class ImageFetcher {
             }
         }
 
-        @Override public void onError(Throwable t) { result.completeExceptionally(t); }
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
 
-        @Override public void onComplete() { result.complete(bytes.toByteArray()); }
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
     }
 
     private static final class BodyRejected extends RuntimeException {

@@ -1,12 +1,11 @@
 package io.clipstream.topology.fetch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.net.httpserver.HttpServer;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.topology.TopologySettings.FetchSettings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -14,9 +13,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class ImageFetcherTest {
     private static final byte[] IMAGE = "pretend these are PNG bytes".getBytes();
@@ -48,7 +47,7 @@ class ImageFetcherTest {
             ex.close();
         });
         server.createContext("/endless", ex -> {
-            ex.sendResponseHeaders(200, 0);           // chunked, no length: the client must count
+            ex.sendResponseHeaders(200, 0); // chunked, no length: the client must count
             byte[] chunk = new byte[8192];
             try (OutputStream out = ex.getResponseBody()) {
                 for (int i = 0; i < 100_000; i++) {
@@ -77,8 +76,8 @@ class ImageFetcherTest {
     }
 
     private static ImageFetcher fetcher(Set<String> hosts, Set<String> addresses) {
-        return new ImageFetcher(new FetchSettings(true, hosts, addresses, Duration.ofSeconds(2),
-                Duration.ofMillis(500)), 64 * 1024);
+        return new ImageFetcher(
+                new FetchSettings(true, hosts, addresses, Duration.ofSeconds(2), Duration.ofMillis(500)), 64 * 1024);
     }
 
     private static ImageFetcher loopbackAllowed() {
@@ -86,7 +85,8 @@ class ImageFetcherTest {
     }
 
     private static void assertCode(ThrowingFetch fetch, ErrorCode code) {
-        assertThatThrownBy(fetch::run).isInstanceOf(FetchException.class)
+        assertThatThrownBy(fetch::run)
+                .isInstanceOf(FetchException.class)
                 .satisfies(e -> assertThat(((FetchException) e).code()).isEqualTo(code));
     }
 
@@ -146,11 +146,16 @@ class ImageFetcherTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closed = s.getLocalPort();
         }
-        for (String url : new String[]{base + "/missing?X-Amz-Signature=SIG-MARKER&w=1",
-                "http://127.0.0.1:" + closed + "/x.png?access_token=TOKEN-MARKER",
-                base + "/redirect?token=TOKEN-MARKER"}) {
-            assertThatThrownBy(() -> loopbackAllowed().fetch(url)).isInstanceOf(FetchException.class)
-                    .satisfies(e -> assertThat(e.getMessage()).contains("127.0.0.1").contains("[hidden]")
+        for (String url : new String[] {
+            base + "/missing?X-Amz-Signature=SIG-MARKER&w=1",
+            "http://127.0.0.1:" + closed + "/x.png?access_token=TOKEN-MARKER",
+            base + "/redirect?token=TOKEN-MARKER"
+        }) {
+            assertThatThrownBy(() -> loopbackAllowed().fetch(url))
+                    .isInstanceOf(FetchException.class)
+                    .satisfies(e -> assertThat(e.getMessage())
+                            .contains("127.0.0.1")
+                            .contains("[hidden]")
                             .doesNotContain("MARKER"));
         }
     }
@@ -168,12 +173,28 @@ class ImageFetcherTest {
 
     @Test
     void recognisesNonPublicAddresses() throws Exception {
-        for (String internal : new String[]{"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                "224.0.0.1", "0.0.0.0", "100.64.0.1", "::1", "fe80::1", "fc00::1", "fd12:3456::1"}) {
-            assertThat(ImageFetcher.isInternal(InetAddress.getByName(internal))).as(internal).isTrue();
+        for (String internal : new String[] {
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "224.0.0.1",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fc00::1",
+            "fd12:3456::1"
+        }) {
+            assertThat(ImageFetcher.isInternal(InetAddress.getByName(internal)))
+                    .as(internal)
+                    .isTrue();
         }
-        for (String external : new String[]{"8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2001:4860::8888"}) {
-            assertThat(ImageFetcher.isInternal(InetAddress.getByName(external))).as(external).isFalse();
+        for (String external : new String[] {"8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2001:4860::8888"}) {
+            assertThat(ImageFetcher.isInternal(InetAddress.getByName(external)))
+                    .as(external)
+                    .isFalse();
         }
     }
 }
