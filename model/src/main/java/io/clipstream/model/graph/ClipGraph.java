@@ -22,19 +22,30 @@ public final class ClipGraph implements AutoCloseable {
     private final TextTowerSlot text;
     private final ClipConfig config;
     private final float logitScale;
-    private final ResidentMemoryGuard memoryGuard = new ResidentMemoryGuard();
+    private final ResidentMemoryGuard memoryGuard;
 
-    private ClipGraph(TowerGraph image, TextTowerSlot text, ClipConfig config, float logitScale) {
+    private ClipGraph(
+            TowerGraph image,
+            TextTowerSlot text,
+            ClipConfig config,
+            float logitScale,
+            ResidentMemoryGuard memoryGuard) {
         this.image = image;
         this.text = text;
         this.config = config;
         this.logitScale = logitScale;
+        this.memoryGuard = memoryGuard;
     }
 
     /** Both towers from {@code weights}, kept for good. */
     public static ClipGraph build(ClipConfig config, StateDict weights) throws IOException {
         Towers towers = Towers.build(config, weights);
-        return new ClipGraph(towers.image, TextTowerSlot.resident(towers.text), config, towers.logitScale);
+        return new ClipGraph(
+                towers.image,
+                TextTowerSlot.resident(towers.text),
+                config,
+                towers.logitScale,
+                new ResidentMemoryGuard());
     }
 
     /**
@@ -50,8 +61,14 @@ public final class ClipGraph implements AutoCloseable {
             System.gc();
             return graph;
         };
+        // the guard's automatic limit follows the text tower's 0.5 GB out and in
+        ResidentMemoryGuard guard = new ResidentMemoryGuard();
         return new ClipGraph(
-                towers.image, TextTowerSlot.unloading(towers.text, again, textIdle), config, towers.logitScale);
+                towers.image,
+                TextTowerSlot.unloading(towers.text, again, textIdle, guard::holdingsChanged),
+                config,
+                towers.logitScale,
+                guard);
     }
 
     private record Towers(TowerGraph image, TowerGraph text, float logitScale) {
@@ -140,6 +157,21 @@ public final class ClipGraph implements AutoCloseable {
     /** Collections the resident-memory limit has asked for so far. */
     public long memoryCollections() {
         return memoryGuard.collections();
+    }
+
+    /** Arrays the image tower's runs left behind and freed at once (see {@link TowerGraph#run}). */
+    long imageLeftoversFreed() {
+        return image.leftoversFreed();
+    }
+
+    /** The same for the text tower now in memory. */
+    long textLeftoversFreed() {
+        TowerGraph tower = text.acquire();
+        try {
+            return tower.leftoversFreed();
+        } finally {
+            text.release();
+        }
     }
 
     /** Whether the text tower's weights are in memory now. */

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The limit is either given, or automatic: the resident set after the first inference plus a headroom of a
  * quarter of it (at least 128 MB), moved up to the resident set after a trim plus its headroom when that is higher
- * (the service holds more for good, e.g. a larger batch). A given limit stays; if even a trim cannot bring memory
- * under it, that is logged once.
+ * (the service holds more for good, e.g. a larger batch). When what the process holds for good changes (a tower
+ * freed or built again: {@link #holdingsChanged}), the next inference collects and trims at once and the automatic
+ * limit is derived afresh from what is left, down as well as up. A given limit stays; if even a trim cannot bring
+ * memory under it, that is logged once.
  */
 final class ResidentMemoryGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ResidentMemoryGuard.class);
@@ -59,6 +61,8 @@ final class ResidentMemoryGuard {
     private long lastCollection;
     private long collections;
     private boolean trimDue;
+    private boolean rebaseDue;
+    private boolean rebasing;
     private boolean warned;
 
     ResidentMemoryGuard() {
@@ -91,12 +95,28 @@ final class ResidentMemoryGuard {
         return collections;
     }
 
+    /**
+     * What the process holds for good has changed (a tower freed or built): with an automatic limit, the next
+     * inference collects and trims, and the limit becomes what is then resident plus its headroom.
+     */
+    synchronized void holdingsChanged() {
+        if (automatic && limit > 0) {
+            rebaseDue = true;
+        }
+    }
+
     /** Called after each inference, with the time from {@link System#nanoTime()}. */
     synchronized void afterInference(long nanoTime) {
         if (trimDue) {
             if (nanoTime - lastCollection >= TRIM_DELAY_NANOS) {
                 trim();
             }
+            return;
+        }
+        if (rebaseDue) {
+            rebaseDue = false;
+            rebasing = true;
+            collect(nanoTime, heap.resident());
             return;
         }
         long now = heap.resident();
@@ -111,14 +131,19 @@ final class ResidentMemoryGuard {
         if (now <= limit || (collections > 0 && nanoTime - lastCollection < MIN_INTERVAL_NANOS)) {
             return;
         }
+        collect(nanoTime, now);
+    }
+
+    private void collect(long nanoTime, long now) {
         long start = System.nanoTime();
         heap.collect();
         lastCollection = nanoTime;
         collections++;
         trimDue = true;
         LOG.info(
-                "resident memory {} MB over the {} MB limit: collected ND4J's unreachable arrays in {} ms ({} so far)",
+                "resident memory {} MB {} the {} MB limit: collected ND4J's unreachable arrays in {} ms ({} so far)",
                 now >> 20,
+                rebasing ? "(a tower freed or built; limit to be derived again from)" : "over",
                 limit >> 20,
                 (System.nanoTime() - start) / 1_000_000,
                 collections);
@@ -130,8 +155,9 @@ final class ResidentMemoryGuard {
         heap.trim();
         long after = heap.resident();
         if (automatic) {
-            limit = Math.max(limit, automaticLimit(after));
+            limit = rebasing ? automaticLimit(after) : Math.max(limit, automaticLimit(after));
         }
+        rebasing = false;
         LOG.info(
                 "freed pages returned to the system: resident memory {} -> {} MB; limit {} MB",
                 before >> 20,

@@ -26,6 +26,7 @@ final class TextTowerSlot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TextTowerSlot.class);
 
     private final Loader loader;
+    private final Runnable onChange;
     private final long idleNanos;
     private final LongSupplier clock;
     private final ScheduledExecutorService reaper;
@@ -34,9 +35,11 @@ final class TextTowerSlot implements AutoCloseable {
     private long lastUse;
     private long loads;
 
-    private TextTowerSlot(TowerGraph graph, Loader loader, Duration idle, LongSupplier clock, boolean reap) {
+    private TextTowerSlot(
+            TowerGraph graph, Loader loader, Duration idle, LongSupplier clock, boolean reap, Runnable onChange) {
         this.graph = graph;
         this.loader = loader;
+        this.onChange = onChange;
         this.idleNanos = idle.toNanos();
         this.clock = clock;
         // A tower built at start (to check the checkpoint) counts as idle already: freed at the first check unless a
@@ -57,20 +60,23 @@ final class TextTowerSlot implements AutoCloseable {
 
     /** A slot that keeps {@code graph} for good. */
     static TextTowerSlot resident(TowerGraph graph) {
-        return new TextTowerSlot(graph, null, Duration.ZERO, System::nanoTime, false);
+        return new TextTowerSlot(graph, null, Duration.ZERO, System::nanoTime, false, () -> {});
     }
 
-    /** A slot holding {@code graph} now that frees it after {@code idle} unused and loads it again when asked. */
-    static TextTowerSlot unloading(TowerGraph graph, Loader loader, Duration idle) {
+    /**
+     * A slot holding {@code graph} now that frees it after {@code idle} unused and loads it again when asked;
+     * {@code onChange} runs after each free and each load.
+     */
+    static TextTowerSlot unloading(TowerGraph graph, Loader loader, Duration idle, Runnable onChange) {
         if (idle.isZero() || idle.isNegative()) {
             return resident(graph);
         }
-        return new TextTowerSlot(graph, loader, idle, System::nanoTime, true);
+        return new TextTowerSlot(graph, loader, idle, System::nanoTime, true, onChange);
     }
 
     /** As {@link #unloading}, on the given clock and without a timer: the caller calls {@link #unloadIfIdle}. */
     static TextTowerSlot unloadingManually(TowerGraph graph, Loader loader, Duration idle, LongSupplier clock) {
-        return new TextTowerSlot(graph, loader, idle, clock, false);
+        return new TextTowerSlot(graph, loader, idle, clock, false, () -> {});
     }
 
     /** The tower, loaded first if it was freed; pair every call with {@link #release}. */
@@ -84,6 +90,7 @@ final class TextTowerSlot implements AutoCloseable {
             }
             loads++;
             LOG.info("text tower loaded again in {} ms", (System.nanoTime() - start) / 1_000_000);
+            onChange.run();
         }
         users++;
         return graph;
@@ -105,6 +112,7 @@ final class TextTowerSlot implements AutoCloseable {
             NativeHeapTrim.run();
         }
         LOG.info("text tower freed after {} ms unused", idleNanos / 1_000_000L);
+        onChange.run();
         return true;
     }
 

@@ -66,6 +66,23 @@ class ClipGraphTest {
     }
 
     @Test
+    void arraysARunLeavesBehindAreFreedAndLaterRunsGiveTheSameEmbeddings() {
+        float[] images = golden("images.f32");
+        long imagesBefore = graph.imageLeftoversFreed();
+        long textsBefore = graph.textLeftoversFreed();
+        float[][] firstImages = graph.encodeImages(images, 3);
+        float[][] firstTexts = graph.encodeTexts(GoldenFiles.textIds());
+        for (int run = 0; run < 3; run++) {
+            assertThat(graph.encodeImages(images, 3)).isDeepEqualTo(firstImages);
+            assertThat(graph.encodeTexts(GoldenFiles.textIds())).isDeepEqualTo(firstTexts);
+        }
+        assertClose(firstImages, golden("image_embeddings.f32"));
+        // the premise: SameDiff's session does leave arrays behind in both towers, and run() frees them
+        assertThat(graph.imageLeftoversFreed() - imagesBefore).isGreaterThanOrEqualTo(4);
+        assertThat(graph.textLeftoversFreed() - textsBefore).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void pixelsBeyondTheBatchAreIgnored() {
         float[] images = golden("images.f32");
         int per = images.length / 3;

@@ -89,6 +89,39 @@ class ResidentMemoryGuardTest {
     }
 
     @Test
+    void aFreedTowerBringsTheAutomaticLimitDownAtTheNextInference() {
+        heap.resident = 1200 * MB; // both towers
+        guard.afterInference(0);
+        assertThat(guard.limit()).isEqualTo(1500 * MB);
+
+        heap.resident -= 500 * MB; // the text tower's weights freed
+        heap.leave(100 * MB); // and garbage the collector has yet to find
+        guard.holdingsChanged();
+        guard.afterInference(SECOND); // collects at once, though under the limit and within the interval
+        assertThat(heap.collections).isEqualTo(1);
+        guard.afterInference(SECOND + ResidentMemoryGuard.TRIM_DELAY_NANOS);
+
+        assertThat(heap.resident).isEqualTo(700 * MB);
+        assertThat(guard.limit()).isEqualTo(ResidentMemoryGuard.automaticLimit(700 * MB));
+        heap.leave(200 * MB); // 900 MB: now over the limit, so collected again after the interval
+        guard.afterInference(SECOND + ResidentMemoryGuard.MIN_INTERVAL_NANOS + 1);
+        assertThat(heap.collections).isEqualTo(2);
+    }
+
+    @Test
+    void holdingsChangedBeforeTheFirstInferenceOrWithAGivenLimitChangesNothing() {
+        guard.holdingsChanged();
+        guard.afterInference(0);
+        assertThat(heap.collections).isZero();
+
+        guard.limit(700 * MB);
+        guard.holdingsChanged();
+        guard.afterInference(SECOND);
+        assertThat(heap.collections).isZero();
+        assertThat(guard.limit()).isEqualTo(700 * MB);
+    }
+
+    @Test
     void aGivenLimitStaysAndIsCheckedAtMostOncePerInterval() {
         guard.limit(700 * MB);
         heap.resident = 800 * MB;
