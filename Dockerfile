@@ -44,6 +44,10 @@ ENV OMP_WAIT_POLICY=PASSIVE
 # Two glibc malloc arenas instead of one per thread: in a 1,500-batch loop of the image tower resident memory
 # jumped from 0.45 to 0.9 GB without this and stayed at 0.4 GB with it (BENCHMARKS.md, Soak).
 ENV MALLOC_ARENA_MAX=2
+# Allocations of 128 KB or more as mappings of their own, given back when freed: glibc otherwise raises this
+# threshold after the first large frees and keeps later weights and activations in its arenas, resident once freed
+# (the 2 x 1 service's flood: 1.52 -> 1.12-1.19 GB, BENCHMARKS.md). io.clipstream.service.ProcessEnvironment.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 VOLUME ["/models", "/var/lib/clipstream/state"]
 EXPOSE 8080
 USER clipstream

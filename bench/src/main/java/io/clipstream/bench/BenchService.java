@@ -4,6 +4,7 @@ import io.clipstream.cli.Main;
 import io.clipstream.cli.PrometheusText;
 import io.clipstream.model.ClipModel;
 import io.clipstream.service.ClipstreamService;
+import io.clipstream.service.ProcessEnvironment;
 import io.clipstream.service.ServiceConfig;
 import io.clipstream.service.ServiceHealth;
 import io.clipstream.service.ServiceMetrics;
@@ -100,7 +101,8 @@ interface BenchService extends AutoCloseable {
     /**
      * {@code clipstream run --config <file>} in a child JVM with {@code -Xmx2g -XX:TieredStopAtLevel=1} and whatever
      * {@code CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS} adds (later flags win) (BENCHMARKS.md's recommended
-     * settings), this JVM's environment (OMP_NUM_THREADS …) and class path, its ops endpoints on a free port of
+     * settings), this JVM's environment (OMP_NUM_THREADS …) plus the C library settings of the Docker images
+     * ({@link ProcessEnvironment}) where it lacks them, and class path, its ops endpoints on a free port of
      * 127.0.0.1, its log in {@code dir/service.log}. Returns once it reports ready.
      */
     static BenchService childProcess(Map<String, String> settings, Path dir, Duration timeout) throws Exception {
@@ -147,8 +149,10 @@ interface BenchService extends AutoCloseable {
                 command.addAll(List.of(extra.trim().split("\\s+")));
             }
             command.addAll(List.of("-cp", classPath(), Main.class.getName(), "run", "--config", config.toString()));
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // the C library settings the Docker images start the service with, unless this JVM's environment has them
+            ProcessEnvironment.MALLOC.forEach(builder.environment()::putIfAbsent);
+            Process process = builder.redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
             ChildService child = new ChildService(process, "http://127.0.0.1:" + port, log);

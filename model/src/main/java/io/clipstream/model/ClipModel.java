@@ -82,6 +82,11 @@ public final class ClipModel {
         return graph.textTowerLoaded();
     }
 
+    /** No text left to encode for now: a text tower that is freed when idle goes after a short grace instead. */
+    public void textTowerIdleNow() {
+        graph.textTowerIdleNow();
+    }
+
     /** How many times the text tower was read again from the checkpoint after being freed. */
     public long textTowerReloads() {
         return graph.textTowerReloads();

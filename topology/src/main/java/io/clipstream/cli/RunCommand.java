@@ -7,6 +7,7 @@ import io.clipstream.service.ClipstreamService;
 import io.clipstream.service.InvalidConfigException;
 import io.clipstream.service.KafkaClientFailure;
 import io.clipstream.service.Monitoring;
+import io.clipstream.service.ProcessEnvironment;
 import io.clipstream.service.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,13 @@ final class RunCommand implements Callable<Integer> {
                     processEnv.containsKey("OPENBLAS_CORETYPE")
                             ? ""
                             : " (on CPUs newer than ND4J's OpenBLAS 0.3.19 it falls back to generic kernels: see README, Scaling)");
+            String malloc = ProcessEnvironment.missing(processEnv::get);
+            if (!malloc.isEmpty()) {
+                LOG.warn(
+                        "the process started without {}: freed native memory may stay resident (0.2-0.4 GB more in "
+                                + "a flood); the Docker images set it (see README, Scaling)",
+                        malloc);
+            }
             LOG.info("loading model from {}", modelDir);
             ClipModel model = ClipModel.load(
                     modelDir,

@@ -31,4 +31,9 @@ public final class ClipEncoders implements ImageEncoder, TextEncoder {
     public float[][] encodeTexts(List<String> prompts) {
         return model.encodeTexts(prompts);
     }
+
+    @Override
+    public void idleNow() {
+        model.textTowerIdleNow();
+    }
 }

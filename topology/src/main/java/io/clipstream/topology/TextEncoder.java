@@ -9,4 +9,10 @@ public interface TextEncoder {
 
     /** Raw text embeddings, one row per prompt. */
     float[][] encodeTexts(List<String> prompts);
+
+    /**
+     * The caller has no prompts left for now (its label sets are written): the tower may be freed soon rather than
+     * after the whole idle time.
+     */
+    default void idleNow() {}
 }

@@ -144,6 +144,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void theImagesStartTheServiceWithTheCLibrarySettingsItNeeds() throws Exception {
+        for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+            String text = Files.readString(ROOT.resolve(dockerfile));
+            ProcessEnvironment.MALLOC.forEach((name, value) ->
+                    assertThat(text).as(dockerfile).containsPattern("(?m)^ENV " + name + "=" + value + "$"));
+        }
+        assertThat(ProcessEnvironment.missing(Map.of("MALLOC_ARENA_MAX", "4")::get))
+                .isEqualTo("MALLOC_MMAP_THRESHOLD_=131072");
+        assertThat(ProcessEnvironment.missing(ProcessEnvironment.MALLOC::get)).isEmpty();
+    }
+
+    @Test
     void theImagesBuildTheServiceModulesTheyCopyAndNotTheBenchmarks() throws Exception {
         for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
             String text = Files.readString(ROOT.resolve(dockerfile));

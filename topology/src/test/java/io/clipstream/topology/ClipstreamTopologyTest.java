@@ -109,6 +109,20 @@ class ClipstreamTopologyTest {
     }
 
     @Test
+    void theTextTowerIsToldOnceEachTimeTheLastLabelSetIsWritten() {
+        try (Harness h = harness(batchOf(1))) {
+            assertThat(encoders.idles).hasValue(0);
+            h.sendLabelSet(labelSet("s", 1, TEMPLATES, "apple", "pear"));
+            assertThat(encoders.idles).hasValue(1);
+            h.sendLabelSet(labelSet("t", 1, TEMPLATES, "plum"));
+            assertThat(encoders.idles).hasValue(2);
+            h.sendImage(inline("a", "s", TinyClip.png(5, 80, 80)));
+            assertThat(h.readClassifications()).hasSize(1);
+            assertThat(encoders.idles).as("images do not count").hasValue(2);
+        }
+    }
+
+    @Test
     void anUpdateChangesLaterResultsAndNamesItsVersion() {
         byte[] image = TinyClip.png(5, 80, 80);
         try (Harness h = harness(batchOf(1))) {

@@ -64,6 +64,15 @@ public final class TinyClip {
             prompts.addAll(texts);
             return inner.encodeTexts(texts);
         }
+
+        /** Times the topology said it had no prompts left. */
+        final java.util.concurrent.atomic.AtomicInteger idles = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void idleNow() {
+            idles.incrementAndGet();
+            inner.idleNow();
+        }
     }
 
     /** A small PNG of random coloured blocks, different for each seed. */

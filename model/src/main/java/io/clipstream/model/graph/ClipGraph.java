@@ -174,6 +174,14 @@ public final class ClipGraph implements AutoCloseable {
         }
     }
 
+    /**
+     * The caller has no text left to encode for now: a text tower that may be freed is freed after a short grace
+     * rather than the whole idle time, unless it is used again meanwhile.
+     */
+    public void textTowerIdleNow() {
+        text.idleNow();
+    }
+
     /** Whether the text tower's weights are in memory now. */
     public boolean textTowerLoaded() {
         return text.loaded();

@@ -24,6 +24,8 @@ final class TextTowerSlot implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TextTowerSlot.class);
+    /** How long a tower whose user said it is done may still be taken again before it is freed. */
+    static final Duration GRACE = Duration.ofSeconds(2);
 
     private final Loader loader;
     private final Runnable onChange;
@@ -53,7 +55,7 @@ final class TextTowerSlot implements AutoCloseable {
                 })
                 : null;
         if (reaper != null) {
-            long period = Math.max(idleNanos / 4, TimeUnit.MILLISECONDS.toNanos(100));
+            long period = Math.max(Math.min(idleNanos / 4, graceNanos() / 2), TimeUnit.MILLISECONDS.toNanos(100));
             reaper.scheduleWithFixedDelay(() -> unloadIfIdle(), period, period, TimeUnit.NANOSECONDS);
         }
     }
@@ -101,6 +103,21 @@ final class TextTowerSlot implements AutoCloseable {
         lastUse = clock.getAsLong();
     }
 
+    /**
+     * The caller has nothing left for the tower (its label sets are encoded): free it after a short grace
+     * ({@link #GRACE}, or the idle time if shorter) instead of the whole idle time, unless somebody uses it
+     * meanwhile, which starts the idle time again.
+     */
+    synchronized void idleNow() {
+        if (loader != null) {
+            lastUse = Math.min(lastUse, clock.getAsLong() - idleNanos + graceNanos());
+        }
+    }
+
+    private long graceNanos() {
+        return Math.min(idleNanos, GRACE.toNanos());
+    }
+
     /** Frees the tower if it has been idle long enough; true if it did. */
     synchronized boolean unloadIfIdle() {
         if (graph == null || loader == null || users > 0 || clock.getAsLong() - lastUse < idleNanos) {
@@ -111,7 +128,7 @@ final class TextTowerSlot implements AutoCloseable {
         if (NativeHeapTrim.available()) {
             NativeHeapTrim.run();
         }
-        LOG.info("text tower freed after {} ms unused", idleNanos / 1_000_000L);
+        LOG.info("text tower freed, unused for {} ms", (clock.getAsLong() - lastUse) / 1_000_000L);
         onChange.run();
         return true;
     }

@@ -76,6 +76,45 @@ class TextTowerUnloadTest {
     }
 
     @Test
+    void aTowerItsUserIsDoneWithGoesAfterTheGraceUnlessTakenAgain() throws Exception {
+        ClipConfig config = DIR.config();
+        TextTowerSlot.Loader loader = () -> {
+            StateDict weights = StateDict.read(DIR.weights()).only("text.");
+            return TowerGraph.build(sd ->
+                    TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
+        };
+        AtomicLong now = new AtomicLong(Duration.ofSeconds(100).toNanos());
+        TextTowerSlot slot = TextTowerSlot.unloadingManually(loader.load(), loader, Duration.ofSeconds(10), now::get);
+        long grace = TextTowerSlot.GRACE.toNanos();
+
+        slot.acquire();
+        slot.release();
+        slot.idleNow();
+        now.addAndGet(grace - 1);
+        assertThat(slot.unloadIfIdle()).as("within the grace").isFalse();
+        slot.acquire(); // used again: the whole idle time starts over
+        slot.release();
+        now.addAndGet(grace);
+        assertThat(slot.unloadIfIdle()).as("used again within the grace").isFalse();
+
+        slot.idleNow();
+        now.addAndGet(grace);
+        assertThat(slot.unloadIfIdle()).as("done, and the grace is over").isTrue();
+        assertThat(slot.reloads()).isZero();
+    }
+
+    @Test
+    void aTowerKeptForGoodIsNotFreedWhenItsUserIsDone() throws Exception {
+        ClipConfig config = DIR.config();
+        StateDict weights = StateDict.read(DIR.weights()).only("text.");
+        TextTowerSlot slot = TextTowerSlot.resident(TowerGraph.build(
+                sd -> TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden())));
+        slot.idleNow();
+        assertThat(slot.unloadIfIdle()).isFalse();
+        assertThat(slot.loaded()).isTrue();
+    }
+
+    @Test
     void aTowerBuiltAtStartAndNotUsedIsFreedAtTheFirstCheck() throws Exception {
         ClipConfig config = DIR.config();
         TextTowerSlot.Loader loader = () -> {
