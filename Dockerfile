@@ -41,6 +41,11 @@ ENV CLIPSTREAM_CACHE=/models
 # OpenMP threads sleep instead of spinning while Kafka Streams and the preprocessing pool share the cores
 # (BENCHMARKS.md: spinning cut batch-1 throughput from about 6 to under 2 images/s on a busy host).
 ENV OMP_WAIT_POLICY=PASSIVE
+# One OpenMP thread per image batch, and so (num.stream.threads=auto) one stream thread per CPU of the container,
+# each with its own batches: 1.06-1.40 x a plain Python consumer loop end to end on 2 cores, where one stream thread
+# of 2 OpenMP threads ran 0.70-0.95 x (BENCHMARKS.md). Give the images topic at least as many partitions as all
+# instances' CPUs. Set OMP_NUM_THREADS= (empty) to have the entrypoint give each batch every CPU of the limit.
+ENV OMP_NUM_THREADS=1
 # Two glibc malloc arenas instead of one per thread: in a 1,500-batch loop of the image tower resident memory
 # jumped from 0.45 to 0.9 GB without this and stayed at 0.4 GB with it (BENCHMARKS.md, Soak).
 ENV MALLOC_ARENA_MAX=2
@@ -56,8 +61,8 @@ WORKDIR /var/lib/clipstream
 # on every new container's first start; loading the backend once here also fails the build on a broken jar.
 RUN java -Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache -cp /opt/clipstream/clipstream.jar:/opt/clipstream/warmup \
         JavacppWarmup --require-backend
-# entrypoint.sh sets OPENBLAS_CORETYPE from the CPU's flags and OMP_NUM_THREADS from the container's CPU limit,
-# each unless it is given (see the script).
+# entrypoint.sh sets OPENBLAS_CORETYPE from the CPU's flags (and OMP_NUM_THREADS from the container's CPU limit
+# when it is empty), each unless it is given (see the script).
 # -XX:TieredStopAtLevel=1: on CPU the image tower's work is native code; the C2 compiler's work for minutes after a
 # start took 14-16 ms of CPU per image from the tower's cores, for 1-2 ms of faster preprocessing (BENCHMARKS.md).
 ENTRYPOINT ["/opt/clipstream/entrypoint.sh", "java", "-XX:MaxRAMPercentage=40", "-XX:TieredStopAtLevel=1", "-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache", "-jar", "/opt/clipstream/clipstream.jar"]

@@ -16,7 +16,8 @@ if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r "$cpuinfo" ]; then
     fi
 fi
 
-# OMP_NUM_THREADS from the container's CPU limit, unless it is set already. Without it ND4J's OpenMP starts one
+# OMP_NUM_THREADS from the container's CPU limit, unless it is set already (the CPU image sets 1: a stream thread per
+# CPU, each batch on one; an empty value comes here). Without it ND4J's OpenMP starts one
 # thread per core of the host, not per CPU the container may use: on a 64-core node with a 2-CPU limit, 64 threads
 # share 2 CPUs' worth of quota and spend it throttled. cgroup v2: cpu.max is "max PERIOD" (no limit) or
 # "QUOTA PERIOD"; cgroup v1: cpu.cfs_quota_us (-1: no limit) and cpu.cfs_period_us. QUOTA/PERIOD rounded up, at

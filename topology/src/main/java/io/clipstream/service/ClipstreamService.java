@@ -100,6 +100,19 @@ public final class ClipstreamService implements AutoCloseable {
                     ? config.topics().partitions()
                     : partitions(admin, settings.imagesTopic());
         }
+        int threads = config.streams().streamThreads();
+        if (imagePartitions < threads) {
+            LOG.warn(
+                    "{} stream threads but topic {} has {} partitions: {} of them (and the cores their image towers "
+                            + "would use) get no images; give the topic at least {} partitions (more for more "
+                            + "instances) or set OMP_NUM_THREADS to the CPUs divided by {}",
+                    threads,
+                    settings.imagesTopic(),
+                    imagePartitions,
+                    threads - imagePartitions,
+                    threads,
+                    imagePartitions);
+        }
         properties.put(PipelineMetrics.CONFIG, metrics); // the dead-letter exception handlers count through it
         properties.put(RegistryStatus.CONFIG, health.registry()); // registry waits make the instance not ready
         properties.put(DeadLetterWriter.MAX_RECORD_BYTES_CONFIG, String.valueOf(settings.maxRecordBytes()));

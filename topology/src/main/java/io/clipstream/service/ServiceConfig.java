@@ -419,7 +419,7 @@ public record ServiceConfig(
             values.put(key, e.getValue());
             origins.put(key, var);
         }
-        return from(values, origins, problems);
+        return from(values, origins, problems, env.get("OMP_NUM_THREADS"));
     }
 
     /** Moves each setting given under a former name to its new name, with a warning; the new name wins. */
@@ -452,11 +452,12 @@ public record ServiceConfig(
 
     /** Validates raw settings (key → value) given in code, as the demo does. */
     public static ServiceConfig from(Map<String, String> values) {
-        return from(values, Map.of(), new ArrayList<>());
+        return from(values, Map.of(), new ArrayList<>(), System.getenv("OMP_NUM_THREADS"));
     }
 
+    /** {@code ompNumThreads}: the environment's OMP_NUM_THREADS, which num.stream.threads=auto divides the CPUs by. */
     private static ServiceConfig from(
-            Map<String, String> given, Map<String, String> givenOrigins, List<String> problems) {
+            Map<String, String> given, Map<String, String> givenOrigins, List<String> problems, String ompNumThreads) {
         Map<String, String> values = new LinkedHashMap<>(given);
         Map<String, String> origins = new LinkedHashMap<>(givenOrigins);
         renameDeprecated(values, origins);
@@ -505,7 +506,7 @@ public record ServiceConfig(
         boolean exactlyOnce =
                 r.oneOf(GUARANTEE, "exactly_once_v2", "at_least_once").equals("exactly_once_v2");
         int threads = r.string(THREADS).equals("auto")
-                ? autoStreamThreads(Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"))
+                ? autoStreamThreads(Runtime.getRuntime().availableProcessors(), ompNumThreads)
                 : r.integer(THREADS, 1, 64);
         Path stateDir = r.path(STATE_DIR);
 

@@ -150,6 +150,10 @@ class ComposeFileTest {
             ProcessEnvironment.MALLOC.forEach((name, value) ->
                     assertThat(text).as(dockerfile).containsPattern("(?m)^ENV " + name + "=" + value + "$"));
         }
+        // the CPU image runs a stream thread per CPU, each batch on one OpenMP thread; the GPU image one stream
+        // thread whose CPU-side work gets every CPU (the entrypoint's default)
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).containsPattern("(?m)^ENV OMP_NUM_THREADS=1$");
+        assertThat(Files.readString(ROOT.resolve("Dockerfile.gpu"))).doesNotContain("ENV OMP_NUM_THREADS");
         assertThat(ProcessEnvironment.missing(Map.of("MALLOC_ARENA_MAX", "4")::get))
                 .isEqualTo("MALLOC_MMAP_THRESHOLD_=131072");
         assertThat(ProcessEnvironment.missing(ProcessEnvironment.MALLOC::get)).isEmpty();

@@ -161,11 +161,11 @@ class KubernetesManifestsTest {
             }
             ServiceConfig.load(properties, withSecret); // the service accepts it
         }
-        Map<String, Object> omp = map(map(named(env, "OMP_NUM_THREADS"), "valueFrom"), "resourceFieldRef");
-        assertThat(omp)
-                .containsEntry("containerName", container.get("name"))
-                .containsEntry("resource", "limits.cpu")
-                .containsEntry("divisor", "1");
+        // one OpenMP thread a batch and a stream thread per CPU of the limit: no more threads than the quota
+        assertThat(named(env, "OMP_NUM_THREADS")).containsEntry("value", "1");
+        assertThat(config.streams().streamThreads())
+                .as("num.stream.threads=auto with OMP_NUM_THREADS=1: one per CPU of this JVM")
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(pod.get("enableServiceLinks")).isEqualTo(false);
     }
 
