@@ -261,7 +261,8 @@ public record ServiceConfig(
             "10000",
             "How long (ms) the text tower stays in memory after its last use (label sets, text queries); then its "
                     + "weights (about 0.5 GB at full size) are freed, and read again from the model folder when next "
-                    + "needed (a few seconds). 0: keep it in memory for good.");
+                    + "needed (a few seconds). Once the last label set under way is written it goes after 2 s (or "
+                    + "this, if shorter) unless a query takes it. 0: keep it in memory for good.");
     static final ConfigKey HTTP_BIND = ConfigKey.of(
             "http.bind.address", "0.0.0.0", "Address of /health/live, /health/ready, /metrics and the query API /v1/.");
     static final ConfigKey HTTP_PORT =
