@@ -140,6 +140,21 @@ interface BenchService extends AutoCloseable {
                 p.store(w, "bench e2e --service-process");
             }
             Path log = dir.resolve("service.log");
+            Process process = childJvm(Main.class, "run", "--config", config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            ChildService child = new ChildService(process, "http://127.0.0.1:" + port, log);
+            child.awaitReady(timeout);
+            return child;
+        }
+
+        /**
+         * A JVM as the service's own: {@code -Xmx2g -XX:TieredStopAtLevel=1}, then whatever
+         * {@code CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS} adds; this JVM's environment plus the C library settings of the
+         * Docker images ({@link ProcessEnvironment}) where it lacks them; this class path; running {@code main}.
+         */
+        static ProcessBuilder childJvm(Class<?> main, String... args) {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx2g",
@@ -148,16 +163,11 @@ interface BenchService extends AutoCloseable {
             if (extra != null && !extra.isBlank()) {
                 command.addAll(List.of(extra.trim().split("\\s+")));
             }
-            command.addAll(List.of("-cp", classPath(), Main.class.getName(), "run", "--config", config.toString()));
+            command.addAll(List.of("-cp", classPath(), main.getName()));
+            command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command);
-            // the C library settings the Docker images start the service with, unless this JVM's environment has them
             ProcessEnvironment.MALLOC.forEach(builder.environment()::putIfAbsent);
-            Process process = builder.redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            ChildService child = new ChildService(process, "http://127.0.0.1:" + port, log);
-            child.awaitReady(timeout);
-            return child;
+            return builder;
         }
 
         /** This JVM's class path; under Maven Surefire the real one rather than its manifest-only booter jar. */

@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
  * ids, same pictures), after a warm-up of its own; both are timed by the same read_committed consumer of their
  * outputs (images/s from the first visible output to the last, as {@code clipstream-bench e2e}). The clipstream side is
  * {@code clipstream run} in a child JVM ({@code clipstream-bench e2e --service-process}), exactly-once; right after it, the
- * image tower alone in this JVM at the same batch. The Python side scores against the label embeddings the service
+ * image tower alone in a JVM of its own started as the service's ({@link TowerAlone}), at the same batch and shape. The Python side scores against the label embeddings the service
  * wrote, so both sides' top-1 labels are compared image by image. The last line is one JSON object.
  */
 @Command(
@@ -175,7 +175,7 @@ final class CompareBench implements Callable<Integer> {
         for (int i = 0; i < Math.min(E2eBench.DISTINCT_IMAGES, images); i++) {
             jpegs.add(BenchPhoto.of(i));
         }
-        float[] one = tower.preprocess(jpegs.get(0));
+        Path firstJpeg = Files.write(work.resolve("tower-alone.jpg"), jpegs.get(0));
         int cores = Runtime.getRuntime().availableProcessors();
         streamThreads =
                 threads > 0 ? threads : ServiceConfig.autoStreamThreads(cores, System.getenv("OMP_NUM_THREADS"));
@@ -221,8 +221,7 @@ final class CompareBench implements Callable<Integer> {
                                 model,
                                 jpegs,
                                 warm,
-                                tower,
-                                one,
+                                firstJpeg,
                                 !labelsPublished);
                         labelsPublished = true;
                     } else {
@@ -330,8 +329,8 @@ final class CompareBench implements Callable<Integer> {
     private record Python(String output, E2eBench.Run run, long peakRssMb, Map<String, Object> self) {}
 
     /**
-     * The service as its own process on fresh topics and application id, exactly-once; then the tower alone in this
-     * JVM, the service stopped.
+     * The service as its own process on fresh topics and application id, exactly-once; then the tower alone in a
+     * JVM of its own ({@link TowerAlone}), the service stopped.
      */
     private Clipstream clipstream(
             int round,
@@ -341,8 +340,7 @@ final class CompareBench implements Callable<Integer> {
             Path model,
             List<byte[]> jpegs,
             int warm,
-            ClipModel tower,
-            float[] one,
+            Path jpeg,
             boolean publishLabels)
             throws Exception {
         Path work = Files.createDirectories(workDir.resolve("clipstream-" + round));
@@ -386,7 +384,10 @@ final class CompareBench implements Callable<Integer> {
                     warm);
             rss = service.peakRssMb();
         }
-        double towerRate = E2eBench.towerRate(tower, one, batch, streamThreads, towerSeconds, err);
+        double towerRate = TowerAlone.inChildJvm(model, jpeg, batch, streamThreads, towerSeconds);
+        err.printf(
+                "compare: image tower alone (own JVM), batch %d x %d threads: %.2f images/s%n",
+                batch, streamThreads, towerRate);
         return new Clipstream(topics, serdes, run, rss, towerRate);
     }
 
