@@ -35,6 +35,7 @@ final class TextTowerSlot implements AutoCloseable {
     private TowerGraph graph;
     private int users;
     private long lastUse;
+    private long lastRelease = Long.MIN_VALUE;
     private long loads;
 
     private TextTowerSlot(
@@ -101,6 +102,7 @@ final class TextTowerSlot implements AutoCloseable {
     synchronized void release() {
         users--;
         lastUse = clock.getAsLong();
+        lastRelease = lastUse;
     }
 
     /**
@@ -128,7 +130,11 @@ final class TextTowerSlot implements AutoCloseable {
         if (NativeHeapTrim.available()) {
             NativeHeapTrim.run();
         }
-        LOG.info("text tower freed, unused for {} ms", (clock.getAsLong() - lastUse) / 1_000_000L);
+        if (lastRelease == Long.MIN_VALUE) {
+            LOG.info("text tower freed: not used since it was built");
+        } else {
+            LOG.info("text tower freed, {} ms after its last use", (clock.getAsLong() - lastRelease) / 1_000_000L);
+        }
         onChange.run();
         return true;
     }
