@@ -77,12 +77,7 @@ class TextTowerUnloadTest {
 
     @Test
     void aTowerItsUserIsDoneWithGoesAfterTheGraceUnlessTakenAgain() throws Exception {
-        ClipConfig config = DIR.config();
-        TextTowerSlot.Loader loader = () -> {
-            StateDict weights = StateDict.read(DIR.weights()).only("text.");
-            return TowerGraph.build(sd ->
-                    TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
-        };
+        TextTowerSlot.Loader loader = TextTowerUnloadTest::textTower;
         AtomicLong now = new AtomicLong(Duration.ofSeconds(100).toNanos());
         TextTowerSlot slot = TextTowerSlot.unloadingManually(loader.load(), loader, Duration.ofSeconds(10), now::get);
         long grace = TextTowerSlot.GRACE.toNanos();
@@ -105,10 +100,7 @@ class TextTowerUnloadTest {
 
     @Test
     void aTowerKeptForGoodIsNotFreedWhenItsUserIsDone() throws Exception {
-        ClipConfig config = DIR.config();
-        StateDict weights = StateDict.read(DIR.weights()).only("text.");
-        TextTowerSlot slot = TextTowerSlot.resident(TowerGraph.build(
-                sd -> TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden())));
+        TextTowerSlot slot = TextTowerSlot.resident(textTower());
         slot.idleNow();
         assertThat(slot.unloadIfIdle()).isFalse();
         assertThat(slot.loaded()).isTrue();
@@ -116,12 +108,7 @@ class TextTowerUnloadTest {
 
     @Test
     void aTowerBuiltAtStartAndNotUsedIsFreedAtTheFirstCheck() throws Exception {
-        ClipConfig config = DIR.config();
-        TextTowerSlot.Loader loader = () -> {
-            StateDict weights = StateDict.read(DIR.weights()).only("text.");
-            return TowerGraph.build(sd ->
-                    TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
-        };
+        TextTowerSlot.Loader loader = TextTowerUnloadTest::textTower;
         TextTowerSlot slot = TextTowerSlot.unloadingManually(loader.load(), loader, Duration.ofSeconds(10), () -> 0L);
         assertThat(slot.unloadIfIdle()).isTrue();
         assertThat(slot.loaded()).isFalse();
@@ -135,5 +122,13 @@ class TextTowerUnloadTest {
         TowerGraph.build(
                 sd -> TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
         weights.requireAllTaken();
+    }
+
+    /** The tiny checkpoint's text tower, built from its text weights alone. */
+    private static TowerGraph textTower() throws java.io.IOException {
+        ClipConfig config = DIR.config();
+        StateDict weights = StateDict.read(DIR.weights()).only("text.");
+        return TowerGraph.build(
+                sd -> TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
     }
 }
