@@ -419,9 +419,9 @@ final class E2eBench implements Callable<Integer> {
 
     static final List<ThreadSampler.Rule> STREAM_THREAD_RULES = List.of(
             new ThreadSampler.Rule("tower", "io.clipstream.model.ClipModel", "encodeImages"),
-            new ThreadSampler.Rule("awaiting_tower", "io.clipstream.topology.TowerRunner", "awaitInTower"),
-            new ThreadSampler.Rule("awaiting_preprocess", "io.clipstream.topology.ImageClassifier", "await"),
-            new ThreadSampler.Rule("reading_events", "io.clipstream.topology.ImageClassifier", "start"),
+            new ThreadSampler.Rule("awaiting_tower", "io.clipstream.topology.images.TowerRunner", "awaitInTower"),
+            new ThreadSampler.Rule("awaiting_preprocess", "io.clipstream.topology.images.ImageClassifier", "await"),
+            new ThreadSampler.Rule("reading_events", "io.clipstream.topology.images.ImageClassifier", "start"),
             new ThreadSampler.Rule("state_store", "org.rocksdb", ""),
             new ThreadSampler.Rule("producing", "RecordCollectorImpl", "send"),
             new ThreadSampler.Rule("committing", "org.apache.kafka.streams.processor.internals", "commit"),

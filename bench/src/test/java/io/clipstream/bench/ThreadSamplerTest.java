@@ -21,9 +21,9 @@ class ThreadSamplerTest {
         try (ThreadSampler sampler = ThreadSampler.start(List.of(), RULES, 1000)) {
             StackTraceElement[] waitingInsideFlush = {
                 frame("java.util.concurrent.FutureTask", "get"),
-                frame("io.clipstream.topology.ImageClassifier", "await"),
+                frame("io.clipstream.topology.images.ImageClassifier", "await"),
                 frame("io.clipstream.model.ClipModel", "encodeImagesNot"), // outer frames do not count
-                frame("io.clipstream.topology.ImageClassifier", "flush")
+                frame("io.clipstream.topology.images.ImageClassifier", "flush")
             };
             assertThat(sampler.categorise(waitingInsideFlush)).isEqualTo("waiting");
             assertThat(sampler.categorise(new StackTraceElement[] {frame("x.Y", "z")}))

@@ -4,7 +4,7 @@ import io.clipstream.model.zeroshot.PromptTemplates;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelSet;
-import io.clipstream.topology.LabelSetRules;
+import io.clipstream.topology.labelsets.LabelSetRules;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelExample;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.schemas.Redaction;
-import io.clipstream.topology.LabelSetRules;
+import io.clipstream.topology.labelsets.LabelSetRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.clipstream.service;
 
 import io.clipstream.schemas.LabelEmbedding;
-import io.clipstream.topology.LabelCatalog;
-import io.clipstream.topology.LabelMatrix;
-import io.clipstream.topology.LabelSetProgress;
+import io.clipstream.topology.catalog.LabelCatalog;
+import io.clipstream.topology.catalog.LabelMatrix;
+import io.clipstream.topology.labelsets.LabelSetProgress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.clipstream.service;
 
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.service.ServiceMetrics.LabelCounts;
-import io.clipstream.topology.LabelEmbeddingLoader;
+import io.clipstream.topology.catalog.LabelEmbeddingLoader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

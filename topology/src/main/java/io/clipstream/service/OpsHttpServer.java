@@ -2,7 +2,7 @@ package io.clipstream.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.clipstream.topology.LabelSetProgress;
+import io.clipstream.topology.labelsets.LabelSetProgress;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;

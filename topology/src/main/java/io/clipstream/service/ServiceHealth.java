@@ -1,8 +1,8 @@
 package io.clipstream.service;
 
 import io.clipstream.service.ServiceMetrics.LabelCounts;
-import io.clipstream.topology.LabelSetProgress;
 import io.clipstream.topology.RegistryStatus;
+import io.clipstream.topology.labelsets.LabelSetProgress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;

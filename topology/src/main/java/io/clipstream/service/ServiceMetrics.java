@@ -1,8 +1,8 @@
 package io.clipstream.service;
 
 import io.clipstream.schemas.ErrorCode;
-import io.clipstream.topology.LabelSetProgress;
 import io.clipstream.topology.PipelineMetrics;
+import io.clipstream.topology.labelsets.LabelSetProgress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -6,10 +6,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /** The {@link InputRecord} of the record a processor is processing: its raw bytes and where it was read. */
-final class InputRecords {
+public final class InputRecords {
     private InputRecords() {}
 
-    static InputRecord of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
+    public static InputRecord of(ProcessorContext<?, ?> context, Record<byte[], byte[]> record) {
         Optional<RecordMetadata> meta = context.recordMetadata();
         return new InputRecord(
                 meta.map(RecordMetadata::topic).orElse(""),

@@ -1,6 +1,7 @@
 package io.clipstream.topology;
 
 import io.clipstream.schemas.ErrorCode;
+import io.clipstream.topology.labelsets.LabelSetProgress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -6,6 +6,7 @@ import io.clipstream.search.Int8Vector;
 import io.clipstream.search.SearchEntry;
 import io.clipstream.search.SearchEntryCodec;
 import io.clipstream.search.TopLabel;
+import io.clipstream.topology.images.ClassifiedImage;
 import java.util.List;
 
 /**

@@ -1,5 +1,9 @@
 package io.clipstream.topology;
 
+import io.clipstream.topology.deadletters.DeadLetterDeserializationHandler;
+import io.clipstream.topology.deadletters.DeadLetterProcessingHandler;
+import io.clipstream.topology.deadletters.DeadLetterProductionHandler;
+import io.clipstream.topology.deadletters.DeadLetterWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.clipstream.topology;
 
 import io.clipstream.search.SearchSettings;
+import io.clipstream.topology.labelsets.LabelSetRules;
 import java.time.Duration;
 import java.util.Set;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.LabelSet;
-import io.clipstream.topology.LabelSetRules;
+import io.clipstream.topology.labelsets.LabelSetRules;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -3,7 +3,7 @@ package io.clipstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.schemas.LabelEmbedding;
-import io.clipstream.topology.LabelSetProgress;
+import io.clipstream.topology.labelsets.LabelSetProgress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

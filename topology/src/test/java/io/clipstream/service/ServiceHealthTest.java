@@ -95,11 +95,13 @@ class ServiceHealthTest {
     @Test
     void readinessListsTheLabelSetsBeingEncodedWithTheirProgress() {
         ServiceHealth health = new ServiceHealth();
-        io.clipstream.topology.LabelSetProgress progress = new io.clipstream.topology.LabelSetProgress();
+        io.clipstream.topology.labelsets.LabelSetProgress progress =
+                new io.clipstream.topology.labelsets.LabelSetProgress();
         health.watchEncoding(progress);
         progress.update("moderation", 3, 1_200, 80_000);
         assertThat(health.ready().encoding())
-                .containsExactly(new io.clipstream.topology.LabelSetProgress.Encoding("moderation", 3, 1_200, 80_000));
+                .containsExactly(
+                        new io.clipstream.topology.labelsets.LabelSetProgress.Encoding("moderation", 3, 1_200, 80_000));
         progress.remove("moderation");
         assertThat(health.ready().encoding()).isEmpty();
     }

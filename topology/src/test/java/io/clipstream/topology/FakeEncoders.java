@@ -8,16 +8,17 @@ import java.util.List;
  * Encoders for processor unit tests, where the numbers do not matter: an image's "pixels" are its first byte,
  * bytes starting with 'X' are corrupt, and a text's embedding is a fixed direction. Records what it is asked.
  */
-final class FakeEncoders implements ImageEncoder, TextEncoder {
-    final List<List<Float>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+public final class FakeEncoders implements ImageEncoder, TextEncoder {
+    public final List<List<Float>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** While set, the image tower waits for it to be opened (to hold a batch "in the tower"). */
-    volatile java.util.concurrent.CountDownLatch towerGate;
+    public volatile java.util.concurrent.CountDownLatch towerGate;
 
-    final java.util.concurrent.atomic.AtomicInteger preprocessed = new java.util.concurrent.atomic.AtomicInteger();
-    final List<String> prompts = new ArrayList<>();
-    boolean textTowerBroken;
+    public final java.util.concurrent.atomic.AtomicInteger preprocessed =
+            new java.util.concurrent.atomic.AtomicInteger();
+    public final List<String> prompts = new ArrayList<>();
+    public boolean textTowerBroken;
     /** Run at each text-tower call (to let a fake clock advance). */
-    Runnable onEncode = () -> {};
+    public Runnable onEncode = () -> {};
 
     @Override
     public String modelId() {

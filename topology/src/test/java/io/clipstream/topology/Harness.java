@@ -10,6 +10,7 @@ import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.search.SearchWindows;
+import io.clipstream.topology.catalog.LabelCatalog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around {@link ClipstreamTopology} with raw-byte input topics, so tests know the exact bytes. */
-final class Harness implements AutoCloseable {
+public final class Harness implements AutoCloseable {
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     final TopologySettings settings;
     final RecordSerdes serdes;
@@ -148,17 +149,17 @@ final class Harness implements AutoCloseable {
         driver.close();
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] bytes(ByteBuffer b) {
+    public static byte[] bytes(ByteBuffer b) {
         byte[] a = new byte[b.remaining()];
         b.duplicate().get(a);
         return a;
     }
 
-    static LabelSet labelSet(String id, long version, List<String> templates, String... names) {
+    public static LabelSet labelSet(String id, long version, List<String> templates, String... names) {
         List<Label> labels = new ArrayList<>();
         for (String name : names) {
             labels.add(Label.newBuilder()
@@ -177,7 +178,7 @@ final class Harness implements AutoCloseable {
                 .build();
     }
 
-    static ImageEvent inline(String id, String labelSet, byte[] image) {
+    public static ImageEvent inline(String id, String labelSet, byte[] image) {
         return ImageEvent.newBuilder()
                 .setId(id)
                 .setEventTime(START.plusSeconds(1))
@@ -189,7 +190,7 @@ final class Harness implements AutoCloseable {
                 .build();
     }
 
-    static ImageEvent url(String id, String labelSet, String url) {
+    public static ImageEvent url(String id, String labelSet, String url) {
         return ImageEvent.newBuilder()
                 .setId(id)
                 .setEventTime(START.plusSeconds(1))

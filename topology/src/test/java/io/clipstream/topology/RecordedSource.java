@@ -6,16 +6,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@link SourceReader} over the records a test has sent, as the input topic would hold them. */
-final class RecordedSource implements SourceReader {
+public final class RecordedSource implements SourceReader {
     private final Map<String, InputRecord> records = new ConcurrentHashMap<>();
-    int reads;
+    public int reads;
 
-    void add(InputRecord record) {
+    public void add(InputRecord record) {
         records.put(record.topic() + "/" + record.partition() + "@" + record.offset(), record);
     }
 
     /** Forgets a record, as retention would. */
-    void delete(String topic, int partition, long offset) {
+    public void delete(String topic, int partition, long offset) {
         records.remove(topic + "/" + partition + "@" + offset);
     }
 

@@ -2,6 +2,10 @@ package io.clipstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clipstream.topology.deadletters.DeadLetterDeserializationHandler;
+import io.clipstream.topology.deadletters.DeadLetterProcessingHandler;
+import io.clipstream.topology.deadletters.DeadLetterProductionHandler;
+import io.clipstream.topology.deadletters.DeadLetterWriter;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;

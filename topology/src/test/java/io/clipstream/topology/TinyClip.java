@@ -25,7 +25,7 @@ public final class TinyClip {
 
     private TinyClip() {}
 
-    static synchronized ClipModel model() {
+    public static synchronized ClipModel model() {
         if (model == null) {
             try {
                 Path dir = Files.createTempDirectory("tiny-clip");

@@ -1,0 +1,415 @@
+package io.clipstream.topology.labelsets;
+
+import io.clipstream.schemas.ErrorCode;
+import io.clipstream.schemas.Label;
+import io.clipstream.schemas.LabelEmbedding;
+import io.clipstream.schemas.LabelExample;
+import io.clipstream.schemas.LabelSet;
+import io.clipstream.schemas.Stage;
+import io.clipstream.schemas.serde.InvalidRecordException;
+import io.clipstream.topology.InputRecord;
+import io.clipstream.topology.InputRecords;
+import io.clipstream.topology.Outcome;
+import io.clipstream.topology.RecordLimits;
+import io.clipstream.topology.SourceReader;
+import io.clipstream.topology.TextEncoder;
+import io.clipstream.topology.deadletters.DeadLetters;
+import io.clipstream.topology.images.Preparation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The text tower step: a {@link LabelSet} becomes one {@link LabelEmbedding} per label (keyed {@code <set>/<label>}),
+ * plus tombstones for labels the previous version had and this one has not. A set tombstone deletes all its labels.
+ * A set that cannot be read, breaks the {@link LabelSetRules} or fails in the text tower becomes a dead letter and
+ * leaves the table as it was.
+ *
+ * <p>Prompt embeddings are cached in the changelogged store {@value #PROMPT_STORE} (key: model id, NUL, prompt), so
+ * re-sending a large set with one label changed encodes only that label's prompts; example images' embeddings are
+ * cached there too, by the hash of their pixels ({@link ExampleImages}). A set is encoded in steps, under the
+ * {@link TextTowerShare} rule, by two {@link LabelCursor}s that walk first its example images (a step prepares up to
+ * {@value #EXAMPLE_BATCH} and runs the uncached ones through the image tower; an example that cannot be used fails
+ * the set early, before its prompts are encoded), then its prompts (a step encodes the next uncached text batch).
+ * Each step commits its cache entries with the cursors, so memory does not grow with the set and no exactly-once
+ * transaction stays open for long. The sets under way ({@link LabelEncoding}) are kept in {@link PendingLabelSets}
+ * (where each record is and its cursors, never the set itself); after a restart the record is read back and encoding
+ * goes on from the cursors. Once everything is cached, {@link LabelEmbeddings} makes the output. A newer version or a
+ * tombstone replaces a set under way.
+ */
+public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], Outcome<LabelEmbedding>> {
+    private static final Logger LOG = LoggerFactory.getLogger(LabelSetEncoder.class);
+    public static final String PROMPT_STORE = "prompt-embeddings";
+    public static final String MEMBERS_STORE = "label-set-members";
+    public static final String PENDING_STORE = PendingLabelSets.STORE;
+    /** Prompts per text-tower call, as the model batches them. */
+    public static final int TEXT_BATCH = io.clipstream.model.ClipModel.TEXT_BATCH;
+    /** Cached prompts a step passes over at most while it looks for uncached ones. */
+    private static final int MAX_SCAN = 4_096;
+
+    private static final Duration TICK = Duration.ofMillis(20);
+    private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+    /**
+     * Example images a step prepares at most (decode, and the image tower for those not cached), of which at most one
+     * by URL: a fetch may take its whole timeout on the stream thread, and one is what a transaction can wait for.
+     */
+    static final int EXAMPLE_BATCH = 4;
+
+    private final Deserializer<LabelSet> labelSets;
+    private final TextEncoder text;
+    private final ExampleImages exampleImages;
+    private final LabelSetRules rules;
+    private final TextTowerShare share;
+    private final LabelSetProgress progress;
+    private final int maxRecordBytes;
+    private final LinkedHashMap<String, LabelEncoding> encodings = new LinkedHashMap<>();
+    private ProcessorContext<byte[], Outcome<LabelEmbedding>> context;
+    private KeyValueStore<String, float[]> promptCache;
+    private KeyValueStore<String, LabelSetMembers> members;
+    private PendingLabelSets pending;
+    private LabelEmbeddings output;
+
+    public LabelSetEncoder(
+            Deserializer<LabelSet> labelSets,
+            TextEncoder text,
+            ExampleImages exampleImages,
+            LabelSetRules rules,
+            TextTowerShare share,
+            LabelSetProgress progress,
+            int maxRecordBytes) {
+        this.labelSets = labelSets;
+        this.text = text;
+        this.exampleImages = exampleImages;
+        this.rules = rules;
+        this.share = share;
+        this.progress = progress;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Outcome<LabelEmbedding>> context) {
+        this.context = context;
+        this.promptCache = context.getStateStore(PROMPT_STORE);
+        this.members = context.getStateStore(MEMBERS_STORE);
+        this.pending = new PendingLabelSets(context.getStateStore(PENDING_STORE));
+        this.output = new LabelEmbeddings(promptCache, text.modelId());
+        encodings.clear();
+        restore();
+        context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, now -> tick());
+    }
+
+    /** Reads back the sets a previous run had under way and goes on from their cursors. */
+    private void restore() {
+        List<PendingLabelSets.Entry> entries = pending.entries();
+        if (entries.isEmpty()) {
+            return;
+        }
+        Map<String, InputRecord> inputs = new HashMap<>();
+        Map<String, List<Long>> byPartition = new HashMap<>();
+        for (PendingLabelSets.Entry e : entries) {
+            if (e.record() != null) {
+                inputs.put(e.setId(), e.record()); // written before positions were kept
+            } else {
+                byPartition
+                        .computeIfAbsent(
+                                e.position().partition() + "\u0000"
+                                        + e.position().topic(),
+                                k -> new ArrayList<>())
+                        .add(e.position().offset());
+            }
+        }
+        if (!byPartition.isEmpty()) {
+            Map<String, Map<Long, InputRecord>> read = new HashMap<>();
+            try (SourceReader reader = SourceReader.fromConfig(context.appConfigs())) {
+                for (PendingLabelSets.Entry e : entries) {
+                    if (e.record() != null) {
+                        continue;
+                    }
+                    PendingLabelSets.Position p = e.position();
+                    Map<Long, InputRecord> found = read.computeIfAbsent(
+                            p.partition() + "\u0000" + p.topic(),
+                            k -> reader.read(p.topic(), p.partition(), byPartition.get(k)));
+                    InputRecord input = found.get(p.offset());
+                    if (input == null) {
+                        // compacted away: a newer record of this set follows it and replaces it
+                        LOG.warn(
+                                "label set {} was under way and its record is gone; a newer version replaces it",
+                                e.setId());
+                        pending.delete(e.setId());
+                    } else {
+                        inputs.put(e.setId(), input);
+                    }
+                }
+            }
+        }
+        for (PendingLabelSets.Entry e : entries) {
+            InputRecord input = inputs.get(e.setId());
+            if (input == null) {
+                continue;
+            }
+            try {
+                LabelSet set = labelSets.deserialize(input.topic(), input.value());
+                track(e.setId(), e.position().resume(input, set, share.now()));
+                LOG.info("label set {} v{}: encoding goes on after the restart", e.setId(), set.getVersion());
+            } catch (RuntimeException ex) {
+                pending.delete(e.setId());
+                deadLetter(
+                        input,
+                        ErrorCode.INTERNAL_ERROR,
+                        Stage.ENCODE_LABELS,
+                        "label set under way could not be read back after a restart: " + ex);
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        InputRecord input = InputRecords.of(context, record);
+        Optional<String> oversized = RecordLimits.oversizedEnvelope(input);
+        if (oversized.isPresent()) {
+            deadLetter(input, ErrorCode.RECORD_TOO_LARGE, Stage.DESERIALIZE, oversized.get());
+            return;
+        }
+        String setId = input.keyText();
+        if (record.value() == null) {
+            forget(setId);
+            delete(setId, input);
+            return;
+        }
+        LabelSet set;
+        try {
+            set = labelSets.deserialize(input.topic(), record.value());
+        } catch (InvalidRecordException e) {
+            deadLetter(input, ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, e.getMessage());
+            return;
+        }
+        Optional<String> problem = rules.problem(setId, set);
+        LabelSetMembers previous = members.get(setId);
+        if (problem.isEmpty() && previous != null && set.getVersion() < previous.version()) {
+            problem = Optional.of("version " + set.getVersion() + " is older than the current " + previous.version());
+        }
+        if (problem.isPresent()) {
+            deadLetter(input, ErrorCode.INVALID_LABEL_SET, Stage.ENCODE_LABELS, problem.get());
+            return;
+        }
+        LabelEncoding encoding = LabelEncoding.start(input, set, share.now());
+        forget(setId);
+        track(setId, encoding);
+        pending.put(setId, encoding);
+        LOG.info(
+                "label set {} v{}: {} labels, {} prompts and {} example images to encode",
+                setId,
+                set.getVersion(),
+                set.getLabels().size(),
+                encoding.prompts.total(),
+                encoding.examples.total());
+        tick();
+    }
+
+    /** One step for the set that has waited longest, if the {@link TextTowerShare} allows one now. */
+    private void tick() {
+        if (encodings.isEmpty() || !share.mayStep()) {
+            return;
+        }
+        long start = share.now();
+        Map.Entry<String, LabelEncoding> first = encodings.entrySet().iterator().next();
+        String setId = first.getKey();
+        LabelEncoding encoding = first.getValue();
+        encodings.remove(setId);
+        boolean more = step(setId, encoding, start);
+        share.stepped(start);
+        if (more) {
+            encodings.put(setId, encoding); // round robin between the sets under way
+        }
+    }
+
+    /**
+     * Encodes an example batch or a text batch, or more, of the set's uncached examples, then prompts; false once the
+     * set is written or dropped.
+     */
+    private boolean step(String setId, LabelEncoding e, long start) {
+        try {
+            do {
+                if (!e.examples.atEnd()) {
+                    Optional<Preparation.Failed> failed = exampleBatch(setId, e);
+                    if (failed.isPresent()) {
+                        forget(setId);
+                        deadLetter(
+                                e.input,
+                                failed.get().code(),
+                                failed.get().stage(),
+                                failed.get().message());
+                        return false;
+                    }
+                } else {
+                    textBatch(e.set, e.prompts);
+                }
+            } while (!e.atEnd() && share.mayContinue(start));
+        } catch (RuntimeException ex) {
+            LOG.warn("label set {}: a tower failed", setId, ex);
+            forget(setId);
+            deadLetter(e.input, ErrorCode.MODEL_ERROR, Stage.ENCODE_LABELS, "tower failed: " + ex);
+            return false;
+        }
+        if (!e.atEnd()) {
+            pending.put(setId, e);
+            track(setId, e);
+            return true;
+        }
+        forget(setId);
+        emit(setId, e);
+        if (encodings.isEmpty()) {
+            text.idleNow(); // the text tower (0.5 GB) need not wait out its idle time beside an image flood
+        }
+        LOG.info(
+                "label set {} v{}: ready, {} prompts and {} example images in {} ms",
+                setId,
+                e.set.getVersion(),
+                e.prompts.total(),
+                e.examples.total(),
+                (share.now() - e.startNanos) / 1_000_000);
+        return false;
+    }
+
+    /** The next text batch of uncached prompts through the text tower, into the cache. */
+    private void textBatch(LabelSet set, LabelCursor cursor) {
+        List<String> batch = nextUncached(set, cursor);
+        if (!batch.isEmpty()) {
+            float[][] rows = text.encodeTexts(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                promptCache.put(output.promptKey(batch.get(i)), rows[i]);
+            }
+        }
+    }
+
+    /**
+     * Prepares the next {@value #EXAMPLE_BATCH} examples at the cursor, stopping before a second one by URL, and runs
+     * those not cached yet through the image tower, into the cache; the first example that cannot be used stops it,
+     * named in the failure's message.
+     */
+    private Optional<Preparation.Failed> exampleBatch(String setId, LabelEncoding e) {
+        LabelCursor cursor = e.examples;
+        List<float[]> pixels = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        boolean fetched = false;
+        for (int passed = 0; !cursor.atEnd() && passed < EXAMPLE_BATCH; passed++) {
+            Label label = cursor.currentLabel();
+            int item = cursor.item();
+            LabelExample example = label.getExamples().get(item);
+            if (example.getUrl() != null && fetched) {
+                break;
+            }
+            fetched |= example.getUrl() != null;
+            Preparation prepared = exampleImages.prepare(setId + "/" + label.getName(), example);
+            if (prepared instanceof Preparation.Failed failed) {
+                return Optional.of(new Preparation.Failed(
+                        failed.code(),
+                        failed.stage(),
+                        "label \"" + label.getName() + "\" example " + (item + 1) + " of "
+                                + label.getExamples().size() + ": " + failed.message()));
+            }
+            float[] image = ((Preparation.Ready) prepared).pixels();
+            byte[] hash = ExampleImages.hash(image);
+            e.exampleHashes.add(hash);
+            String key = ExampleImages.cacheKey(text.modelId(), hash);
+            if (!keys.contains(key) && promptCache.get(key) == null) {
+                pixels.add(image);
+                keys.add(key);
+            }
+            cursor.advance();
+        }
+        if (!pixels.isEmpty()) {
+            float[][] rows = exampleImages.encode(pixels);
+            for (int i = 0; i < keys.size(); i++) {
+                promptCache.put(keys.get(i), rows[i]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The next prompts at the cursor that are not cached yet: at most a text batch, passing over at most MAX_SCAN. */
+    private List<String> nextUncached(LabelSet set, LabelCursor cursor) {
+        Set<String> batch = new LinkedHashSet<>();
+        for (int scanned = 0; !cursor.atEnd() && batch.size() < TEXT_BATCH && scanned < MAX_SCAN; scanned++) {
+            String prompt = LabelSetRules.prompt(set, cursor.currentLabel(), cursor.item());
+            if (!batch.contains(prompt) && promptCache.get(output.promptKey(prompt)) == null) {
+                batch.add(prompt);
+            }
+            cursor.advance();
+        }
+        return new ArrayList<>(batch);
+    }
+
+    private void track(String setId, LabelEncoding e) {
+        encodings.put(setId, e);
+        progress.update(setId, e.set.getVersion(), e.passed(), e.total());
+        long now = share.now();
+        if (now - e.loggedNanos >= LOG_EVERY_NANOS) {
+            e.loggedNanos = now;
+            LOG.info(
+                    "label set {} v{}: {} of {} example images and {} of {} prompts ({} %)",
+                    setId,
+                    e.set.getVersion(),
+                    e.examples.passed(),
+                    e.examples.total(),
+                    e.prompts.passed(),
+                    e.prompts.total(),
+                    e.passed() * 100 / Math.max(1, e.total()));
+        }
+    }
+
+    private void forget(String setId) {
+        encodings.remove(setId);
+        pending.delete(setId);
+        progress.remove(setId);
+    }
+
+    /** Every label's embedding, tombstones for dropped labels, and the new member list ({@link LabelEmbeddings}). */
+    private void emit(String setId, LabelEncoding e) {
+        LabelEmbeddings.Output out = output.of(setId, e, members.get(setId));
+        if (out.missing() != null) {
+            deadLetter(e.input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS, out.missing());
+            return;
+        }
+        out.records().forEach(context::forward);
+        members.put(setId, out.members());
+    }
+
+    private void delete(String setId, InputRecord input) {
+        LabelSetMembers previous = members.get(setId);
+        if (previous == null) {
+            return;
+        }
+        LabelEmbeddings.tombstones(setId, previous.names(), input).forEach(context::forward);
+        members.delete(setId);
+    }
+
+    /** The label-embeddings key of one label: {@code <setId>/<label>}. */
+    public static byte[] labelKey(String setId, String label) {
+        return LabelEmbeddings.labelKey(setId, label);
+    }
+
+    private void deadLetter(InputRecord input, ErrorCode code, Stage stage, String message) {
+        LOG.warn("dead letter {} for label set {}: {}", code, input.keyText(), message);
+        context.forward(new Record<>(
+                DeadLetters.recordKey(input),
+                Outcome.failed(
+                        DeadLetters.of(input, code, stage, message, context.currentSystemTimeMs(), maxRecordBytes)),
+                input.timestamp(),
+                RecordLimits.headersOf(input)));
+    }
+}
