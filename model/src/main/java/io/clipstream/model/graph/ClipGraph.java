@@ -2,6 +2,7 @@ package io.clipstream.model.graph;
 
 import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.ClipConfig;
+import io.clipstream.model.runtime.ResidentMemoryGuard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

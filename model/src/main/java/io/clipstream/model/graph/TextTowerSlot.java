@@ -1,5 +1,6 @@
 package io.clipstream.model.graph;
 
+import io.clipstream.model.runtime.NativeHeapTrim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.clipstream.model.graph;
+package io.clipstream.model.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.clipstream.model.graph;
+package io.clipstream.model.runtime;
 
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
@@ -12,18 +12,18 @@ import org.slf4j.LoggerFactory;
  * diagnostic command (OpenJDK 17.0.9 and later; {@code malloc_trim} on glibc), through its management bean, so no
  * native code of ours is needed. Where the command does not exist this does nothing (said once in the log).
  */
-final class NativeHeapTrim {
+public final class NativeHeapTrim {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeapTrim.class);
     private static volatile boolean unavailable;
 
     private NativeHeapTrim() {}
 
     /** False once this JVM has been found unable to trim. */
-    static boolean available() {
+    public static boolean available() {
         return !unavailable;
     }
 
-    static void run() {
+    public static void run() {
         if (unavailable) {
             return;
         }

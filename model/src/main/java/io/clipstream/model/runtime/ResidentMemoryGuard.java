@@ -1,4 +1,4 @@
-package io.clipstream.model.graph;
+package io.clipstream.model.runtime;
 
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * limit is derived afresh from what is left, down as well as up. A given limit stays; if even a trim cannot bring
  * memory under it, that is logged once.
  */
-final class ResidentMemoryGuard {
+public final class ResidentMemoryGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ResidentMemoryGuard.class);
     static final long MIN_HEADROOM = 128L << 20;
     static final long MIN_INTERVAL_NANOS = 10_000_000_000L;
@@ -65,7 +65,7 @@ final class ResidentMemoryGuard {
     private boolean rebasing;
     private boolean warned;
 
-    ResidentMemoryGuard() {
+    public ResidentMemoryGuard() {
         this(PROCESS);
     }
 
@@ -79,7 +79,7 @@ final class ResidentMemoryGuard {
     }
 
     /** A fixed limit in bytes instead of the automatic one; 0 goes back to automatic. */
-    synchronized void limit(long bytes) {
+    public synchronized void limit(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("resident memory limit must be >= 0, got " + bytes);
         }
@@ -91,7 +91,7 @@ final class ResidentMemoryGuard {
         return limit;
     }
 
-    synchronized long collections() {
+    public synchronized long collections() {
         return collections;
     }
 
@@ -99,14 +99,14 @@ final class ResidentMemoryGuard {
      * What the process holds for good has changed (a tower freed or built): with an automatic limit, the next
      * inference collects and trims, and the limit becomes what is then resident plus its headroom.
      */
-    synchronized void holdingsChanged() {
+    public synchronized void holdingsChanged() {
         if (automatic && limit > 0) {
             rebaseDue = true;
         }
     }
 
     /** Called after each inference, with the time from {@link System#nanoTime()}. */
-    synchronized void afterInference(long nanoTime) {
+    public synchronized void afterInference(long nanoTime) {
         if (trimDue) {
             if (nanoTime - lastCollection >= TRIM_DELAY_NANOS) {
                 trim();
