@@ -73,13 +73,6 @@ public record ModelDirectory(Path root) {
                 hf.path("layer_norm_eps").asDouble(t.layerNormEps()),
                 hf.path("pad_token_id").asInt(t.padId()),
                 textCfg.path("context_length").asInt(t.contextLength()));
-        String pooler = textCfg.path("hf_pooler_type").asText("mean_pooler");
-        String projection = textCfg.path("hf_proj_type").asText("mlp");
-        if (!pooler.equals("mean_pooler") || !projection.equals("mlp")) {
-            throw new IOException(
-                    OPEN_CLIP_CONFIG + ": only hf_pooler_type mean_pooler with hf_proj_type mlp is supported, got "
-                            + pooler + " / " + projection);
-        }
         PreprocessConfig preprocess = openClip.has("preprocess_cfg")
                 ? PreprocessConfig.fromOpenClipJson(openClip.get("preprocess_cfg"), vision.imageSize())
                 : PreprocessConfig.openClipDefault(vision.imageSize());
@@ -88,7 +81,37 @@ public record ModelDirectory(Path root) {
                 model.path("quick_gelu").asBoolean(real.quickGelu()),
                 vision,
                 text,
-                preprocess);
+                preprocess,
+                visionTower(visionCfg),
+                textTower(textCfg));
+    }
+
+    /**
+     * The image tower {@code vision_cfg} names, decided as open_clip's factory decides it: a timm model by its name,
+     * a list of layer counts for the modified ResNet, else the VisionTransformer.
+     */
+    static String visionTower(JsonNode visionCfg) {
+        if (visionCfg.hasNonNull("timm_model_name")) {
+            return "timm_model_name=" + visionCfg.get("timm_model_name").asText();
+        }
+        return visionCfg.path("layers").isArray() ? "ModifiedResNet" : ClipConfig.VIT;
+    }
+
+    /**
+     * The text tower {@code text_cfg} names: a Hugging Face model with its pooler and projection (open_clip's
+     * defaults: mean_pooler, mlp), else open_clip's own TextTransformer. No file: the real model's roberta-base.
+     */
+    static String textTower(JsonNode textCfg) {
+        if (textCfg.isMissingNode()) {
+            return ClipConfig.HF_ROBERTA;
+        }
+        if (!textCfg.hasNonNull("hf_model_name")) {
+            return "TextTransformer";
+        }
+        return ClipConfig.hfText(
+                textCfg.get("hf_model_name").asText(),
+                textCfg.path("hf_pooler_type").asText("mean_pooler"),
+                textCfg.path("hf_proj_type").asText("mlp"));
     }
 
     private JsonNode readJson(String name) throws IOException {

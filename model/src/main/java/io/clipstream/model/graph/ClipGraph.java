@@ -9,10 +9,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Both CLIP towers, each in a SameDiff graph of its own, built from a checkpoint. Loading is strict, as in
+ * Both CLIP towers, each in a SameDiff graph of its own, built from a checkpoint; which implementation each tower
+ * has, the {@link TowerFactory} picks from the config. Loading is strict, as in
  * open_clip: every tensor must be used with the expected shape and nothing may be left over. The text tower may be
  * freed while unused and built again from the checkpoint ({@link #load}). One instance serves several threads: each
  * call runs its own inference session.
@@ -22,31 +22,25 @@ public final class ClipGraph implements AutoCloseable {
     private final TowerGraph image;
     private final TextTowerSlot text;
     private final ClipConfig config;
+    private final VisionTowerType imageType;
+    private final TextTowerType textType;
     private final float logitScale;
     private final ResidentMemoryGuard memoryGuard;
 
-    private ClipGraph(
-            TowerGraph image,
-            TextTowerSlot text,
-            ClipConfig config,
-            float logitScale,
-            ResidentMemoryGuard memoryGuard) {
-        this.image = image;
+    private ClipGraph(Towers towers, TextTowerSlot text, ClipConfig config, ResidentMemoryGuard memoryGuard) {
+        this.image = towers.image;
+        this.imageType = towers.imageType;
+        this.textType = towers.textType;
         this.text = text;
         this.config = config;
-        this.logitScale = logitScale;
+        this.logitScale = towers.logitScale;
         this.memoryGuard = memoryGuard;
     }
 
     /** Both towers from {@code weights}, kept for good. */
     public static ClipGraph build(ClipConfig config, StateDict weights) throws IOException {
         Towers towers = Towers.build(config, weights);
-        return new ClipGraph(
-                towers.image,
-                TextTowerSlot.resident(towers.text),
-                config,
-                towers.logitScale,
-                new ResidentMemoryGuard());
+        return new ClipGraph(towers, TextTowerSlot.resident(towers.text), config, new ResidentMemoryGuard());
     }
 
     /**
@@ -57,7 +51,7 @@ public final class ClipGraph implements AutoCloseable {
         Towers towers = Towers.build(config, StateDict.read(checkpoint));
         TextTowerSlot.Loader again = () -> {
             StateDict textWeights = StateDict.read(checkpoint).only(TEXT);
-            TowerGraph graph = textTower(config, textWeights);
+            TowerGraph graph = TowerGraph.build(sd -> towers.textType.build(sd, textWeights, config));
             textWeights.requireAllTaken();
             System.gc();
             return graph;
@@ -65,31 +59,25 @@ public final class ClipGraph implements AutoCloseable {
         // the guard's automatic limit follows the text tower's 0.5 GB out and in
         ResidentMemoryGuard guard = new ResidentMemoryGuard();
         return new ClipGraph(
-                towers.image,
-                TextTowerSlot.unloading(towers.text, again, textIdle, guard::holdingsChanged),
-                config,
-                towers.logitScale,
-                guard);
+                towers, TextTowerSlot.unloading(towers.text, again, textIdle, guard::holdingsChanged), config, guard);
     }
 
-    private record Towers(TowerGraph image, TowerGraph text, float logitScale) {
+    /** The towers the config names ({@link TowerFactory}), built from {@code weights}. */
+    private record Towers(
+            VisionTowerType imageType, TowerGraph image, TextTowerType textType, TowerGraph text, float logitScale) {
         static Towers build(ClipConfig config, StateDict weights) throws IOException {
-            TowerGraph image = TowerGraph.build(
-                    sd -> VisionTower.build(sd, weights, config.vision(), config.embedDim(), config.quickGelu()));
-            TowerGraph text = textTower(config, weights);
+            VisionTowerType imageType = TowerFactory.vision(config);
+            TextTowerType textType = TowerFactory.text(config);
+            TowerGraph image = TowerGraph.build(sd -> imageType.build(sd, weights, config));
+            TowerGraph text = TowerGraph.build(sd -> textType.build(sd, weights, config));
             float logitScale = weights.take("logit_scale").data()[0];
             weights.requireAllTaken();
             // The checkpoint's float arrays and their rearranged copies (read one tensor at a time from a
             // safetensors file, all at once from a zip checkpoint or generated weights) are garbage now. One full
             // collection lets G1 give that heap back to the OS.
             System.gc();
-            return new Towers(image, text, logitScale);
+            return new Towers(imageType, image, textType, text, logitScale);
         }
-    }
-
-    private static TowerGraph textTower(ClipConfig config, StateDict weights) throws IOException {
-        return TowerGraph.build(
-                sd -> TextTower.build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden()));
     }
 
     /**
@@ -102,9 +90,9 @@ public final class ClipGraph implements AutoCloseable {
         }
         int length = batch * 3 * side * side;
         float[] exact = pixels.length == length ? pixels : Arrays.copyOf(pixels, length);
-        INDArray in = Nd4j.create(exact, new long[] {batch, 3, side, side}, 'c');
+        Map<String, INDArray> in = imageType.inputs(exact, batch, config);
         try {
-            return image.run(Map.of(VisionTower.INPUT, in));
+            return image.run(in);
         } finally {
             memoryGuard.afterInference(System.nanoTime());
         }
@@ -129,7 +117,7 @@ public final class ClipGraph implements AutoCloseable {
         }
         TowerGraph tower = text.acquire();
         try {
-            return tower.run(TextBatch.inputs(ids, config.text().padId()));
+            return tower.run(textType.inputs(ids, config));
         } finally {
             text.release();
             memoryGuard.afterInference(System.nanoTime());

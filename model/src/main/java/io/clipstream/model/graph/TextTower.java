@@ -1,8 +1,10 @@
 package io.clipstream.model.graph;
 
 import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.ClipConfig;
 import io.clipstream.model.config.TextConfig;
 import java.io.IOException;
+import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Inputs are prepared by {@link TextBatch}: token ids, RoBERTa position ids, the additive key mask and
  * the pooling mask, all [B, L] for any L up to the context length.
  */
-public final class TextTower {
+public final class TextTower implements TextTowerType {
     public static final String IDS = "input_ids";
     public static final String POSITIONS = "position_ids";
     public static final String KEY_BIAS = "attention_bias";
@@ -26,7 +28,20 @@ public final class TextTower {
     public static final String OUTPUT = "text_embedding";
     private static final String P = "text.transformer.";
 
+    /** The {@link TowerFactory}'s entry for {@link ClipConfig#HF_ROBERTA}. */
+    public static final TextTowerType TYPE = new TextTower();
+
     private TextTower() {}
+
+    @Override
+    public SDVariable build(SameDiff sd, StateDict weights, ClipConfig config) throws IOException {
+        return build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden());
+    }
+
+    @Override
+    public Map<String, INDArray> inputs(int[][] ids, ClipConfig config) {
+        return TextBatch.inputs(ids, config.text().padId());
+    }
 
     /** Builds the graph into {@code sd}, taking every {@code text.*} tensor out of {@code dict}. */
     public static SDVariable build(SameDiff sd, StateDict dict, TextConfig cfg, int embedDim, int projectionHidden)

@@ -1,8 +1,10 @@
 package io.clipstream.model.graph;
 
 import io.clipstream.model.checkpoint.StateDict;
+import io.clipstream.model.config.ClipConfig;
 import io.clipstream.model.config.VisionConfig;
 import java.io.IOException;
+import java.util.Map;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -16,12 +18,26 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code @ proj}. Input "pixels" [B, 3, S, S] (normalised), output "image_embedding" [B, embed_dim],
  * un-normalised, as {@code encode_image} returns it.
  */
-public final class VisionTower {
+public final class VisionTower implements VisionTowerType {
     public static final String INPUT = "pixels";
     public static final String OUTPUT = "image_embedding";
     private static final double EPS = 1e-5;
 
+    /** The {@link TowerFactory}'s entry for {@link ClipConfig#VIT}. */
+    public static final VisionTowerType TYPE = new VisionTower();
+
     private VisionTower() {}
+
+    @Override
+    public SDVariable build(SameDiff sd, StateDict weights, ClipConfig config) throws IOException {
+        return build(sd, weights, config.vision(), config.embedDim(), config.quickGelu());
+    }
+
+    @Override
+    public Map<String, INDArray> inputs(float[] pixels, int batch, ClipConfig config) {
+        int side = config.vision().imageSize();
+        return Map.of(INPUT, Nd4j.create(pixels, new long[] {batch, 3, side, side}, 'c'));
+    }
 
     /** Builds the graph into {@code sd}, taking every {@code visual.*} tensor out of {@code dict}. */
     public static SDVariable build(SameDiff sd, StateDict dict, VisionConfig cfg, int embedDim, boolean quickGelu)
