@@ -1,5 +1,6 @@
 package io.clipstream.topology.labelsets;
 
+import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
@@ -56,8 +57,6 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     public static final String PROMPT_STORE = "prompt-embeddings";
     public static final String MEMBERS_STORE = "label-set-members";
     public static final String PENDING_STORE = PendingLabelSets.STORE;
-    /** Prompts per text-tower call, as the model batches them. */
-    public static final int TEXT_BATCH = io.clipstream.model.ClipModel.TEXT_BATCH;
     /** Cached prompts a step passes over at most while it looks for uncached ones. */
     private static final int MAX_SCAN = 4_096;
 
@@ -344,7 +343,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     /** The next prompts at the cursor that are not cached yet: at most a text batch, passing over at most MAX_SCAN. */
     private List<String> nextUncached(LabelSet set, LabelCursor cursor) {
         Set<String> batch = new LinkedHashSet<>();
-        for (int scanned = 0; !cursor.atEnd() && batch.size() < TEXT_BATCH && scanned < MAX_SCAN; scanned++) {
+        for (int scanned = 0; !cursor.atEnd() && batch.size() < ClipModel.TEXT_BATCH && scanned < MAX_SCAN; scanned++) {
             String prompt = LabelSetRules.prompt(set, cursor.currentLabel(), cursor.item());
             if (!batch.contains(prompt) && promptCache.get(output.promptKey(prompt)) == null) {
                 batch.add(prompt);

@@ -3,6 +3,7 @@ package io.clipstream.topology.labelsets;
 import static io.clipstream.topology.Harness.labelSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clipstream.model.ClipModel;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
@@ -144,7 +145,7 @@ class LabelSetEncoderTest {
     void whileImagesFlowASetIsEncodedOneTextBatchPerStepAndWrittenWhenComplete() {
         share.imageRead();
         assertThat(send("s", numbered("s", 40))).isEmpty(); // 80 prompts
-        assertThat(text.prompts).hasSize(LabelSetEncoder.TEXT_BATCH);
+        assertThat(text.prompts).hasSize(ClipModel.TEXT_BATCH);
         assertThat(progress.encoding()).containsExactly(new LabelSetProgress.Encoding("s", 1, 32, 80));
         assertThat(punctuate()).isEmpty();
         assertThat(text.prompts).hasSize(64);
