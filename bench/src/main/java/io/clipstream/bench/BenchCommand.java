@@ -2,10 +2,7 @@ package io.clipstream.bench;
 
 import io.clipstream.cli.JsonLines;
 import io.clipstream.model.ClipModel;
-import io.clipstream.model.RandomWeights;
-import io.clipstream.model.checkpoint.StateDict;
 import io.clipstream.model.config.ClipConfig;
-import io.clipstream.model.graph.ClipGraph;
 import io.clipstream.model.image.ClipPreprocessor;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.model.tokenizer.ClipTokenizer;
@@ -28,6 +25,7 @@ import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -70,8 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", description = "What to measure: ${COMPLETION-CANDIDATES}, or e2e.")
     Kind kind;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
-    Path modelDir;
+    @Mixin
+    ModelOption modelOption;
 
     @Option(
             names = "--batch",
@@ -142,8 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (kind == Kind.preprocess) {
             benchPreprocess(timer, result);
         } else {
-            ClipModel model = load();
-            result.put("model", modelDir == null ? "random full-size" : model.id());
+            ClipModel model = modelOption.load();
+            result.put("model", modelOption.dir == null ? "random full-size" : model.id());
             if (kind == Kind.image) {
                 benchImage(model, timer, result);
             } else {
@@ -279,7 +277,9 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("labels", labels);
         result.put(
                 "tokenizer",
-                modelDir == null ? "tiny test tokenizer (more tokens per prompt than roberta-base's)" : "model's");
+                modelOption.dir == null
+                        ? "tiny test tokenizer (more tokens per prompt than roberta-base's)"
+                        : "model's");
     }
 
     private static double secondsToEncode(ClipModel model, List<String> prompts) {
@@ -297,9 +297,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Decode + resize + centre-crop + normalise, for a small and a camera-sized JPEG, on one thread and on a pool. */
     private void benchPreprocess(Throughput timer, Map<String, Object> result) throws Exception {
-        ClipConfig config = modelDir == null
+        ClipConfig config = modelOption.dir == null
                 ? ClipConfig.robertaVitB32()
-                : ClipModel.load(modelDir).config();
+                : ClipModel.load(modelOption.dir).config();
         ClipPreprocessor preprocessor = new ClipPreprocessor(config.preprocess(), new ImageDecoder());
         int threads = pool > 0 ? pool : Runtime.getRuntime().availableProcessors();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
@@ -335,19 +335,6 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             executor.shutdownNow();
         }
-    }
-
-    private ClipModel load() throws IOException {
-        if (modelDir != null) {
-            return ClipModel.load(modelDir);
-        }
-        ClipConfig config = ClipConfig.robertaVitB32();
-        ClipGraph graph = ClipGraph.build(config, StateDict.of(RandomWeights.generate(config, 1)));
-        return new ClipModel(
-                "random full-size",
-                graph,
-                ClipTokenizer.tiny(),
-                new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 
     private static Map<String, Object> rateEntry(int batch, String unit, Throughput.Rate rate) {

@@ -38,6 +38,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,8 +59,11 @@ import picocli.CommandLine.Option;
 final class CompareBench implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
-    Path modelDir;
+    @Mixin
+    ModelOption modelOption;
+
+    @Mixin
+    ServiceRunOptions runOptions;
 
     @Option(names = "--tiny-random-model", description = "Write and use the tiny random model (smoke runs).")
     boolean tiny;
@@ -76,22 +80,6 @@ final class CompareBench implements Callable<Integer> {
             description = "Rounds; each runs both sides once (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Batch size of both sides (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(
-            names = "--wait-ms",
-            defaultValue = "50",
-            description = "Batch wait of both sides (default ${DEFAULT-VALUE}).")
-    int waitMs;
-
-    @Option(
-            names = "--warmup",
-            defaultValue = "0",
-            description = "Images each side gets and finishes before timing; 0: two batches per stream thread "
-                    + "(default ${DEFAULT-VALUE}).")
-    int warmup;
-
     @Option(
             names = "--threads",
             defaultValue = "0",
@@ -100,12 +88,6 @@ final class CompareBench implements Callable<Integer> {
                             + "its tower-alone run; 0: the service's auto, CPUs / OMP_NUM_THREADS (default ${DEFAULT-VALUE}). "
                             + "The Python side always runs one process on OMP_NUM_THREADS = CPUs.")
     int threads;
-
-    @Option(
-            names = "--labels",
-            defaultValue = "100",
-            description = "Labels in the label set (default ${DEFAULT-VALUE}).")
-    int labels;
 
     @Option(
             names = "--tower-seconds",
@@ -133,19 +115,13 @@ final class CompareBench implements Callable<Integer> {
             description = "LD_LIBRARY_PATH of the Python side only, e.g. Debian's OpenBLAS (see bench/pytorch_vit.py).")
     Path pythonBlas;
 
-    @Option(
-            names = "--timeout",
-            defaultValue = "900",
-            description = "Seconds to wait for a side's outputs (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-
     private final PrintStream err = System.err;
     private int streamThreads;
     private Path workDir;
 
     @Override
     public Integer call() throws Exception {
-        if (images < 2 || rounds < 1 || batch < 1 || labels < 1 || towerSeconds <= 0) {
+        if (images < 2 || rounds < 1 || runOptions.batch < 1 || runOptions.labels < 1 || towerSeconds <= 0) {
             throw new IllegalArgumentException("--images ≥ 2, --rounds, --batch, --labels ≥ 1, --tower-seconds > 0");
         }
         if (!Files.isRegularFile(pythonLoop)) {
@@ -164,8 +140,8 @@ final class CompareBench implements Callable<Integer> {
     private int bench(Path work) throws Exception {
         workDir = work;
         long t0 = System.nanoTime();
-        Path model = modelDir != null
-                ? modelDir
+        Path model = modelOption.dir != null
+                ? modelOption.dir
                 : tiny
                         ? ClipModel.writeTinyRandomModel(work.resolve("tiny-random-model"), 1)
                         : TinyModel.writeFullSize(work.resolve("random-full-size-model"), 1);
@@ -179,7 +155,7 @@ final class CompareBench implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         streamThreads =
                 threads > 0 ? threads : ServiceConfig.autoStreamThreads(cores, System.getenv("OMP_NUM_THREADS"));
-        int warm = warmup > 0 ? warmup : 2 * batch * streamThreads;
+        int warm = runOptions.warmup > 0 ? runOptions.warmup : 2 * runOptions.batch * streamThreads;
 
         List<Map<String, Object>> results = new ArrayList<>();
         int mismatches = 0;
@@ -198,8 +174,8 @@ final class CompareBench implements Callable<Integer> {
                     model,
                     "exactly_once_v2",
                     1,
-                    batch,
-                    waitMs,
+                    runOptions.batch,
+                    runOptions.waitMs,
                     true,
                     0,
                     1));
@@ -299,12 +275,12 @@ final class CompareBench implements Callable<Integer> {
         result.put("top1_mismatches", mismatches);
         result.put("rounds", results);
         Map<String, Object> env = new LinkedHashMap<>();
-        env.put("model", modelDir != null ? tower.id() : tiny ? "tiny random" : "random full-size");
+        env.put("model", modelOption.dir != null ? tower.id() : tiny ? "tiny random" : "random full-size");
         env.put("images", images);
         env.put("warmup", warm);
-        env.put("batch", batch);
-        env.put("wait_ms", waitMs);
-        env.put("labels", labels);
+        env.put("batch", runOptions.batch);
+        env.put("wait_ms", runOptions.waitMs);
+        env.put("labels", runOptions.labels);
         env.put("guarantee", "exactly_once_v2 / python transactions");
         env.put("order", "odd rounds clipstream first, even rounds python first");
         env.put("cores", cores);
@@ -351,8 +327,8 @@ final class CompareBench implements Callable<Integer> {
                 model,
                 "exactly_once_v2",
                 streamThreads,
-                batch,
-                waitMs,
+                runOptions.batch,
+                runOptions.waitMs,
                 true,
                 0,
                 streamThreads));
@@ -366,11 +342,13 @@ final class CompareBench implements Callable<Integer> {
         err.printf("compare: round %d, clipstream (service process)%n", round);
         E2eBench.Run run;
         long rss;
-        try (BenchService service = BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))) {
+        try (BenchService service =
+                BenchService.childProcess(settings, work, Duration.ofSeconds(runOptions.timeoutSeconds))) {
             if (publishLabels) {
-                E2eBench.publishLabels(producer, serdes, topics, service, labels, timeoutSeconds, err);
+                E2eBench.publishLabels(
+                        producer, serdes, topics, service, runOptions.labels, runOptions.timeoutSeconds, err);
             } else {
-                E2eBench.awaitLabels(service, labels, timeoutSeconds);
+                E2eBench.awaitLabels(service, runOptions.labels, runOptions.timeoutSeconds);
             }
             run = timed(
                     producer,
@@ -384,10 +362,10 @@ final class CompareBench implements Callable<Integer> {
                     warm);
             rss = service.peakRssMb();
         }
-        double towerRate = TowerAlone.inChildJvm(model, jpeg, batch, streamThreads, towerSeconds);
+        double towerRate = TowerAlone.inChildJvm(model, jpeg, runOptions.batch, streamThreads, towerSeconds);
         err.printf(
                 "compare: image tower alone (own JVM), batch %d x %d threads: %.2f images/s%n",
-                batch, streamThreads, towerRate);
+                runOptions.batch, streamThreads, towerRate);
         return new Clipstream(topics, serdes, run, rss, towerRate);
     }
 
@@ -421,7 +399,7 @@ final class CompareBench implements Callable<Integer> {
                 pythonCommand(bootstrap, registryUrl, model, topics, in, out, round, warm + images, warm, cores),
                 pythonEnv(cores),
                 work,
-                Duration.ofSeconds(timeoutSeconds))) {
+                Duration.ofSeconds(runOptions.timeoutSeconds))) {
             side = child;
             run = timed(producer, bootstrap, in, out, dead, child, serdes, jpegs, warm);
         }
@@ -443,7 +421,7 @@ final class CompareBench implements Callable<Integer> {
             throws Exception {
         try (E2eBench.Outputs outputs = E2eBench.Outputs.start(bootstrap, out, dead)) {
             E2eBench.Runner runner =
-                    new E2eBench.Runner(producer, outputs, in, side, Duration.ofSeconds(timeoutSeconds));
+                    new E2eBench.Runner(producer, outputs, in, side, Duration.ofSeconds(runOptions.timeoutSeconds));
             E2eBench.Run warmRun = runner.run(E2eBench.events(serdes, in, jpegs, "warm", warm), 0);
             if (!warmRun.complete()) {
                 throw new IllegalStateException("warm-up incomplete on " + in + ": " + warmRun.json());
@@ -487,9 +465,9 @@ final class CompareBench implements Callable<Integer> {
                 "--transactional-id",
                 "python-loop-" + round,
                 "--batch",
-                String.valueOf(batch),
+                String.valueOf(runOptions.batch),
                 "--wait-ms",
-                String.valueOf(waitMs),
+                String.valueOf(runOptions.waitMs),
                 "--max-images",
                 String.valueOf(total),
                 "--warmup",

@@ -3,14 +3,7 @@ package io.clipstream.bench;
 import io.clipstream.cli.JsonLines;
 import io.clipstream.cli.ToolConsole;
 import io.clipstream.model.ClipModel;
-import io.clipstream.model.RandomWeights;
 import io.clipstream.model.TinyModel;
-import io.clipstream.model.checkpoint.StateDict;
-import io.clipstream.model.config.ClipConfig;
-import io.clipstream.model.graph.ClipGraph;
-import io.clipstream.model.image.ClipPreprocessor;
-import io.clipstream.model.image.ImageDecoder;
-import io.clipstream.model.tokenizer.ClipTokenizer;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.InlineImage;
 import io.clipstream.schemas.Label;
@@ -48,6 +41,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,8 +70,11 @@ final class E2eBench implements Callable<Integer> {
     static final String LABEL_SET = "bench";
     static final int DISTINCT_IMAGES = 32;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "A model folder; default: full-size random weights.")
-    Path modelDir;
+    @Mixin
+    ModelOption modelOption;
+
+    @Mixin
+    ServiceRunOptions runOptions;
 
     @Option(
             names = "--images",
@@ -94,12 +91,6 @@ final class E2eBench implements Callable<Integer> {
     double rate;
 
     @Option(
-            names = "--batch",
-            defaultValue = "8",
-            description = "image.batch.size of the service (default ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(
             names = "--threads",
             defaultValue = "0",
             description =
@@ -111,12 +102,6 @@ final class E2eBench implements Callable<Integer> {
             defaultValue = "30",
             description = "Length of the fixed-rate run and of each tower measurement (default ${DEFAULT-VALUE}).")
     double seconds;
-
-    @Option(
-            names = "--wait-ms",
-            defaultValue = "50",
-            description = "image.batch.max.wait.ms (default ${DEFAULT-VALUE}).")
-    int waitMs;
 
     @Option(
             names = "--overlap",
@@ -139,19 +124,6 @@ final class E2eBench implements Callable<Integer> {
     int partitions;
 
     @Option(
-            names = "--labels",
-            defaultValue = "100",
-            description = "Labels in the label set (default ${DEFAULT-VALUE}).")
-    int labels;
-
-    @Option(
-            names = "--warmup",
-            defaultValue = "0",
-            description =
-                    "Images sent and awaited before timing; 0: two batches per stream thread (default ${DEFAULT-VALUE}).")
-    int warmup;
-
-    @Option(
             names = "--guarantee",
             defaultValue = "exactly_once_v2",
             description = "processing.guarantee: exactly_once_v2 or at_least_once (default ${DEFAULT-VALUE}).")
@@ -164,12 +136,6 @@ final class E2eBench implements Callable<Integer> {
                     + "on a model folder (--model, or the full-size random model written to disk first), so that peak_rss_mb is "
                     + "the service's alone, without the broker, the registry and the bench's clients.")
     boolean serviceProcess;
-
-    @Option(
-            names = "--timeout",
-            defaultValue = "900",
-            description = "Seconds to wait for a run's outputs (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
 
     private final PrintStream err = System.err;
 
@@ -225,7 +191,7 @@ final class E2eBench implements Callable<Integer> {
             threads = ServiceConfig.autoStreamThreads(
                     Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
         }
-        if (images < 2 || batch < 1 || threads < 1 || seconds <= 0 || labels < 1 || rate < 0) {
+        if (images < 2 || runOptions.batch < 1 || threads < 1 || seconds <= 0 || runOptions.labels < 1 || rate < 0) {
             throw new IllegalArgumentException(
                     "--images ≥ 2, --batch, --threads, --labels ≥ 1, --seconds > 0, --rate ≥ 0");
         }
@@ -243,7 +209,7 @@ final class E2eBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         // With a child service on a written model, the bench's own copy (for the tower-alone figure) is read from the
         // same folder rather than generated a second time.
-        ClipModel model = serviceProcess ? ClipModel.load(serviceModel) : load();
+        ClipModel model = serviceProcess ? ClipModel.load(serviceModel) : modelOption.load();
         err.printf("e2e: model %s ready in %.1f s%n", model.id(), since(t0));
         List<byte[]> jpegs = new ArrayList<>();
         for (int i = 0; i < Math.min(DISTINCT_IMAGES, images); i++) {
@@ -270,8 +236,8 @@ final class E2eBench implements Callable<Integer> {
                     serviceModel,
                     guarantee,
                     threads,
-                    batch,
-                    waitMs,
+                    runOptions.batch,
+                    runOptions.waitMs,
                     overlap,
                     preprocessThreads,
                     parts);
@@ -279,21 +245,25 @@ final class E2eBench implements Callable<Integer> {
             TopologySettings topics = config.topology();
             RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
             try (BenchService service = serviceProcess
-                            ? BenchService.childProcess(settings, work, Duration.ofSeconds(timeoutSeconds))
+                            ? BenchService.childProcess(settings, work, Duration.ofSeconds(runOptions.timeoutSeconds))
                             : BenchService.inProcess(config, model);
                     KafkaProducer<byte[], byte[]> producer = cluster.producer(PRODUCER_BUFFER);
                     Outputs outputs = Outputs.start(broker.bootstrapServers(), topics)) {
-                publishLabels(producer, serdes, topics, service, labels, timeoutSeconds, err);
+                publishLabels(producer, serdes, topics, service, runOptions.labels, runOptions.timeoutSeconds, err);
                 Runner runner = new Runner(
-                        producer, outputs, topics.imagesTopic(), service, Duration.ofSeconds(timeoutSeconds));
+                        producer,
+                        outputs,
+                        topics.imagesTopic(),
+                        service,
+                        Duration.ofSeconds(runOptions.timeoutSeconds));
 
-                int warm = warmup > 0 ? warmup : 2 * batch * threads;
+                int warm = runOptions.warmup > 0 ? runOptions.warmup : 2 * runOptions.batch * threads;
                 err.printf("e2e: warm-up, %d images%n", warm);
                 runner.run(events(serdes, topics.imagesTopic(), jpegs, "warm", warm), 0);
 
                 // The tower alone right before and right after the flood, in the same warm JVM with the service idle:
                 // other processes share these cores, and a figure taken minutes apart would say more about them.
-                towerBefore = towerRate(model, one, batch, threads, seconds, err);
+                towerBefore = towerRate(model, one, runOptions.batch, threads, seconds, err);
                 // In a child process the stream threads cannot be sampled from here.
                 List<Thread> streamThreads = !service.inThisJvm()
                         ? List.of()
@@ -319,7 +289,7 @@ final class E2eBench implements Callable<Integer> {
                         "e2e: flood %.2f images/s, p50 %.0f ms, p99 %.0f ms%n",
                         max.imagesPerS(), max.p50Ms(), max.p99Ms());
 
-                towerAfter = towerRate(model, one, batch, threads, seconds, err);
+                towerAfter = towerRate(model, one, runOptions.batch, threads, seconds, err);
 
                 double offered = rate > 0 ? rate : max.imagesPerS() / 2;
                 int count = Math.max(2, (int) Math.round(offered * seconds));
@@ -358,10 +328,10 @@ final class E2eBench implements Callable<Integer> {
         result.put("tower_before_after", List.of(round(towerBefore), round(towerAfter)));
         result.put("ratio", round(e2e / tower));
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("model", modelDir == null ? "random full-size" : model.id());
-        settings.put("batch", batch);
+        settings.put("model", modelOption.dir == null ? "random full-size" : model.id());
+        settings.put("batch", runOptions.batch);
         settings.put("stream_threads", threads);
-        settings.put("batch_max_wait_ms", waitMs);
+        settings.put("batch_max_wait_ms", runOptions.waitMs);
         settings.put("batch_overlap", overlap);
         settings.put(
                 "preprocess_threads",
@@ -369,7 +339,7 @@ final class E2eBench implements Callable<Integer> {
         settings.put("partitions", parts);
         settings.put("guarantee", guarantee);
         settings.put("service_process", serviceProcess);
-        settings.put("labels", labels);
+        settings.put("labels", runOptions.labels);
         settings.put("jpeg_kb", round(jpegKb));
         settings.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         settings.put("OPENBLAS_CORETYPE", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
@@ -767,26 +737,13 @@ final class E2eBench implements Callable<Integer> {
         if (!serviceProcess) {
             return work;
         }
-        if (modelDir != null) {
-            return modelDir;
+        if (modelOption.dir != null) {
+            return modelOption.dir;
         }
         long t0 = System.nanoTime();
         Path dir = TinyModel.writeFullSize(work.resolve("random-full-size-model"), 1);
         err.printf("e2e: full-size random model written to disk for the service process in %.1f s%n", since(t0));
         return dir;
-    }
-
-    private ClipModel load() throws IOException {
-        if (modelDir != null) {
-            return ClipModel.load(modelDir);
-        }
-        ClipConfig config = ClipConfig.robertaVitB32();
-        ClipGraph graph = ClipGraph.build(config, StateDict.of(RandomWeights.generate(config, 1)));
-        return new ClipModel(
-                "random full-size",
-                graph,
-                ClipTokenizer.tiny(),
-                new ClipPreprocessor(config.preprocess(), new ImageDecoder()));
     }
 
     static byte[] bytes(String s) {
