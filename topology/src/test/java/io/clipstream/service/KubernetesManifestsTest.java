@@ -62,7 +62,7 @@ class KubernetesManifestsTest {
         pod = map(map(one("StatefulSet", "clipstream"), "spec", "template"), "spec");
         container = named(list(pod, "containers"), "clipstream");
         Path properties = Files.writeString(tmp.resolve("clipstream.properties"), configMapProperties());
-        config = ServiceConfig.load(properties, literalEnv(container)); // throws with every problem
+        config = ServiceConfig.load(properties, podEnv(container)); // throws with every problem
     }
 
     @Test
@@ -132,6 +132,9 @@ class KubernetesManifestsTest {
                             || key.startsWith(ServiceConfig.REGISTRY_SSL_PREFIX))
                     .as("%s names a setting", name)
                     .isTrue();
+            if (PER_POD.contains(name)) {
+                continue; // built from the downward API, checked in eachPodAdvertisesItsOwnAddressForSearches
+            }
             Map<String, Object> ref = map(map(var, "valueFrom"), "secretKeyRef");
             assertThat(ref.get("name"))
                     .as(name)
@@ -154,7 +157,7 @@ class KubernetesManifestsTest {
                                     .anyMatch(k -> k.name().equals(setting) && k.secret()))
                     .as("%s is a credential", setting)
                     .isTrue();
-            Map<String, String> withSecret = new HashMap<>(literalEnv(container));
+            Map<String, String> withSecret = new HashMap<>(podEnv(container));
             withSecret.put(name, "user:secret");
             if (name.equals("CLIPSTREAM_BEARER_AUTH_TOKEN")) { // sent only with its source set (configmap.yaml)
                 withSecret.put("CLIPSTREAM_BEARER_AUTH_CREDENTIALS_SOURCE", "STATIC_TOKEN");
@@ -167,6 +170,36 @@ class KubernetesManifestsTest {
                 .as("num.stream.threads=auto with OMP_NUM_THREADS=1: one per CPU of this JVM")
                 .isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(pod.get("enableServiceLinks")).isEqualTo(false);
+    }
+
+    @Test
+    void eachPodAdvertisesItsOwnAddressForSearches() throws Exception {
+        List<Map<String, Object>> env = list(container, "env");
+        List<String> names =
+                env.stream().map(v -> String.valueOf(v.get("name"))).toList();
+        Map<String, Object> server = named(env, "CLIPSTREAM_APPLICATION_SERVER");
+        String serviceName =
+                String.valueOf(map(one("StatefulSet", "clipstream"), "spec").get("serviceName"));
+        assertThat(server.get("value"))
+                .as("the pod's DNS name under the headless Service, and the http port")
+                .isEqualTo("$(POD_NAME)." + serviceName + ".$(POD_NAMESPACE).svc.cluster.local:" + config.httpPort());
+        for (Map.Entry<String, String> field : Map.of(
+                        "POD_NAME", "metadata.name", "POD_NAMESPACE", "metadata.namespace")
+                .entrySet()) {
+            assertThat(map(map(named(env, field.getKey()), "valueFrom"), "fieldRef"))
+                    .containsEntry("fieldPath", field.getValue());
+            assertThat(names.indexOf(field.getKey()))
+                    .as("Kubernetes expands $(%s) only from a variable defined above", field.getKey())
+                    .isLessThan(names.indexOf("CLIPSTREAM_APPLICATION_SERVER"));
+        }
+        assertThat(config.applicationServer())
+                .as("as the service reads it in pod clipstream-0")
+                .isEqualTo("clipstream-0." + serviceName + ".default.svc.cluster.local:8080");
+        Properties props = new Properties();
+        props.load(new StringReader(configMapProperties()));
+        assertThat(props.stringPropertyNames())
+                .as("per pod: not in the ConfigMap all pods share")
+                .doesNotContain("application.server");
     }
 
     @Test
@@ -344,6 +377,44 @@ class KubernetesManifestsTest {
     }
 
     /** The literal (non-secret) environment of a container, as the service would see it. */
+    /**
+     * CLIPSTREAM_* variables whose value is not a credential but differs per pod, built from the downward API; every
+     * other CLIPSTREAM_* variable is a credential from the Secret (settings shared by all pods belong in the ConfigMap).
+     */
+    private static final Set<String> PER_POD = Set.of("CLIPSTREAM_APPLICATION_SERVER");
+
+    /** What the downward API gives pod clipstream-0 of namespace default, for the variables the manifest asks. */
+    private static final Map<String, String> DOWNWARD_API =
+            Map.of("metadata.name", "clipstream-0", "metadata.namespace", "default");
+
+    /**
+     * The container's environment as the kubelet sets it in pod clipstream-0: literal values with {@code $(NAME)}
+     * replaced by the variables defined above them, and the downward API's fields; secrets left out.
+     */
+    private static Map<String, String> podEnv(Map<String, Object> c) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map<String, Object> var : list(c, "env")) {
+            String name = String.valueOf(var.get("name"));
+            if (var.containsKey("value")) {
+                Matcher ref =
+                        Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(String.valueOf(var.get("value")));
+                StringBuilder value = new StringBuilder();
+                while (ref.find()) {
+                    String defined = env.get(ref.group(1));
+                    ref.appendReplacement(value, Matcher.quoteReplacement(defined == null ? ref.group() : defined));
+                }
+                ref.appendTail(value);
+                env.put(name, value.toString());
+            } else if (var.get("valueFrom") instanceof Map<?, ?> from && from.get("fieldRef") instanceof Map<?, ?> f) {
+                String field = DOWNWARD_API.get(String.valueOf(f.get("fieldPath")));
+                if (field != null) {
+                    env.put(name, field);
+                }
+            }
+        }
+        return env;
+    }
+
     private static Map<String, String> literalEnv(Map<String, Object> c) {
         Map<String, String> env = new LinkedHashMap<>();
         for (Map<String, Object> var : list(c, "env")) {
