@@ -1,7 +1,8 @@
 package io.clipstream.bench;
 
 import io.clipstream.cli.JsonLines;
-import io.clipstream.search.ClusteredVectors;
+import io.clipstream.search.DotKernel;
+import io.clipstream.search.DotKernels;
 import io.clipstream.search.Int8Vector;
 import io.clipstream.search.SearchEntry;
 import io.clipstream.search.SearchEntryCodec;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench search}: a searchable window filled with synthetic clustered unit vectors (int8, as the service keeps
- * them), then top-k queries one after another, timed one by one: queries/s, p50 and p99 per round; recall@k against
+ * {@code bench search}: a searchable window filled with synthetic clustered unit vectors (as the service keeps them:
+ * sign codes and int8 with the finer bit), then top-k queries one after another, timed one by one: queries/s, p50 and p99 per round; recall@k against
  * exact float search over the same vectors for a sample of queries; the vectors' memory and what one append costs
  * (entry encoding and the window, not the store write). The last line is one JSON object.
  */
@@ -46,6 +47,13 @@ final class SearchBench implements Callable<Integer> {
     @Option(names = "--dimension", defaultValue = "512", description = "Vector length (default ${DEFAULT-VALUE}).")
     int dimension;
 
+    @Option(
+            names = "--clusters",
+            defaultValue = "500",
+            description = "Centres the synthetic vectors lie around; fewer means more images near every query "
+                    + "(default ${DEFAULT-VALUE}).")
+    int clusters;
+
     @Option(names = "--k", defaultValue = "10", description = "Results per query (default ${DEFAULT-VALUE}).")
     int k;
 
@@ -65,6 +73,19 @@ final class SearchBench implements Callable<Integer> {
     int threads;
 
     @Option(
+            names = "--candidates",
+            defaultValue = "" + SearchScan.DEFAULT_CANDIDATES,
+            description = "Fewest candidates the sign-code pass keeps for the exact pass (default ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(
+            names = "--kernel",
+            defaultValue = "best",
+            description = "First-pass kernel: best (what the service uses: scalar with C2, table without), scalar, "
+                    + "table or vector-api (needs java --add-modules jdk.incubator.vector) (default ${DEFAULT-VALUE}).")
+    String kernel;
+
+    @Option(
             names = "--recall-sample",
             defaultValue = "20",
             paramLabel = "QUERIES",
@@ -73,21 +94,36 @@ final class SearchBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (images < 1 || dimension < 1 || k < 1 || queries < 1 || rounds < 1 || threads < 0 || recallSample < 0) {
+        if (images < 1
+                || dimension < 1
+                || k < 1
+                || queries < 1
+                || rounds < 1
+                || threads < 0
+                || recallSample < 0
+                || candidates < 1
+                || clusters < 1) {
             throw new IllegalArgumentException("sizes and counts must be positive");
         }
         int scanThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        ClusteredVectors data = new ClusteredVectors(11, dimension, 500, 1f);
+        ClusteredVectors data = new ClusteredVectors(11, dimension, clusters, 1f);
         SearchWindow window = new SearchWindow();
         long appendNanos = fill(window, data);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bench", "search");
         result.put("images", images);
         result.put("dimension", dimension);
+        result.put("clusters", clusters);
         result.put("k", k);
-        try (SearchScan scan = new SearchScan(io.clipstream.search.DotKernels.best(), scanThreads)) {
+        DotKernel dot = switch (kernel) {
+            case "best" -> DotKernels.best();
+            case "scalar" -> DotKernels.scalar();
+            default -> throw new IllegalArgumentException("--kernel is best or scalar, got " + kernel);
+        };
+        try (SearchScan scan = new SearchScan(dot, scanThreads, candidates)) {
             result.put("kernel", scan.kernel().name());
             result.put("threads", scanThreads);
+            result.put("candidates", candidates);
             for (int i = 0; i < 20; i++) {
                 search(scan, window, data.get(images + i)); // warm-up: the JIT compiles the scan
             }
@@ -99,9 +135,9 @@ final class SearchBench implements Callable<Integer> {
             result.put("rounds", runs);
             result.put("recall_at_k", recall(scan, window, data));
         }
-        result.put(
-                "vector_memory_mb",
-                round((double) images * (dimension + Int8Vector.finerBytes(dimension) + Float.BYTES) / (1 << 20)));
+        result.put("vector_bytes", SearchWindow.bytesPerVector(dimension));
+        result.put("vector_memory_mb", round((double) images * SearchWindow.bytesPerVector(dimension) / (1 << 20)));
+        result.put("slot_memory_mb", round((double) images * SearchWindow.SLOT_BYTES / (1 << 20)));
         result.put("append_us", round(appendNanos / 1e3 / images));
         result.put("peak_rss_mb", BenchCommand.peakRssMb());
         new JsonLines(System.out).write(result);

@@ -2,9 +2,8 @@ package io.clipstream.search;
 
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,30 +11,49 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Top-k search over int8 windows by brute force, in two passes. The scan: every image's int8 dot product with the
- * int8 query, times both scales, estimates its cosine similarity (the vectors are unit length); the slots are split
- * evenly over {@code threads} threads, each keeping its best {@link #candidates}, merged at the end. The rerank:
- * those candidates are scored again with the float query against their stored vectors with the finer bit (see
- * {@link Int8Vector}), so neither the query's own rounding nor the int8 step decides the order. Images outside the query's
- * filters (event time, label set, the excluded id) are skipped before their vector is read.
+ * Top-k search over windows by brute force, in two passes. The first reads only the images' sign codes (one bit a
+ * component, {@link SignCodes}) and estimates each image's cosine similarity with the query from them; the slots are
+ * split evenly over {@code threads} threads (the calling thread scans one part), each keeping its best
+ * {@link #candidates} estimates (2,000 for k up to 200). The second pass, on the same thread, scores those candidates
+ * exactly with the float query against their stored vectors (int8 with the finer bit, see {@link Int8Vector}); the
+ * threads' best exact scores are merged and the best k returned.
+ * <p>
+ * What it promises: every result's score is its stored vector's exact cosine with the query, and the results are the
+ * best k under the stored vectors <em>among the candidates</em>; an image whose sign-code estimate ranks below the
+ * candidates is missed even if its stored vector would have made the top k. That is the approximation, and the
+ * benchmark measures its cost as recall@10 against exact float search over the original vectors. Images outside the
+ * query's filters (event time, label set) are skipped before their code is read.
  */
 public final class SearchScan implements AutoCloseable {
+    /** The fewest candidates each thread's first pass keeps for the exact pass (see {@link #candidates}). */
+    public static final int DEFAULT_CANDIDATES = 2_000;
+
     private final DotKernel kernel;
     private final int threads;
+    private final int minCandidates;
     private final ExecutorService pool;
 
     public SearchScan(DotKernel kernel, int threads) {
+        this(kernel, threads, DEFAULT_CANDIDATES);
+    }
+
+    /** A scan keeping at least {@code minCandidates} for the exact pass (benchmarks vary it). */
+    public SearchScan(DotKernel kernel, int threads, int minCandidates) {
+        if (minCandidates < 1) {
+            throw new IllegalArgumentException("candidates must be at least 1, got " + minCandidates);
+        }
         this.kernel = kernel;
         this.threads = Math.max(1, threads);
+        this.minCandidates = minCandidates;
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(this.threads, r -> {
+        this.pool = Executors.newFixedThreadPool(Math.max(1, this.threads - 1), r -> {
             Thread t = new Thread(r, "search-scan-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** A scan on every core with the best kernel this JVM has. */
+    /** A scan on every core with the plain-Java kernel ({@link DotKernels#best}). */
     public static SearchScan onAllCores() {
         return new SearchScan(DotKernels.best(), Runtime.getRuntime().availableProcessors());
     }
@@ -46,26 +64,33 @@ public final class SearchScan implements AutoCloseable {
 
     /** The best {@code query.k()} images of {@code windows}, best first. */
     public List<SearchHit> search(List<SearchWindow> windows, SearchQuery query) throws InterruptedException {
-        Int8Vector q = Int8Vector.of(query.vector());
+        float[] unit = ZeroShotClassifier.normalize(query.vector());
+        SignCodes.Query q = SignCodes.Query.of(unit);
+        DotKernel.Scorer scorer = kernel.scorer(q.planes());
         List<SearchWindow.Snapshot> snapshots = new ArrayList<>();
         List<Range> ranges = new ArrayList<>();
         long total = 0;
         for (SearchWindow w : windows) {
             SearchWindow.Snapshot s = w.snapshot();
             int code = query.labelSet() == null ? ANY : s.labelSetCodes().getOrDefault(query.labelSet(), NONE);
-            if (s.head() < s.tail() && code != NONE && s.dimension() == q.dimension()) {
+            if (s.head() < s.tail() && code != NONE && s.dimension() == unit.length) {
                 ranges.add(new Range(snapshots.size(), s, code, s.head(), s.tail()));
                 total += s.tail() - s.head();
             }
             snapshots.add(s);
         }
         int keep = candidates(query.k());
+        int spare = query.k() * 2 + 10; // exact results kept: the excluded image or one that leaves may drop out
         List<List<Range>> parts = split(ranges, total);
         List<Future<BestScores>> futures = new ArrayList<>();
-        for (List<Range> part : parts) {
-            futures.add(pool.submit(() -> scan(part, q, query, keep)));
+        for (int p = 1; p < parts.size(); p++) {
+            List<Range> part = parts.get(p);
+            futures.add(pool.submit(() -> scan(part, snapshots, unit, q, scorer, query.sinceMs(), keep, spare)));
         }
-        BestScores best = new BestScores(keep);
+        BestScores best = new BestScores(spare);
+        if (!parts.isEmpty()) {
+            best.addAll(scan(parts.get(0), snapshots, unit, q, scorer, query.sinceMs(), keep, spare));
+        }
         try {
             for (Future<BestScores> f : futures) {
                 best.addAll(f.get());
@@ -76,34 +101,26 @@ public final class SearchScan implements AutoCloseable {
             futures.forEach(f -> f.cancel(true));
             throw e;
         }
-        float[] unit = ZeroShotClassifier.normalize(query.vector());
-        List<SearchHit> hits = new ArrayList<>();
-        for (int i = 0; i < best.size(); i++) {
+        Integer[] order = new Integer[best.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(best.score(b), best.score(a)));
+        List<SearchHit> hits = new ArrayList<>(query.k());
+        for (int j = 0; j < order.length && hits.size() < query.k(); j++) {
+            int i = order[j];
             // an image that left the window while this search ran is dropped here, never returned
-            Optional<SearchEntry> entry = windows.get(best.window(i)).entryAt(best.slot(i));
-            float score = rescore(unit, snapshots.get(best.window(i)), best.slot(i));
-            entry.filter(e -> !e.id().equals(query.excludeId())).ifPresent(e -> hits.add(new SearchHit(e, score)));
+            windows.get(best.window(i))
+                    .entryAt(best.slot(i))
+                    .filter(e -> !e.id().equals(query.excludeId()))
+                    .ifPresent(e -> hits.add(new SearchHit(e, best.score(i))));
         }
-        hits.sort(Comparator.comparingDouble(SearchHit::score).reversed());
-        return hits.size() > query.k() ? List.copyOf(hits.subList(0, query.k())) : hits;
+        return hits;
     }
 
-    /** Candidates kept by the int8 pass for the float rerank: 10 k, at least k + 100. */
-    static int candidates(int k) {
-        return Math.max(10 * k, k + 100);
-    }
-
-    /** The float query's dot product with the stored vector at {@code slot}, its finer bits included. */
-    private static float rescore(float[] query, SearchWindow.Snapshot s, long slot) {
-        SearchWindow.Chunk c = s.chunks().get((int) (slot / SearchWindow.CHUNK - s.firstChunk()));
-        int i = (int) (slot % SearchWindow.CHUNK);
-        int offset = i * query.length;
-        int finerOffset = i * Int8Vector.finerBytes(query.length);
-        float sum = 0;
-        for (int d = 0; d < query.length; d++) {
-            sum += query[d] * Int8Vector.component(c.vectors, c.finer, offset, finerOffset, d);
-        }
-        return sum * c.scales[i];
+    /** Candidates each thread's first pass keeps for the exact pass: 10 k, at least the scan's minimum. */
+    int candidates(int k) {
+        return Math.max(10 * k, minCandidates);
     }
 
     private static final int ANY = -2;
@@ -138,13 +155,25 @@ public final class SearchScan implements AutoCloseable {
         return parts;
     }
 
-    private BestScores scan(List<Range> part, Int8Vector q, SearchQuery query, int keep) {
+    /**
+     * One thread's part: the first pass over its slots keeping the best {@code keep} estimates, then those scored
+     * exactly; returns the best {@code spare} exact scores.
+     */
+    private BestScores scan(
+            List<Range> part,
+            List<SearchWindow.Snapshot> snapshots,
+            float[] unit,
+            SignCodes.Query q,
+            DotKernel.Scorer scorer,
+            long since,
+            int keep,
+            int spare) {
         BestScores best = new BestScores(keep);
-        byte[] qv = q.values();
-        int dim = qv.length;
-        long since = query.sinceMs();
+        int words = q.planes().length >>> 2;
+        boolean byTime = since != Long.MIN_VALUE;
         for (Range r : part) {
             SearchWindow.Snapshot s = r.snapshot();
+            boolean bySet = r.labelSet() != ANY;
             long slot = r.from();
             while (slot < r.to()) {
                 SearchWindow.Chunk c = s.chunks().get((int) (slot / SearchWindow.CHUNK - s.firstChunk()));
@@ -155,18 +184,26 @@ public final class SearchScan implements AutoCloseable {
                 for (; i < end; i++) {
                     int set = c.labelSets[i];
                     if (set == SearchWindow.GONE
-                            || (r.labelSet() != ANY && set != r.labelSet())
-                            || c.eventTimes[i] < since) {
+                            || (bySet && set != r.labelSet())
+                            || (byTime && c.eventTimes[i] < since)) {
                         continue;
                     }
-                    float score = kernel.dot(qv, c.vectors, i * dim) * c.scales[i];
+                    float score = q.estimate(scorer.dot(c.signs, i * words), c.factors[i]);
                     if (score > best.floor()) {
                         best.offer(score, r.window(), base + i);
                     }
                 }
             }
         }
-        return best;
+        BestScores exact = new BestScores(spare);
+        for (int j = 0; j < best.size(); j++) {
+            long slot = best.slot(j);
+            SearchWindow.Snapshot s = snapshots.get(best.window(j));
+            SearchWindow.Chunk c = s.chunks().get((int) (slot / SearchWindow.CHUNK - s.firstChunk()));
+            float score = SignCodes.dot(unit, c.signs, c.magnitudes, c.scales, (int) (slot % SearchWindow.CHUNK));
+            exact.offer(score, best.window(j), slot);
+        }
+        return exact;
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One task's searchable images in memory, oldest first, rebuilt from its store after a restart. Images occupy
- * consecutive slots in chunks of {@value #CHUNK} (int8 vectors end to end, a scale, an event time and a label-set
- * code each); the oldest leave first, and a chunk is dropped once all its images have left. An image id appears
+ * consecutive slots in chunks of {@value #CHUNK} (the vectors as {@link SignCodes} lays them out, an event time and
+ * a label-set code each); the oldest leave first, and a chunk is dropped once all its images have left. An image id appears
  * once: a newer image with the same id replaces the older one.
  * <p>
  * One writer (the task's stream thread) and any number of searches: the writer appends only past the published
@@ -21,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SearchWindow {
     static final int CHUNK = 1 << 14;
+    /** Bytes a slot spends besides its vector ({@link #bytesPerVector}): event time, label set, store key, entry reference. */
+    public static final int SLOT_BYTES = Long.BYTES + Integer.BYTES + Long.BYTES + Integer.BYTES;
     /** Label-set code of a slot whose image has left (replaced by a newer one with its id). */
     static final int GONE = -1;
 
@@ -35,19 +37,23 @@ public final class SearchWindow {
     private long tail;
     private int live;
 
-    /** Chunk of consecutive slots; only written at slots past the published end, or to mark a slot gone. */
+    /**
+     * Chunk of consecutive slots; only written at slots past the published end, or to mark a slot gone. The vectors
+     * are held as {@link SignCodes} describes.
+     */
     static final class Chunk {
-        final byte[] vectors;
-        final byte[] finer;
+        final long[] signs;
+        final byte[] magnitudes;
         final float[] scales = new float[CHUNK];
+        final float[] factors = new float[CHUNK];
         final long[] eventTimes = new long[CHUNK];
         final int[] labelSets = new int[CHUNK];
         final long[] keys = new long[CHUNK];
         final SearchEntry[] entries = new SearchEntry[CHUNK];
 
         Chunk(int dimension) {
-            vectors = new byte[CHUNK * dimension];
-            finer = new byte[CHUNK * Int8Vector.finerBytes(dimension)];
+            signs = new long[CHUNK * SignCodes.words(dimension)];
+            magnitudes = new byte[CHUNK * dimension];
         }
     }
 
@@ -92,10 +98,7 @@ public final class SearchWindow {
             }
             Chunk c = chunkOf(slot);
             int i = (int) (slot & (CHUNK - 1));
-            System.arraycopy(entry.vector().values(), 0, c.vectors, i * dimension, dimension);
-            int finer = Int8Vector.finerBytes(dimension);
-            System.arraycopy(entry.vector().finer(), 0, c.finer, i * finer, finer);
-            c.scales[i] = entry.vector().scale();
+            SignCodes.store(entry.vector(), c.signs, c.magnitudes, c.scales, c.factors, i);
             c.eventTimes[i] = entry.eventTime();
             c.labelSets[i] = code(entry.labelSet());
             c.keys[i] = key;
@@ -143,6 +146,15 @@ public final class SearchWindow {
         }
     }
 
+    /**
+     * Bytes one image's vector takes in a window of {@code dimension}-component vectors: at 512, 64 of sign code,
+     * 512 of int8 magnitudes with the finer bits, a scale and a sign factor (584); {@link #SLOT_BYTES} more for the
+     * slot, and the entry (id, labels, attributes) on the heap besides.
+     */
+    public static long bytesPerVector(int dimension) {
+        return SignCodes.bytesPerVector(dimension);
+    }
+
     /** The images held. */
     public int size() {
         lock.lock();
@@ -163,11 +175,8 @@ public final class SearchWindow {
             }
             Chunk c = chunkOf(slot);
             int i = (int) (slot & (CHUNK - 1));
-            byte[] values = new byte[dimension];
-            System.arraycopy(c.vectors, i * dimension, values, 0, dimension);
-            byte[] finer = new byte[Int8Vector.finerBytes(dimension)];
-            System.arraycopy(c.finer, i * finer.length, finer, 0, finer.length);
-            return Optional.of(new Int8Vector(values, c.scales[i], finer).toFloats());
+            return Optional.of(SignCodes.load(c.signs, c.magnitudes, c.scales, dimension, i)
+                    .toFloats());
         } finally {
             lock.unlock();
         }

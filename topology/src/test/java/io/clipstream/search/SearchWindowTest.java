@@ -2,6 +2,7 @@ package io.clipstream.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clipstream.model.zeroshot.ZeroShotClassifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class SearchWindowTest {
                 set,
                 List.of(new TopLabel("cat", 0.3f, 0.9f)),
                 Map.of("camera", "porch"),
-                Int8Vector.of(ClusteredVectors.unit(vector)));
+                Int8Vector.of(ZeroShotClassifier.normalize(vector)));
     }
 
     private List<String> ids(SearchWindow w, SearchQuery q) throws InterruptedException {
@@ -115,16 +116,22 @@ class SearchWindowTest {
 
     @Test
     void searchesEveryWindowAndSplitsTheWorkAcrossThreads() throws Exception {
+        // 64 components: the first pass ranks by sign codes, which need more than a handful of components to tell
+        // vectors apart; the 49,152 random ones lie far from the query's axis, "second" and "best" close to it
+        java.util.Random random = new java.util.Random(9);
         SearchWindow w1 = new SearchWindow();
         SearchWindow w2 = new SearchWindow();
         for (int i = 0; i < 3 * SearchWindow.CHUNK; i++) {
-            w1.append(i, entry("one-" + i, i, i, "s", new float[] {0.1f, 1, 0, 0}));
+            w1.append(i, entry("one-" + i, i, i, "s", SignCodesTest.gaussianUnit(random, 64)));
         }
-        w2.append(0, entry("best", 0, 0, "s", axis(0, 4)));
-        w1.append(3L * SearchWindow.CHUNK, entry("second", 0, 0, "s", new float[] {1, 0.3f, 0, 0}));
-        assertThat(ids(w1, new SearchQuery(axis(0, 4), 1, Long.MIN_VALUE, null, null)))
+        float[] second = axis(0, 64);
+        second[1] = 0.3f;
+        w2.append(0, entry("best", 0, 0, "s", axis(0, 64)));
+        w1.append(3L * SearchWindow.CHUNK, entry("second", 0, 0, "s", second));
+        assertThat(ids(w1, new SearchQuery(axis(0, 64), 1, Long.MIN_VALUE, null, null)))
                 .containsExactly("second");
-        List<SearchHit> hits = scan.search(List.of(w1, w2), new SearchQuery(axis(0, 4), 2, Long.MIN_VALUE, null, null));
+        List<SearchHit> hits =
+                scan.search(List.of(w1, w2), new SearchQuery(axis(0, 64), 2, Long.MIN_VALUE, null, null));
         assertThat(hits).extracting(h -> h.entry().id()).containsExactly("best", "second");
     }
 

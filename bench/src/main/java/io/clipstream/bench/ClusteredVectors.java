@@ -1,4 +1,4 @@
-package io.clipstream.search;
+package io.clipstream.bench;
 
 import java.util.SplittableRandom;
 
@@ -9,12 +9,12 @@ import java.util.SplittableRandom;
  * Vector {@code i} is the same on every call (its noise is seeded by {@code i}), so a benchmark can fill a window
  * and later scan the same vectors in float without holding them.
  */
-public final class ClusteredVectors {
+final class ClusteredVectors {
     private final long seed;
     private final float[][] centres;
     private final float spread;
 
-    public ClusteredVectors(long seed, int dimension, int clusters, float spread) {
+    ClusteredVectors(long seed, int dimension, int clusters, float spread) {
         this.seed = seed;
         this.spread = spread;
         SplittableRandom random = new SplittableRandom(seed);
@@ -26,12 +26,12 @@ public final class ClusteredVectors {
         }
     }
 
-    public int dimension() {
+    int dimension() {
         return centres[0].length;
     }
 
     /** Vector number {@code i}. */
-    public float[] get(long i) {
+    float[] get(long i) {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
         float[] centre = centres[random.nextInt(centres.length)];
         float[] x = new float[centre.length];
@@ -41,7 +41,7 @@ public final class ClusteredVectors {
         return unit(x);
     }
 
-    public static float[] unit(float[] x) {
+    static float[] unit(float[] x) {
         double norm = 0;
         for (float v : x) {
             norm += v * v;

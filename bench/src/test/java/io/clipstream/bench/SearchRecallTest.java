@@ -1,8 +1,15 @@
-package io.clipstream.search;
+package io.clipstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.clipstream.search.DotKernels;
+import io.clipstream.search.Int8Vector;
+import io.clipstream.search.SearchEntry;
+import io.clipstream.search.SearchHit;
+import io.clipstream.search.SearchQuery;
+import io.clipstream.search.SearchScan;
+import io.clipstream.search.SearchWindow;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -11,16 +18,22 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The int8 window against exact float search on realistic vectors: recall@10 must stay at or above 0.99. */
+/**
+ * The window's two-pass search against exact float search on clustered vectors: recall@10 must stay at or above
+ * 0.99. 20,000 images in 10 clusters, so a query's cluster holds about as many images (2,000) as one of the 500
+ * clusters of the benchmark's million, and each of the 2 threads keeps 1,000 candidates, half the service's 2,000: a
+ * harder setting than the benchmark's, not an easier one (with 500 a thread recall was 0.976, with 200 about 0.8).
+ */
 class SearchRecallTest {
     private static final int DIMENSION = 512;
     private static final int IMAGES = 20_000;
+    private static final int CANDIDATES = 1000;
     private static final int QUERIES = 100;
     private static final int K = 10;
 
     @Test
-    void int8SearchFindsWhatExactFloatSearchFinds() throws Exception {
-        ClusteredVectors data = new ClusteredVectors(7, DIMENSION, 200, 1f);
+    void twoPassSearchFindsWhatExactFloatSearchFinds() throws Exception {
+        ClusteredVectors data = new ClusteredVectors(7, DIMENSION, 10, 1f);
         float[][] vectors = new float[IMAGES][];
         SearchWindow window = new SearchWindow();
         for (int i = 0; i < IMAGES; i++) {
@@ -28,7 +41,7 @@ class SearchRecallTest {
             window.append(i, new SearchEntry("img-" + i, i, 0, "set", List.of(), Map.of(), Int8Vector.of(vectors[i])));
         }
         int found = 0;
-        try (SearchScan scan = new SearchScan(DotKernels.best(), 2)) {
+        try (SearchScan scan = new SearchScan(DotKernels.best(), 2, CANDIDATES)) {
             for (int q = 0; q < QUERIES; q++) {
                 float[] query = data.get(IMAGES + q);
                 Set<String> exact = new HashSet<>(exactTop(vectors, query));
@@ -44,7 +57,7 @@ class SearchRecallTest {
         }
         double recall = found / (double) (QUERIES * K);
         assertThat(recall)
-                .as("recall@10 of int8 search against exact float search")
+                .as("recall@10 of the two-pass search against exact float search")
                 .isGreaterThanOrEqualTo(0.99);
     }
 
