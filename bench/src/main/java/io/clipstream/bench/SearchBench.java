@@ -118,7 +118,13 @@ final class SearchBench implements Callable<Integer> {
         DotKernel dot = switch (kernel) {
             case "best" -> DotKernels.best();
             case "scalar" -> DotKernels.scalar();
-            default -> throw new IllegalArgumentException("--kernel is best or scalar, got " + kernel);
+            case "table" -> DotKernels.table();
+            case "vector-api" ->
+                DotKernels.vectorApi()
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "--kernel vector-api needs java --add-modules jdk.incubator.vector and C2"));
+            default ->
+                throw new IllegalArgumentException("--kernel is best, scalar, table or vector-api, got " + kernel);
         };
         try (SearchScan scan = new SearchScan(dot, scanThreads, candidates)) {
             result.put("kernel", scan.kernel().name());
