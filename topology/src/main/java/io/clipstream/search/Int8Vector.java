@@ -5,8 +5,9 @@ package io.clipstream.search;
  * component i is {@code (values[i] ± 1/4) * scale}, + when bit i of {@code finer} is set (the component was at or
  * above its rounded value), − otherwise. The scale is the largest magnitude over 127, so every component is rounded to
  * the nearest of 255 levels (symmetric, no -128). A 512-dimension vector takes 512 + 64 bytes and a float instead of
- * 2,048 bytes. Scans use the int8 values alone; the finer bit counts when candidates are scored again in float:
- * without it recall@10 on a million clustered vectors was 0.97.
+ * 2,048 bytes. This is the store's form; the window holds the same bits otherwise laid out ({@link SignCodes}): a
+ * search's first pass reads the signs, its exact pass the whole value with the finer bit (without it recall@10 on a
+ * million clustered vectors was 0.97).
  */
 public record Int8Vector(byte[] values, float scale, byte[] finer) {
 
