@@ -42,8 +42,8 @@ ENV CLIPSTREAM_CACHE=/models
 # (BENCHMARKS.md: spinning cut batch-1 throughput from about 6 to under 2 images/s on a busy host).
 ENV OMP_WAIT_POLICY=PASSIVE
 # One OpenMP thread per image batch, and so (num.stream.threads=auto) one stream thread per CPU of the container,
-# each with its own batches: 1.06-1.40 x a plain Python consumer loop end to end on 2 cores, where one stream thread
-# of 2 OpenMP threads ran 0.70-0.95 x (BENCHMARKS.md). Give the images topic at least as many partitions as all
+# each with its own batches: 1.02-1.24 x a plain Python consumer loop end to end on 2 idle cores, where one stream
+# thread of 2 OpenMP threads ran 0.90-0.91 x (BENCHMARKS.md). Give the images topic at least as many partitions as all
 # instances' CPUs. Set OMP_NUM_THREADS= (empty) to have the entrypoint give each batch every CPU of the limit.
 ENV OMP_NUM_THREADS=1
 # Two glibc malloc arenas instead of one per thread: in a 1,500-batch loop of the image tower resident memory
