@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,39 @@ public final class Topics {
                 }
             }
         }
+        if (!created.isEmpty()) {
+            awaitKnown(
+                    () -> admin.describeTopics(created).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                    TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS));
+        }
         return created;
+    }
+
+    /** One attempt to describe topics. */
+    @FunctionalInterface
+    interface Describe {
+        void run() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /**
+     * Retries {@code describe} while it fails with {@code UnknownTopicOrPartitionException}, for up to
+     * {@code timeoutNanos}. A creation completes once the controller holds the topics; a broker's metadata may lag
+     * behind it (a busy broker, a larger cluster), and the checks that follow a creation at start (access, record
+     * limits) would then fail a first start on a fresh cluster.
+     */
+    static void awaitKnown(Describe describe, long timeoutNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            try {
+                describe.run();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }

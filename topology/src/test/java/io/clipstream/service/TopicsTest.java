@@ -9,11 +9,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +55,38 @@ class TopicsTest {
                         + "check-label-embeddings, check-label-sets]")
                 .hasMessageContaining("topics.create=false");
         assertThat(admin.listTopics().names().get()).doesNotContain(s.labelSetsTopic());
+    }
+
+    @Test
+    void aDescribeRightAfterCreationIsRetriedWhileTheTopicIsUnknown() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Topics.awaitKnown(
+                () -> {
+                    if (calls.incrementAndGet() < 3) {
+                        throw new ExecutionException(new UnknownTopicOrPartitionException("not yet"));
+                    }
+                },
+                TimeUnit.SECONDS.toNanos(10));
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void aTopicStillUnknownAtTheDeadlineOrAnotherFailureIsThrown() {
+        assertThatThrownBy(() -> Topics.awaitKnown(
+                        () -> {
+                            throw new ExecutionException(new UnknownTopicOrPartitionException("never"));
+                        },
+                        TimeUnit.MILLISECONDS.toNanos(300)))
+                .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> Topics.awaitKnown(
+                        () -> {
+                            calls.incrementAndGet();
+                            throw new ExecutionException(new TopicAuthorizationException("denied"));
+                        },
+                        TimeUnit.SECONDS.toNanos(10)))
+                .hasCauseInstanceOf(TopicAuthorizationException.class);
+        assertThat(calls).as("not retried").hasValue(1);
     }
 
     @Test
