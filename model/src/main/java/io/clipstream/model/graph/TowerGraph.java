@@ -29,9 +29,17 @@ final class TowerGraph {
     private final String output;
     private final AtomicLong leftoversFreed = new AtomicLong();
 
+    /** Addresses of the weights' buffers, which a run never frees; fixed once the graph is built. */
+    private final Set<Long> weights = new HashSet<>();
+
     private TowerGraph(SameDiff sd, String output) {
         this.sd = sd;
         this.output = output;
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.CONSTANT || v.getVariableType() == VariableType.VARIABLE) {
+                keep(weights, sd.getArrForVarName(v.name()));
+            }
+        }
     }
 
     static TowerGraph build(Builder tower) throws java.io.IOException {
@@ -76,12 +84,7 @@ final class TowerGraph {
         if (session == null) {
             return;
         }
-        Set<Long> kept = new HashSet<>();
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.CONSTANT || v.getVariableType() == VariableType.VARIABLE) {
-                keep(kept, sd.getArrForVarName(v.name()));
-            }
-        }
+        Set<Long> kept = new HashSet<>(weights);
         if (session.getMmgr() instanceof ArrayCacheMemoryMgr cache) {
             cache.getLruCacheValues().values().forEach(a -> keep(kept, a));
             cache.getArrays().values().forEach(list -> list.forEach(a -> keep(kept, a)));
