@@ -3,7 +3,7 @@ package io.clipstream.bench;
 import io.clipstream.cli.JsonLines;
 import io.clipstream.search.DotKernel;
 import io.clipstream.search.DotKernels;
-import io.clipstream.search.Int8Vector;
+import io.clipstream.search.HalfVector;
 import io.clipstream.search.SearchEntry;
 import io.clipstream.search.SearchEntryCodec;
 import io.clipstream.search.SearchHit;
@@ -11,6 +11,7 @@ import io.clipstream.search.SearchQuery;
 import io.clipstream.search.SearchScan;
 import io.clipstream.search.SearchWindow;
 import io.clipstream.search.TopLabel;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -21,20 +22,23 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import org.rocksdb.RocksDBException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench search}: a searchable window filled with synthetic clustered unit vectors (as the service keeps them:
- * sign codes and int8 with the finer bit), then top-k queries one after another, timed one by one: queries/s, p50 and p99 per round; recall@k against
- * exact float search over the same vectors for a sample of queries; the vectors' memory and what one append costs
- * (entry encoding and the window, not the store write). The last line is one JSON object.
+ * {@code bench search}: a searchable window filled with synthetic clustered unit vectors as the service keeps them (in
+ * memory sign codes and int8 with the finer bit; in a RocksDB store, {@link BenchWindowStore}, the entries with their
+ * half-precision vectors, which a search's last step reads back), then top-k queries one after another, timed one by
+ * one: queries/s, p50 and p99 per round; recall@k against exact float search over the same vectors for a sample of
+ * queries; the vectors' memory, the store's size on disk and what one append costs (entry encoding and the window,
+ * not the store write). The last line is one JSON object.
  */
 @Command(
         name = "search",
         mixinStandardHelpOptions = true,
         description = "Measure /v1/search's scan: queries/s, p50/p99 ms and recall@k over a window of synthetic "
-                + "int8 vectors; last line is JSON.")
+                + "vectors (int8 in memory, half precision in a RocksDB store); last line is JSON.")
 final class SearchBench implements Callable<Integer> {
     private static final TopLabel LABEL = new TopLabel("a label", 0.3f, 0.5f);
 
@@ -105,10 +109,17 @@ final class SearchBench implements Callable<Integer> {
                 || clusters < 1) {
             throw new IllegalArgumentException("sizes and counts must be positive");
         }
-        int scanThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         ClusteredVectors data = new ClusteredVectors(11, dimension, clusters, 1f);
-        SearchWindow window = new SearchWindow();
-        long appendNanos = fill(window, data);
+        try (BenchWindowStore store = new BenchWindowStore(Files.createTempDirectory("clipstream-bench-search"))) {
+            SearchWindow window = new SearchWindow(store);
+            long appendNanos = fill(window, store, data);
+            return measure(window, data, appendNanos, store.diskBytes());
+        }
+    }
+
+    private int measure(SearchWindow window, ClusteredVectors data, long appendNanos, long storeBytes)
+            throws InterruptedException {
+        int scanThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("bench", "search");
         result.put("images", images);
@@ -144,26 +155,32 @@ final class SearchBench implements Callable<Integer> {
         result.put("vector_bytes", SearchWindow.bytesPerVector(dimension));
         result.put("vector_memory_mb", round((double) images * SearchWindow.bytesPerVector(dimension) / (1 << 20)));
         result.put("slot_memory_mb", round((double) images * SearchWindow.SLOT_BYTES / (1 << 20)));
+        result.put("store_disk_mb", round((double) storeBytes / (1 << 20)));
         result.put("append_us", round(appendNanos / 1e3 / images));
         result.put("peak_rss_mb", BenchCommand.peakRssMb());
         new JsonLines(System.out).write(result);
         return 0;
     }
 
-    /** Fills the window as the stream does (entry encoded for the store, then appended); returns the nanoseconds spent. */
-    private long fill(SearchWindow window, ClusteredVectors data) {
+    /**
+     * Fills the window as the stream does (entry encoded for the store, then appended) and the store; returns the
+     * nanoseconds the entries and the window took (the store's writes are not counted).
+     */
+    private long fill(SearchWindow window, BenchWindowStore store, ClusteredVectors data) throws RocksDBException {
         long spent = 0;
         for (int i = 0; i < images; i++) {
             float[] v = data.get(i);
             long start = System.nanoTime();
-            SearchEntry e = new SearchEntry("img-" + i, i, i, "set", List.of(LABEL), Map.of(), Int8Vector.of(v));
+            SearchEntry e = new SearchEntry("img-" + i, i, i, "set", List.of(LABEL), Map.of(), HalfVector.of(v));
             SearchEntryCodec.encode(e);
             window.append(i, e);
             spent += System.nanoTime() - start;
+            store.put(i, e);
             if ((i + 1) % 200_000 == 0) {
                 System.err.println("filled " + (i + 1) + " of " + images);
             }
         }
+        store.finish();
         return spent;
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param labelSet   the label set it was classified with
  * @param top        its best labels, best first
  * @param attributes the input's attributes
- * @param vector     its unit embedding, int8 (null in the window's copy: the vector lives in the scan arrays)
+ * @param vector     its unit embedding in half precision, as the store keeps it (null in the window's copy: the
+ *                   window holds an int8 copy in its scan arrays)
  */
 public record SearchEntry(
         String id,
@@ -21,7 +22,7 @@ public record SearchEntry(
         String labelSet,
         List<TopLabel> top,
         Map<String, String> attributes,
-        Int8Vector vector) {
+        HalfVector vector) {
     public SearchEntry {
         top = List.copyOf(top);
         attributes = Map.copyOf(attributes);

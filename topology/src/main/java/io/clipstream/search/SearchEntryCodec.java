@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The window store's value: {@code [1][event ms][entered ms][id][label set][n top]{label, similarity, probability}
- * [n attributes]{key, value}[dimension][int8 values][finer bits][scale]}, strings as int length + UTF-8. A value this code
- * cannot read (another format, damaged) decodes to null and is dropped from the window.
+ * The window store's value: {@code [2][event ms][entered ms][id][label set][n top]{label, similarity, probability}
+ * [n attributes]{key, value}[dimension][half-precision components]}, strings as int length + UTF-8, numbers big-endian.
+ * Format 1, written before, ends {@code [dimension][int8 values][finer bits][scale]} instead ({@link Int8Vector}); it
+ * is still read, its vector widened to half precision. A value this code cannot read (another format, damaged)
+ * decodes to null and is dropped from the window.
  */
 public final class SearchEntryCodec {
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_INT8 = 1;
 
     private SearchEntryCodec() {}
 
@@ -27,16 +30,7 @@ public final class SearchEntryCodec {
             strings.add(utf8(k));
             strings.add(utf8(v));
         });
-        int size = 1
-                + 8
-                + 8
-                + 4
-                + 4
-                + e.top().size() * 8
-                + 4
-                + e.vector().dimension()
-                + e.vector().finer().length
-                + 4;
+        int size = 1 + 8 + 8 + 4 + 4 + e.top().size() * 8 + 4 + e.vector().dimension() * 2;
         for (byte[] s : strings) {
             size += 4 + s.length;
         }
@@ -55,16 +49,14 @@ public final class SearchEntryCodec {
             putString(b, strings.get(next++));
             putString(b, strings.get(next++));
         }
-        b.putInt(e.vector().dimension())
-                .put(e.vector().values())
-                .put(e.vector().finer())
-                .putFloat(e.vector().scale());
+        b.putInt(e.vector().dimension());
+        b.asShortBuffer().put(e.vector().bits());
         return b.array();
     }
 
     /** The entry, or null when the bytes are not an entry of this format. */
     public static SearchEntry decode(byte[] bytes) {
-        if (bytes == null || bytes.length == 0 || bytes[0] != FORMAT) {
+        if (bytes == null || bytes.length == 0 || (bytes[0] != FORMAT && bytes[0] != FORMAT_INT8)) {
             return null;
         }
         try {
@@ -83,18 +75,27 @@ public final class SearchEntryCodec {
             for (int i = 0; i < nAttributes; i++) {
                 attributes.put(getString(b), getString(b));
             }
-            byte[] values = new byte[count(b, 1)];
-            b.get(values);
-            byte[] finer = new byte[Int8Vector.finerBytes(values.length)];
-            b.get(finer);
-            float scale = b.getFloat();
-            return b.hasRemaining()
-                    ? null
-                    : new SearchEntry(
-                            id, eventTime, entered, labelSet, top, attributes, new Int8Vector(values, scale, finer));
+            HalfVector vector = bytes[0] == FORMAT ? halves(b) : int8(b);
+            return b.hasRemaining() ? null : new SearchEntry(id, eventTime, entered, labelSet, top, attributes, vector);
         } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
             return null;
         }
+    }
+
+    private static HalfVector halves(ByteBuffer b) {
+        short[] bits = new short[count(b, 2)];
+        b.asShortBuffer().get(bits);
+        b.position(b.position() + bits.length * 2);
+        return new HalfVector(bits);
+    }
+
+    private static HalfVector int8(ByteBuffer b) {
+        byte[] values = new byte[count(b, 1)];
+        b.get(values);
+        byte[] finer = new byte[Int8Vector.finerBytes(values.length)];
+        b.get(finer);
+        float scale = b.getFloat();
+        return HalfVector.of(new Int8Vector(values, scale, finer).toFloats());
     }
 
     /** A count read from the bytes, refused when the remaining bytes cannot hold that many items. */

@@ -15,14 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * component, {@link SignCodes}) and estimates each image's cosine similarity with the query from them; the slots are
  * split evenly over {@code threads} threads (the calling thread scans one part), each keeping its best
  * {@link #candidates} estimates (2,000 for k up to 200). The second pass, on the same thread, scores those candidates
- * exactly with the float query against their stored vectors (int8 with the finer bit, see {@link Int8Vector}); the
- * threads' best exact scores are merged and the best k returned.
+ * with the float query against the window's int8 copies (with the finer bit, see {@link Int8Vector}), good to a few
+ * 1e-4. The threads' best {@link #rescored} are merged, and the last step reads those images' half-precision vectors
+ * from the store ({@link SearchWindow.StoredVectors}) and ranks them by their cosines with the query, good to a few
+ * 1e-5; the best k are returned.
  * <p>
- * What it promises: every result's score is its stored vector's exact cosine with the query, and the results are the
- * best k under the stored vectors <em>among the candidates</em>; an image whose sign-code estimate ranks below the
- * candidates is missed even if its stored vector would have made the top k. That is the approximation, and the
- * benchmark measures its cost as recall@10 against exact float search over the original vectors. Images outside the
- * query's filters (event time, label set) are skipped before their code is read.
+ * What it promises: every result's score is its stored vector's cosine with the query (its int8 copy's when the store
+ * cannot be read), and the results are the best k of the candidates under those scores; an image whose sign-code
+ * estimate ranks below the candidates, or whose int8 score ranks below the rescored, is missed. That is the
+ * approximation, and the benchmark measures its cost as recall@10 against exact float search over the original
+ * vectors. Images outside the query's filters (event time, label set) are skipped before their code is read.
  */
 public final class SearchScan implements AutoCloseable {
     /** The fewest candidates each thread's first pass keeps for the exact pass (see {@link #candidates}). */
@@ -80,7 +82,7 @@ public final class SearchScan implements AutoCloseable {
             snapshots.add(s);
         }
         int keep = candidates(query.k());
-        int spare = query.k() * 2 + 10; // exact results kept: the excluded image or one that leaves may drop out
+        int spare = rescored(query.k());
         List<List<Range>> parts = split(ranges, total);
         List<Future<BestScores>> futures = new ArrayList<>();
         for (int p = 1; p < parts.size(); p++) {
@@ -101,11 +103,14 @@ public final class SearchScan implements AutoCloseable {
             futures.forEach(f -> f.cancel(true));
             throw e;
         }
+        float[] scores = new float[best.size()];
         Integer[] order = new Integer[best.size()];
         for (int i = 0; i < order.length; i++) {
+            HalfVector stored = windows.get(best.window(i)).storedVector(best.slot(i));
+            scores[i] = stored == null ? best.score(i) : stored.cosine(unit);
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Float.compare(best.score(b), best.score(a)));
+        Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
         List<SearchHit> hits = new ArrayList<>(query.k());
         for (int j = 0; j < order.length && hits.size() < query.k(); j++) {
             int i = order[j];
@@ -113,7 +118,7 @@ public final class SearchScan implements AutoCloseable {
             windows.get(best.window(i))
                     .entryAt(best.slot(i))
                     .filter(e -> !e.id().equals(query.excludeId()))
-                    .ifPresent(e -> hits.add(new SearchHit(e, best.score(i))));
+                    .ifPresent(e -> hits.add(new SearchHit(e, scores[i])));
         }
         return hits;
     }
@@ -121,6 +126,14 @@ public final class SearchScan implements AutoCloseable {
     /** Candidates each thread's first pass keeps for the exact pass: 10 k, at least the scan's minimum. */
     int candidates(int k) {
         return Math.max(10 * k, minCandidates);
+    }
+
+    /**
+     * Images whose stored vectors the last step reads: the best 2 k + 30 int8 scores, at least 50 (the spare ones also
+     * cover the excluded image and images that leave while the search runs).
+     */
+    static int rescored(int k) {
+        return Math.max(2 * k + 30, 50);
     }
 
     private static final int ANY = -2;

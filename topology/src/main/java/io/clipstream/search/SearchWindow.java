@@ -18,6 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * end and changes earlier slots only to mark them gone, so a search reads a {@link Snapshot} without holding the
  * lock; results are checked against the window again when they are read out, and an image that has left is
  * never returned.
+ * <p>
+ * The window holds its vectors only as compactly as a scan needs; the store keeps each in half precision, and a
+ * window made with a {@link StoredVectors} reads those back for a search's last step and for {@link #vectorOf}.
  */
 public final class SearchWindow {
     static final int CHUNK = 1 << 14;
@@ -36,6 +39,26 @@ public final class SearchWindow {
     private long head;
     private long tail;
     private int live;
+    private final StoredVectors stored;
+
+    /** Where a window reads its images' half-precision vectors back by store key. */
+    @FunctionalInterface
+    public interface StoredVectors {
+        /** The stored vector of the image under {@code key}, or null when it cannot be read now. */
+        HalfVector read(long key);
+
+        StoredVectors NONE = key -> null;
+    }
+
+    /** A window that has only its own int8 copies of the vectors. */
+    public SearchWindow() {
+        this(StoredVectors.NONE);
+    }
+
+    /** A window that reads its images' stored vectors from {@code stored}. */
+    public SearchWindow(StoredVectors stored) {
+        this.stored = stored;
+    }
 
     /**
      * Chunk of consecutive slots; only written at slots past the published end, or to mark a slot gone. The vectors
@@ -98,7 +121,7 @@ public final class SearchWindow {
             }
             Chunk c = chunkOf(slot);
             int i = (int) (slot & (CHUNK - 1));
-            SignCodes.store(entry.vector(), c.signs, c.magnitudes, c.scales, c.factors, i);
+            SignCodes.store(Int8Vector.of(entry.vector().toFloats()), c.signs, c.magnitudes, c.scales, c.factors, i);
             c.eventTimes[i] = entry.eventTime();
             c.labelSets[i] = code(entry.labelSet());
             c.keys[i] = key;
@@ -165,8 +188,13 @@ public final class SearchWindow {
         }
     }
 
-    /** The float vector of the image with this id (from its int8 copy), if the window holds it. */
+    /**
+     * The float vector of the image with this id, if the window holds it: the stored half-precision vector, or the
+     * window's int8 copy when the store cannot be read.
+     */
     public Optional<float[]> vectorOf(String id) {
+        long key;
+        float[] approximate;
         lock.lock();
         try {
             Long slot = slotOfId.get(id);
@@ -175,11 +203,38 @@ public final class SearchWindow {
             }
             Chunk c = chunkOf(slot);
             int i = (int) (slot & (CHUNK - 1));
-            return Optional.of(SignCodes.load(c.signs, c.magnitudes, c.scales, dimension, i)
-                    .toFloats());
+            key = c.keys[i];
+            approximate = SignCodes.load(c.signs, c.magnitudes, c.scales, dimension, i)
+                    .toFloats();
         } finally {
             lock.unlock();
         }
+        HalfVector exact = stored.read(key);
+        return Optional.of(exact != null && exact.dimension() == approximate.length ? exact.toFloats() : approximate);
+    }
+
+    /**
+     * The stored vector of the image at {@code slot} while it is in the window (a search's last step), or null when
+     * it has left or the store cannot give it.
+     */
+    HalfVector storedVector(long slot) {
+        long key;
+        lock.lock();
+        try {
+            if (slot < head || slot >= tail) {
+                return null;
+            }
+            Chunk c = chunkOf(slot);
+            int i = (int) (slot & (CHUNK - 1));
+            if (c.labelSets[i] == GONE) {
+                return null;
+            }
+            key = c.keys[i];
+        } finally {
+            lock.unlock();
+        }
+        HalfVector v = stored.read(key);
+        return v != null && v.dimension() == dimension ? v : null;
     }
 
     Snapshot snapshot() {

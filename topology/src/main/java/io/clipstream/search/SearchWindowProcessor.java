@@ -43,7 +43,7 @@ public final class SearchWindowProcessor<V> implements Processor<byte[], V, Void
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.partition = context.taskId().partition();
-        this.window = new SearchWindow();
+        this.window = new SearchWindow(key -> windows.stored(partition, key));
         List<Long> unreadable = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> it = store.all()) {
             while (it.hasNext()) {

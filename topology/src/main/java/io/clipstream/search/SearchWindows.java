@@ -11,6 +11,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SearchWindows {
     private final Map<Integer, SearchWindow> byPartition = new ConcurrentHashMap<>();
+    private volatile StoreReader store = (partition, key) -> null;
+
+    /** Reads a value of the window store ({@link SearchWindowProcessor#STORE}) from any thread. */
+    @FunctionalInterface
+    public interface StoreReader {
+        /** The value under {@code key} in the store of input partition {@code partition}, or null. */
+        byte[] read(int partition, long key);
+    }
+
+    /** Lets the windows read their stored vectors through {@code reader} (the service's interactive queries). */
+    public void readStoreWith(StoreReader reader) {
+        this.store = reader;
+    }
+
+    /** The half-precision vector stored under {@code key} for {@code partition}, or null when it cannot be read. */
+    HalfVector stored(int partition, long key) {
+        SearchEntry e = SearchEntryCodec.decode(store.read(partition, key));
+        return e == null ? null : e.vector();
+    }
 
     void register(int partition, SearchWindow window) {
         byPartition.put(partition, window);

@@ -120,6 +120,7 @@ public final class ClipstreamService implements AutoCloseable {
         SearchWindows windows = new SearchWindows(); // the tasks' searchable windows, shared with searches
         KafkaStreams streams = new KafkaStreams(
                 topology(config, settings, model, metrics, health.registry(), catalog, windows), properties);
+        windows.readStoreWith(new WindowStoreReader(streams)); // searches rank their last candidates from the store
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
         ClipstreamService service = new ClipstreamService(

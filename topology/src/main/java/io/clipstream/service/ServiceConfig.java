@@ -170,7 +170,7 @@ public record ServiceConfig(
     static final ConfigKey SEARCH_ENABLED = ConfigKey.of(
             "search.enabled",
             String.valueOf(D.search().enabled()),
-            "Keep a searchable window of recent image embeddings per task (int8, changelogged) for /v1/search and "
+            "Keep a searchable window of recent image embeddings per task (half precision, changelogged; int8 copies in memory) for /v1/search and "
                     + "/v1/similar; it costs the classification path one small store write per image.");
     static final ConfigKey SEARCH_RETENTION = ConfigKey.of(
             "search.retention.ms",

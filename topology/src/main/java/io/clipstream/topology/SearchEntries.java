@@ -2,7 +2,7 @@ package io.clipstream.topology;
 
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.LabelScore;
-import io.clipstream.search.Int8Vector;
+import io.clipstream.search.HalfVector;
 import io.clipstream.search.SearchEntry;
 import io.clipstream.search.SearchEntryCodec;
 import io.clipstream.search.TopLabel;
@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What the searchable window keeps of a classified image: its id, times, label set, top labels and attributes from
- * the classification, and its unit embedding as int8. An image without an embedding, or whose entry would not fit
+ * the classification, and its unit embedding in half precision. An image without an embedding, or whose entry would not fit
  * in a changelog record, is not kept (it is still classified).
  */
 final class SearchEntries {
@@ -37,7 +37,7 @@ final class SearchEntries {
                 c.getLabelSet(),
                 top,
                 c.getAttributes(),
-                Int8Vector.of(vector));
+                HalfVector.of(vector));
         return SearchEntryCodec.encode(entry).length <= maxEntryBytes ? entry : null;
     }
 }

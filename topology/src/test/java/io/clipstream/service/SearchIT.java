@@ -1,11 +1,14 @@
 package io.clipstream.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clipstream.model.ClipModel;
+import io.clipstream.model.zeroshot.ZeroShotClassifier;
 import io.clipstream.reliability.Waits;
+import io.clipstream.search.HalfVector;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TinyClip;
 import java.io.IOException;
@@ -171,6 +174,18 @@ class SearchIT {
             assertThat(ids(onlyA)).isNotEmpty().hasSizeLessThan(all.size());
             assertThat(ids(onlyB)).isNotEmpty().hasSizeLessThan(all.size());
             assertThat(new HashSet<>(ids(onlyA))).doesNotContainAnyElementsOf(ids(onlyB));
+            // each score is the cosine of the image's stored half-precision vector, read back through interactive
+            // queries (the window's int8 copy would be off by about 1e-3 at this model's size)
+            for (JsonNode answer : List.of(onlyA, onlyB)) {
+                for (JsonNode r : answer.get("results")) {
+                    int i = Integer.parseInt(r.get("id").asText().substring("img-".length()));
+                    float[] embedding = model.encodeImages(List.of(model.preprocess(TinyClip.png(i + 1, 48, 40))))[0];
+                    float[] unit = ZeroShotClassifier.normalize(embedding);
+                    assertThat(r.get("score").floatValue())
+                            .as(r.toString())
+                            .isCloseTo(HalfVector.of(unit).cosine(axis0()), within(1e-5f));
+                }
+            }
 
             // B's HTTP server stops answering while B still holds its partition: the answer says partial
             b.monitoring().close();
@@ -214,10 +229,15 @@ class SearchIT {
         return r == null || r.statusCode() != 200 ? null : read(r.body());
     }
 
-    /** One instance's own part of a search, as another instance asks for it. */
-    private JsonNode internalSearch(String base) {
+    private static float[] axis0() {
         float[] unit = new float[model.embedDim()];
         unit[0] = 1;
+        return unit;
+    }
+
+    /** One instance's own part of a search for the first axis, as another instance asks for it. */
+    private JsonNode internalSearch(String base) {
+        float[] unit = axis0();
         StringBuilder vector = new StringBuilder("{\"vector\":[");
         for (int i = 0; i < unit.length; i++) {
             vector.append(i == 0 ? "" : ",").append(unit[i]);

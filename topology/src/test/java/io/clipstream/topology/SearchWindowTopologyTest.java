@@ -3,6 +3,7 @@ package io.clipstream.topology;
 import static io.clipstream.topology.Harness.inline;
 import static io.clipstream.topology.Harness.labelSet;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.clipstream.schemas.Classification;
 import io.clipstream.search.SearchEntry;
@@ -10,11 +11,13 @@ import io.clipstream.search.SearchHit;
 import io.clipstream.search.SearchQuery;
 import io.clipstream.search.SearchScan;
 import io.clipstream.search.SearchSettings;
+import io.clipstream.search.SearchWindowProcessor;
 import io.clipstream.search.SearchWindows;
 import io.clipstream.search.TopLabel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,12 +60,16 @@ class SearchWindowTopologyTest {
             assertThat(h.readImageEmbeddings())
                     .as("the window does not turn on the embeddings topic")
                     .isEmpty();
+            // searches read the stored half-precision vectors back, as the service does through interactive queries
+            KeyValueStore<Long, byte[]> store = h.driver.getKeyValueStore(SearchWindowProcessor.STORE);
+            windows.readStoreWith((partition, key) -> store.get(key));
             float[] ofImage1 = windows.all().get(0).vectorOf("img-1").orElseThrow();
             List<SearchHit> hits = search(windows, ofImage1, 3);
             assertThat(hits).hasSize(3);
             SearchEntry best = hits.get(0).entry();
             assertThat(best.id()).isEqualTo("img-1");
-            assertThat(hits.get(0).score()).isGreaterThan(0.99f);
+            assertThat(hits.get(0).score()).isCloseTo(1f, within(1e-6f));
+            assertThat(hits.get(1).score()).isLessThan(hits.get(0).score());
             Classification c = classified.get(1);
             assertThat(best.eventTime()).isEqualTo(c.getEventTime().toEpochMilli());
             assertThat(best.labelSet()).isEqualTo("animals");
