@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * a safetensors file. Names are normalised (a DataParallel {@code module.} prefix removed, a
  * {"state_dict": ...} wrapper unwrapped); integer buffers such as {@code position_ids} are dropped.
  * Model code {@link #take}s each tensor with the shape it expects, then calls {@link #requireAllTaken}:
- * loading is strict, as in open_clip, so a checkpoint of another architecture fails loudly. A safetensors file's
- * values are read when their tensor is taken, so that the whole checkpoint is never in the heap at once.
+ * loading is strict, as in open_clip, so a checkpoint of another architecture fails loudly. A checkpoint's values
+ * (zip or safetensors) are read when their tensor is taken, so that the whole checkpoint is never in the heap at
+ * once.
  */
 public final class StateDict {
     private static final String MODULE_PREFIX = "module.";
@@ -35,7 +36,7 @@ public final class StateDict {
             magic = in.readNBytes(9);
         }
         if (magic.length >= 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
-            return of(TorchZipReader.read(file));
+            return byName(TorchZipReader.index(file));
         }
         if (magic.length == 9 && magic[8] == '{') return byName(SafetensorsReader.index(file));
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x80 && magic[1] == 2) {

@@ -21,8 +21,13 @@ import java.util.zip.ZipFile;
 /**
  * Reads a PyTorch zip checkpoint ({@code torch.save} since 1.6): {@code <prefix>/data.pkl} describes the state
  * dict, {@code <prefix>/data/<key>} hold the raw little-endian storages. Tensors may be views (offset,
- * strides) into shared storages; each storage is read once, straight into floats, and the views are copied
- * out of it. Integer storages (e.g. {@code position_ids}) are skipped.
+ * strides) into shared storages; a tensor's storage is read straight into floats when the tensor is read, and the
+ * view copied out of it. Integer storages (e.g. {@code position_ids}) are skipped.
+ * <p>
+ * {@link #index} checks everything it can without reading values (the pickle, every view against its storage, every
+ * storage entry's size) and leaves the values in the file until each tensor is taken, as the safetensors reader does:
+ * so a tower is built with one tensor at a time in the heap, not the whole checkpoint (851 MB for roberta-ViT-B-32),
+ * and building the text tower again reads only its own tensors.
  */
 final class TorchZipReader {
     /** The real roberta-ViT-B-32 pickle is ~40 KB; anything near this bound is not a state dict. */
@@ -30,46 +35,61 @@ final class TorchZipReader {
 
     private TorchZipReader() {}
 
-    /** Tensors by key as stored (a {"state_dict": ...} wrapper removed, names not yet normalised). */
+    /** Tensors by key as stored (a {"state_dict": ...} wrapper removed, names not yet normalised), all read. */
     static Map<String, Tensor> read(Path file) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (var e : index(file).entrySet()) {
+            tensors.put(
+                    e.getKey(),
+                    new Tensor(e.getValue().shape(), e.getValue().values().read()));
+        }
+        return tensors;
+    }
+
+    /**
+     * Tensors by key as stored, checked; each one's values are read from the file when {@link StoredTensor#values}
+     * is called.
+     */
+    static Map<String, StoredTensor> index(Path file) throws IOException {
         try (ZipFile zip = open(file)) {
-            return read(zip);
+            return index(file, zip);
         } catch (ArithmeticException e) {
             throw new CheckpointException("tensor or storage sizes overflow in " + file, e);
         }
     }
 
-    private static Map<String, Tensor> read(ZipFile zip) throws IOException {
-        {
-            String prefix = prefix(zip);
-            checkByteOrder(zip, prefix);
-            Map<String, TensorRef> refs = tensorRefs(TorchUnpickler.load(readPickle(zip, prefix + "/data.pkl")));
-            Map<String, List<String>> keysByStorage = new TreeMap<>();
-            refs.forEach((name, ref) -> keysByStorage
-                    .computeIfAbsent(ref.storage().key(), k -> new ArrayList<>())
-                    .add(name));
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (var e : keysByStorage.entrySet()) {
-                StorageRef storage = refs.get(e.getValue().get(0)).storage();
-                for (String name : e.getValue()) checkView(name, refs.get(name), storage);
-                if (storage.type().isIntegral()) continue;
-                if (storage.type().dtype == null) {
-                    throw new CheckpointException(
-                            "unsupported storage type torch." + storage.type().name() + " for tensor '"
-                                    + e.getValue().get(0) + "'");
-                }
-                float[] values = readStorage(zip, prefix + "/data/" + storage.key(), storage);
-                for (String name : e.getValue()) {
-                    TensorRef ref = refs.get(name);
-                    boolean whole = e.getValue().size() == 1
-                            && ref.offset() == 0
-                            && isContiguous(ref)
-                            && Tensor.numel(ref.size()) == values.length;
-                    tensors.put(name, new Tensor(ref.size(), whole ? values : view(values, ref)));
-                }
+    private static Map<String, StoredTensor> index(Path file, ZipFile zip) throws IOException {
+        String prefix = prefix(zip);
+        checkByteOrder(zip, prefix);
+        Map<String, TensorRef> refs = tensorRefs(TorchUnpickler.load(readPickle(zip, prefix + "/data.pkl")));
+        Map<String, List<String>> keysByStorage = new TreeMap<>();
+        refs.forEach((name, ref) -> keysByStorage
+                .computeIfAbsent(ref.storage().key(), k -> new ArrayList<>())
+                .add(name));
+        Map<String, StoredTensor> tensors = new LinkedHashMap<>();
+        for (var e : keysByStorage.entrySet()) {
+            StorageRef storage = refs.get(e.getValue().get(0)).storage();
+            for (String name : e.getValue()) checkView(name, refs.get(name), storage);
+            if (storage.type().isIntegral()) continue;
+            if (storage.type().dtype == null) {
+                throw new CheckpointException("unsupported storage type torch."
+                        + storage.type().name() + " for tensor '" + e.getValue().get(0) + "'");
             }
-            return tensors;
+            String entry = prefix + "/data/" + storage.key();
+            checkStorageEntry(zip, entry, storage);
+            for (String name : e.getValue()) {
+                TensorRef ref = refs.get(name);
+                boolean whole = e.getValue().size() == 1
+                        && ref.offset() == 0
+                        && isContiguous(ref)
+                        && Tensor.numel(ref.size()) == storage.numel();
+                tensors.put(name, new StoredTensor(ref.size(), () -> {
+                    float[] values = readStorage(file, entry, storage);
+                    return whole ? values : view(values, ref);
+                }));
+            }
         }
+        return tensors;
     }
 
     private static ZipFile open(Path file) throws IOException {
@@ -163,7 +183,8 @@ final class TorchZipReader {
         }
     }
 
-    private static float[] readStorage(ZipFile zip, String name, StorageRef storage) throws IOException {
+    /** The storage's entry must exist and hold exactly its elements' bytes. */
+    private static ZipEntry checkStorageEntry(ZipFile zip, String name, StorageRef storage) throws CheckpointException {
         ZipEntry entry = zip.getEntry(name);
         if (entry == null) throw new CheckpointException("storage entry " + name + " is missing");
         long expected = Math.multiplyExact(storage.numel(), storage.type().bytes);
@@ -171,10 +192,18 @@ final class TorchZipReader {
             throw new CheckpointException("storage entry " + name + " has " + entry.getSize() + " bytes, expected "
                     + storage.numel() + " x " + storage.type().bytes + " = " + expected);
         }
-        try (InputStream in = zip.getInputStream(entry)) {
-            return FloatReader.read(Channels.newChannel(in), storage.type().dtype, (int) storage.numel(), name);
-        } catch (ZipException e) {
-            throw new CheckpointException("corrupt zip entry " + name + ": " + e.getMessage(), e);
+        return entry;
+    }
+
+    /** A storage's values, read from the file again (which must not have changed since it was indexed). */
+    private static float[] readStorage(Path file, String name, StorageRef storage) throws IOException {
+        try (ZipFile zip = open(file)) {
+            ZipEntry entry = checkStorageEntry(zip, name, storage);
+            try (InputStream in = zip.getInputStream(entry)) {
+                return FloatReader.read(Channels.newChannel(in), storage.type().dtype, (int) storage.numel(), name);
+            } catch (ZipException e) {
+                throw new CheckpointException("corrupt zip entry " + name + ": " + e.getMessage(), e);
+            }
         }
     }
 

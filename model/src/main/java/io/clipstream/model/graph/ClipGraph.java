@@ -72,9 +72,9 @@ public final class ClipGraph implements AutoCloseable {
             TowerGraph text = TowerGraph.build(sd -> textType.build(sd, weights, config));
             float logitScale = weights.take("logit_scale").data()[0];
             weights.requireAllTaken();
-            // The checkpoint's float arrays and their rearranged copies (read one tensor at a time from a
-            // safetensors file, all at once from a zip checkpoint or generated weights) are garbage now. One full
-            // collection lets G1 give that heap back to the OS.
+            // The checkpoint's float arrays and their rearranged copies (read one tensor at a time from the
+            // checkpoint file, zip or safetensors; all at once only for generated weights) are garbage now. One
+            // full collection lets G1 give that heap back to the OS.
             System.gc();
             return new Towers(imageType, image, textType, text, logitScale);
         }

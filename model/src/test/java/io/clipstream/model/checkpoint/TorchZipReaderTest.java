@@ -143,6 +143,30 @@ class TorchZipReaderTest {
                 .hasMessageContaining("'epoch' is not a tensor");
     }
 
+    @Test
+    void indexingChecksShapesButLeavesTheValuesInTheFileUntilATensorIsRead() throws IOException {
+        byte[] pkl = new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str("x")
+                .tensor("FloatStorage", "0", 12, 0, new int[] {12}, new int[] {1})
+                .op('s')
+                .op('.')
+                .bytes();
+        Path file = zip("archive", pkl, Map.of("0", TWELVE_FLOATS));
+        Map<String, StoredTensor> index = TorchZipReader.index(file);
+        assertThat(index.get("x").shape()).containsExactly(12);
+        assertThat(index.get("x").values().read()).hasSize(12).startsWith(0, 1, 2);
+        // the same file with other values: a tensor read after indexing gets the file's values at that time
+        float[] other = new float[12];
+        java.util.Arrays.fill(other, 7);
+        Files.delete(file);
+        zip("archive", pkl, Map.of("0", floats(other)));
+        assertThat(index.get("x").values().read()).containsOnly(7f);
+        Files.delete(file);
+        assertThatThrownBy(() -> index.get("x").values().read()).isInstanceOf(IOException.class);
+    }
+
     private Path zip(String prefix, byte[] pkl, Map<String, byte[]> storages) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         if (pkl != null) entries.put(prefix + "/data.pkl", pkl);
