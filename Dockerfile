@@ -63,7 +63,7 @@ RUN java -Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache -cp /opt/clipstream/
         JavacppWarmup --require-backend
 # entrypoint.sh sets OPENBLAS_CORETYPE from the CPU's flags (and OMP_NUM_THREADS from the container's CPU limit
 # when it is empty), each unless it is given (see the script).
-# -XX:TieredStopAtLevel=1: on CPU the image tower's work is native code; the C2 compiler's work for minutes after a
-# start took 14-16 ms of CPU per image from the tower's cores, for 1-2 ms of faster preprocessing (BENCHMARKS.md).
-ENTRYPOINT ["/opt/clipstream/entrypoint.sh", "java", "-XX:MaxRAMPercentage=40", "-XX:TieredStopAtLevel=1", "-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache", "-jar", "/opt/clipstream/clipstream.jar"]
+# The JVM's default compilers (C1, then C2): C2 costs CPU in the first minutes after a start, but a running service
+# then decodes and preprocesses faster and its searches need C2 for p99 <= 50 ms (BENCHMARKS.md, "C1 only").
+ENTRYPOINT ["/opt/clipstream/entrypoint.sh", "java", "-XX:MaxRAMPercentage=40", "-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp-cache", "-jar", "/opt/clipstream/clipstream.jar"]
 CMD ["run", "--config", "/etc/clipstream/clipstream.properties"]

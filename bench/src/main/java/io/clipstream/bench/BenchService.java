@@ -99,7 +99,7 @@ interface BenchService extends AutoCloseable {
     }
 
     /**
-     * {@code clipstream run --config <file>} in a child JVM with {@code -Xmx2g -XX:TieredStopAtLevel=1} and whatever
+     * {@code clipstream run --config <file>} in a child JVM with {@code -Xmx2g} and whatever
      * {@code CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS} adds (later flags win) (BENCHMARKS.md's recommended
      * settings), this JVM's environment (OMP_NUM_THREADS …) plus the C library settings of the Docker images
      * ({@link ProcessEnvironment}) where it lacks them, and class path, its ops endpoints on a free port of
@@ -150,15 +150,13 @@ interface BenchService extends AutoCloseable {
         }
 
         /**
-         * A JVM as the service's own: {@code -Xmx2g -XX:TieredStopAtLevel=1}, then whatever
+         * A JVM as the service's own: {@code -Xmx2g}, then whatever
          * {@code CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS} adds; this JVM's environment plus the C library settings of the
          * Docker images ({@link ProcessEnvironment}) where it lacks them; this class path; running {@code main}.
          */
         static ProcessBuilder childJvm(Class<?> main, String... args) {
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx2g",
-                    "-XX:TieredStopAtLevel=1"));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
             String extra = System.getenv("CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS");
             if (extra != null && !extra.isBlank()) {
                 command.addAll(List.of(extra.trim().split("\\s+")));

@@ -57,6 +57,12 @@ import picocli.CommandLine.Option;
         description = "clipstream end to end against a plain Python consumer loop (bench/python_loop.py), alternating "
                 + "rounds on one broker; last line is JSON.")
 final class CompareBench implements Callable<Integer> {
+    /**
+     * Warm-up images of each side by default: a running service is compared, not one seconds after its start, when the
+     * JVM's C2 compiler still takes a share of the cores (BENCHMARKS.md, "C1 only").
+     */
+    static final int STEADY_WARMUP = 400;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
@@ -155,7 +161,7 @@ final class CompareBench implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         streamThreads =
                 threads > 0 ? threads : ServiceConfig.autoStreamThreads(cores, System.getenv("OMP_NUM_THREADS"));
-        int warm = runOptions.warmup > 0 ? runOptions.warmup : 2 * runOptions.batch * streamThreads;
+        int warm = runOptions.warmup > 0 ? runOptions.warmup : STEADY_WARMUP;
 
         List<Map<String, Object>> results = new ArrayList<>();
         int mismatches = 0;

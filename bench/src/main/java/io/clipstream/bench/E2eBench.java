@@ -131,7 +131,7 @@ final class E2eBench implements Callable<Integer> {
 
     @Option(
             names = "--service-process",
-            description = "Run the service as `clipstream run` in a child JVM (-Xmx2g -XX:TieredStopAtLevel=1, "
+            description = "Run the service as `clipstream run` in a child JVM (-Xmx2g, "
                     + "then $CLIPSTREAM_BENCH_SERVICE_JVM_OPTIONS), "
                     + "on a model folder (--model, or the full-size random model written to disk first), so that peak_rss_mb is "
                     + "the service's alone, without the broker, the registry and the bench's clients.")

@@ -25,7 +25,8 @@ final class ServiceRunOptions {
             names = "--warmup",
             defaultValue = "0",
             description = "Images sent and awaited before timing (compare: by each side); 0: two batches per stream "
-                    + "thread (default ${DEFAULT-VALUE}).")
+                    + "thread for e2e, " + CompareBench.STEADY_WARMUP + " images for compare, which measures a "
+                    + "running service, its JIT compilers past the hot code (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(

@@ -9,7 +9,7 @@ import java.util.Optional;
  * ScalarDotKernel} ({@link Long#bitCount}, one population-count instruction per 64 components and query bit plane):
  * 500,000 codes in 10–12 ms on one core of the bench host, where the Vector API kernel took 17–55 ms (Java 17's Vector
  * API has no lane-wise bit count, so it counts with shifts and masks; BENCHMARKS.md, "Search (issue 16)"). Without C2
- * (the CPU image's {@code -XX:TieredStopAtLevel=1}), {@link TableDotKernel}: 28–32 ms there, against 64–86 ms for
+ * ({@code -XX:TieredStopAtLevel=1}), {@link TableDotKernel}: 28–32 ms there, against 64–86 ms for
  * the bit counts. The Vector API kernel stays, tested against the same reference, for the benchmark to compare
  * ({@code bench search --kernel vector-api}); it needs {@code --add-modules jdk.incubator.vector} and C2: without C2
  * its calls are not turned into vector instructions and every vector is an object on the heap.

@@ -1,7 +1,7 @@
 package io.clipstream.search;
 
 /**
- * The plain-Java kernel for a JVM without C2 (the CPU image runs {@code -XX:TieredStopAtLevel=1}): per query, for
+ * The plain-Java kernel for a JVM without C2 ({@code -XX:TieredStopAtLevel=1}): per query, for
  * each 8 components, a table of the sum of their {@code u[d]} for each of the 256 bytes their code can be (a byte:
  * 8 × 8 in magnitude at most, 64 × 256 bytes at 512 dimensions, within the L1 cache); a code's dot product is then one
  * lookup per byte. On the bench host, 500,000 codes on one core: 28–32 ms with C1 against 64–86 ms for
