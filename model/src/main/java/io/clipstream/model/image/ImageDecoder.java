@@ -4,7 +4,9 @@ import io.clipstream.model.image.ImageRejectedException.Reason;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -217,6 +219,50 @@ public final class ImageDecoder {
         return new DecodedImage(PillowMode.CMYK, w, h, pixels);
     }
 
+    /**
+     * The first {@code keep} bands of an 8-bit raster whose samples lie interleaved in one byte array (what the JPEG
+     * and PNG readers give for RGB, RGBA and grey), packed a byte a band straight from that array; null for any
+     * other layout, which takes the general path ({@code Raster.getPixels}), same result, slower.
+     */
+    private static int[] packBytes(Raster raster, int keep) {
+        if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
+                || buffer.getNumBanks() != 1
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)
+                || raster.getSampleModelTranslateX() != 0
+                || raster.getSampleModelTranslateY() != 0
+                || model.getNumBands() < keep) {
+            return null;
+        }
+        byte[] data = buffer.getData();
+        int[] offsets = model.getBandOffsets();
+        int stride = model.getPixelStride();
+        int scanline = model.getScanlineStride();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[] pixels = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int at = buffer.getOffset() + y * scanline;
+            int o = y * w;
+            if (keep == 3) {
+                int r = offsets[0];
+                int g = offsets[1];
+                int b = offsets[2];
+                for (int x = 0; x < w; x++, at += stride) {
+                    pixels[o + x] = (data[at + r] & 0xff) | (data[at + g] & 0xff) << 8 | (data[at + b] & 0xff) << 16;
+                }
+            } else {
+                for (int x = 0; x < w; x++, at += stride) {
+                    int p = 0;
+                    for (int band = 0; band < keep; band++) {
+                        p |= (data[at + offsets[band]] & 0xff) << (8 * band);
+                    }
+                    pixels[o + x] = p;
+                }
+            }
+        }
+        return pixels;
+    }
+
     private static DecodedImage fromBufferedImage(BufferedImage image, ImageFormat format, PngHeader png)
             throws ImageRejectedException {
         ColorModel cm = image.getColorModel();
@@ -242,6 +288,12 @@ public final class ImageDecoder {
             throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, format + " image with " + bands + " bands");
         }
         int shift = bits > 8 && mode != PillowMode.I ? bits - 8 : 0; // Pillow keeps the high byte of 16-bit samples
+        if (bits == 8 && mode != PillowMode.I) {
+            int[] packed = packBytes(raster, keep);
+            if (packed != null) {
+                return new DecodedImage(mode, w, h, packed);
+            }
+        }
         int[] pixels = new int[w * h];
         int[] row = new int[w * bands];
         for (int y = 0; y < h; y++) {

@@ -181,7 +181,14 @@ public final class PillowResample {
             Coefficients horizontal = Coefficients.of(image.width(), width, filter, left, windowWidth);
             mid = int32
                     ? horizontalInt32(image.pixels(), image.width(), firstRow, rows, windowWidth, horizontal)
-                    : horizontal8(image.pixels(), image.width(), firstRow, rows, windowWidth, horizontal);
+                    : horizontal8(
+                            image.pixels(),
+                            image.width(),
+                            firstRow,
+                            rows,
+                            windowWidth,
+                            horizontal,
+                            image.mode().bands());
         } else {
             mid = copyWindow(image.pixels(), image.width(), left, firstRow, windowWidth, rows);
         }
@@ -190,10 +197,21 @@ public final class PillowResample {
         }
         return int32
                 ? verticalInt32(mid, windowWidth, firstRow, windowHeight, vertical)
-                : vertical8(mid, windowWidth, firstRow, windowHeight, vertical);
+                : vertical8(
+                        mid,
+                        windowWidth,
+                        firstRow,
+                        windowHeight,
+                        vertical,
+                        image.mode().bands());
     }
 
-    private static int[] horizontal8(int[] in, int inWidth, int firstRow, int rows, int outWidth, Coefficients c) {
+    /**
+     * The horizontal pass for 8-bit modes. Only the image's bands are summed: the bytes above them are 0, and Pillow's
+     * sum for them (the rounding half alone) clips to 0 too.
+     */
+    private static int[] horizontal8(
+            int[] in, int inWidth, int firstRow, int rows, int outWidth, Coefficients c, int bands) {
         int[] kk = c.fixedPoint();
         int[] bounds = c.bounds();
         int ksize = c.ksize();
@@ -205,13 +223,23 @@ public final class PillowResample {
                 int taps = bounds[xx * 2 + 1];
                 int k = xx * ksize;
                 int s0 = HALF, s1 = HALF, s2 = HALF, s3 = HALF;
-                for (int x = 0; x < taps; x++) {
-                    int p = in[start + x];
-                    int w = kk[k + x];
-                    s0 += (p & 0xff) * w;
-                    s1 += ((p >>> 8) & 0xff) * w;
-                    s2 += ((p >>> 16) & 0xff) * w;
-                    s3 += (p >>> 24) * w;
+                if (bands <= 3) {
+                    for (int x = 0; x < taps; x++) {
+                        int p = in[start + x];
+                        int w = kk[k + x];
+                        s0 += (p & 0xff) * w;
+                        s1 += ((p >>> 8) & 0xff) * w;
+                        s2 += ((p >>> 16) & 0xff) * w;
+                    }
+                } else {
+                    for (int x = 0; x < taps; x++) {
+                        int p = in[start + x];
+                        int w = kk[k + x];
+                        s0 += (p & 0xff) * w;
+                        s1 += ((p >>> 8) & 0xff) * w;
+                        s2 += ((p >>> 16) & 0xff) * w;
+                        s3 += (p >>> 24) * w;
+                    }
                 }
                 out[y * outWidth + xx] = pack(s0, s1, s2, s3);
             }
@@ -219,27 +247,46 @@ public final class PillowResample {
         return out;
     }
 
-    private static int[] vertical8(int[] in, int width, int firstRow, int outHeight, Coefficients c) {
+    /**
+     * The vertical pass for 8-bit modes, a whole output row at a time: each input row the row's window reads is
+     * weighted into per-column sums, a loop over consecutive columns that the JIT compiler can vectorise. Integer
+     * sums, so the order does not change them.
+     */
+    private static int[] vertical8(int[] in, int width, int firstRow, int outHeight, Coefficients c, int bands) {
         int[] kk = c.fixedPoint();
         int[] bounds = c.bounds();
         int ksize = c.ksize();
         int[] out = new int[width * outHeight];
+        int[] s0 = new int[width];
+        int[] s1 = new int[width];
+        int[] s2 = new int[width];
+        int[] s3 = new int[width];
         for (int yy = 0; yy < outHeight; yy++) {
+            java.util.Arrays.fill(s0, HALF);
+            java.util.Arrays.fill(s1, HALF);
+            java.util.Arrays.fill(s2, HALF);
+            java.util.Arrays.fill(s3, HALF);
             int start = (bounds[yy * 2] - firstRow) * width;
             int taps = bounds[yy * 2 + 1];
             int k = yy * ksize;
-            for (int xx = 0; xx < width; xx++) {
-                int s0 = HALF, s1 = HALF, s2 = HALF, s3 = HALF;
-                int at = start + xx;
-                for (int y = 0; y < taps; y++, at += width) {
-                    int p = in[at];
-                    int w = kk[k + y];
-                    s0 += (p & 0xff) * w;
-                    s1 += ((p >>> 8) & 0xff) * w;
-                    s2 += ((p >>> 16) & 0xff) * w;
-                    s3 += (p >>> 24) * w;
+            for (int y = 0; y < taps; y++) {
+                int w = kk[k + y];
+                int row = start + y * width;
+                for (int xx = 0; xx < width; xx++) {
+                    int p = in[row + xx];
+                    s0[xx] += (p & 0xff) * w;
+                    s1[xx] += ((p >>> 8) & 0xff) * w;
+                    s2[xx] += ((p >>> 16) & 0xff) * w;
                 }
-                out[yy * width + xx] = pack(s0, s1, s2, s3);
+                if (bands > 3) {
+                    for (int xx = 0; xx < width; xx++) {
+                        s3[xx] += (in[row + xx] >>> 24) * w;
+                    }
+                }
+            }
+            int o = yy * width;
+            for (int xx = 0; xx < width; xx++) {
+                out[o + xx] = pack(s0[xx], s1[xx], s2[xx], s3[xx]);
             }
         }
         return out;
