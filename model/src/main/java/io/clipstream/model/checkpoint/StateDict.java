@@ -81,6 +81,14 @@ public final class StateDict {
         return new Tensor(t.shape(), t.values().read());
     }
 
+    /**
+     * Removes a tensor without reading its values (one that is already held elsewhere); a missing key is an error, as
+     * in {@link #take}.
+     */
+    public void discard(String key) throws CheckpointException {
+        if (tensors.remove(key) == null) throw new CheckpointException("missing tensor '" + key + "' in checkpoint");
+    }
+
     /** The tensors not yet taken whose names start with {@code prefix}, as a state dict of their own. */
     public StateDict only(String prefix) {
         Map<String, StoredTensor> subset = new TreeMap<>();

@@ -24,6 +24,7 @@ public final class ClipGraph implements AutoCloseable {
     private final ClipConfig config;
     private final VisionTowerType imageType;
     private final TextTowerType textType;
+    private final TokenTable tokens;
     private final float logitScale;
     private final ResidentMemoryGuard memoryGuard;
 
@@ -31,6 +32,7 @@ public final class ClipGraph implements AutoCloseable {
         this.image = towers.image;
         this.imageType = towers.imageType;
         this.textType = towers.textType;
+        this.tokens = towers.tokens;
         this.text = text;
         this.config = config;
         this.logitScale = towers.logitScale;
@@ -51,6 +53,7 @@ public final class ClipGraph implements AutoCloseable {
         Towers towers = Towers.build(config, StateDict.read(checkpoint));
         TextTowerSlot.Loader again = () -> {
             StateDict textWeights = StateDict.read(checkpoint).only(TEXT);
+            textWeights.discard(towers.textType.tokenTableKey()); // still in its file (TokenTable)
             TowerGraph graph = TowerGraph.build(sd -> towers.textType.build(sd, textWeights, config));
             textWeights.requireAllTaken();
             System.gc();
@@ -62,13 +65,25 @@ public final class ClipGraph implements AutoCloseable {
                 towers, TextTowerSlot.unloading(towers.text, again, textIdle, guard::holdingsChanged), config, guard);
     }
 
-    /** The towers the config names ({@link TowerFactory}), built from {@code weights}. */
+    /**
+     * The towers the config names ({@link TowerFactory}), built from {@code weights}, and the text tower's token table,
+     * kept in a file for the life of the model (it is not freed with the text tower: it holds no memory).
+     */
     private record Towers(
-            VisionTowerType imageType, TowerGraph image, TextTowerType textType, TowerGraph text, float logitScale) {
+            VisionTowerType imageType,
+            TowerGraph image,
+            TextTowerType textType,
+            TokenTable tokens,
+            TowerGraph text,
+            float logitScale) {
         static Towers build(ClipConfig config, StateDict weights) throws IOException {
             VisionTowerType imageType = TowerFactory.vision(config);
             TextTowerType textType = TowerFactory.text(config);
             TowerGraph image = TowerGraph.build(sd -> imageType.build(sd, weights, config));
+            TokenTable tokens = TokenTable.spill(weights.take(
+                    textType.tokenTableKey(),
+                    config.text().vocabSize(),
+                    config.text().hidden()));
             TowerGraph text = TowerGraph.build(sd -> textType.build(sd, weights, config));
             float logitScale = weights.take("logit_scale").data()[0];
             weights.requireAllTaken();
@@ -76,7 +91,7 @@ public final class ClipGraph implements AutoCloseable {
             // checkpoint file, zip or safetensors; all at once only for generated weights) are garbage now. One
             // full collection lets G1 give that heap back to the OS.
             System.gc();
-            return new Towers(imageType, image, textType, text, logitScale);
+            return new Towers(imageType, image, textType, tokens, text, logitScale);
         }
     }
 
@@ -117,7 +132,7 @@ public final class ClipGraph implements AutoCloseable {
         }
         TowerGraph tower = text.acquire();
         try {
-            return tower.run(textType.inputs(ids, config));
+            return tower.run(textType.inputs(ids, config, tokens));
         } finally {
             text.release();
             memoryGuard.afterInference(System.nanoTime());

@@ -6,8 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The text tower's inputs for a batch of token-id rows, padded to the longest row: ids, RoBERTa position
- * ids ({@code cumsum(mask)·mask + padId}: real tokens get padId+1, padId+2, …; pads get padId), the additive
+ * The text tower's inputs for a batch of token-id rows, padded to the longest row: the tokens' word embeddings (rows of
+ * the {@link TokenTable}), RoBERTa position ids ({@code cumsum(mask)·mask + padId}: real tokens get padId+1, padId+2, …; pads get padId), the additive
  * key mask (large negative on pad keys) and the pooling mask.
  *
  * <p>Pad tokens cannot change a row's result, so rows may be given at their real length.
@@ -18,7 +18,7 @@ public final class TextBatch {
 
     private TextBatch() {}
 
-    public static Map<String, INDArray> inputs(int[][] rows, int padId) {
+    public static Map<String, INDArray> inputs(int[][] rows, int padId, TokenTable tokens) {
         int batch = rows.length;
         int length = 0;
         for (int[] row : rows) {
@@ -42,7 +42,9 @@ public final class TextBatch {
             }
         }
         Map<String, INDArray> in = new HashMap<>();
-        in.put(TextTower.IDS, Nd4j.createFromArray(ids).reshape(batch, length));
+        float[] words = new float[ids.length * tokens.width()];
+        tokens.lookup(ids, words);
+        in.put(TextTower.WORDS, Nd4j.create(words, new long[] {ids.length, tokens.width()}, 'c'));
         in.put(TextTower.POSITIONS, Nd4j.createFromArray(positions).reshape(batch, length));
         in.put(TextTower.KEY_BIAS, Nd4j.createFromArray(keyBias).reshape(batch, 1, 1, length));
         in.put(TextTower.TOKEN_MASK, Nd4j.createFromArray(tokenMask).reshape(batch, length, 1));

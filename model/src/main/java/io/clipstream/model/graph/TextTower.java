@@ -17,16 +17,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * the MLP projection {@code Linear → GELU → Linear} without biases. Output "text_embedding" [B, embed_dim],
  * un-normalised, as {@code encode_text} returns it.
  *
- * <p>Inputs are prepared by {@link TextBatch}: token ids, RoBERTa position ids, the additive key mask and
- * the pooling mask, all [B, L] for any L up to the context length.
+ * <p>Inputs are prepared by {@link TextBatch}: the tokens' word embeddings [B·L, hidden] (rows of the
+ * {@link TokenTable}, which is RoBERTa's {@code word_embeddings}, looked up outside the graph), RoBERTa position ids,
+ * the additive key mask and the pooling mask, for any L up to the context length.
  */
 public final class TextTower implements TextTowerType {
-    public static final String IDS = "input_ids";
+    public static final String WORDS = "word_embeddings";
     public static final String POSITIONS = "position_ids";
     public static final String KEY_BIAS = "attention_bias";
     public static final String TOKEN_MASK = "token_mask";
     public static final String OUTPUT = "text_embedding";
     private static final String P = "text.transformer.";
+    private static final String WORD_TABLE = P + "embeddings.word_embeddings.weight";
 
     /** The {@link TowerFactory}'s entry for {@link ClipConfig#HF_ROBERTA}. */
     public static final TextTowerType TYPE = new TextTower();
@@ -34,38 +36,40 @@ public final class TextTower implements TextTowerType {
     private TextTower() {}
 
     @Override
+    public String tokenTableKey() {
+        return WORD_TABLE;
+    }
+
+    @Override
     public SDVariable build(SameDiff sd, StateDict weights, ClipConfig config) throws IOException {
         return build(sd, weights, config.text(), config.embedDim(), config.textProjectionHidden());
     }
 
     @Override
-    public Map<String, INDArray> inputs(int[][] ids, ClipConfig config) {
-        return TextBatch.inputs(ids, config.text().padId());
+    public Map<String, INDArray> inputs(int[][] ids, ClipConfig config, TokenTable tokens) {
+        return TextBatch.inputs(ids, config.text().padId(), tokens);
     }
 
-    /** Builds the graph into {@code sd}, taking every {@code text.*} tensor out of {@code dict}. */
+    /** Builds the graph into {@code sd}, taking every {@code text.*} tensor but the word embeddings out of {@code dict}. */
     public static SDVariable build(SameDiff sd, StateDict dict, TextConfig cfg, int embedDim, int projectionHidden)
             throws IOException {
         Weights w = new Weights(sd, dict);
         int hidden = cfg.hidden();
         double eps = cfg.layerNormEps();
 
-        SDVariable ids = sd.placeHolder(IDS, DataType.INT, -1, -1);
+        SDVariable words = sd.placeHolder(WORDS, DataType.FLOAT, -1, hidden); // [B·L, hidden]
         SDVariable positions = sd.placeHolder(POSITIONS, DataType.INT, -1, -1);
         SDVariable keyBias = sd.placeHolder(KEY_BIAS, DataType.FLOAT, -1, 1, 1, -1);
         SDVariable tokenMask = sd.placeHolder(TOKEN_MASK, DataType.FLOAT, -1, -1, 1);
-        SDVariable sequence = sd.shape(ids); // [B, L]
+        SDVariable sequence = sd.shape(positions); // [B, L]
 
         // Embeddings: word + position + token type 0, then LayerNorm. Kept as a token matrix [B·L, hidden].
-        SDVariable word = w.get(P + "embeddings.word_embeddings.weight", cfg.vocabSize(), hidden);
         SDVariable position = w.get(P + "embeddings.position_embeddings.weight", cfg.maxPositions(), hidden);
         INDArray tokenTypes = w.array(P + "embeddings.token_type_embeddings.weight", cfg.typeVocabSize(), hidden);
         SDVariable tokenType0 = sd.constant(
                 P + "embeddings.token_type_embeddings.row0",
                 tokenTypes.getRow(0).dup());
-        SDVariable x = sd.gather(word, ids.reshape(-1), 0)
-                .add(sd.gather(position, positions.reshape(-1), 0))
-                .add(tokenType0);
+        SDVariable x = words.add(sd.gather(position, positions.reshape(-1), 0)).add(tokenType0);
         x = Layers.layerNorm(w, x, P + "embeddings.LayerNorm", hidden, eps);
 
         SDVariable headShape = Layers.qkvHeadShape(sd, sequence, cfg.heads(), cfg.headWidth());
