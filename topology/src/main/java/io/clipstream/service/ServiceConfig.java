@@ -260,7 +260,7 @@ public record ServiceConfig(
             "model.text.idle.ms",
             "10000",
             "How long (ms) the text tower stays in memory after its last use (label sets, text queries); then its "
-                    + "weights (about 0.5 GB at full size) are freed, and read again from the model folder when next "
+                    + "weights (about 0.34 GB at full size) are freed, and read again from the model folder when next "
                     + "needed (a few seconds). Once the last label set under way is written it goes after 2 s (or "
                     + "this, if shorter) unless a query takes it. 0: keep it in memory for good.");
     static final ConfigKey HTTP_BIND = ConfigKey.of(

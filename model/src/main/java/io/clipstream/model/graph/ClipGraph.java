@@ -59,7 +59,7 @@ public final class ClipGraph implements AutoCloseable {
             System.gc();
             return graph;
         };
-        // the guard's automatic limit follows the text tower's 0.5 GB out and in
+        // the guard's automatic limit follows the text tower's 0.34 GB out and in
         ResidentMemoryGuard guard = new ResidentMemoryGuard();
         return new ClipGraph(
                 towers, TextTowerSlot.unloading(towers.text, again, textIdle, guard::holdingsChanged), config, guard);

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the text tower lives. The image tower runs all the time; the text tower only while label sets encode or a
  * text query comes in. With an idle time and a way to build it again, the slot frees the text tower's weights
- * (about 0.5 GB at full size) once nobody has used it for that long, and builds it again from the checkpoint on the
+ * (about 0.34 GB at full size) once nobody has used it for that long, and builds it again from the checkpoint on the
  * next use. Without, it keeps the tower for good. Thread-safe; a tower in use is never freed.
  */
 final class TextTowerSlot implements AutoCloseable {

@@ -272,7 +272,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         forget(setId);
         emit(setId, e);
         if (encodings.isEmpty()) {
-            text.idleNow(); // the text tower (0.5 GB) need not wait out its idle time beside an image flood
+            text.idleNow(); // the text tower (0.34 GB) need not wait out its idle time beside an image flood
         }
         LOG.info(
                 "label set {} v{}: ready, {} prompts and {} example images in {} ms",
