@@ -29,13 +29,7 @@ final class SafetensorsReader {
 
     /** Every tensor, read now. */
     static Map<String, Tensor> read(Path file) throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (var e : index(file).entrySet()) {
-            tensors.put(
-                    e.getKey(),
-                    new Tensor(e.getValue().shape(), e.getValue().values().read()));
-        }
-        return tensors;
+        return StoredTensor.readAll(index(file));
     }
 
     /** Every tensor's shape, checked; its values are read from the file when {@link StoredTensor#values} is called. */

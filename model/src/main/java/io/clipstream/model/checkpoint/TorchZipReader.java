@@ -37,13 +37,7 @@ final class TorchZipReader {
 
     /** Tensors by key as stored (a {"state_dict": ...} wrapper removed, names not yet normalised), all read. */
     static Map<String, Tensor> read(Path file) throws IOException {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (var e : index(file).entrySet()) {
-            tensors.put(
-                    e.getKey(),
-                    new Tensor(e.getValue().shape(), e.getValue().values().read()));
-        }
-        return tensors;
+        return StoredTensor.readAll(index(file));
     }
 
     /**
