@@ -45,14 +45,7 @@ class TorchZipReaderTest {
 
     @Test
     void findsThePrefixFromTheDataPklEntry() throws IOException {
-        byte[] pkl = new PickleBytes()
-                .proto(2)
-                .op('}')
-                .str("x")
-                .tensor("FloatStorage", "0", 12, 0, new int[] {12}, new int[] {1})
-                .op('s')
-                .op('.')
-                .bytes();
+        byte[] pkl = oneTensor("x", 12, 12);
         assertThat(TorchZipReader.read(zip("some_stem", pkl, Map.of("0", TWELVE_FLOATS)))
                         .get("x")
                         .data())
@@ -93,14 +86,7 @@ class TorchZipReaderTest {
 
     @Test
     void refusesAStorageWhoseSizeDisagreesWithThePickle() throws IOException {
-        byte[] pkl = new PickleBytes()
-                .proto(2)
-                .op('}')
-                .str("w")
-                .tensor("FloatStorage", "0", 16, 0, new int[] {12}, new int[] {1})
-                .op('s')
-                .op('.')
-                .bytes();
+        byte[] pkl = oneTensor("w", 16, 12);
         Path file = zip("archive", pkl, Map.of("0", TWELVE_FLOATS));
         assertThatThrownBy(() -> TorchZipReader.read(file))
                 .isInstanceOf(CheckpointException.class)
@@ -145,14 +131,7 @@ class TorchZipReaderTest {
 
     @Test
     void indexingChecksShapesButLeavesTheValuesInTheFileUntilATensorIsRead() throws IOException {
-        byte[] pkl = new PickleBytes()
-                .proto(2)
-                .op('}')
-                .str("x")
-                .tensor("FloatStorage", "0", 12, 0, new int[] {12}, new int[] {1})
-                .op('s')
-                .op('.')
-                .bytes();
+        byte[] pkl = oneTensor("x", 12, 12);
         Path file = zip("archive", pkl, Map.of("0", TWELVE_FLOATS));
         Map<String, StoredTensor> index = TorchZipReader.index(file);
         assertThat(index.get("x").shape()).containsExactly(12);
@@ -165,6 +144,18 @@ class TorchZipReaderTest {
         assertThat(index.get("x").values().read()).containsOnly(7f);
         Files.delete(file);
         assertThatThrownBy(() -> index.get("x").values().read()).isInstanceOf(IOException.class);
+    }
+
+    /** A state dict of one float tensor: the first {@code size} elements of storage "0", which holds {@code storageSize}. */
+    private static byte[] oneTensor(String name, int storageSize, int size) {
+        return new PickleBytes()
+                .proto(2)
+                .op('}')
+                .str(name)
+                .tensor("FloatStorage", "0", storageSize, 0, new int[] {size}, new int[] {1})
+                .op('s')
+                .op('.')
+                .bytes();
     }
 
     private Path zip(String prefix, byte[] pkl, Map<String, byte[]> storages) throws IOException {
