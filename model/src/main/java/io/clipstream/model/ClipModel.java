@@ -6,6 +6,7 @@ import io.clipstream.model.graph.ClipGraph;
 import io.clipstream.model.image.ClipPreprocessor;
 import io.clipstream.model.image.ImageDecoder;
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import io.clipstream.model.tokenizer.ClipTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ public final class ClipModel {
     private final ClipGraph graph;
     private final ClipTokenizer tokenizer;
     private final ClipPreprocessor preprocessor;
+    /** The last batch tensor of each thread that ran {@link #encodeCrops}; the graph copies it, so it can be reused. */
+    private final ThreadLocal<float[]> batchTensor = new ThreadLocal<>();
 
     public ClipModel(String id, ClipGraph graph, ClipTokenizer tokenizer, ClipPreprocessor preprocessor) {
         this.id = id;
@@ -131,6 +134,32 @@ public final class ClipModel {
             System.arraycopy(preprocessed.get(i), 0, batch, i * per, per);
         }
         return encodeImages(batch, preprocessed.size());
+    }
+
+    /** Decodes, resizes and crops one image: the 8-bit RGB crop that {@link #encodeCrops} turns into a tensor. */
+    public RgbCrop crop(byte[] imageBytes) throws ImageRejectedException {
+        return preprocessor.crop(imageBytes);
+    }
+
+    /**
+     * Raw image embeddings, one row per crop, in one batch: each crop is normalised straight into the batch's
+     * tensor. The tensor's array is kept for the calling thread's next batch of the same size (a service's
+     * batches are mostly full), since at 4.8 MB for 8 images it would otherwise be a humongous allocation each time.
+     */
+    public float[][] encodeCrops(List<RgbCrop> crops) {
+        if (crops.isEmpty()) {
+            return new float[0][];
+        }
+        int per = preprocessor.tensorLength();
+        float[] batch = batchTensor.get();
+        if (batch == null || batch.length != crops.size() * per) {
+            batch = new float[crops.size() * per];
+            batchTensor.set(batch);
+        }
+        for (int i = 0; i < crops.size(); i++) {
+            preprocessor.toTensor(crops.get(i), batch, i * per);
+        }
+        return encodeImages(batch, crops.size());
     }
 
     /** Raw image embeddings of {@code count} images laid out [count, 3, S, S] in one array. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -68,6 +69,21 @@ class ClipModelTest {
         assertThat(batch[1])
                 .containsExactly(model.encodeImages(List.of(blue))[0], org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(batch[0]).hasSize(model.embedDim()).isNotEqualTo(batch[1]);
+    }
+
+    /** Batches of 2, 1, 2 and 2 on one thread: the kept batch tensor is refilled, never read stale. */
+    @Test
+    void cropsEncodeAsTheirTensorsWhateverTheBatchesBefore() throws Exception {
+        RgbCrop red = model.crop(png(Color.RED));
+        RgbCrop blue = model.crop(png(Color.BLUE));
+        float[][] tensors =
+                model.encodeImages(List.of(model.preprocess(png(Color.RED)), model.preprocess(png(Color.BLUE))));
+
+        assertThat(model.encodeCrops(List.of(red, blue))).isDeepEqualTo(tensors);
+        assertThat(model.encodeCrops(List.of(blue))[0])
+                .isEqualTo(model.encodeImages(List.of(model.preprocess(png(Color.BLUE))))[0]);
+        assertThat(model.encodeCrops(List.of(blue, red))).isDeepEqualTo(new float[][] {tensors[1], tensors[0]});
+        assertThat(model.encodeCrops(List.of(red, blue))).isDeepEqualTo(tensors);
     }
 
     @Test

@@ -4,16 +4,19 @@ import io.clipstream.model.image.ImageRejectedException.Reason;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
@@ -60,6 +63,15 @@ public final class ImageDecoder {
 
     /** Decodes the first image (first frame of a GIF) of {@code bytes}. */
     public DecodedImage decode(byte[] bytes) throws ImageRejectedException {
+        return decode(bytes, null);
+    }
+
+    /**
+     * As {@link #decode(byte[])}, decoding into {@code buffers} where the layout allows (8-bit JPEG and the packed
+     * pixels of 8-bit rasters): the image returned then shares its pixels with {@code buffers} and is valid until
+     * they are used again. Null buffers: fresh arrays.
+     */
+    DecodedImage decode(byte[] bytes, DecodeBuffers buffers) throws ImageRejectedException {
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(Reason.CORRUPT, "empty image");
         }
@@ -85,7 +97,7 @@ public final class ImageDecoder {
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkPixels(format, width, height);
-            DecodedImage image = read(reader, format, png, input);
+            DecodedImage image = read(reader, format, png, input, buffers);
             if (!warnings.isEmpty()) {
                 throw new ImageRejectedException(
                         Reason.CORRUPT, format + " image is damaged or truncated: " + String.join("; ", warnings));
@@ -179,16 +191,46 @@ public final class ImageDecoder {
                 "the " + format + " reader " + format.readerClass() + " is not on the classpath");
     }
 
-    private static DecodedImage read(ImageReader reader, ImageFormat format, PngHeader png, byte[] bytes)
+    private static DecodedImage read(
+            ImageReader reader, ImageFormat format, PngHeader png, byte[] bytes, DecodeBuffers buffers)
             throws IOException, ImageRejectedException {
         if (format == ImageFormat.JPEG && isCmyk(reader)) {
             if (JpegHeader.adobeTransform(bytes) == 2) {
                 // YCCK: the raw raster would not be CMYK; take the reader's colour conversion (not Pillow-exact)
-                return fromBufferedImage(reader.read(0), format, null);
+                return fromBufferedImage(reader.read(0), format, null, null);
             }
             return cmyk(reader.readRaster(0, null));
         }
-        return fromBufferedImage(reader.read(0), format, png);
+        BufferedImage destination = format == ImageFormat.JPEG && buffers != null ? destination(reader, buffers) : null;
+        if (destination == null) {
+            return fromBufferedImage(reader.read(0), format, png, buffers);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setDestination(destination);
+        return fromBufferedImage(reader.read(0, param), format, png, buffers);
+    }
+
+    /**
+     * The image the reader would create for itself (its first image type), but over the sample array of
+     * {@code buffers}; null when that type does not keep its 8-bit samples interleaved in one byte array.
+     */
+    private static BufferedImage destination(ImageReader reader, DecodeBuffers buffers) throws IOException {
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (!types.hasNext()) {
+            return null;
+        }
+        ImageTypeSpecifier type = types.next();
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        if (!(type.getSampleModel(width, height) instanceof PixelInterleavedSampleModel model)
+                || model.getDataType() != DataBuffer.TYPE_BYTE) {
+            return null;
+        }
+        int length = model.getScanlineStride() * height;
+        WritableRaster raster =
+                Raster.createWritableRaster(model, new DataBufferByte(buffers.samples(length), length), null);
+        ColorModel colours = type.getColorModel();
+        return new BufferedImage(colours, raster, colours.isAlphaPremultiplied(), null);
     }
 
     private static boolean isCmyk(ImageReader reader) throws IOException {
@@ -224,7 +266,7 @@ public final class ImageDecoder {
      * and PNG readers give for RGB, RGBA and grey), packed a byte a band straight from that array; null for any
      * other layout, which takes the general path ({@code Raster.getPixels}), same result, slower.
      */
-    private static int[] packBytes(Raster raster, int keep) {
+    private static int[] packBytes(Raster raster, int keep, DecodeBuffers buffers) {
         if (!(raster.getDataBuffer() instanceof DataBufferByte buffer)
                 || buffer.getNumBanks() != 1
                 || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)
@@ -239,7 +281,7 @@ public final class ImageDecoder {
         int scanline = model.getScanlineStride();
         int w = raster.getWidth();
         int h = raster.getHeight();
-        int[] pixels = new int[w * h];
+        int[] pixels = buffers != null ? buffers.pixels(w * h) : new int[w * h];
         for (int y = 0; y < h; y++) {
             int at = buffer.getOffset() + y * scanline;
             int o = y * w;
@@ -263,7 +305,8 @@ public final class ImageDecoder {
         return pixels;
     }
 
-    private static DecodedImage fromBufferedImage(BufferedImage image, ImageFormat format, PngHeader png)
+    private static DecodedImage fromBufferedImage(
+            BufferedImage image, ImageFormat format, PngHeader png, DecodeBuffers buffers)
             throws ImageRejectedException {
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
@@ -289,7 +332,7 @@ public final class ImageDecoder {
         }
         int shift = bits > 8 && mode != PillowMode.I ? bits - 8 : 0; // Pillow keeps the high byte of 16-bit samples
         if (bits == 8 && mode != PillowMode.I) {
-            int[] packed = packBytes(raster, keep);
+            int[] packed = packBytes(raster, keep, buffers);
             if (packed != null) {
                 return new DecodedImage(mode, w, h, packed);
             }

@@ -33,7 +33,7 @@ class ClipPreprocessorTest {
         DecodedImage image = decoder.decode(TestImages.resource(golden.file()));
 
         assertThat(image.mode().pillowName()).as("Pillow mode").isEqualTo(golden.pillowMode());
-        byte[] crop = preprocessor.rgbCrop(image);
+        byte[] crop = preprocessor.crop(image).pixels();
         byte[] expected = TestImages.goldenCrop(golden.name());
         assertThat(firstDifference(crop, expected))
                 .as("first differing byte (HWC index)")
@@ -45,7 +45,7 @@ class ClipPreprocessorTest {
     @MethodSource("lossyInputs")
     void cropOfLossyFormatsIsCloseToPillow(Golden golden) throws Exception {
         DecodedImage image = decoder.decode(TestImages.resource(golden.file()));
-        byte[] crop = preprocessor.rgbCrop(image);
+        byte[] crop = preprocessor.crop(image).pixels();
         byte[] expected = TestImages.goldenCrop(golden.name());
 
         int max = 0;
