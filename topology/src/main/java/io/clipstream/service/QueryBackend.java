@@ -1,5 +1,6 @@
 package io.clipstream.service;
 
+import io.clipstream.model.image.RgbCrop;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.ImageEvent;
@@ -167,8 +168,8 @@ public final class QueryBackend implements AutoCloseable {
             if (prepared instanceof Preparation.Failed failed) {
                 return new Result.Rejected(failed.code(), failed.message());
             }
-            float[] pixels = ((Preparation.Ready) prepared).pixels();
-            return onTowerThread("image", () -> encoder.encodeImages(List.of(pixels))[0]);
+            RgbCrop crop = ((Preparation.Ready) prepared).crop();
+            return onTowerThread("image", () -> encoder.encodeImages(List.of(crop))[0]);
         });
     }
 

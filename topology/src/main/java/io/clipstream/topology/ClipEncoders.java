@@ -2,6 +2,7 @@ package io.clipstream.topology;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import java.util.List;
 
 /** Both encoders backed by one loaded {@link ClipModel}: the thin seam between the topology and the model module. */
@@ -18,13 +19,13 @@ public final class ClipEncoders implements ImageEncoder, TextEncoder {
     }
 
     @Override
-    public float[] preprocess(byte[] imageBytes) throws ImageRejectedException {
-        return model.preprocess(imageBytes);
+    public RgbCrop crop(byte[] imageBytes) throws ImageRejectedException {
+        return model.crop(imageBytes);
     }
 
     @Override
-    public float[][] encodeImages(List<float[]> preprocessed) {
-        return model.encodeImages(preprocessed);
+    public float[][] encodeImages(List<RgbCrop> crops) {
+        return model.encodeCrops(crops);
     }
 
     @Override

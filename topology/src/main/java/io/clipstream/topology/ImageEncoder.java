@@ -1,16 +1,20 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import java.util.List;
 
-/** The image half of the model as the topology uses it: bytes to a pixel tensor, a batch of tensors to embeddings. */
+/**
+ * The image half of the model as the topology uses it: bytes to an 8-bit RGB crop (what waits for a batch), a batch
+ * of crops to embeddings.
+ */
 public interface ImageEncoder {
     /** Model id stamped on every classification and embedding. */
     String modelId();
 
-    /** Decoded, resized, cropped and normalised CHW pixels; safe to call from several threads. */
-    float[] preprocess(byte[] imageBytes) throws ImageRejectedException;
+    /** Decoded, resized and cropped pixels, not yet normalised; safe to call from several threads. */
+    RgbCrop crop(byte[] imageBytes) throws ImageRejectedException;
 
-    /** Raw image embeddings, one row per preprocessed image, in one pass of the image tower. */
-    float[][] encodeImages(List<float[]> preprocessed);
+    /** Raw image embeddings, one row per crop, in one pass of the image tower. */
+    float[][] encodeImages(List<RgbCrop> crops);
 }

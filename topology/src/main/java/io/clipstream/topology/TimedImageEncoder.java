@@ -1,6 +1,7 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,15 +21,15 @@ final class TimedImageEncoder implements ImageEncoder {
     }
 
     @Override
-    public float[] preprocess(byte[] imageBytes) throws ImageRejectedException {
-        return encoder.preprocess(imageBytes);
+    public RgbCrop crop(byte[] imageBytes) throws ImageRejectedException {
+        return encoder.crop(imageBytes);
     }
 
     @Override
-    public float[][] encodeImages(List<float[]> preprocessed) {
+    public float[][] encodeImages(List<RgbCrop> crops) {
         long start = System.nanoTime();
-        float[][] embeddings = encoder.encodeImages(preprocessed);
-        metrics.batchEncoded(preprocessed.size(), Duration.ofNanos(System.nanoTime() - start));
+        float[][] embeddings = encoder.encodeImages(crops);
+        metrics.batchEncoded(crops.size(), Duration.ofNanos(System.nanoTime() - start));
         return embeddings;
     }
 }

@@ -3,6 +3,7 @@ package io.clipstream.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.LabelEmbedding;
@@ -142,15 +143,15 @@ class QueryBackendTest {
         }
 
         @Override
-        public float[] preprocess(byte[] imageBytes) throws ImageRejectedException {
+        public RgbCrop crop(byte[] imageBytes) throws ImageRejectedException {
             if (imageBytes.length != 1 || imageBytes[0] != 1) {
                 throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, "not an image");
             }
-            return new float[] {0f, 1f};
+            return new RgbCrop(1, new byte[] {0, 1, 0});
         }
 
         @Override
-        public float[][] encodeImages(List<float[]> preprocessed) {
+        public float[][] encodeImages(List<RgbCrop> crops) {
             calls.incrementAndGet();
             threads.add(Thread.currentThread().getName());
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -161,7 +162,8 @@ class QueryBackendTest {
                 Thread.currentThread().interrupt();
             }
             running.decrementAndGet();
-            return new float[][] {preprocessed.get(0).clone()};
+            byte[] pixels = crops.get(0).pixels();
+            return new float[][] {{pixels[0], pixels[1]}};
         }
     }
 

@@ -1,6 +1,7 @@
 package io.clipstream.topology;
 
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,16 +27,16 @@ public final class FakeEncoders implements ImageEncoder, TextEncoder {
     }
 
     @Override
-    public float[] preprocess(byte[] bytes) throws ImageRejectedException {
+    public RgbCrop crop(byte[] bytes) throws ImageRejectedException {
         if (bytes.length > 0 && bytes[0] == 'X') {
             throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, "starts with X");
         }
         preprocessed.incrementAndGet();
-        return new float[] {bytes.length == 0 ? 0 : bytes[0]};
+        return new RgbCrop(1, new byte[] {bytes.length == 0 ? 0 : bytes[0], 0, 0});
     }
 
     @Override
-    public float[][] encodeImages(List<float[]> pixels) {
+    public float[][] encodeImages(List<RgbCrop> crops) {
         java.util.concurrent.CountDownLatch gate = towerGate;
         if (gate != null) {
             try {
@@ -46,10 +47,11 @@ public final class FakeEncoders implements ImageEncoder, TextEncoder {
             }
         }
         List<Float> batch = new ArrayList<>();
-        float[][] rows = new float[pixels.size()][];
+        float[][] rows = new float[crops.size()][];
         for (int i = 0; i < rows.length; i++) {
-            batch.add(pixels.get(i)[0]);
-            rows[i] = new float[] {pixels.get(i)[0], 1};
+            float first = crops.get(i).pixels()[0];
+            batch.add(first);
+            rows[i] = new float[] {first, 1};
         }
         batches.add(batch);
         return rows;

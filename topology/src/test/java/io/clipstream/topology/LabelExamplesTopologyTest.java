@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
+import io.clipstream.model.image.ClipPreprocessor;
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import io.clipstream.model.zeroshot.ZeroShotClassifier;
 import io.clipstream.schemas.Classification;
 import io.clipstream.schemas.DeadLetter;
@@ -175,7 +177,7 @@ class LabelExamplesTopologyTest {
             List<KeyValue<String, LabelEmbedding>> out = encode(h, knownItems(1, null));
             float[][] rows = new float[3][];
             for (int i = 0; i < 3; i++) {
-                rows[i] = model.inner.encodeImages(List.of(model.preprocess(scene(100, i))))[0];
+                rows[i] = model.inner.encodeImages(List.of(model.crop(scene(100, i))))[0];
             }
             float[] expected = ZeroShotClassifier.ensemble(rows);
             List<Float> written = out.get(0).value.getEmbedding();
@@ -245,14 +247,17 @@ class LabelExamplesTopologyTest {
         }
 
         @Override
-        public float[] preprocess(byte[] bytes) throws ImageRejectedException {
-            return model.preprocess(bytes);
+        public RgbCrop crop(byte[] bytes) throws ImageRejectedException {
+            return model.crop(bytes);
         }
 
         @Override
-        public float[][] encodeImages(List<float[]> pixels) {
+        public float[][] encodeImages(List<RgbCrop> crops) {
             List<float[]> rows = new ArrayList<>();
-            for (float[] chw : pixels) {
+            ClipPreprocessor preprocessor = TinyClip.model().preprocessor();
+            for (RgbCrop crop : crops) {
+                float[] chw = new float[preprocessor.tensorLength()];
+                preprocessor.toTensor(crop, chw, 0);
                 rows.add(pool(chw));
             }
             return rows.toArray(new float[0][]);

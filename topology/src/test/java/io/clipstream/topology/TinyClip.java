@@ -2,6 +2,7 @@ package io.clipstream.topology;
 
 import io.clipstream.model.ClipModel;
 import io.clipstream.model.image.ImageRejectedException;
+import io.clipstream.model.image.RgbCrop;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,14 +50,14 @@ public final class TinyClip {
         }
 
         @Override
-        public float[] preprocess(byte[] bytes) throws ImageRejectedException {
-            return inner.preprocess(bytes);
+        public RgbCrop crop(byte[] bytes) throws ImageRejectedException {
+            return inner.crop(bytes);
         }
 
         @Override
-        public float[][] encodeImages(List<float[]> pixels) {
-            batches.add(pixels.size());
-            return inner.encodeImages(pixels);
+        public float[][] encodeImages(List<RgbCrop> crops) {
+            batches.add(crops.size());
+            return inner.encodeImages(crops);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.clipstream.topology.images;
 
+import io.clipstream.model.image.RgbCrop;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Stage;
 import io.clipstream.topology.ImageEncoder;
@@ -20,7 +21,7 @@ final class ImageBatch {
     final List<InputRecord> inputs = new ArrayList<>();
     final List<Preparation> prepared = new ArrayList<>();
     final List<LabelMatrix> matrices = new ArrayList<>();
-    private final List<float[]> pixels = new ArrayList<>();
+    private final List<RgbCrop> crops = new ArrayList<>();
     private final List<Integer> pixelIndex = new ArrayList<>();
     float[][] embeddings;
     Future<?> encoding;
@@ -34,7 +35,7 @@ final class ImageBatch {
     void add(long seq, InputRecord input, Preparation preparation, LabelMatrix matrix) {
         if (preparation instanceof Preparation.Ready ready && matrix != null) {
             pixelIndex.add(prepared.size());
-            pixels.add(ready.pixels());
+            crops.add(ready.crop());
         }
         seqs.add(seq);
         inputs.add(input);
@@ -49,18 +50,18 @@ final class ImageBatch {
     /** Runs the image tower over the ready images; a failure fails each of them, not the task. */
     void encode(ImageEncoder encoder) {
         embeddings = new float[prepared.size()][];
-        if (pixels.isEmpty()) {
+        if (crops.isEmpty()) {
             return;
         }
         try {
-            float[][] rows = encoder.encodeImages(pixels);
+            float[][] rows = encoder.encodeImages(crops);
             for (int b = 0; b < rows.length; b++) {
                 embeddings[pixelIndex.get(b)] = rows[b];
             }
         } catch (RuntimeException e) {
             failed(e);
         }
-        pixels.clear(); // the tower is done with them: let them go before the batch is emitted
+        crops.clear(); // the tower is done with them: let them go before the batch is emitted
     }
 
     /** Marks every image that went to the tower as a MODEL_ERROR. */

@@ -12,8 +12,8 @@ import io.clipstream.topology.images.fetch.ImageFetcher;
 import java.nio.ByteBuffer;
 
 /**
- * Turns one image event into preprocessed pixels: takes the inline bytes (or fetches the URL), enforces the byte
- * limit, then decodes, resizes, crops and normalises through the model. Safe to run on several threads at once.
+ * Turns one image event into its crop: takes the inline bytes (or fetches the URL), enforces the byte limit, then
+ * decodes, resizes and crops through the model. Safe to run on several threads at once.
  */
 public final class ImagePreparer {
     private final ImageEncoder encoder;
@@ -49,7 +49,7 @@ public final class ImagePreparer {
             return new Preparation.Failed(ErrorCode.UNREADABLE_RECORD, Stage.DESERIALIZE, "event has no image");
         }
         try {
-            return new Preparation.Ready(event, encoder.preprocess(bytes));
+            return new Preparation.Ready(event, encoder.crop(bytes));
         } catch (ImageRejectedException e) {
             ErrorCode code = switch (e.reason()) {
                 case CORRUPT -> ErrorCode.CORRUPT_IMAGE;

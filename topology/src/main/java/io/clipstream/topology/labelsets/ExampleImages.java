@@ -1,5 +1,6 @@
 package io.clipstream.topology.labelsets;
 
+import io.clipstream.model.image.RgbCrop;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.ImageUrl;
 import io.clipstream.schemas.InlineImage;
@@ -8,7 +9,6 @@ import io.clipstream.topology.ImageEncoder;
 import io.clipstream.topology.deadletters.DeadLetters;
 import io.clipstream.topology.images.ImagePreparer;
 import io.clipstream.topology.images.Preparation;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * A label's example images on their way to the image tower. An example is prepared exactly as an image event's image
  * is, by the same {@link ImagePreparer}: the same byte limit, fetch guard, decoder and preprocessing, and the same
- * dead-letter codes when it fails. Its embedding is cached by the SHA-256 of its pixels, which alone determine it: the
+ * dead-letter codes when it fails. Its embedding is cached by the SHA-256 of its cropped pixels, which alone determine it (with the model id): the
  * same picture sent inline or fetched, in one set or another, goes through the tower once.
  */
 public final class ExampleImages {
@@ -39,15 +39,13 @@ public final class ExampleImages {
     }
 
     /** Raw image-tower embeddings of prepared examples, in one pass. */
-    float[][] encode(List<float[]> pixels) {
-        return encoder.encodeImages(pixels);
+    float[][] encode(List<RgbCrop> crops) {
+        return encoder.encodeImages(crops);
     }
 
-    /** The SHA-256 of the pixels: what the cache key of an example's embedding is made of. */
-    static byte[] hash(float[] pixels) {
-        ByteBuffer bytes = ByteBuffer.allocate(4 * pixels.length);
-        bytes.asFloatBuffer().put(pixels);
-        return DeadLetters.sha256(bytes.array());
+    /** The SHA-256 of the crop's pixels: what the cache key of an example's embedding is made of. */
+    static byte[] hash(RgbCrop crop) {
+        return DeadLetters.sha256(crop.pixels());
     }
 
     /** The cache key of an example's embedding: model id, SOH (prompts have NUL there), the pixels' hash in hex. */

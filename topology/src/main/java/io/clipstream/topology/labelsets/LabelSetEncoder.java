@@ -1,6 +1,7 @@
 package io.clipstream.topology.labelsets;
 
 import io.clipstream.model.ClipModel;
+import io.clipstream.model.image.RgbCrop;
 import io.clipstream.schemas.ErrorCode;
 import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
@@ -302,7 +303,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
      */
     private Optional<Preparation.Failed> exampleBatch(String setId, LabelEncoding e) {
         LabelCursor cursor = e.examples;
-        List<float[]> pixels = new ArrayList<>();
+        List<RgbCrop> crops = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         boolean fetched = false;
         for (int passed = 0; !cursor.atEnd() && passed < EXAMPLE_BATCH; passed++) {
@@ -321,18 +322,18 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                         "label \"" + label.getName() + "\" example " + (item + 1) + " of "
                                 + label.getExamples().size() + ": " + failed.message()));
             }
-            float[] image = ((Preparation.Ready) prepared).pixels();
+            RgbCrop image = ((Preparation.Ready) prepared).crop();
             byte[] hash = ExampleImages.hash(image);
             e.exampleHashes.add(hash);
             String key = ExampleImages.cacheKey(text.modelId(), hash);
             if (!keys.contains(key) && promptCache.get(key) == null) {
-                pixels.add(image);
+                crops.add(image);
                 keys.add(key);
             }
             cursor.advance();
         }
-        if (!pixels.isEmpty()) {
-            float[][] rows = exampleImages.encode(pixels);
+        if (!crops.isEmpty()) {
+            float[][] rows = exampleImages.encode(crops);
             for (int i = 0; i < keys.size(); i++) {
                 promptCache.put(keys.get(i), rows[i]);
             }

@@ -20,12 +20,12 @@ class ImagePreparerTest {
             new ClipEncoders(TinyClip.model()), new ImageFetcher(FetchSettings.disabled(), 10_000), 10_000);
 
     @Test
-    void inlineBytesBecomeModelPixels() throws Exception {
+    void inlineBytesBecomeTheModelsCrop() throws Exception {
         byte[] png = TinyClip.png(1, 50, 40);
         Preparation p = preparer.prepare(Harness.inline("i", "s", png));
         assertThat(p).isInstanceOf(Preparation.Ready.class);
-        assertThat(((Preparation.Ready) p).pixels())
-                .containsExactly(TinyClip.model().preprocess(png));
+        assertThat(((Preparation.Ready) p).crop().pixels())
+                .containsExactly(TinyClip.model().crop(png).pixels());
     }
 
     @Test
