@@ -74,8 +74,10 @@ public record StreamsSettings(
         p.putAll(serdeConfig());
         // A new application starts from the oldest label sets and images, not only new ones.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // An image record can hold a few MB of inline bytes; allow up to 16 MB fetched per partition.
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 16 << 20);
+        // Fetch 1 MiB a partition (the consumer's default), not more: a fetch response is one heap buffer that stays
+        // until its last record is processed. A larger record still comes whole, alone in its fetch (PoisonIT sends
+        // records of 16 MiB).
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 1 << 20);
         // A batch of images through the image tower takes seconds on a CPU: poll fewer records at a time.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 64);
         // Records read ahead wait in the heap with their image bytes: 128 per partition keep the tower fed
