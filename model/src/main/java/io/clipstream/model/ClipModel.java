@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,8 @@ public final class ClipModel {
     private final ClipGraph graph;
     private final ClipTokenizer tokenizer;
     private final ClipPreprocessor preprocessor;
-    /** The last batch tensor of each thread that ran {@link #encodeCrops}; the graph copies it, so it can be reused. */
-    private final ThreadLocal<float[]> batchTensor = new ThreadLocal<>();
+    /** Each thread's array for one image's tensor on its way into a batch ({@link #encodeCrops}). */
+    private final ThreadLocal<float[]> imageTensor = new ThreadLocal<>();
 
     public ClipModel(String id, ClipGraph graph, ClipTokenizer tokenizer, ClipPreprocessor preprocessor) {
         this.id = id;
@@ -142,24 +145,33 @@ public final class ClipModel {
     }
 
     /**
-     * Raw image embeddings, one row per crop, in one batch: each crop is normalised straight into the batch's
-     * tensor. The tensor's array is kept for the calling thread's next batch of the same size (a service's
-     * batches are mostly full), since at 4.8 MB for 8 images it would otherwise be a humongous allocation each time.
+     * Raw image embeddings, one row per crop, in one batch. Each crop's tensor is made in one array kept by the
+     * calling thread and copied into its place in the batch's off-heap tensor, so a batch of any size allocates
+     * nothing large on the heap (an 8-image batch array is 4.8 MB: a humongous allocation every time).
      */
     public float[][] encodeCrops(List<RgbCrop> crops) {
         if (crops.isEmpty()) {
             return new float[0][];
         }
-        int per = preprocessor.tensorLength();
-        float[] batch = batchTensor.get();
-        if (batch == null || batch.length != crops.size() * per) {
-            batch = new float[crops.size() * per];
-            batchTensor.set(batch);
+        int side = preprocessor.config().imageSize();
+        float[] tensor = imageTensor.get();
+        if (tensor == null) {
+            tensor = new float[preprocessor.tensorLength()];
+            imageTensor.set(tensor);
         }
-        for (int i = 0; i < crops.size(); i++) {
-            preprocessor.toTensor(crops.get(i), batch, i * per);
+        INDArray batch = Nd4j.createUninitialized(DataType.FLOAT, crops.size(), 3, side, side);
+        try {
+            for (int i = 0; i < crops.size(); i++) {
+                preprocessor.toTensor(crops.get(i), tensor, 0);
+                try (INDArray image = Nd4j.create(tensor, new long[] {3, side, side}, 'c')) {
+                    batch.slice(i).assign(image);
+                }
+            }
+        } catch (RuntimeException e) {
+            batch.close();
+            throw e;
         }
-        return encodeImages(batch, crops.size());
+        return graph.encodeImages(batch);
     }
 
     /** Raw image embeddings of {@code count} images laid out [count, 3, S, S] in one array. */

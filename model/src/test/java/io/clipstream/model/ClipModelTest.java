@@ -71,7 +71,7 @@ class ClipModelTest {
         assertThat(batch[0]).hasSize(model.embedDim()).isNotEqualTo(batch[1]);
     }
 
-    /** Batches of 2, 1, 2 and 2 on one thread: the kept batch tensor is refilled, never read stale. */
+    /** Batches of 2, 1, 2 and 2 on one thread: the kept image array is refilled for each image, never read stale. */
     @Test
     void cropsEncodeAsTheirTensorsWhateverTheBatchesBefore() throws Exception {
         RgbCrop red = model.crop(png(Color.RED));

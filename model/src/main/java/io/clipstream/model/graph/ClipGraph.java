@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Both CLIP towers, each in a SameDiff graph of its own, built from a checkpoint; which implementation each tower
@@ -105,7 +106,19 @@ public final class ClipGraph implements AutoCloseable {
         }
         int length = batch * 3 * side * side;
         float[] exact = pixels.length == length ? pixels : Arrays.copyOf(pixels, length);
-        Map<String, INDArray> in = imageType.inputs(exact, batch, config);
+        return encodeImages(Nd4j.create(exact, new long[] {batch, 3, side, side}, 'c'));
+    }
+
+    /** Image embeddings [batch][embed_dim] of preprocessed pixels [batch, 3, S, S]; the array is closed after use. */
+    public float[][] encodeImages(INDArray pixels) {
+        int side = config.vision().imageSize();
+        long[] shape = pixels.shape();
+        if (shape.length != 4 || shape[0] <= 0 || shape[1] != 3 || shape[2] != side || shape[3] != side) {
+            pixels.close();
+            throw new IllegalArgumentException(
+                    "pixels of shape " + Arrays.toString(shape) + " are not [batch, 3, " + side + ", " + side + "]");
+        }
+        Map<String, INDArray> in = imageType.inputs(pixels, config);
         try {
             return image.run(in);
         } finally {

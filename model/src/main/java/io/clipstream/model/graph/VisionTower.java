@@ -34,9 +34,8 @@ public final class VisionTower implements VisionTowerType {
     }
 
     @Override
-    public Map<String, INDArray> inputs(float[] pixels, int batch, ClipConfig config) {
-        int side = config.vision().imageSize();
-        return Map.of(INPUT, Nd4j.create(pixels, new long[] {batch, 3, side, side}, 'c'));
+    public Map<String, INDArray> inputs(INDArray pixels, ClipConfig config) {
+        return Map.of(INPUT, pixels);
     }
 
     /** Builds the graph into {@code sd}, taking every {@code visual.*} tensor out of {@code dict}. */

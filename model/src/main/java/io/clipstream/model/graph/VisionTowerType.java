@@ -19,6 +19,6 @@ public interface VisionTowerType {
      */
     SDVariable build(SameDiff sd, StateDict weights, ClipConfig config) throws IOException;
 
-    /** The graph's inputs for {@code batch} preprocessed images laid out [batch, 3, S, S] in {@code pixels}. */
-    Map<String, INDArray> inputs(float[] pixels, int batch, ClipConfig config);
+    /** The graph's inputs for a batch of preprocessed images, {@code pixels} [batch, 3, S, S]. */
+    Map<String, INDArray> inputs(INDArray pixels, ClipConfig config);
 }
