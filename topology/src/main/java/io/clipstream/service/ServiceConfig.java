@@ -254,7 +254,7 @@ public record ServiceConfig(
             "memory.max.resident.mb",
             "0",
             "Resident memory (MB) above which inference asks the JVM to collect, so ND4J's unreferenced off-heap "
-                    + "arrays are freed, then trims the C heap (at most every 10 s); 0: 1.25 x the resident memory "
+                    + "arrays are freed, then trims the C heap (at most every 10 s); 0: 1.125 x the resident memory "
                     + "after the first batch (at least + 128 MB), raised when a trim shows more is held for good.");
     static final ConfigKey TEXT_IDLE = ConfigKey.of(
             "model.text.idle.ms",

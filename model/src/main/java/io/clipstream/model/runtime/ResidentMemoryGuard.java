@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * collection found, hands the C allocator's free pages back to the system ({@code malloc_trim}), so resident
  * memory drops instead of staying at its high-water mark.
  *
- * <p>The limit is either given, or automatic: the resident set after the first inference plus a headroom of a
- * quarter of it (at least 128 MB), moved up to the resident set after a trim plus its headroom when that is higher
+ * <p>The limit is either given, or automatic: the resident set after the first inference plus a headroom of an
+ * eighth of it (at least 128 MB), moved up to the resident set after a trim plus its headroom when that is higher
  * (the service holds more for good, e.g. a larger batch). When what the process holds for good changes (a tower
  * freed or built again: {@link #holdingsChanged}), the next inference collects and trims at once and the automatic
  * limit is derived afresh from what is left, down as well as up. A given limit stays; if even a trim cannot bring
@@ -75,7 +75,7 @@ public final class ResidentMemoryGuard {
 
     /** The automatic limit for a process holding {@code resident} bytes it needs. */
     static long automaticLimit(long resident) {
-        return resident + Math.max(MIN_HEADROOM, resident / 4);
+        return resident + Math.max(MIN_HEADROOM, resident / 8);
     }
 
     /** A fixed limit in bytes instead of the automatic one; 0 goes back to automatic. */

@@ -49,15 +49,16 @@ class ResidentMemoryGuardTest {
     void theFirstInferenceSetsTheAutomaticLimitAndCollectsNothing() {
         guard.afterInference(0);
 
-        assertThat(guard.limit()).isEqualTo(750 * MB);
+        assertThat(guard.limit()).isEqualTo(728 * MB); // 600 MB + at least 128 MB (an eighth is 75)
         assertThat(heap.collections).isZero();
         assertThat(ResidentMemoryGuard.automaticLimit(200 * MB)).isEqualTo(328 * MB);
+        assertThat(ResidentMemoryGuard.automaticLimit(1600 * MB)).isEqualTo(1800 * MB);
     }
 
     @Test
     void garbageAboveTheLimitIsCollectedThenTrimmedAtALaterInference() {
         guard.afterInference(0);
-        heap.leave(150 * MB);
+        heap.leave(128 * MB);
         guard.afterInference(SECOND);
         assertThat(heap.collections).isZero();
 
@@ -71,7 +72,7 @@ class ResidentMemoryGuardTest {
         guard.afterInference(2 * SECOND + ResidentMemoryGuard.TRIM_DELAY_NANOS);
         assertThat(heap.trims).isEqualTo(1);
         assertThat(heap.resident).isEqualTo(600 * MB);
-        assertThat(guard.limit()).isEqualTo(750 * MB);
+        assertThat(guard.limit()).isEqualTo(728 * MB);
         assertThat(guard.collections()).isEqualTo(1);
     }
 
@@ -81,7 +82,7 @@ class ResidentMemoryGuardTest {
         heap.resident += 600 * MB; // live, not garbage: nothing to free
         guard.afterInference(SECOND);
         guard.afterInference(2 * SECOND);
-        assertThat(guard.limit()).isEqualTo(1500 * MB);
+        assertThat(guard.limit()).isEqualTo(1350 * MB);
 
         guard.afterInference(30 * SECOND);
         guard.afterInference(60 * SECOND);
@@ -92,7 +93,7 @@ class ResidentMemoryGuardTest {
     void aFreedTowerBringsTheAutomaticLimitDownAtTheNextInference() {
         heap.resident = 1200 * MB; // both towers
         guard.afterInference(0);
-        assertThat(guard.limit()).isEqualTo(1500 * MB);
+        assertThat(guard.limit()).isEqualTo(1350 * MB);
 
         heap.resident -= 500 * MB; // the text tower's weights freed
         heap.leave(100 * MB); // and garbage the collector has yet to find
