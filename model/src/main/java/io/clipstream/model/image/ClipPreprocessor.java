@@ -76,11 +76,6 @@ public final class ClipPreprocessor {
         toTensor(crop(encoded), out, offset);
     }
 
-    /** Writes the tensor of {@code image} into {@code out[offset .. offset + tensorLength())}. */
-    public void preprocess(DecodedImage image, float[] out, int offset) {
-        toTensor(crop(image), out, offset);
-    }
-
     /**
      * Decodes, resizes and crops: everything before {@code ToTensor}. Decoding reuses buffers kept from earlier
      * images, so a stream of photos does not allocate a new raster for each.
