@@ -206,6 +206,49 @@ class ClipstreamTopologyTest {
     }
 
     @Test
+    void underANewApplicationIdASetTheTableHoldsIsWrittenAgainWithoutTheTextTower(@TempDir Path otherStateDir) {
+        LabelSet set = labelSet("animals", 3, TEMPLATES, "cat", "dog", "bird");
+        List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> first;
+        try (Harness h = harness(batchOf(1))) {
+            first = h.sendLabelSet(set);
+        }
+        assertThat(first).hasSize(3).allMatch(kv -> kv.value.getLabelSetDigest() != null);
+        encoders.prompts.clear();
+
+        // another application id: no prompt cache, no members, but the same label-embeddings topic
+        try (Harness h = new Harness(batchOf(1), encoders, otherStateDir)) {
+            h.putLabelEmbeddings(first);
+            List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> again = h.sendLabelSet(set);
+            assertThat(encoders.prompts).isEmpty();
+            assertThat(again).isEqualTo(first);
+            h.sendImage(inline("img-1", "animals", TinyClip.png(1, 64, 48)));
+            assertThat(h.readClassifications()).hasSize(1);
+
+            // the same id and version with other content is encoded, and replaces the table's
+            LabelSet changed = labelSet("animals", 3, TEMPLATES, "cat", "dog", "fish");
+            List<org.apache.kafka.streams.KeyValue<String, LabelEmbedding>> encoded = h.sendLabelSet(changed);
+            assertThat(encoders.prompts)
+                    .containsExactlyInAnyOrder(
+                            "a photo of a fish.",
+                            "a drawing of a fish.",
+                            "a photo of a cat.",
+                            "a drawing of a cat.",
+                            "a photo of a dog.",
+                            "a drawing of a dog.");
+            assertThat(encoded)
+                    .filteredOn(kv -> kv.value != null)
+                    .extracting(kv -> kv.value.getLabel())
+                    .containsExactly("cat", "dog", "fish");
+            assertThat(encoded.get(0).value.getLabelSetDigest())
+                    .isNotEqualTo(first.get(0).value.getLabelSetDigest());
+            assertThat(encoded)
+                    .filteredOn(kv -> kv.value == null)
+                    .extracting(kv -> kv.key)
+                    .containsExactly("animals/bird");
+        }
+    }
+
+    @Test
     void aBatchFlushesWhenFull() {
         try (Harness h = harness(batchOf(3))) {
             h.sendLabelSet(labelSet("s", 1, TEMPLATES, "a", "b"));

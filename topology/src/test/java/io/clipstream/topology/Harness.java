@@ -107,6 +107,15 @@ public final class Harness implements AutoCloseable {
         return seen;
     }
 
+    /** Writes label embeddings into the global store's source topic, as another service sharing it would have. */
+    void putLabelEmbeddings(List<KeyValue<String, LabelEmbedding>> records) {
+        for (KeyValue<String, LabelEmbedding> kv : records) {
+            labelEmbeddingsIn.pipeInput(
+                    bytes(kv.key),
+                    serdes.labelEmbedding().serializer().serialize(settings.labelEmbeddingsTopic(), kv.value));
+        }
+    }
+
     /** Serializes and sends an image event; returns the exact value bytes sent. */
     byte[] sendImage(ImageEvent event) {
         byte[] value = serdes.imageEvent().serializer().serialize(settings.imagesTopic(), event);

@@ -6,6 +6,7 @@ import io.clipstream.schemas.LabelSet;
 import io.clipstream.topology.InputRecord;
 import io.clipstream.topology.Outcome;
 import io.clipstream.topology.RecordLimits;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -73,13 +74,42 @@ final class LabelEmbeddings {
                     .setTopK(set.getTopK())
                     .setModelId(modelId)
                     .setEmbedding(boxed(LabelBlend.of(rows, examples, LabelBlend.weight(label))))
+                    .setLabelSetDigest(e.digest == null ? null : ByteBuffer.wrap(e.digest))
                     .build();
-            out.add(new Record<>(
-                    labelKey(setId, label.getName()),
-                    Outcome.of(embedding),
-                    input.timestamp(),
-                    RecordLimits.headersOf(input)));
+            out.add(record(setId, embedding, input));
         }
+        return finish(setId, set, input, names, out, previous);
+    }
+
+    /** The output of a set whose embeddings the table already holds ({@link EncodedLabelSets}): the same again. */
+    static Output reused(
+            String setId, LabelSet set, InputRecord input, List<LabelEmbedding> written, LabelSetMembers previous) {
+        List<String> names = new ArrayList<>(written.size());
+        List<Record<byte[], Outcome<LabelEmbedding>>> out = new ArrayList<>(written.size());
+        for (LabelEmbedding embedding : written) {
+            names.add(embedding.getLabel());
+            out.add(record(setId, embedding, input));
+        }
+        return finish(setId, set, input, names, out, previous);
+    }
+
+    private static Record<byte[], Outcome<LabelEmbedding>> record(
+            String setId, LabelEmbedding embedding, InputRecord input) {
+        return new Record<>(
+                labelKey(setId, embedding.getLabel()),
+                Outcome.of(embedding),
+                input.timestamp(),
+                RecordLimits.headersOf(input));
+    }
+
+    /** Adds tombstones for the labels the previous version had and this one dropped. */
+    private static Output finish(
+            String setId,
+            LabelSet set,
+            InputRecord input,
+            List<String> names,
+            List<Record<byte[], Outcome<LabelEmbedding>>> out,
+            LabelSetMembers previous) {
         if (previous != null) {
             Set<String> kept = new HashSet<>(names);
             out.addAll(tombstones(

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A label set under way in the {@link LabelSetEncoder}: its record, the set, its two {@link LabelCursor}s (example
- * images first, then prompts), the pixel hashes of the examples passed so far, and when progress was last logged.
+ * images first, then prompts), the pixel hashes of the examples passed so far, the set's {@link LabelSetDigest} (null
+ * when it has none), and when progress was last logged.
  */
 final class LabelEncoding {
     final InputRecord input;
@@ -15,6 +16,7 @@ final class LabelEncoding {
     final LabelCursor examples;
     final LabelCursor prompts;
     final List<byte[]> exampleHashes;
+    final byte[] digest;
     final long startNanos;
     long loggedNanos;
 
@@ -25,6 +27,7 @@ final class LabelEncoding {
         this.examples = examples;
         this.prompts = prompts;
         this.exampleHashes = new ArrayList<>(hashes);
+        this.digest = LabelSetDigest.of(set).orElse(null);
         this.startNanos = now;
         this.loggedNanos = now;
     }

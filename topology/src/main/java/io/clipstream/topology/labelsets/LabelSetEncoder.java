@@ -15,6 +15,7 @@ import io.clipstream.topology.Outcome;
 import io.clipstream.topology.RecordLimits;
 import io.clipstream.topology.SourceReader;
 import io.clipstream.topology.TextEncoder;
+import io.clipstream.topology.catalog.LabelEmbeddingLoader;
 import io.clipstream.topology.deadletters.DeadLetters;
 import io.clipstream.topology.images.Preparation;
 import java.time.Duration;
@@ -52,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * (where each record is and its cursors, never the set itself); after a restart the record is read back and encoding
  * goes on from the cursors. Once everything is cached, {@link LabelEmbeddings} makes the output. A newer version or a
  * tombstone replaces a set under way.
+ *
+ * <p>A set whose embeddings the global {@code label-embeddings} table already holds, complete, for this model and
+ * made from the same content ({@link LabelSetDigest}), is not encoded: its embeddings are written again from the
+ * table ({@link EncodedLabelSets}). A service under a new application id reads every set again, and without this it
+ * would spend minutes of both cores on each large set it finds already encoded.
  */
 public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], Outcome<LabelEmbedding>> {
     private static final Logger LOG = LoggerFactory.getLogger(LabelSetEncoder.class);
@@ -82,6 +88,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     private KeyValueStore<String, LabelSetMembers> members;
     private PendingLabelSets pending;
     private LabelEmbeddings output;
+    private EncodedLabelSets encoded;
 
     public LabelSetEncoder(
             Deserializer<LabelSet> labelSets,
@@ -107,6 +114,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         this.members = context.getStateStore(MEMBERS_STORE);
         this.pending = new PendingLabelSets(context.getStateStore(PENDING_STORE));
         this.output = new LabelEmbeddings(promptCache, text.modelId());
+        this.encoded = new EncodedLabelSets(context.getStateStore(LabelEmbeddingLoader.STORE), text.modelId());
         encodings.clear();
         restore();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, now -> tick());
@@ -208,6 +216,9 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         }
         LabelEncoding encoding = LabelEncoding.start(input, set, share.now());
         forget(setId);
+        if (writeAgain(setId, encoding)) {
+            return;
+        }
         track(setId, encoding);
         pending.put(setId, encoding);
         LOG.info(
@@ -218,6 +229,29 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                 encoding.prompts.total(),
                 encoding.examples.total());
         tick();
+    }
+
+    /**
+     * Writes the set's embeddings again from the table when they are there already, complete, for this model and
+     * this content (a new application id reads every set again); true if it did.
+     */
+    private boolean writeAgain(String setId, LabelEncoding e) {
+        if (e.digest == null) {
+            return false;
+        }
+        Optional<List<LabelEmbedding>> written = encoded.find(setId, e.set, e.digest);
+        if (written.isEmpty()) {
+            return false;
+        }
+        emit(setId, e.input, LabelEmbeddings.reused(setId, e.set, e.input, written.get(), members.get(setId)));
+        LOG.info(
+                "label set {} v{}: its {} label embeddings for model {} are in the table already, made from the same "
+                        + "set; written again, not encoded",
+                setId,
+                e.set.getVersion(),
+                written.get().size(),
+                text.modelId());
+        return true;
     }
 
     /** One step for the set that has waited longest, if the {@link TextTowerShare} allows one now. */
@@ -271,7 +305,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             return true;
         }
         forget(setId);
-        emit(setId, e);
+        emit(setId, e.input, output.of(setId, e, members.get(setId)));
         if (encodings.isEmpty()) {
             text.idleNow(); // the text tower (0.34 GB) need not wait out its idle time beside an image flood
         }
@@ -379,10 +413,9 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     }
 
     /** Every label's embedding, tombstones for dropped labels, and the new member list ({@link LabelEmbeddings}). */
-    private void emit(String setId, LabelEncoding e) {
-        LabelEmbeddings.Output out = output.of(setId, e, members.get(setId));
+    private void emit(String setId, InputRecord input, LabelEmbeddings.Output out) {
         if (out.missing() != null) {
-            deadLetter(e.input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS, out.missing());
+            deadLetter(input, ErrorCode.INTERNAL_ERROR, Stage.ENCODE_LABELS, out.missing());
             return;
         }
         out.records().forEach(context::forward);

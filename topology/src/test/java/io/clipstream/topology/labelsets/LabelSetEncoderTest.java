@@ -19,6 +19,7 @@ import io.clipstream.topology.RecordedSource;
 import io.clipstream.topology.SourceReader;
 import io.clipstream.topology.TopologySettings;
 import io.clipstream.topology.TopologySettings.FetchSettings;
+import io.clipstream.topology.catalog.LabelEmbeddingLoader;
 import io.clipstream.topology.images.ImagePreparer;
 import io.clipstream.topology.images.fetch.ImageFetcher;
 import java.nio.ByteBuffer;
@@ -54,6 +55,11 @@ class LabelSetEncoderTest {
     private final LabelSetProgress progress = new LabelSetProgress();
     private final RecordedSource source = new RecordedSource();
     private MockProcessorContext<byte[], Outcome<LabelEmbedding>> context;
+    /** The global label-embeddings table, filled by hand: the topic as this or another application wrote it. */
+    private KeyValueStore<String, LabelEmbedding> table;
+
+    private KeyValueStore<String, float[]> cache;
+    private KeyValueStore<String, LabelSetMembers> members;
     private LabelSetEncoder encoder;
     private long offset;
 
@@ -83,7 +89,15 @@ class LabelSetEncoderTest {
                         Serdes.ByteArray())
                 .withLoggingDisabled()
                 .build();
-        for (KeyValueStore<?, ?> store : List.of(cache, members, pending)) {
+        table = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(LabelEmbeddingLoader.STORE),
+                        Serdes.String(),
+                        serdes.labelEmbedding())
+                .withLoggingDisabled()
+                .build();
+        this.cache = cache;
+        this.members = members;
+        for (KeyValueStore<?, ?> store : List.of(cache, members, pending, table)) {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
@@ -280,6 +294,76 @@ class LabelSetEncoderTest {
         assertThat(deleted).extracting(r -> new String(r.key())).containsExactly("s/cat", "s/dog");
         assertThat(deleted).allMatch(r -> r.value().ok() && r.value().value() == null);
         assertThat(send("s", null)).isEmpty(); // deleting again: nothing left to delete
+    }
+
+    /** Writes the embeddings among {@code out} into the table, as the global store's loader would. */
+    private void toTable(List<Record<byte[], Outcome<LabelEmbedding>>> out) {
+        for (Record<byte[], Outcome<LabelEmbedding>> r : out) {
+            table.put(new String(r.key(), StandardCharsets.UTF_8), r.value().value());
+        }
+    }
+
+    /** Forgets this application's own state, as a new application id starts without it. */
+    private void newApplicationId() {
+        for (KeyValueStore<String, ?> store : List.of(cache, members)) {
+            List<String> keys = new ArrayList<>();
+            store.all().forEachRemaining(kv -> keys.add(kv.key));
+            keys.forEach(store::delete);
+        }
+    }
+
+    @Test
+    void aSetTheTableHoldsForThisModelFromTheSameContentIsWrittenAgainWithoutTheTowers() {
+        List<Record<byte[], Outcome<LabelEmbedding>>> first = send("s", labelSet("s", 4, T, "cat", "dog"));
+        assertThat(first).hasSize(2).allMatch(r -> r.value().value().getLabelSetDigest() != null);
+        toTable(first);
+        newApplicationId();
+        text.prompts.clear();
+
+        List<Record<byte[], Outcome<LabelEmbedding>>> again = send("s", labelSet("s", 4, T, "cat", "dog"));
+        assertThat(text.prompts).isEmpty();
+        assertThat(again).extracting(r -> new String(r.key())).containsExactly("s/cat", "s/dog");
+        assertThat(again)
+                .extracting(r -> r.value().value())
+                .containsExactly(
+                        first.get(0).value().value(), first.get(1).value().value());
+
+        // what was written again counts as this application's members: a later version drops a label with a tombstone
+        List<Record<byte[], Outcome<LabelEmbedding>>> next = send("s", labelSet("s", 5, T, "cat"));
+        assertThat(next).extracting(r -> new String(r.key())).containsExactly("s/cat", "s/dog");
+        assertThat(next.get(1).value().value()).isNull();
+    }
+
+    @Test
+    void aSetTheTableHoldsInPartForAnotherModelVersionOrContentIsEncoded() {
+        List<Record<byte[], Outcome<LabelEmbedding>>> first = send("s", labelSet("s", 4, T, "cat", "dog"));
+        LabelEmbedding cat = first.get(0).value().value();
+        LabelEmbedding dog = first.get(1).value().value();
+
+        List<List<LabelEmbedding>> tables = List.of(
+                List.of(cat), // one label missing
+                List.of(cat, LabelEmbedding.newBuilder(dog).setModelId("other").build()),
+                List.of(
+                        cat,
+                        LabelEmbedding.newBuilder(dog).setLabelSetVersion(3).build()),
+                List.of(
+                        cat,
+                        LabelEmbedding.newBuilder(dog)
+                                .setLabelSetDigest(ByteBuffer.allocate(32))
+                                .build()),
+                List.of(
+                        cat,
+                        LabelEmbedding.newBuilder(dog).setLabelSetDigest(null).build()));
+        for (List<LabelEmbedding> rows : tables) {
+            newApplicationId();
+            List<String> keys = new ArrayList<>();
+            table.all().forEachRemaining(kv -> keys.add(kv.key));
+            keys.forEach(table::delete);
+            rows.forEach(r -> table.put("s/" + r.getLabel(), r));
+            text.prompts.clear();
+            assertThat(send("s", labelSet("s", 4, T, "cat", "dog"))).hasSize(2);
+            assertThat(text.prompts).as("table %s", rows).containsExactly("a cat", "the cat", "a dog", "the dog");
+        }
     }
 
     @Test
