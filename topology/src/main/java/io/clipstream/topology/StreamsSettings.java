@@ -32,6 +32,8 @@ public record StreamsSettings(
         int streamThreads,
         Path stateDir,
         String deadLetterTopic) {
+    /** Bytes a fetch asks for, in all and per partition: under half of G1's smallest region (1 MB). */
+    public static final int FETCH_BYTES = 448 << 10;
 
     public static StreamsSettings defaults(String bootstrapServers, String schemaRegistryUrl, Path stateDir) {
         return new StreamsSettings("clipstream", bootstrapServers, schemaRegistryUrl, true, 1, stateDir, "images-dlq");
@@ -74,10 +76,12 @@ public record StreamsSettings(
         p.putAll(serdeConfig());
         // A new application starts from the oldest label sets and images, not only new ones.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // Fetch 1 MiB a partition (the consumer's default), not more: a fetch response is one heap buffer that stays
-        // until its last record is processed. A larger record still comes whole, alone in its fetch (PoisonIT sends
-        // records of 16 MiB).
-        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 1 << 20);
+        // A fetch response is one heap buffer, kept until its last record is processed. Under half a 1 MB G1 region
+        // it is an ordinary young object; over it, "humongous", and each one starts a young pause and a concurrent
+        // cycle (with 1 MiB fetches: one every few images of a flood). A larger record still comes whole, alone in
+        // its fetch (PoisonIT sends records of 16 MiB).
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), FETCH_BYTES);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), FETCH_BYTES);
         // A batch of images through the image tower takes seconds on a CPU: poll fewer records at a time.
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 64);
         // Records read ahead wait in the heap with their image bytes: 128 per partition keep the tower fed

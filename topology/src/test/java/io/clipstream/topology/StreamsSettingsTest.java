@@ -8,6 +8,7 @@ import io.clipstream.topology.deadletters.DeadLetterProductionHandler;
 import io.clipstream.topology.deadletters.DeadLetterWriter;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,19 @@ class StreamsSettingsTest {
         assertThat(p.get("schema.registry.url")).isEqualTo("mock://x");
         assertThat(p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("127.0.0.1:9092");
         new StreamsConfig(p); // every key and value is accepted by Kafka Streams itself
+    }
+
+    @Test
+    void noFetchResponseBufferIsHumongousInG1() {
+        Properties p = defaults.toProperties();
+        int halfSmallestRegion = 512 << 10;
+        for (String key : java.util.List.of(
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG)) {
+            // room for the response's headers beside the records
+            assertThat((int) p.get(StreamsConfig.consumerPrefix(key)))
+                    .as(key)
+                    .isLessThanOrEqualTo(halfSmallestRegion - (64 << 10));
+        }
     }
 
     @Test
