@@ -68,6 +68,9 @@ import picocli.CommandLine.Option;
                         + "last line is JSON.")
 final class E2eBench implements Callable<Integer> {
     static final String LABEL_SET = "bench";
+    /** The label set {@code --new-label-set} publishes during a flood. */
+    static final String NEW_LABEL_SET = "bench-new";
+
     static final int DISTINCT_IMAGES = 32;
 
     @Mixin
@@ -89,6 +92,15 @@ final class E2eBench implements Callable<Integer> {
             description =
                     "Offered images/s of the fixed-rate run; 0: half the flood's rate (default ${DEFAULT-VALUE}).")
     double rate;
+
+    @Option(
+            names = "--new-label-set",
+            defaultValue = "0",
+            paramLabel = "LABELS",
+            description = "After the fixed-rate run, publish a new label set of LABELS labels (no prompt of it cached) "
+                    + "and flood --images images at once: a label set encoding during a flood, both towers at "
+                    + "work; 0: skip (default ${DEFAULT-VALUE}).")
+    int newLabelSet;
 
     @Option(
             names = "--threads",
@@ -300,6 +312,11 @@ final class E2eBench implements Callable<Integer> {
                         offered, half.p50Ms(), half.p99Ms(), half.meanBatch());
 
                 complete = max.complete() && half.complete();
+                if (newLabelSet > 0) {
+                    Map<String, Object> during = new LinkedHashMap<>();
+                    complete &= labelSetDuringFlood(producer, serdes, topics, service, runner, jpegs, during);
+                    result.put("label_set_during_flood", during);
+                }
                 result.put("images_per_s", round(max.imagesPerS()));
                 result.put("p50_ms", round(max.p50Ms()));
                 result.put("p99_ms", round(max.p99Ms()));
@@ -631,6 +648,61 @@ final class E2eBench implements Callable<Integer> {
                 .get();
         awaitLabels(service, labels, timeoutSeconds);
         err.printf("e2e: %d labels encoded in %.1f s%n", labels, since(t0));
+    }
+
+    /**
+     * A new label set of {@link #newLabelSet} labels, published right before a flood of {@link #images} images (which
+     * use the first set): its encoding and the flood share the service. Records the flood's rate, the set's time to
+     * ready and the service's peak resident memory before and after; true if every image was answered.
+     */
+    private boolean labelSetDuringFlood(
+            KafkaProducer<byte[], byte[]> producer,
+            RecordSerdes serdes,
+            TopologySettings topics,
+            BenchService service,
+            Runner runner,
+            List<byte[]> jpegs,
+            Map<String, Object> out)
+            throws Exception {
+        double held = service.meters().labels();
+        long peakBefore = service.peakRssMb();
+        List<Label> list = new ArrayList<>();
+        for (int i = 0; i < newLabelSet; i++) {
+            list.add(Label.newBuilder()
+                    .setName("new label " + i)
+                    .setPrompts(null)
+                    .setThreshold(null)
+                    .build());
+        }
+        LabelSet set = LabelSet.newBuilder()
+                .setId(NEW_LABEL_SET)
+                .setVersion(1)
+                .setLabels(list)
+                .setTemplates(List.of("a picture of the {}, as it looks."))
+                .setTopK(5)
+                .setDescription("bench e2e: encoded during a flood")
+                .build();
+        long t0 = System.nanoTime();
+        producer.send(new ProducerRecord<>(
+                        topics.labelSetsTopic(),
+                        bytes(NEW_LABEL_SET),
+                        serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set)))
+                .get();
+        err.printf("e2e: new label set of %d labels published; flood, %d images%n", newLabelSet, images);
+        Run flood = runner.run(events(serdes, topics.imagesTopic(), jpegs, "during-labels", images), 0);
+        awaitLabels(service, (int) held + newLabelSet, runOptions.timeoutSeconds);
+        double ready = since(t0);
+        long peakAfter = service.peakRssMb();
+        err.printf(
+                "e2e: during the label set: flood %.2f images/s; set ready in %.1f s; peak RSS %d -> %d MB%n",
+                flood.imagesPerS(), ready, peakBefore, peakAfter);
+        out.put("labels", newLabelSet);
+        out.put("images_per_s", round(flood.imagesPerS()));
+        out.put("label_set_ready_s", round(ready));
+        out.put("peak_rss_mb_before", peakBefore);
+        out.put("peak_rss_mb_after", peakAfter);
+        out.put("flood", flood.json());
+        return flood.complete();
     }
 
     /** Waits until the service holds at least {@code labels} label embeddings. */

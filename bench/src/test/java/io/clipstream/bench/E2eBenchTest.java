@@ -38,6 +38,8 @@ class E2eBenchTest {
                 "3",
                 "--rate",
                 "4",
+                "--new-label-set",
+                "5",
                 "--timeout",
                 "120");
 
@@ -69,6 +71,15 @@ class E2eBenchTest {
         }
         assertThat(shares).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
         assertThat(result.get("settings").get("batch").asInt()).isEqualTo(2);
+
+        JsonNode during = result.get("label_set_during_flood");
+        assertThat(during.get("labels").asInt()).isEqualTo(5);
+        assertThat(during.get("images_per_s").asDouble()).isPositive();
+        assertThat(during.get("label_set_ready_s").asDouble()).isPositive();
+        assertThat(during.get("peak_rss_mb_after").asLong())
+                .isGreaterThanOrEqualTo(during.get("peak_rss_mb_before").asLong());
+        assertThat(during.get("flood").get("images").asInt()).isEqualTo(6);
+        assertThat(during.get("flood").has("missing")).as("every image classified").isFalse();
     }
 
     @Test
