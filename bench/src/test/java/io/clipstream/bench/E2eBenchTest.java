@@ -79,7 +79,9 @@ class E2eBenchTest {
         assertThat(during.get("peak_rss_mb_after").asLong())
                 .isGreaterThanOrEqualTo(during.get("peak_rss_mb_before").asLong());
         assertThat(during.get("flood").get("images").asInt()).isEqualTo(6);
-        assertThat(during.get("flood").has("missing")).as("every image classified").isFalse();
+        assertThat(during.get("flood").has("missing"))
+                .as("every image classified")
+                .isFalse();
     }
 
     @Test
