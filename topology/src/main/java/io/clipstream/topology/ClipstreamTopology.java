@@ -18,6 +18,7 @@ import io.clipstream.topology.labelsets.LabelSetEncoder;
 import io.clipstream.topology.labelsets.LabelSetMembers;
 import io.clipstream.topology.labelsets.LabelSetRules;
 import io.clipstream.topology.labelsets.TextTowerShare;
+import io.clipstream.topology.labelsets.TextTowerThread;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -78,6 +79,23 @@ public final class ClipstreamTopology {
             PipelineMetrics metrics,
             LabelCatalog catalog,
             SearchWindows windows) {
+        build(builder, settings, serdes, text, images, metrics, catalog, windows, TextTowerThread.daemon());
+    }
+
+    /**
+     * As above, with where label sets' text batches run: {@link TextTowerThread#daemon()} in the service (off the
+     * stream threads), {@link TextTowerThread#inline()} where a test wants each label set's output at once.
+     */
+    public static void build(
+            StreamsBuilder builder,
+            TopologySettings settings,
+            RecordSerdes serdes,
+            TextEncoder text,
+            ImageEncoder images,
+            PipelineMetrics metrics,
+            LabelCatalog catalog,
+            SearchWindows windows,
+            TextTowerThread textThread) {
         Consumed<byte[], byte[]> raw = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
         TextTowerShare share = TextTowerShare.wallClock();
         ImageEncoder timed = new TimedImageEncoder(images, metrics);
@@ -103,6 +121,7 @@ public final class ClipstreamTopology {
                                 examples,
                                 LabelSetRules.of(settings),
                                 share,
+                                textThread,
                                 metrics.labelSetProgress(),
                                 settings.maxRecordBytes()),
                         Named.as("label-set-encoder"),

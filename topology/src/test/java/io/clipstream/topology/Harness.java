@@ -11,6 +11,7 @@ import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.LabelSet;
 import io.clipstream.search.SearchWindows;
 import io.clipstream.topology.catalog.LabelCatalog;
+import io.clipstream.topology.labelsets.TextTowerThread;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,7 +71,15 @@ public final class Harness implements AutoCloseable {
         this.serdes = RecordSerdes.configured(streams.serdeConfig());
         StreamsBuilder builder = new StreamsBuilder();
         ClipstreamTopology.build(
-                builder, settings, serdes, textTower, imageTower, metrics, new LabelCatalog(), windows);
+                builder,
+                settings,
+                serdes,
+                textTower,
+                imageTower,
+                metrics,
+                new LabelCatalog(),
+                windows,
+                TextTowerThread.inline());
         java.util.Properties properties = streams.toProperties();
         properties.put(PipelineMetrics.CONFIG, metrics);
         driver = new TopologyTestDriver(builder.build(), properties, START);

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -52,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * transaction stays open for long. The sets under way ({@link LabelEncoding}) are kept in {@link PendingLabelSets}
  * (where each record is and its cursors, never the set itself); after a restart the record is read back and encoding
  * goes on from the cursors. Once everything is cached, {@link LabelEmbeddings} makes the output. A newer version or a
- * tombstone replaces a set under way.
+ * tombstone replaces a set under way. Text batches run on the instance's {@link TextTowerThread}, not on the stream
+ * thread: while one runs the stream thread goes on with images, and the step ends (its rows cached, its cursors
+ * saved) at the first punctuation after the batch is done; no other step starts meanwhile.
  *
  * <p>A set whose embeddings the global {@code label-embeddings} table already holds, complete, for this model and
  * made from the same content ({@link LabelSetDigest}), is not encoded: its embeddings are written again from the
@@ -80,6 +84,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     private final ExampleImages exampleImages;
     private final LabelSetRules rules;
     private final TextTowerShare share;
+    private final TextTowerThread textThread;
     private final LabelSetProgress progress;
     private final int maxRecordBytes;
     private final LinkedHashMap<String, LabelEncoding> encodings = new LinkedHashMap<>();
@@ -89,6 +94,12 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     private PendingLabelSets pending;
     private LabelEmbeddings output;
     private EncodedLabelSets encoded;
+    /** The text batch running on the {@link TextTowerThread}, if any: no step starts until it is done. */
+    private InFlight inFlight;
+
+    /** A text batch of a set under way, running off the stream thread; its rows are cached once it is done. */
+    private record InFlight(
+            String setId, LabelEncoding encoding, List<String> prompts, Future<float[][]> rows, long start) {}
 
     public LabelSetEncoder(
             Deserializer<LabelSet> labelSets,
@@ -96,6 +107,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
             ExampleImages exampleImages,
             LabelSetRules rules,
             TextTowerShare share,
+            TextTowerThread textThread,
             LabelSetProgress progress,
             int maxRecordBytes) {
         this.labelSets = labelSets;
@@ -103,6 +115,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         this.exampleImages = exampleImages;
         this.rules = rules;
         this.share = share;
+        this.textThread = textThread;
         this.progress = progress;
         this.maxRecordBytes = maxRecordBytes;
     }
@@ -116,6 +129,7 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         this.output = new LabelEmbeddings(promptCache, text.modelId());
         this.encoded = new EncodedLabelSets(context.getStateStore(LabelEmbeddingLoader.STORE), text.modelId());
         encodings.clear();
+        inFlight = null;
         restore();
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, now -> tick());
     }
@@ -254,8 +268,23 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         return true;
     }
 
-    /** One step for the set that has waited longest, if the {@link TextTowerShare} allows one now. */
+    /**
+     * Finishes the text batch in flight once it is done; then one step for the set that has waited longest, if the
+     * {@link TextTowerShare} allows one now.
+     */
     private void tick() {
+        if (inFlight != null) {
+            if (!inFlight.rows().isDone()) {
+                return;
+            }
+            InFlight done = inFlight;
+            inFlight = null;
+            boolean more = textBatchDone(done);
+            share.stepped(done.start());
+            if (more) {
+                encodings.put(done.setId(), done.encoding()); // round robin between the sets under way
+            }
+        }
         if (encodings.isEmpty() || !share.mayStep()) {
             return;
         }
@@ -265,19 +294,22 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         LabelEncoding encoding = first.getValue();
         encodings.remove(setId);
         boolean more = step(setId, encoding, start);
+        if (inFlight != null) {
+            return; // the step goes on when its text batch is done
+        }
         share.stepped(start);
         if (more) {
-            encodings.put(setId, encoding); // round robin between the sets under way
+            encodings.put(setId, encoding);
         }
     }
 
     /**
-     * Encodes an example batch or a text batch, or more, of the set's uncached examples, then prompts; false once the
-     * set is written or dropped.
+     * Encodes an example batch or starts a text batch, or more, of the set's uncached examples, then prompts; false
+     * once the set is written or dropped. A text batch that is not done at once leaves the step in flight.
      */
     private boolean step(String setId, LabelEncoding e, long start) {
         try {
-            do {
+            while (!e.atEnd()) {
                 if (!e.examples.atEnd()) {
                     Optional<Preparation.Failed> failed = exampleBatch(setId, e);
                     if (failed.isPresent()) {
@@ -289,16 +321,44 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
                                 failed.get().message());
                         return false;
                     }
-                } else {
-                    textBatch(e.set, e.prompts);
+                } else if (startTextBatch(setId, e, start)) {
+                    return true;
                 }
-            } while (!e.atEnd() && share.mayContinue(start));
+                if (!share.mayContinue(start)) {
+                    break;
+                }
+            }
         } catch (RuntimeException ex) {
-            LOG.warn("label set {}: a tower failed", setId, ex);
-            forget(setId);
-            deadLetter(e.input, ErrorCode.MODEL_ERROR, Stage.ENCODE_LABELS, "tower failed: " + ex);
-            return false;
+            return towerFailed(setId, e, ex);
         }
+        return endStep(setId, e);
+    }
+
+    /** Caches a finished text batch's rows and ends its step; false once the set is written or dropped. */
+    private boolean textBatchDone(InFlight done) {
+        LabelEncoding e = done.encoding();
+        try {
+            cache(done.prompts(), done.rows().get());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a text batch ran", ex);
+        } catch (ExecutionException ex) {
+            RuntimeException cause =
+                    ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+            return towerFailed(done.setId(), e, cause);
+        }
+        return endStep(done.setId(), e);
+    }
+
+    private boolean towerFailed(String setId, LabelEncoding e, RuntimeException ex) {
+        LOG.warn("label set {}: a tower failed", setId, ex);
+        forget(setId);
+        deadLetter(e.input, ErrorCode.MODEL_ERROR, Stage.ENCODE_LABELS, "tower failed: " + ex);
+        return false;
+    }
+
+    /** Saves the cursors of a set still under way (true), or writes the finished set (false). */
+    private boolean endStep(String setId, LabelEncoding e) {
         if (!e.atEnd()) {
             pending.put(setId, e);
             track(setId, e);
@@ -319,14 +379,34 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
         return false;
     }
 
-    /** The next text batch of uncached prompts through the text tower, into the cache. */
-    private void textBatch(LabelSet set, LabelCursor cursor) {
-        List<String> batch = nextUncached(set, cursor);
-        if (!batch.isEmpty()) {
-            float[][] rows = text.encodeTexts(batch);
-            for (int i = 0; i < batch.size(); i++) {
-                promptCache.put(output.promptKey(batch.get(i)), rows[i]);
-            }
+    /**
+     * Starts the next text batch of uncached prompts on the {@link TextTowerThread}; true if it is still running (in
+     * flight), false if there was none or it is done and cached already.
+     */
+    private boolean startTextBatch(String setId, LabelEncoding e, long start) {
+        List<String> batch = nextUncached(e.set, e.prompts);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        Future<float[][]> rows = textThread.submit(() -> text.encodeTexts(batch));
+        if (!rows.isDone()) {
+            inFlight = new InFlight(setId, e, batch, rows, start);
+            return true;
+        }
+        try {
+            cache(batch, rows.get());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a text batch ran", ex);
+        } catch (ExecutionException ex) {
+            throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex.getCause());
+        }
+        return false;
+    }
+
+    private void cache(List<String> prompts, float[][] rows) {
+        for (int i = 0; i < prompts.size(); i++) {
+            promptCache.put(output.promptKey(prompts.get(i)), rows[i]);
         }
     }
 
@@ -407,6 +487,9 @@ public final class LabelSetEncoder implements Processor<byte[], byte[], byte[], 
     }
 
     private void forget(String setId) {
+        if (inFlight != null && inFlight.setId().equals(setId)) {
+            inFlight = null; // a newer version or a tombstone replaces it: its rows are not needed
+        }
         encodings.remove(setId);
         pending.delete(setId);
         progress.remove(setId);

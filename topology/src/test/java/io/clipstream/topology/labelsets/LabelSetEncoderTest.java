@@ -54,6 +54,7 @@ class LabelSetEncoderTest {
     private final TextTowerShare share = new TextTowerShare(clock::get);
     private final LabelSetProgress progress = new LabelSetProgress();
     private final RecordedSource source = new RecordedSource();
+    private TextTowerThread textThread = TextTowerThread.inline();
     private MockProcessorContext<byte[], Outcome<LabelEmbedding>> context;
     /** The global label-embeddings table, filled by hand: the topic as this or another application wrote it. */
     private KeyValueStore<String, LabelEmbedding> table;
@@ -111,6 +112,7 @@ class LabelSetEncoderTest {
                 new ExampleImages(new ImagePreparer(text, fetcher, 64), text),
                 rules,
                 share,
+                textThread,
                 progress,
                 1 << 20);
         e.init(context);
@@ -366,6 +368,77 @@ class LabelSetEncoderTest {
         }
     }
 
+    /** Punctuates until something is forwarded or ten seconds pass; what was forwarded. */
+    private List<Record<byte[], Outcome<LabelEmbedding>>> punctuateUntilForwarded() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<Record<byte[], Outcome<LabelEmbedding>>> out = punctuate();
+        while (out.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            out = punctuate();
+        }
+        return out;
+    }
+
+    @Test
+    void onItsOwnThreadATextBatchLeavesTheStreamThreadFreeAndIsCachedWhenDone() throws Exception {
+        textThread = TextTowerThread.daemon();
+        encoder = encoder(new LabelSetRules(1_000, 100, 200, 1 << 20));
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        text.onEncode = () -> {
+            threads.add(Thread.currentThread().getName());
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+
+        assertThat(send("s", labelSet("s", 1, T, "cat", "dog"))).isEmpty(); // returned with the batch running
+        assertThat(punctuate()).isEmpty();
+        assertThat(progress.encoding()).containsExactly(new LabelSetProgress.Encoding("s", 1, 0, 4));
+        gate.countDown();
+        List<Record<byte[], Outcome<LabelEmbedding>>> out = punctuateUntilForwarded();
+        assertThat(out).extracting(r -> new String(r.key())).containsExactly("s/cat", "s/dog");
+        assertThat(threads).containsOnly("clipstream-text-tower");
+        assertThat(text.prompts).containsExactly("a cat", "the cat", "a dog", "the dog");
+        assertThat(progress.encoding()).isEmpty();
+    }
+
+    @Test
+    void aNewerVersionReplacesASetWhoseTextBatchIsInFlight() throws Exception {
+        textThread = TextTowerThread.daemon();
+        encoder = encoder(new LabelSetRules(1_000, 100, 200, 1 << 20));
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        text.onEncode = () -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        assertThat(send("s", labelSet("s", 1, T, "cat"))).isEmpty();
+        assertThat(send("s", labelSet("s", 2, T, "emu"))).isEmpty(); // waits for the text thread
+        gate.countDown();
+        List<Record<byte[], Outcome<LabelEmbedding>>> out = punctuateUntilForwarded();
+        assertThat(out).extracting(r -> new String(r.key())).containsExactly("s/emu");
+        assertThat(out.get(0).value().value().getLabelSetVersion()).isEqualTo(2);
+        assertThat(punctuate()).isEmpty();
+    }
+
+    @Test
+    void aTextBatchThatFailsOnItsOwnThreadIsAModelError() throws Exception {
+        textThread = TextTowerThread.daemon();
+        encoder = encoder(new LabelSetRules(1_000, 100, 200, 1 << 20));
+        text.textTowerBroken = true;
+        send("s", labelSet("s", 1, T, "cat"));
+        List<Record<byte[], Outcome<LabelEmbedding>>> out = punctuateUntilForwarded();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).value().ok()).isFalse();
+        assertThat(out.get(0).value().deadLetter().getCode()).isEqualTo(ErrorCode.MODEL_ERROR);
+        assertThat(progress.encoding()).isEmpty();
+    }
+
     @Test
     void aFailingTextTowerIsAModelErrorAndChangesNothing() {
         send("s", labelSet("s", 1, T, "cat"));
@@ -567,6 +640,7 @@ class LabelSetEncoderTest {
                     new ExampleImages(new ImagePreparer(text, new ImageFetcher(allowed, 64), 64), text),
                     new LabelSetRules(1_000, 100, 200, 1 << 20),
                     share,
+                    textThread,
                     progress,
                     1 << 20);
             fetching.init(context);

@@ -37,6 +37,19 @@ class TextTowerShareTest {
     }
 
     @Test
+    void whileImagesFlowTheNextStepWaitsASecondAtMostAfterALongOne() {
+        share.imageRead();
+        long start = share.now();
+        clock.addAndGet(6_000 * MS); // the text tower was loaded first
+        share.imageRead();
+        share.stepped(start);
+        clock.addAndGet(999 * MS);
+        assertThat(share.mayStep()).isFalse();
+        clock.addAndGet(MS);
+        assertThat(share.mayStep()).isTrue();
+    }
+
+    @Test
     void imagesStopFlowingASecondAfterTheLastOne() {
         share.imageRead();
         clock.addAndGet(999 * MS);
