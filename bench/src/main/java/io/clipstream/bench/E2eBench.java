@@ -623,29 +623,12 @@ final class E2eBench implements Callable<Integer> {
                     .distinct()
                     .toList();
         }
-        List<Label> list = new ArrayList<>();
+        List<String> list = new ArrayList<>();
         for (int i = 0; i < labels; i++) {
-            String name = i < names.size() ? names.get(i) : names.get(i % names.size()) + " " + i;
-            list.add(Label.newBuilder()
-                    .setName(name)
-                    .setPrompts(null)
-                    .setThreshold(null)
-                    .build());
+            list.add(i < names.size() ? names.get(i) : names.get(i % names.size()) + " " + i);
         }
-        LabelSet set = LabelSet.newBuilder()
-                .setId(LABEL_SET)
-                .setVersion(1)
-                .setLabels(list)
-                .setTemplates(List.of("a photo of a {}."))
-                .setTopK(5)
-                .setDescription("bench e2e")
-                .build();
         long t0 = System.nanoTime();
-        producer.send(new ProducerRecord<>(
-                        topics.labelSetsTopic(),
-                        bytes(LABEL_SET),
-                        serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set)))
-                .get();
+        publish(producer, serdes, topics, labelSet(LABEL_SET, list, "a photo of a {}.", "bench e2e"));
         awaitLabels(service, labels, timeoutSeconds);
         err.printf("e2e: %d labels encoded in %.1f s%n", labels, since(t0));
     }
@@ -666,28 +649,20 @@ final class E2eBench implements Callable<Integer> {
             throws Exception {
         double held = service.meters().labels();
         long peakBefore = service.peakRssMb();
-        List<Label> list = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < newLabelSet; i++) {
-            list.add(Label.newBuilder()
-                    .setName("new label " + i)
-                    .setPrompts(null)
-                    .setThreshold(null)
-                    .build());
+            names.add("new label " + i);
         }
-        LabelSet set = LabelSet.newBuilder()
-                .setId(NEW_LABEL_SET)
-                .setVersion(1)
-                .setLabels(list)
-                .setTemplates(List.of("a picture of the {}, as it looks."))
-                .setTopK(5)
-                .setDescription("bench e2e: encoded during a flood")
-                .build();
         long t0 = System.nanoTime();
-        producer.send(new ProducerRecord<>(
-                        topics.labelSetsTopic(),
-                        bytes(NEW_LABEL_SET),
-                        serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set)))
-                .get();
+        publish(
+                producer,
+                serdes,
+                topics,
+                labelSet(
+                        NEW_LABEL_SET,
+                        names,
+                        "a picture of the {}, as it looks.",
+                        "bench e2e: encoded during a flood"));
         err.printf("e2e: new label set of %d labels published; flood, %d images%n", newLabelSet, images);
         Run flood = runner.run(events(serdes, topics.imagesTopic(), jpegs, "during-labels", images), 0);
         awaitLabels(service, (int) held + newLabelSet, runOptions.timeoutSeconds);
@@ -703,6 +678,37 @@ final class E2eBench implements Callable<Integer> {
         out.put("peak_rss_mb_after", peakAfter);
         out.put("flood", flood.json());
         return flood.complete();
+    }
+
+    /** Version 1 of a set of the given labels, each named by text through one template. */
+    static LabelSet labelSet(String id, List<String> names, String template, String description) {
+        List<Label> labels = new ArrayList<>(names.size());
+        for (String name : names) {
+            labels.add(Label.newBuilder()
+                    .setName(name)
+                    .setPrompts(null)
+                    .setThreshold(null)
+                    .build());
+        }
+        return LabelSet.newBuilder()
+                .setId(id)
+                .setVersion(1)
+                .setLabels(labels)
+                .setTemplates(List.of(template))
+                .setTopK(5)
+                .setDescription(description)
+                .build();
+    }
+
+    /** Writes {@code set} to the label-set topic, keyed by its id, and waits for the broker's acknowledgement. */
+    static void publish(
+            KafkaProducer<byte[], byte[]> producer, RecordSerdes serdes, TopologySettings topics, LabelSet set)
+            throws Exception {
+        producer.send(new ProducerRecord<>(
+                        topics.labelSetsTopic(),
+                        bytes(set.getId()),
+                        serdes.labelSet().serializer().serialize(topics.labelSetsTopic(), set)))
+                .get();
     }
 
     /** Waits until the service holds at least {@code labels} label embeddings. */
