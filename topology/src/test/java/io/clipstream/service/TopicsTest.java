@@ -50,6 +50,10 @@ class TopicsTest {
         admin.createTopics(List.of(new NewTopic(s.imagesTopic(), 1, (short) 1)))
                 .all()
                 .get();
+        // the controller has the topic; the broker's metadata, which listTopics reads, may follow a moment later
+        for (int i = 0; i < 200 && !admin.listTopics().names().get().contains(s.imagesTopic()); i++) {
+            Thread.sleep(25);
+        }
         assertThatThrownBy(() -> Topics.ensure(admin, s, new Topics.Policy(false, 1, (short) 1)))
                 .hasMessageContaining("missing topics [check-classifications, check-dlq, check-image-embeddings, "
                         + "check-label-embeddings, check-label-sets]")
