@@ -143,6 +143,10 @@ def inputs():
     yield "progressive", "jpg", save(photo, "JPEG", quality=85, progressive=True)
     yield "icc_linear", "jpg", save(photo, "JPEG", quality=90, icc_profile=linear_rgb_icc())
     yield "gray", "jpg", save(Image.fromarray(scene(260, 230, 1), "L"), "JPEG", quality=90)
+    # other chroma samplings, odd sizes (partial MCUs): cut from the same photo, so no draw from rng moves
+    yield "h2v1", "jpg", save(photo, "JPEG", quality=90, subsampling=1)
+    yield "h1v1_odd", "jpg", save(photo.crop((1, 2, 318, 239)), "JPEG", quality=90, subsampling=0)
+    yield "h2v2_odd", "jpg", save(photo.crop((0, 0, 317, 237)), "JPEG", quality=90, subsampling=2)
     yield "cmyk", "jpg", save(Image.fromarray(scene(280, 210, 4), "CMYK"), "JPEG", quality=92)
     yield "lossless", "webp", save(photo, "WEBP", lossless=True)
     yield "lossy", "webp", save(photo, "WEBP", quality=80)

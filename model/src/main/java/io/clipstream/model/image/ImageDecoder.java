@@ -38,6 +38,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * stay "P" unless the palette is the grey ramp (GIF, BMP); CMYK JPEGs keep their inverted (Adobe) ink values;
  * embedded ICC profiles are ignored, as Pillow ignores them (JPEG profiles are cut out before decoding).
  * Instances are immutable and thread-safe; each call uses its own reader.
+ *
+ * <p>Grey and colour JPEGs are decoded by libjpeg-turbo, Pillow's own JPEG decoder, where the host has it
+ * ({@link TurboJpeg}); ImageIO gives the same pixels, slower, and decodes every other JPEG.
  */
 public final class ImageDecoder {
 
@@ -48,17 +51,34 @@ public final class ImageDecoder {
 
     private final long maxBytes;
     private final long maxPixels;
+    /** Grey and colour JPEGs take libjpeg-turbo when the host has it; null: ImageIO decodes every JPEG. */
+    private final TurboJpeg turboJpeg;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS);
     }
 
     public ImageDecoder(long maxBytes, long maxPixels) {
+        this(maxBytes, maxPixels, TurboJpeg.shared().orElse(null));
+    }
+
+    private ImageDecoder(long maxBytes, long maxPixels, TurboJpeg turboJpeg) {
         if (maxBytes <= 0 || maxPixels <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxBytes = maxBytes;
         this.maxPixels = maxPixels;
+        this.turboJpeg = turboJpeg;
+    }
+
+    /** A decoder that leaves every JPEG to ImageIO, whatever the host has: same pixels, slower. */
+    public static ImageDecoder imageIoOnly(long maxBytes, long maxPixels) {
+        return new ImageDecoder(maxBytes, maxPixels, null);
+    }
+
+    /** What decodes this decoder's JPEGs: {@code "libjpeg-turbo"} or {@code "ImageIO"}. */
+    public String jpegDecoder() {
+        return turboJpeg != null ? "libjpeg-turbo" : "ImageIO";
     }
 
     /** Decodes the first image (first frame of a GIF) of {@code bytes}. */
@@ -87,6 +107,12 @@ public final class ImageDecoder {
         }
         if (png != null) {
             checkPixels(format, png.width(), png.height()); // before ImageIO sees the file at all
+        }
+        if (format == ImageFormat.JPEG && turboJpeg != null) {
+            DecodedImage image = turboJpeg.decode(bytes, (w, h) -> checkPixels(format, w, h), buffers);
+            if (image != null) {
+                return image;
+            }
         }
         byte[] input = format == ImageFormat.JPEG ? JpegHeader.withoutIccProfile(bytes) : bytes;
         ImageReader reader = reader(format);

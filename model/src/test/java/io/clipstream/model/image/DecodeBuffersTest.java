@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** Decoding into kept buffers gives what decoding into fresh arrays gives, and the buffers are really kept. */
 class DecodeBuffersTest {
-    private final ImageDecoder decoder = new ImageDecoder();
+    /** The sample array is the ImageIO reader's (TurboJpegTest covers libjpeg-turbo's use of the pixel array). */
+    private final ImageDecoder decoder =
+            ImageDecoder.imageIoOnly(ImageDecoder.DEFAULT_MAX_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS);
 
     /** Every test image, in both orders through one set of buffers: larger after smaller and smaller after larger. */
     @Test
@@ -23,12 +25,18 @@ class DecodeBuffersTest {
         }
         files.add("inputs/progressive.jpg");
         files.add("inputs/gray.jpg");
-        DecodeBuffers buffers = new DecodeBuffers();
         List<String> both = new ArrayList<>(files);
         List<String> reversed = new ArrayList<>(files);
         java.util.Collections.reverse(reversed);
         both.addAll(reversed);
-        for (String file : both) {
+        for (ImageDecoder decoder : List.of(decoder, new ImageDecoder())) {
+            decodeAllThroughOneSetOfBuffers(decoder, both);
+        }
+    }
+
+    private static void decodeAllThroughOneSetOfBuffers(ImageDecoder decoder, List<String> files) throws Exception {
+        DecodeBuffers buffers = new DecodeBuffers();
+        for (String file : files) {
             byte[] bytes = TestImages.resource(file);
             DecodedImage fresh;
             try {

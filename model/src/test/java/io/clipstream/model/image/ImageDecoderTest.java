@@ -18,9 +18,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Runs with the default decoder (libjpeg-turbo for JPEGs when the host has it); the subclass with ImageIO only. */
 class ImageDecoderTest {
 
-    private final ImageDecoder decoder = new ImageDecoder();
+    private final ImageDecoder decoder = decoder(ImageDecoder.DEFAULT_MAX_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS);
+
+    ImageDecoder decoder(long maxBytes, long maxPixels) {
+        return new ImageDecoder(maxBytes, maxPixels);
+    }
 
     static List<Golden> allInputs() {
         return TestImages.index();
@@ -124,16 +129,45 @@ class ImageDecoderTest {
     @Test
     void pixelAndByteLimitsAreConfigurable() throws Exception {
         byte[] png = TestImages.resource("inputs/rgb_odd.png"); // 301x203
-        assertThat(new ImageDecoder(png.length, 301 * 203).decode(png).width()).isEqualTo(301);
-        assertThatThrownBy(() -> new ImageDecoder(png.length, 301 * 203 - 1).decode(png))
+        assertThat(decoder(png.length, 301 * 203).decode(png).width()).isEqualTo(301);
+        assertThatThrownBy(() -> decoder(png.length, 301 * 203 - 1).decode(png))
                 .isInstanceOfSatisfying(
                         ImageRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
-        assertThatThrownBy(() -> new ImageDecoder(png.length - 1, 301 * 203).decode(png))
+        assertThatThrownBy(() -> decoder(png.length - 1, 301 * 203).decode(png))
                 .isInstanceOfSatisfying(
                         ImageRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
                 .hasMessageContaining("bytes");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inputs/baseline.jpg", "inputs/progressive.jpg", "inputs/gray.jpg"})
+    void theJpegPixelLimitHoldsAtTheLimit(String file) throws Exception {
+        byte[] jpeg = TestImages.resource(file);
+        DecodedImage whole = decoder.decode(jpeg);
+        long pixels = (long) whole.width() * whole.height();
+        assertThat(decoder(jpeg.length, pixels).decode(jpeg).pixels()).isEqualTo(whole.pixels());
+        assertThatThrownBy(() -> decoder(jpeg.length, pixels - 1).decode(jpeg))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
+                .hasMessageContaining(whole.width() + "x" + whole.height());
+    }
+
+    @Test
+    void refusesAProgressiveJpegOfThousandsOfScans() throws Exception {
+        // the last scan repeated: a decoder that takes every scan spends time without bound on a small file
+        byte[] jpeg = TestImages.resource("inputs/progressive.jpg");
+        int lastScan = lastIndexOf(jpeg, (byte) 0xFF, (byte) 0xDA);
+        int end = jpeg.length - 2; // EOI
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        bomb.write(jpeg, 0, end);
+        for (int i = 0; i < 2000; i++) {
+            bomb.write(jpeg, lastScan, end - lastScan);
+        }
+        bomb.write(jpeg, end, 2);
+        assertRejected(bomb.toByteArray(), Reason.CORRUPT);
     }
 
     @Test
@@ -232,6 +266,15 @@ class ImageDecoderTest {
 
     private static int indexOf(byte[] b, byte first, byte second) {
         for (int i = 0; i + 1 < b.length; i++) {
+            if (b[i] == first && b[i + 1] == second) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] b, byte first, byte second) {
+        for (int i = b.length - 2; i >= 0; i--) {
             if (b[i] == first && b[i + 1] == second) {
                 return i;
             }

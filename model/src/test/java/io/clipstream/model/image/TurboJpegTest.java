@@ -1,0 +1,99 @@
+package io.clipstream.model.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clipstream.model.image.TestImages.Golden;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** libjpeg-turbo's pixels are ImageIO's, and so Pillow's; skipped on a host without libturbojpeg.so.0. */
+class TurboJpegTest {
+
+    private final ImageDecoder imageIo =
+            ImageDecoder.imageIoOnly(ImageDecoder.DEFAULT_MAX_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS);
+
+    @BeforeEach
+    void needsTheLibrary() {
+        assumeTrue(
+                TurboJpeg.shared().isPresent(),
+                "libturbojpeg.so.0 is not installed (Debian/Ubuntu: apt-get install libturbojpeg0)");
+    }
+
+    static List<Golden> jpegInputs() {
+        return TestImages.index().stream()
+                .filter(g -> g.file().endsWith(".jpg"))
+                .toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jpegInputs")
+    void decodesEveryJpegFixtureAsImageIoDoesOrLeavesItToImageIo(Golden golden) throws Exception {
+        byte[] jpeg = TestImages.resource(golden.file());
+        DecodedImage turbo = TurboJpeg.shared().orElseThrow().decode(jpeg, (w, h) -> {}, null);
+
+        if (golden.pillowMode().equals("CMYK")) {
+            assertThat(turbo).as("CMYK is left to ImageIO").isNull();
+            return;
+        }
+        assertThat(turbo).isNotNull();
+        assertSame(turbo, imageIo.decode(jpeg));
+    }
+
+    @Test
+    void decodesPhotoLikeJpegsOfManySizesAsImageIoDoes() throws Exception {
+        int[][] sizes = {{1, 1}, {7, 3}, {16, 16}, {17, 9}, {333, 217}, {640, 480}, {481, 641}};
+        for (int[] size : sizes) {
+            for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY}) {
+                byte[] jpeg = jpeg(size[0], size[1], type, size[0] * 31L + type);
+                DecodedImage turbo = TurboJpeg.shared().orElseThrow().decode(jpeg, (w, h) -> {}, null);
+                assertThat(turbo).as("%dx%d type %d", size[0], size[1], type).isNotNull();
+                assertSame(turbo, imageIo.decode(jpeg));
+            }
+        }
+    }
+
+    @Test
+    void theDefaultDecoderUsesItAndReusesTheBuffers() throws Exception {
+        ImageDecoder decoder = new ImageDecoder();
+        assertThat(decoder.jpegDecoder()).isEqualTo("libjpeg-turbo");
+        assertThat(imageIo.jpegDecoder()).isEqualTo("ImageIO");
+        DecodeBuffers buffers = new DecodeBuffers();
+        byte[] first = jpeg(64, 48, BufferedImage.TYPE_3BYTE_BGR, 1);
+        int[] pixels = decoder.decode(first, buffers).pixels();
+        DecodedImage second = decoder.decode(jpeg(64, 48, BufferedImage.TYPE_3BYTE_BGR, 2), buffers);
+        assertThat(second.pixels()).isSameAs(pixels);
+        assertSame(second, imageIo.decode(jpeg(64, 48, BufferedImage.TYPE_3BYTE_BGR, 2)));
+    }
+
+    private static void assertSame(DecodedImage actual, DecodedImage expected) {
+        assertThat(actual.mode()).isEqualTo(expected.mode());
+        assertThat(actual.width()).isEqualTo(expected.width());
+        assertThat(actual.height()).isEqualTo(expected.height());
+        assertThat(actual.pixels()).isEqualTo(expected.pixels());
+    }
+
+    /** Gradients and noise through ImageIO's JPEG writer (4:2:0 for colour). */
+    private static byte[] jpeg(int width, int height, int type, long seed) throws Exception {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, type);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int r = (x * 255 / width + random.nextInt(40)) & 0xff;
+                int g = (y * 255 / height + random.nextInt(40)) & 0xff;
+                int b = ((x + y) * 127 / (width + height) + random.nextInt(40)) & 0xff;
+                image.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+}
