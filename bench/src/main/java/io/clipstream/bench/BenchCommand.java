@@ -295,41 +295,51 @@ public final class BenchCommand implements Callable<Integer> {
                 .orElse(0);
     }
 
-    /** Decode + resize + centre-crop + normalise, for a small and a camera-sized JPEG, on one thread and on a pool. */
+    /**
+     * Decode + resize + centre-crop + normalise, for a small and a camera-sized JPEG, on one thread and on a pool: with
+     * the default JPEG decoder (libjpeg-turbo when the host has it) and then with ImageIO, one after the other.
+     */
     private void benchPreprocess(Throughput timer, Map<String, Object> result) throws Exception {
         ClipConfig config = modelOption.dir == null
                 ? ClipConfig.robertaVitB32()
                 : ClipModel.load(modelOption.dir).config();
-        ClipPreprocessor preprocessor = new ClipPreprocessor(config.preprocess(), new ImageDecoder());
         int threads = pool > 0 ? pool : Runtime.getRuntime().availableProcessors();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
+        List<ImageDecoder> decoders = new ArrayList<>(List.of(new ImageDecoder()));
+        if (!decoders.get(0).jpegDecoder().equals("ImageIO")) {
+            decoders.add(ImageDecoder.imageIoOnly(ImageDecoder.DEFAULT_MAX_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS));
+        }
         try {
             List<Map<String, Object>> images = new ArrayList<>();
             for (int[] size : new int[][] {{640, 480}, {4000, 3000}}) {
                 byte[] jpeg = SyntheticJpeg.of(size[0], size[1], 7);
-                String name = size[0] + "x" + size[1];
-                Throughput.Rate one = timer.measure(name + " 1 thread", () -> {
-                    preprocessor.preprocess(jpeg);
-                    return 1;
-                });
-                Throughput.Rate pooled = timer.measure(name + " " + threads + " threads", () -> {
-                    List<Future<float[]>> done = new ArrayList<>();
-                    for (int i = 0; i < threads * 2; i++) {
-                        done.add(executor.submit(() -> preprocessor.preprocess(jpeg)));
-                    }
-                    for (Future<float[]> f : done) {
-                        f.get();
-                    }
-                    return done.size();
-                });
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("image", name);
-                entry.put("jpeg_kb", jpeg.length / 1024);
-                entry.put("ms_per_image_1_thread", round(1000 / one.median()));
-                entry.put("images_per_s_1_thread", round(one.median()));
-                entry.put("images_per_s_pool", round(pooled.median()));
-                entry.put("pool_threads", threads);
-                images.add(entry);
+                for (ImageDecoder decoder : decoders) {
+                    ClipPreprocessor preprocessor = new ClipPreprocessor(config.preprocess(), decoder);
+                    String name = size[0] + "x" + size[1] + " " + decoder.jpegDecoder();
+                    Throughput.Rate one = timer.measure(name + " 1 thread", () -> {
+                        preprocessor.preprocess(jpeg);
+                        return 1;
+                    });
+                    Throughput.Rate pooled = timer.measure(name + " " + threads + " threads", () -> {
+                        List<Future<float[]>> done = new ArrayList<>();
+                        for (int i = 0; i < threads * 2; i++) {
+                            done.add(executor.submit(() -> preprocessor.preprocess(jpeg)));
+                        }
+                        for (Future<float[]> f : done) {
+                            f.get();
+                        }
+                        return done.size();
+                    });
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("image", size[0] + "x" + size[1]);
+                    entry.put("jpeg_decoder", decoder.jpegDecoder());
+                    entry.put("jpeg_kb", jpeg.length / 1024);
+                    entry.put("ms_per_image_1_thread", round(1000 / one.median()));
+                    entry.put("images_per_s_1_thread", round(one.median()));
+                    entry.put("images_per_s_pool", round(pooled.median()));
+                    entry.put("pool_threads", threads);
+                    images.add(entry);
+                }
             }
             result.put("images", images);
         } finally {
