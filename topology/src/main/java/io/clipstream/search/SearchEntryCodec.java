@@ -54,6 +54,42 @@ public final class SearchEntryCodec {
         return b.array();
     }
 
+    /** {@code encode(e).length}, counted without encoding: the window's size check runs for every image. */
+    public static int encodedSize(SearchEntry e) {
+        int size = 1 + 8 + 8 + 4 + 4 + e.top().size() * 8 + 4 + e.vector().dimension() * 2;
+        size += 4 + utf8Length(e.id()) + 4 + utf8Length(e.labelSet());
+        for (TopLabel t : e.top()) {
+            size += 4 + utf8Length(t.label());
+        }
+        for (Map.Entry<String, String> a : e.attributes().entrySet()) {
+            size += 4 + utf8Length(a.getKey()) + 4 + utf8Length(a.getValue());
+        }
+        return size;
+    }
+
+    /** The length of {@code s.getBytes(UTF_8)}: a lone surrogate becomes one byte ('?'), as that replaces it. */
+    static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     /** The entry, or null when the bytes are not an entry of this format. */
     public static SearchEntry decode(byte[] bytes) {
         if (bytes == null || bytes.length == 0 || (bytes[0] != FORMAT && bytes[0] != FORMAT_INT8)) {

@@ -38,6 +38,6 @@ final class SearchEntries {
                 top,
                 c.getAttributes(),
                 HalfVector.of(vector));
-        return SearchEntryCodec.encode(entry).length <= maxEntryBytes ? entry : null;
+        return SearchEntryCodec.encodedSize(entry) <= maxEntryBytes ? entry : null;
     }
 }

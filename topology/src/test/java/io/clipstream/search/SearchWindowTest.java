@@ -164,6 +164,23 @@ class SearchWindowTest {
     }
 
     @Test
+    void theEncodedSizeIsCountedWithoutEncoding() {
+        // one, two, three and four UTF-8 bytes, a lone high and a lone low surrogate, and a pair cut at the end
+        String[] texts = {"", "a", "ü", "猫", "🐈", "x\uD83Dy", "\uDC08", "cat \uD83D", "label 🐈‍⬛ ☃️"};
+        for (String text : texts) {
+            SearchEntry e = new SearchEntry(
+                    text,
+                    1,
+                    2,
+                    text,
+                    List.of(new TopLabel(text, 0.1f, 0.2f), new TopLabel("b", 0, 0)),
+                    Map.of(text + "k", text),
+                    HalfVector.of(new float[768]));
+            assertThat(SearchEntryCodec.encodedSize(e)).as("%s", text).isEqualTo(SearchEntryCodec.encode(e).length);
+        }
+    }
+
+    @Test
     void entriesWrittenInTheInt8FormatAreStillRead() {
         Int8Vector v = Int8Vector.of(new float[] {0.5f, -1, 0.1f});
         byte[] id = "a".getBytes(java.nio.charset.StandardCharsets.UTF_8);
