@@ -297,7 +297,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * Decode + resize + centre-crop + normalise, for a small and a camera-sized JPEG, on one thread and on a pool: with
-     * the default JPEG decoder (libjpeg-turbo when the host has it) and then with ImageIO, one after the other.
+     * the default JPEG decoder (libjpeg-turbo when the host has it), then with ImageIO, then with libjpeg-turbo's
+     * reduced-scale decoding ({@code image.jpeg.draft}) and how far its crop is from the exact one.
      */
     private void benchPreprocess(Throughput timer, Map<String, Object> result) throws Exception {
         ClipConfig config = modelOption.dir == null
@@ -308,14 +309,17 @@ public final class BenchCommand implements Callable<Integer> {
         List<ImageDecoder> decoders = new ArrayList<>(List.of(new ImageDecoder()));
         if (!decoders.get(0).jpegDecoder().equals("ImageIO")) {
             decoders.add(ImageDecoder.imageIoOnly(ImageDecoder.DEFAULT_MAX_BYTES, ImageDecoder.DEFAULT_MAX_PIXELS));
+            decoders.add(decoders.get(0).withJpegDraft(true));
         }
+        ClipPreprocessor exact = new ClipPreprocessor(config.preprocess(), decoders.get(0));
         try {
             List<Map<String, Object>> images = new ArrayList<>();
             for (int[] size : new int[][] {{640, 480}, {4000, 3000}}) {
                 byte[] jpeg = SyntheticJpeg.of(size[0], size[1], 7);
                 for (ImageDecoder decoder : decoders) {
                     ClipPreprocessor preprocessor = new ClipPreprocessor(config.preprocess(), decoder);
-                    String name = size[0] + "x" + size[1] + " " + decoder.jpegDecoder();
+                    String decoderName = decoder.jpegDecoder() + (decoder.jpegDraft() ? " draft" : "");
+                    String name = size[0] + "x" + size[1] + " " + decoderName;
                     Throughput.Rate one = timer.measure(name + " 1 thread", () -> {
                         preprocessor.preprocess(jpeg);
                         return 1;
@@ -332,7 +336,20 @@ public final class BenchCommand implements Callable<Integer> {
                     });
                     Map<String, Object> entry = new LinkedHashMap<>();
                     entry.put("image", size[0] + "x" + size[1]);
-                    entry.put("jpeg_decoder", decoder.jpegDecoder());
+                    entry.put("jpeg_decoder", decoderName);
+                    if (decoder.jpegDraft()) {
+                        byte[] want = exact.crop(jpeg).pixels();
+                        byte[] got = preprocessor.crop(jpeg).pixels();
+                        long sum = 0;
+                        int max = 0;
+                        for (int i = 0; i < want.length; i++) {
+                            int d = Math.abs((want[i] & 0xff) - (got[i] & 0xff));
+                            sum += d;
+                            max = Math.max(max, d);
+                        }
+                        entry.put("crop_max_abs_diff", max);
+                        entry.put("crop_mean_abs_diff", round((double) sum / want.length));
+                    }
                     entry.put("jpeg_kb", jpeg.length / 1024);
                     entry.put("ms_per_image_1_thread", round(1000 / one.median()));
                     entry.put("images_per_s_1_thread", round(one.median()));

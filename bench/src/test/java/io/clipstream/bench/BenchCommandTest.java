@@ -114,12 +114,17 @@ class BenchCommandTest {
                 .as(console::err)
                 .isZero();
         JsonNode images = lastLine().get("images");
-        // each size with the default JPEG decoder, then (when that is libjpeg-turbo) with ImageIO
-        int decoders = new ImageDecoder().jpegDecoder().equals("ImageIO") ? 1 : 2;
+        // each size with the default JPEG decoder, then (when that is libjpeg-turbo) with ImageIO and with drafts
+        int decoders = new ImageDecoder().jpegDecoder().equals("ImageIO") ? 1 : 3;
         assertThat(images).hasSize(2 * decoders);
         assertThat(images.get(0).get("image").asText()).isEqualTo("640x480");
         assertThat(images.get(decoders).get("image").asText()).isEqualTo("4000x3000");
-        assertThat(images.get(decoders - 1).get("jpeg_decoder").asText()).isEqualTo("ImageIO");
+        if (decoders == 3) {
+            assertThat(images.get(1).get("jpeg_decoder").asText()).isEqualTo("ImageIO");
+            JsonNode draft = images.get(2 * decoders - 1);
+            assertThat(draft.get("jpeg_decoder").asText()).isEqualTo("libjpeg-turbo draft");
+            assertThat(draft.get("crop_mean_abs_diff").asDouble()).isPositive().isLessThan(8);
+        }
         assertThat(images.get(decoders).get("images_per_s_pool").asDouble()).isPositive();
         assertThat(images.get(decoders).get("pool_threads").asInt()).isEqualTo(2);
     }

@@ -91,10 +91,13 @@ final class RunCommand implements Callable<Integer> {
                         malloc);
             }
             LOG.info("loading model from {}", modelDir);
-            ClipModel model = ClipModel.load(
-                    modelDir,
-                    new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels()),
-                    settings.textTowerIdle());
+            ImageDecoder decoder = new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels())
+                    .withJpegDraft(settings.jpegDraft());
+            if (settings.jpegDraft() && !decoder.jpegDraft()) {
+                LOG.warn("image.jpeg.draft=true has no effect: it needs libjpeg-turbo (libturbojpeg.so.0), which was "
+                        + "not found; JPEGs decode at full size");
+            }
+            ClipModel model = ClipModel.load(modelDir, decoder, settings.textTowerIdle());
             model.limitResidentMemory(settings.maxResidentBytes());
             monitoring.watchMemoryCollections(model, ClipModel::memoryCollections);
             monitoring.watchTextTower(model, ClipModel::textTowerLoaded);

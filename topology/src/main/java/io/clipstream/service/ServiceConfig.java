@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  * @param registry         registry client settings beyond the URL (basic auth, TLS), Confluent key names
  * @param modelDir         the model folder
  * @param maxImagePixels   decoded images larger than this are refused before their pixels are allocated
+ * @param jpegDraft        decode large JPEGs at reduced scale (faster, not open_clip's exact pixels)
  * @param maxResidentBytes resident memory above which inference asks for a collection of ND4J's garbage (0: auto)
  * @param textTowerIdle    how long the text tower stays in memory after its last use (zero: for good)
  * @param httpBindAddress  address of the health and metrics endpoints
@@ -62,6 +63,7 @@ public record ServiceConfig(
         Map<String, String> registry,
         Path modelDir,
         long maxImagePixels,
+        boolean jpegDraft,
         long maxResidentBytes,
         Duration textTowerIdle,
         String httpBindAddress,
@@ -230,6 +232,12 @@ public record ServiceConfig(
             "image.max.pixels",
             String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
             "Images whose header declares more pixels are refused before decoding.");
+    static final ConfigKey JPEG_DRAFT = ConfigKey.of(
+            "image.jpeg.draft",
+            "false",
+            "Decode a JPEG at 1/2, 1/4 or 1/8 scale when it stays at least the model's input size, as Pillow's draft "
+                    + "does: several times faster on camera photos, but not open_clip's exact pixels "
+                    + "(needs libjpeg-turbo).");
     static final ConfigKey FETCH_ENABLED =
             ConfigKey.of("fetch.enabled", "false", "Fetch images given by URL (off: such images are dead-lettered).");
     static final ConfigKey FETCH_HOSTS = ConfigKey.of(
@@ -332,6 +340,7 @@ public record ServiceConfig(
             MAX_EXAMPLES,
             MAX_IMAGE_BYTES,
             MAX_IMAGE_PIXELS,
+            JPEG_DRAFT,
             FETCH_ENABLED,
             FETCH_HOSTS,
             FETCH_ADDRESSES,
@@ -541,6 +550,7 @@ public record ServiceConfig(
         int examples = r.integer(MAX_EXAMPLES, 0, ExampleLimits.MAX_PER_SET);
         long maxBytes = r.longValue(MAX_IMAGE_BYTES, 1);
         long maxPixels = r.longValue(MAX_IMAGE_PIXELS, 1);
+        boolean jpegDraft = r.bool(JPEG_DRAFT);
         boolean fetch = r.bool(FETCH_ENABLED);
         Set<String> hosts = r.list(FETCH_HOSTS);
         Set<String> addresses = r.list(FETCH_ADDRESSES);
@@ -611,6 +621,7 @@ public record ServiceConfig(
                 Map.copyOf(registry),
                 modelDir,
                 maxPixels,
+                jpegDraft,
                 Math.min(maxResident, Long.MAX_VALUE >> 20) << 20,
                 textIdle,
                 bind,

@@ -89,6 +89,16 @@ class ServiceConfigTest {
     }
 
     @Test
+    void jpegDraftsAreOffByDefaultAndMustBeABoolean() {
+        assertThat(ServiceConfig.from(REQUIRED).jpegDraft()).isFalse();
+        Map<String, String> values = new java.util.HashMap<>(REQUIRED);
+        values.put("image.jpeg.draft", "true");
+        assertThat(ServiceConfig.from(values).jpegDraft()).isTrue();
+        values.put("image.jpeg.draft", "fast");
+        assertThatThrownBy(() -> ServiceConfig.from(values)).hasMessageContaining("image.jpeg.draft");
+    }
+
+    @Test
     void exampleImageLimitsAreReadAndBounded() {
         assertThat(ServiceConfig.from(REQUIRED).topology().examples())
                 .isEqualTo(new TopologySettings.ExampleLimits(64, 1_000));

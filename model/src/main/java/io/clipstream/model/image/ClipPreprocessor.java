@@ -13,6 +13,9 @@ import java.util.Objects;
  * "squash" the resized image always covers the crop, so torchvision's zero padding never applies. Only the cropped window of the
  * resized image is computed, which gives the same pixels as resizing everything and cropping.
  *
+ * <p>The one exception to exactness is opt-in: a decoder {@link ImageDecoder#withJpegDraft drafting} JPEGs decodes a
+ * large one at reduced scale, to no less than {@code size} on its shorter side, before this resize.
+ *
  * <p>Thread-safe: a pool of stream threads may share one instance. It keeps one set of decoding buffers a core
  * between images (at most 16 MB a set, for images of up to 1920x1080).
  */
@@ -83,7 +86,7 @@ public final class ClipPreprocessor {
     public RgbCrop crop(byte[] encoded) throws ImageRejectedException {
         DecodeBuffers buffers = decodeBuffers.take();
         try {
-            return crop(decoder.decode(encoded, buffers));
+            return crop(decoder.decode(encoded, buffers, size));
         } finally {
             decodeBuffers.give(buffers);
         }

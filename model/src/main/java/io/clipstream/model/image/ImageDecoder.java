@@ -53,6 +53,8 @@ public final class ImageDecoder {
     private final long maxPixels;
     /** Grey and colour JPEGs take libjpeg-turbo when the host has it; null: ImageIO decodes every JPEG. */
     private final TurboJpeg turboJpeg;
+    /** Large JPEGs decode at reduced scale when the caller names the size it needs (not Pillow-exact). */
+    private final boolean jpegDraft;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS);
@@ -63,12 +65,32 @@ public final class ImageDecoder {
     }
 
     private ImageDecoder(long maxBytes, long maxPixels, TurboJpeg turboJpeg) {
+        this(maxBytes, maxPixels, turboJpeg, false);
+    }
+
+    private ImageDecoder(long maxBytes, long maxPixels, TurboJpeg turboJpeg, boolean jpegDraft) {
         if (maxBytes <= 0 || maxPixels <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxBytes = maxBytes;
         this.maxPixels = maxPixels;
         this.turboJpeg = turboJpeg;
+        this.jpegDraft = jpegDraft;
+    }
+
+    /**
+     * This decoder, decoding a large JPEG at 1/2, 1/4 or 1/8 scale in the IDCT when the image is still at least the
+     * size the caller needs (as Pillow's {@code Image.draft}): several times faster on camera photos, but not the
+     * pixels open_clip's transform sees (docs/model.md#jpeg-decoding gives the measured difference). Only with
+     * libjpeg-turbo; with ImageIO every JPEG decodes at full size.
+     */
+    public ImageDecoder withJpegDraft(boolean draft) {
+        return new ImageDecoder(maxBytes, maxPixels, turboJpeg, draft);
+    }
+
+    /** Whether JPEGs are decoded at reduced scale when they are large enough (libjpeg-turbo only). */
+    public boolean jpegDraft() {
+        return jpegDraft && turboJpeg != null;
     }
 
     /** A decoder that leaves every JPEG to ImageIO, whatever the host has: same pixels, slower. */
@@ -92,6 +114,14 @@ public final class ImageDecoder {
      * they are used again. Null buffers: fresh arrays.
      */
     DecodedImage decode(byte[] bytes, DecodeBuffers buffers) throws ImageRejectedException {
+        return decode(bytes, buffers, 0);
+    }
+
+    /**
+     * As {@link #decode(byte[], DecodeBuffers)}; with {@link #withJpegDraft} a large JPEG may come back smaller, down
+     * to a shorter side of {@code draftSide} pixels (0: always full size).
+     */
+    DecodedImage decode(byte[] bytes, DecodeBuffers buffers, int draftSide) throws ImageRejectedException {
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(Reason.CORRUPT, "empty image");
         }
@@ -109,7 +139,8 @@ public final class ImageDecoder {
             checkPixels(format, png.width(), png.height()); // before ImageIO sees the file at all
         }
         if (format == ImageFormat.JPEG && turboJpeg != null) {
-            DecodedImage image = turboJpeg.decode(bytes, (w, h) -> checkPixels(format, w, h), buffers);
+            DecodedImage image =
+                    turboJpeg.decode(bytes, (w, h) -> checkPixels(format, w, h), buffers, jpegDraft ? draftSide : 0);
             if (image != null) {
                 return image;
             }

@@ -58,6 +58,16 @@ final class TurboJpeg {
      * pixels are written into its reused arrays, as {@link ImageDecoder} does.
      */
     DecodedImage decode(byte[] jpeg, PixelLimit limit, DecodeBuffers buffers) throws ImageRejectedException {
+        return decode(jpeg, limit, buffers, 0);
+    }
+
+    /**
+     * As {@link #decode(byte[], PixelLimit, DecodeBuffers)}, but at 1/2, 1/4 or 1/8 of the size in the IDCT, the
+     * smallest of these scales whose shorter side is still at least {@code draftSide}, as Pillow's
+     * {@code Image.draft} picks its scale (0: full size). The limit applies to the full size.
+     */
+    DecodedImage decode(byte[] jpeg, PixelLimit limit, DecodeBuffers buffers, int draftSide)
+            throws ImageRejectedException {
         Pointer handle = Api.tjInitDecompress();
         if (handle == null) {
             return null; // out of native memory for the handle: ImageIO will say the same or manage
@@ -75,9 +85,10 @@ final class TurboJpeg {
             if (space != TJCS_YCBCR && space != TJCS_RGB && space != TJCS_GRAY) {
                 return null;
             }
-            int w = width.getValue();
-            int h = height.getValue();
-            limit.check(w, h);
+            limit.check(width.getValue(), height.getValue());
+            int scale = draftScale(width.getValue(), height.getValue(), draftSide);
+            int w = scaled(width.getValue(), scale);
+            int h = scaled(height.getValue(), scale);
             int count = w * h; // the limit keeps this far below 2^31
             int[] pixels = buffers != null ? buffers.pixels(count) : new int[count];
             int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
@@ -98,6 +109,21 @@ final class TurboJpeg {
         } finally {
             Api.tjDestroy(handle);
         }
+    }
+
+    /** The largest of 8, 4, 2 that leaves the shorter side at least {@code side}; 1 when none does or side is 0. */
+    static int draftScale(int width, int height, int side) {
+        for (int scale = 8; scale > 1 && side > 0; scale /= 2) {
+            if (Math.min(scaled(width, scale), scaled(height, scale)) >= side) {
+                return scale;
+            }
+        }
+        return 1;
+    }
+
+    /** libjpeg's size at 1/scale: rounded up (TJSCALED). */
+    private static int scaled(int size, int scale) {
+        return (size + scale - 1) / scale;
     }
 
     private static void check(Pointer handle, int result) throws ImageRejectedException {

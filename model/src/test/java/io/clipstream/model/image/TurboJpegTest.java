@@ -73,6 +73,54 @@ class TurboJpegTest {
         assertSame(second, imageIo.decode(jpeg(64, 48, BufferedImage.TYPE_3BYTE_BGR, 2)));
     }
 
+    @Test
+    void aDraftScaleKeepsTheShorterSideAtLeastTheSizeAskedFor() {
+        assertThat(TurboJpeg.draftScale(4000, 3000, 224)).isEqualTo(8); // 500x375
+        assertThat(TurboJpeg.draftScale(640, 480, 224)).isEqualTo(2); // 320x240
+        assertThat(TurboJpeg.draftScale(1792, 1793, 224)).isEqualTo(8); // 224x225: at the limit
+        assertThat(TurboJpeg.draftScale(1785, 1792, 224)).isEqualTo(8); // 1785 / 8 rounded up: 224
+        assertThat(TurboJpeg.draftScale(1784, 1792, 224)).isEqualTo(4); // 223 at 1/8, 446 at 1/4
+        assertThat(TurboJpeg.draftScale(447, 600, 224)).isEqualTo(2); // 224 rounded up
+        assertThat(TurboJpeg.draftScale(446, 600, 224)).isEqualTo(1); // 223
+        assertThat(TurboJpeg.draftScale(4000, 300, 224)).isEqualTo(1);
+        assertThat(TurboJpeg.draftScale(4000, 3000, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void aDraftDecodesSmallerAndItsCropStaysCloseToTheExactOne() throws Exception {
+        ClipPreprocessor exact = new ClipPreprocessor(PreprocessConfig.openClipDefault(224), new ImageDecoder());
+        ClipPreprocessor draft =
+                new ClipPreprocessor(PreprocessConfig.openClipDefault(224), new ImageDecoder().withJpegDraft(true));
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY}) {
+            byte[] jpeg = jpeg(1000, 920, type, type);
+            DecodedImage small = new ImageDecoder().withJpegDraft(true).decode(jpeg, null, 224);
+            assertThat(small.width()).isEqualTo(250); // 1/4: the shorter side 230 >= 224
+            assertThat(small.height()).isEqualTo(230);
+            assertThat(new ImageDecoder().decode(jpeg, null, 224).width())
+                    .as("no draft")
+                    .isEqualTo(1000);
+
+            byte[] want = exact.crop(jpeg).pixels();
+            byte[] got = draft.crop(jpeg).pixels();
+            long sum = 0;
+            for (int i = 0; i < want.length; i++) {
+                sum += Math.abs((want[i] & 0xff) - (got[i] & 0xff));
+            }
+            double mean = (double) sum / want.length;
+            // noisy synthetic pixels: the worst case for a reduced IDCT; a photo differs less (docs/model.md)
+            assertThat(mean).as("mean |difference| in levels").isPositive().isLessThan(12);
+        }
+    }
+
+    @Test
+    void withoutTheLibraryADraftIsNotTaken() throws Exception {
+        ImageDecoder imageIo = this.imageIo.withJpegDraft(true);
+        assertThat(imageIo.jpegDraft()).isFalse();
+        assertThat(imageIo.decode(jpeg(1000, 920, BufferedImage.TYPE_3BYTE_BGR, 5), null, 224)
+                        .width())
+                .isEqualTo(1000);
+    }
+
     private static void assertSame(DecodedImage actual, DecodedImage expected) {
         assertThat(actual.mode()).isEqualTo(expected.mode());
         assertThat(actual.width()).isEqualTo(expected.width());
