@@ -155,6 +155,35 @@ class ImageDecoderTest {
                 .hasMessageContaining(whole.width() + "x" + whole.height());
     }
 
+    /** Damaged JPEGs reach native decoders: each must decode or be refused, never fail any other way. */
+    @ParameterizedTest
+    @ValueSource(strings = {"inputs/baseline.jpg", "inputs/progressive.jpg", "inputs/gray.jpg", "inputs/h2v1.jpg"})
+    void aJpegWithRandomBytesChangedDecodesOrIsRefused(String file) {
+        byte[] jpeg = TestImages.resource(file);
+        Random random = new Random(file.hashCode());
+        int refused = 0;
+        for (int round = 0; round < 300; round++) {
+            byte[] damaged = jpeg.clone();
+            int changes = 1 + random.nextInt(8);
+            for (int i = 0; i < changes; i++) {
+                // mostly the header and tables, where a byte changes what the decoder allocates and reads
+                int at = 2
+                        + (random.nextBoolean()
+                                ? random.nextInt(Math.min(700, jpeg.length - 2))
+                                : random.nextInt(jpeg.length - 2));
+                damaged[at] = (byte) random.nextInt(256);
+            }
+            try {
+                DecodedImage image = decoder.decode(damaged);
+                assertThat((long) image.width() * image.height()).isEqualTo(image.pixels().length);
+            } catch (ImageRejectedException e) {
+                assertThat(e.getMessage()).isNotBlank();
+                refused++;
+            }
+        }
+        assertThat(refused).as("some damage is found").isPositive();
+    }
+
     @Test
     void refusesAProgressiveJpegOfThousandsOfScans() throws Exception {
         // the last scan repeated: a decoder that takes every scan spends time without bound on a small file
