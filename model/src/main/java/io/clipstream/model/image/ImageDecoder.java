@@ -46,6 +46,11 @@ public final class ImageDecoder {
 
     /** 20 MiB: far above any photo the stream should carry. */
     public static final long DEFAULT_MAX_BYTES = 20L << 20;
+    /**
+     * Scans of a progressive JPEG, libjpeg-turbo's own limit: each scan may revisit every block, so thousands of them
+     * in a small file cost minutes of CPU; real encoders write about ten.
+     */
+    public static final int MAX_PROGRESSIVE_SCANS = 500;
     /** 40 megapixels; a decoded pixel costs about 8 bytes transiently (reader image plus packed copy). */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
@@ -134,6 +139,12 @@ public final class ImageDecoder {
         PngHeader png = format == ImageFormat.PNG ? PngHeader.parse(bytes) : null;
         if (format == ImageFormat.WEBP) {
             checkRiffChunks(bytes); // the WebP reader decodes a truncated VP8 stream without complaint
+        }
+        if (format == ImageFormat.JPEG
+                && JpegHeader.progressiveScans(bytes, MAX_PROGRESSIVE_SCANS) > MAX_PROGRESSIVE_SCANS) {
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE,
+                    "progressive JPEG with more than " + MAX_PROGRESSIVE_SCANS + " scans (a decoding-time bomb)");
         }
         if (png != null) {
             checkPixels(format, png.width(), png.height()); // before ImageIO sees the file at all
@@ -514,6 +525,66 @@ public final class ImageDecoder {
             }
             out.write(b, copied[0], b.length - copied[0]);
             return out.toByteArray();
+        }
+
+        /**
+         * The scans of a progressive JPEG, counted up to {@code limit + 1}; 0 for any other JPEG. Entropy-coded data
+         * holds no marker (a 0xFF there is followed by a stuffed 0x00, a restart marker or another 0xFF), so each
+         * scan ends at the next real marker. Stops quietly at anything malformed: the decoder reports it.
+         */
+        static int progressiveScans(byte[] b, int limit) {
+            boolean progressive = false;
+            int scans = 0;
+            int i = 2;
+            while (i + 4 <= b.length && (b[i] & 0xff) == 0xFF) {
+                int marker = b[i + 1] & 0xff;
+                if (marker == 0xFF) {
+                    i++;
+                    continue;
+                }
+                if (marker == 0xD9) {
+                    break;
+                }
+                if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                    i += 2;
+                    continue;
+                }
+                int length = (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
+                if (length < 2) {
+                    break;
+                }
+                progressive |= marker == 0xC2 || marker == 0xCA; // SOF2, SOF10: progressive Huffman, arithmetic
+                i += 2 + length;
+                if (marker == 0xDA) {
+                    if (!progressive) {
+                        return 0;
+                    }
+                    if (++scans > limit) {
+                        return scans;
+                    }
+                    i = endOfEntropyCodedData(b, i);
+                }
+            }
+            return progressive ? scans : 0;
+        }
+
+        /** The index of the first real marker at or after {@code i} (or the end of the bytes). */
+        private static int endOfEntropyCodedData(byte[] b, int i) {
+            while (i + 1 < b.length) {
+                if ((b[i] & 0xff) != 0xFF) {
+                    i++;
+                    continue;
+                }
+                int next = b[i + 1] & 0xff;
+                if (next == 0xFF) {
+                    i++; // fill byte: look again from the next 0xFF
+                } else if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
+                    i += 2;
+                } else {
+                    return i;
+                }
+            }
+            return b.length;
         }
 
         private interface SegmentVisitor {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>Only a fast path: a JPEG whose header TurboJPEG cannot classify (CMYK, YCCK, unusual sampling factors, a
  * header it refuses) is left to ImageIO, which also gives the errors for damaged headers. A failure while decoding
  * rejects the image as CORRUPT, with the library's message: any warning stops the decoding (a truncated file is
- * never half an image) and progressive files of more than 500 scans are refused (a CPU bomb).
+ * never half an image), and the library's own scan limit backs {@link ImageDecoder#MAX_PROGRESSIVE_SCANS}.
  *
  * <p>Thread-safe: each decoding has its own TurboJPEG handle. {@code -Dclipstream.jpeg.decoder=imageio} turns the
  * fast path off.

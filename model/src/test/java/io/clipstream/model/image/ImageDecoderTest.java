@@ -185,18 +185,50 @@ class ImageDecoderTest {
     }
 
     @Test
-    void refusesAProgressiveJpegOfThousandsOfScans() throws Exception {
+    void refusesAProgressiveJpegOverTheScanLimitAndOnlyThen() throws Exception {
         // the last scan repeated: a decoder that takes every scan spends time without bound on a small file
+        byte[] at = progressiveWithScans(ImageDecoder.MAX_PROGRESSIVE_SCANS);
+        byte[] over = progressiveWithScans(ImageDecoder.MAX_PROGRESSIVE_SCANS + 1);
+        assertThat(ImageDecoder.JpegHeader.progressiveScans(at, ImageDecoder.MAX_PROGRESSIVE_SCANS))
+                .isEqualTo(ImageDecoder.MAX_PROGRESSIVE_SCANS);
+
+        assertRejected(over, Reason.TOO_LARGE).hasMessageContaining("more than 500 scans");
+        assertRejected(progressiveWithScans(5_000), Reason.TOO_LARGE);
+        // at the limit the decoder runs; the repeated refinement scans are themselves bad, so it refuses them
+        assertRejected(at, Reason.CORRUPT);
+    }
+
+    @Test
+    void aBaselineJpegHasNoProgressiveScansToCount() {
+        assertThat(ImageDecoder.JpegHeader.progressiveScans(TestImages.resource("inputs/baseline.jpg"), 500))
+                .isZero();
+        assertThat(ImageDecoder.JpegHeader.progressiveScans(TestImages.resource("inputs/progressive.jpg"), 500))
+                .isEqualTo(scanMarkers(TestImages.resource("inputs/progressive.jpg")));
+    }
+
+    /** progressive.jpg with its last scan repeated until the file has {@code scans} of them. */
+    private static byte[] progressiveWithScans(int scans) {
         byte[] jpeg = TestImages.resource("inputs/progressive.jpg");
         int lastScan = lastIndexOf(jpeg, (byte) 0xFF, (byte) 0xDA);
         int end = jpeg.length - 2; // EOI
-        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
-        bomb.write(jpeg, 0, end);
-        for (int i = 0; i < 2000; i++) {
-            bomb.write(jpeg, lastScan, end - lastScan);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, end);
+        for (int i = scanMarkers(jpeg); i < scans; i++) {
+            out.write(jpeg, lastScan, end - lastScan);
         }
-        bomb.write(jpeg, end, 2);
-        assertRejected(bomb.toByteArray(), Reason.CORRUPT);
+        out.write(jpeg, end, 2);
+        return out.toByteArray();
+    }
+
+    /** Every 0xFF 0xDA pair: the start-of-scan markers of a file whose tables hold no such pair. */
+    private static int scanMarkers(byte[] b) {
+        int n = 0;
+        for (int i = 0; i + 1 < b.length; i++) {
+            if (b[i] == (byte) 0xFF && b[i + 1] == (byte) 0xDA) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test
