@@ -91,13 +91,7 @@ final class RunCommand implements Callable<Integer> {
                         malloc);
             }
             LOG.info("loading model from {}", modelDir);
-            ImageDecoder decoder = new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels())
-                    .withJpegDraft(settings.jpegDraft());
-            if (settings.jpegDraft() && !decoder.jpegDraft()) {
-                LOG.warn("image.jpeg.draft=true has no effect: it needs libjpeg-turbo (libturbojpeg.so.0), which was "
-                        + "not found; JPEGs decode at full size");
-            }
-            ClipModel model = ClipModel.load(modelDir, decoder, settings.textTowerIdle());
+            ClipModel model = ClipModel.load(modelDir, imageDecoder(settings), settings.textTowerIdle());
             model.limitResidentMemory(settings.maxResidentBytes());
             monitoring.watchMemoryCollections(model, ClipModel::memoryCollections);
             monitoring.watchTextTower(model, ClipModel::textTowerLoaded);
@@ -144,5 +138,16 @@ final class RunCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** The decoder the settings ask for: limits, and drafts of large JPEGs where libjpeg-turbo can make them. */
+    static ImageDecoder imageDecoder(ServiceConfig settings) {
+        ImageDecoder decoder = new ImageDecoder(settings.topology().maxImageBytes(), settings.maxImagePixels())
+                .withJpegDraft(settings.jpegDraft());
+        if (settings.jpegDraft() && !decoder.jpegDraft()) {
+            LOG.warn("image.jpeg.draft=true has no effect: it needs libjpeg-turbo (libturbojpeg.so.0), which was not "
+                    + "found; JPEGs decode at full size");
+        }
+        return decoder;
     }
 }

@@ -3,6 +3,8 @@ package io.clipstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clipstream.model.ClipModel;
+import io.clipstream.model.image.ImageDecoder;
+import io.clipstream.service.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -56,6 +58,17 @@ class RunCommandTest {
                 .contains("kafka.not.a.key: 'not.a.key' is not a Kafka")
                 .doesNotContain("hunter2");
         assertThat(stderr.lines().filter(l -> l.startsWith("  "))).hasSize(5);
+    }
+
+    @Test
+    void theJpegDraftSettingReachesTheDecoder() {
+        Map<String, String> values = new java.util.HashMap<>(
+                Map.of("bootstrap.servers", "127.0.0.1:9092", "schema.registry.url", "http://127.0.0.1:8081"));
+        assertThat(RunCommand.imageDecoder(ServiceConfig.from(values)).jpegDraft())
+                .isFalse();
+        values.put("image.jpeg.draft", "true");
+        ImageDecoder drafting = RunCommand.imageDecoder(ServiceConfig.from(values));
+        assertThat(drafting.jpegDraft()).isEqualTo(drafting.jpegDecoder().equals("libjpeg-turbo"));
     }
 
     @Test
