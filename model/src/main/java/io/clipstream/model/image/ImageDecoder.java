@@ -499,10 +499,11 @@ public final class ImageDecoder {
         /** The transform byte of the Adobe APP14 segment (0 none/CMYK, 1 YCbCr, 2 YCCK), -1 if absent. */
         static int adobeTransform(byte[] b) {
             int[] found = {-1};
-            walk(b, (marker, at, length) -> {
+            walk(b, false, (marker, at, length) -> {
                 if (marker == 0xEE && length >= 14 && startsWith(b, at + 4, "Adobe")) {
                     found[0] = b[at + 4 + 11] & 0xff;
                 }
+                return true;
             });
             return found[0];
         }
@@ -514,11 +515,12 @@ public final class ImageDecoder {
         static byte[] withoutIccProfile(byte[] b) {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
             int[] copied = {0};
-            walk(b, (marker, at, length) -> {
+            walk(b, false, (marker, at, length) -> {
                 if (marker == 0xE2 && startsWith(b, at + 4, "ICC_PROFILE")) {
                     out.write(b, copied[0], at - copied[0]);
                     copied[0] = at + 2 + length;
                 }
+                return true;
             });
             if (copied[0] == 0) {
                 return b;
@@ -528,13 +530,34 @@ public final class ImageDecoder {
         }
 
         /**
-         * The scans of a progressive JPEG, counted up to {@code limit + 1}; 0 for any other JPEG. Entropy-coded data
-         * holds no marker (a 0xFF there is followed by a stuffed 0x00, a restart marker or another 0xFF), so each
-         * scan ends at the next real marker. Stops quietly at anything malformed: the decoder reports it.
+         * The scans of a progressive JPEG, counted up to {@code limit + 1}; 0 for any other JPEG. Stops quietly at
+         * anything malformed: the decoder reports it.
          */
         static int progressiveScans(byte[] b, int limit) {
-            boolean progressive = false;
-            int scans = 0;
+            boolean[] progressive = {false};
+            int[] scans = {0};
+            walk(b, true, (marker, at, length) -> {
+                progressive[0] |= marker == 0xC2 || marker == 0xCA; // SOF2, SOF10: progressive Huffman, arithmetic
+                if (marker == 0xDA) {
+                    return progressive[0] && ++scans[0] <= limit;
+                }
+                return true;
+            });
+            return progressive[0] ? scans[0] : 0;
+        }
+
+        private interface SegmentVisitor {
+            /** Whether to go on to the next segment. */
+            boolean visit(int marker, int at, int length);
+        }
+
+        /**
+         * Visits each length-carrying segment up to the first scan, or with {@code throughScans} past each scan's
+         * entropy-coded data to the end. That data holds no marker (a 0xFF there is followed by a stuffed 0x00, a
+         * restart marker or another 0xFF), so a scan ends at the next real marker. Stops quietly at anything
+         * malformed.
+         */
+        private static void walk(byte[] b, boolean throughScans, SegmentVisitor visitor) {
             int i = 2;
             while (i + 4 <= b.length && (b[i] & 0xff) == 0xFF) {
                 int marker = b[i + 1] & 0xff;
@@ -542,30 +565,22 @@ public final class ImageDecoder {
                     i++;
                     continue;
                 }
-                if (marker == 0xD9) {
-                    break;
+                if (marker == 0xD9 || (marker == 0xDA && !throughScans)) {
+                    return;
                 }
                 if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-                    i += 2;
+                    i += 2; // markers without a length
                     continue;
                 }
                 int length = (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
-                if (length < 2) {
-                    break;
+                if (length < 2 || i + 2 + length > b.length || !visitor.visit(marker, i, length)) {
+                    return;
                 }
-                progressive |= marker == 0xC2 || marker == 0xCA; // SOF2, SOF10: progressive Huffman, arithmetic
                 i += 2 + length;
                 if (marker == 0xDA) {
-                    if (!progressive) {
-                        return 0;
-                    }
-                    if (++scans > limit) {
-                        return scans;
-                    }
                     i = endOfEntropyCodedData(b, i);
                 }
             }
-            return progressive ? scans : 0;
         }
 
         /** The index of the first real marker at or after {@code i} (or the end of the bytes). */
@@ -585,31 +600,6 @@ public final class ImageDecoder {
                 }
             }
             return b.length;
-        }
-
-        private interface SegmentVisitor {
-            void visit(int marker, int at, int length);
-        }
-
-        /** Visits each length-carrying segment before the first scan; stops quietly at anything malformed. */
-        private static void walk(byte[] b, SegmentVisitor visitor) {
-            int i = 2;
-            while (i + 4 <= b.length && (b[i] & 0xff) == 0xFF) {
-                int marker = b[i + 1] & 0xff;
-                if (marker == 0xFF) {
-                    i++;
-                    continue;
-                }
-                if (marker == 0xDA || marker == 0xD9) {
-                    return;
-                }
-                int length = (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
-                if (length < 2 || i + 2 + length > b.length) {
-                    return;
-                }
-                visitor.visit(marker, i, length);
-                i += 2 + length;
-            }
         }
 
         private static boolean startsWith(byte[] b, int at, String text) {
