@@ -3,11 +3,8 @@ package io.clipstream.model.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** Decoding into kept buffers gives what decoding into fresh arrays gives, and the buffers are really kept. */
@@ -121,20 +118,7 @@ class DecodeBuffersTest {
         }
     }
 
-    /** A photo-like JPEG: smooth colour gradients and noise, so the decoder has real work. */
-    static byte[] jpeg(int width, int height, long seed) throws Exception {
-        Random random = new Random(seed);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int r = (x * 255 / width + random.nextInt(16)) & 0xff;
-                int g = (y * 255 / height + random.nextInt(16)) & 0xff;
-                int b = ((x + y) * 127 / (width + height) + random.nextInt(16)) & 0xff;
-                image.setRGB(x, y, r << 16 | g << 8 | b);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
+    private static byte[] jpeg(int width, int height, long seed) {
+        return TestImages.photoJpeg(width, height, BufferedImage.TYPE_3BYTE_BGR, seed);
     }
 }

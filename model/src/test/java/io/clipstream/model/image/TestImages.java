@@ -115,4 +115,28 @@ final class TestImages {
         }
         return out;
     }
+
+    /**
+     * A photo-like JPEG from ImageIO's writer (4:2:0 for colour): smooth gradients and noise, so the decoder has real
+     * work. {@code type}: a {@link BufferedImage} type, colour or grey.
+     */
+    static byte[] photoJpeg(int width, int height, int type, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        BufferedImage image = new BufferedImage(width, height, type);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int r = (x * 255 / width + random.nextInt(16)) & 0xff;
+                int g = (y * 255 / height + random.nextInt(16)) & 0xff;
+                int b = ((x + y) * 127 / (width + height) + random.nextInt(16)) & 0xff;
+                image.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "jpeg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

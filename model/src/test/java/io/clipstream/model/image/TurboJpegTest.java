@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clipstream.model.image.TestImages.Golden;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.util.List;
-import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,20 +125,7 @@ class TurboJpegTest {
         assertThat(actual.pixels()).isEqualTo(expected.pixels());
     }
 
-    /** Gradients and noise through ImageIO's JPEG writer (4:2:0 for colour). */
-    private static byte[] jpeg(int width, int height, int type, long seed) throws Exception {
-        Random random = new Random(seed);
-        BufferedImage image = new BufferedImage(width, height, type);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int r = (x * 255 / width + random.nextInt(40)) & 0xff;
-                int g = (y * 255 / height + random.nextInt(40)) & 0xff;
-                int b = ((x + y) * 127 / (width + height) + random.nextInt(40)) & 0xff;
-                image.setRGB(x, y, r << 16 | g << 8 | b);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
+    private static byte[] jpeg(int width, int height, int type, long seed) {
+        return TestImages.photoJpeg(width, height, type, seed);
     }
 }
