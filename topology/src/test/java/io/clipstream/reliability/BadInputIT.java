@@ -249,6 +249,13 @@ class BadInputIT {
                 "PNG declaring 30,000 × 30,000 pixels",
                 TinyClip.pngHeader(30_000, 30_000),
                 ErrorCode.IMAGE_TOO_LARGE));
+        byte[] progressive = progressiveJpeg();
+        list.add(inline(w, "progressive JPEG", progressive, CLASSIFIED));
+        list.add(inline(
+                w,
+                "progressive JPEG of 600 scans (last scan repeated; limit 500)",
+                withScans(progressive, 600),
+                ErrorCode.IMAGE_TOO_LARGE));
         list.add(inline(w, "16-bit greyscale PNG (Pillow)", fixture("grey16.png"), CLASSIFIED));
         list.add(inline(w, "palette PNG (Pillow)", fixture("palette.png"), CLASSIFIED));
         list.add(inline(w, "greyscale JPEG (Pillow)", fixture("grey.jpg"), CLASSIFIED));
@@ -343,6 +350,50 @@ class BadInputIT {
 
     private static Attack labels(Workload w, String name, LabelSet set, ErrorCode expected) {
         return new Attack(name, set.getId(), true, w.labelSetBytes(set), expected);
+    }
+
+    /** A 96x64 progressive JPEG from ImageIO's writer. */
+    private static byte[] progressiveJpeg() throws IOException {
+        java.awt.image.BufferedImage image =
+                new java.awt.image.BufferedImage(96, 64, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        Random random = new Random(7);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 96; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        javax.imageio.ImageWriter writer =
+                javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code jpeg} with its last scan repeated until it has {@code scans} start-of-scan markers. */
+    private static byte[] withScans(byte[] jpeg, int scans) {
+        int last = -1;
+        int count = 0;
+        for (int i = 0; i + 1 < jpeg.length; i++) {
+            if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xDA) {
+                last = i;
+                count++;
+            }
+        }
+        int end = jpeg.length - 2; // EOI
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, end);
+        for (int i = count; i < scans; i++) {
+            out.write(jpeg, last, end - last);
+        }
+        out.write(jpeg, end, 2);
+        return out.toByteArray();
     }
 
     private static byte[] fixture(String name) throws IOException {
