@@ -228,10 +228,14 @@ public record ServiceConfig(
             "image.max.bytes",
             String.valueOf(D.maxImageBytes()),
             "Inline or fetched images larger than this are IMAGE_TOO_LARGE dead letters.");
+    /** A decoded pixel costs about 8 bytes of heap while it is resized: 100 MP is 0.8 GB of a 2 GB heap. */
+    static final int MAX_IMAGE_PIXELS_LIMIT = 100_000_000;
+
     static final ConfigKey MAX_IMAGE_PIXELS = ConfigKey.of(
             "image.max.pixels",
             String.valueOf(ImageDecoder.DEFAULT_MAX_PIXELS),
-            "Images whose header declares more pixels are refused before decoding.");
+            "Images whose header declares more pixels are refused before decoding (at most 100000000: a decoded "
+                    + "pixel costs about 8 bytes of heap).");
     static final ConfigKey JPEG_DRAFT = ConfigKey.of(
             "image.jpeg.draft",
             "false",
@@ -549,7 +553,7 @@ public record ServiceConfig(
         int examplesPerLabel = r.integer(MAX_EXAMPLES_PER_LABEL, 0, ExampleLimits.MAX_PER_SET);
         int examples = r.integer(MAX_EXAMPLES, 0, ExampleLimits.MAX_PER_SET);
         long maxBytes = r.longValue(MAX_IMAGE_BYTES, 1);
-        long maxPixels = r.longValue(MAX_IMAGE_PIXELS, 1);
+        long maxPixels = r.integer(MAX_IMAGE_PIXELS, 1, MAX_IMAGE_PIXELS_LIMIT);
         boolean jpegDraft = r.bool(JPEG_DRAFT);
         boolean fetch = r.bool(FETCH_ENABLED);
         Set<String> hosts = r.list(FETCH_HOSTS);

@@ -89,6 +89,16 @@ class ServiceConfigTest {
     }
 
     @Test
+    void thePixelLimitIsBoundedByWhatTheHeapCanHold() {
+        Map<String, String> values = new java.util.HashMap<>(REQUIRED);
+        values.put("image.max.pixels", "100000000");
+        assertThat(ServiceConfig.from(values).maxImagePixels()).isEqualTo(100_000_000L);
+        values.put("image.max.pixels", "100000001");
+        assertThatThrownBy(() -> ServiceConfig.from(values))
+                .hasMessageContaining("image.max.pixels: must be between 1 and 100000000");
+    }
+
+    @Test
     void jpegDraftsAreOffByDefaultAndMustBeABoolean() {
         assertThat(ServiceConfig.from(REQUIRED).jpegDraft()).isFalse();
         Map<String, String> values = new java.util.HashMap<>(REQUIRED);

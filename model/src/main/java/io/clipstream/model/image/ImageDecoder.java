@@ -77,6 +77,9 @@ public final class ImageDecoder {
         if (maxBytes <= 0 || maxPixels <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
+        if (maxPixels > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("a pixel limit over " + Integer.MAX_VALUE / 4 + " cannot be decoded");
+        }
         this.maxBytes = maxBytes;
         this.maxPixels = maxPixels;
         this.turboJpeg = turboJpeg;

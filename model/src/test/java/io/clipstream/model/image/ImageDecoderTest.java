@@ -232,6 +232,13 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aPixelLimitTooLargeForAnArrayIsRefusedAtTheLimit() {
+        assertThat(new ImageDecoder(1, Integer.MAX_VALUE / 4).jpegDecoder()).isNotEmpty();
+        assertThatThrownBy(() -> new ImageDecoder(1, Integer.MAX_VALUE / 4 + 1L))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void refusesTiff() {
         assertRejected(TestImages.resource("inputs/image.tiff"), Reason.UNSUPPORTED_FORMAT)
                 .hasMessageContaining("TIFF");
