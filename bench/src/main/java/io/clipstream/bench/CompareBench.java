@@ -47,8 +47,9 @@ import picocli.CommandLine.Option;
  * {@code --rounds} rounds. Each side gets fresh topics with the same {@code --images} 640×480 JPEG ImageEvents (same
  * ids, same pictures), after a warm-up of its own; both are timed by the same read_committed consumer of their
  * outputs (images/s from the first visible output to the last, as {@code clipstream-bench e2e}). The clipstream side is
- * {@code clipstream run} in a child JVM ({@code clipstream-bench e2e --service-process}), exactly-once; right after it, the
- * image tower alone in a JVM of its own started as the service's ({@link TowerAlone}), at the same batch and shape. The Python side scores against the label embeddings the service
+ * {@code clipstream run} in a child JVM ({@code clipstream-bench e2e --service-process}), exactly-once; right before and
+ * right after it, the image tower alone in a JVM of its own started as the service's ({@link TowerAlone}), at the same
+ * batch and shape, the mean of the two being "the tower alone". The Python side scores against the label embeddings the service
  * wrote, so both sides' top-1 labels are compared image by image. The last line is one JSON object.
  */
 @Command(
@@ -98,8 +99,8 @@ final class CompareBench implements Callable<Integer> {
     @Option(
             names = "--tower-seconds",
             defaultValue = "20",
-            description =
-                    "Length of the tower-alone measurement after each clipstream side (default ${DEFAULT-VALUE}).")
+            description = "Length of each tower-alone measurement, before and after each clipstream side "
+                    + "(default ${DEFAULT-VALUE}).")
     double towerSeconds;
 
     @Option(
@@ -241,6 +242,9 @@ final class CompareBench implements Callable<Integer> {
                 Map<String, Object> csJson = new LinkedHashMap<>(cs.json());
                 csJson.put("peak_rss_mb", csRss);
                 csJson.put("tower_alone_images_per_s", E2eBench.round(towerRate));
+                csJson.put(
+                        "tower_alone_before_after",
+                        List.of(E2eBench.round(c.towerBefore()), E2eBench.round(c.towerAfter())));
                 Map<String, Object> pyJson = new LinkedHashMap<>(py.json());
                 pyJson.remove("mean_batch");
                 pyJson.remove("tower_busy");
@@ -303,16 +307,28 @@ final class CompareBench implements Callable<Integer> {
         return mismatches == 0 ? 0 : 1;
     }
 
-    /** What the clipstream side of a round gave. */
+    /**
+     * What the clipstream side of a round gave; {@code towerBefore} and {@code towerAfter} are the tower alone right
+     * before and right after the service, and {@link #tower} their mean: the machine's speed drifts by the minute.
+     */
     private record Clipstream(
-            TopologySettings topics, RecordSerdes serdes, E2eBench.Run run, long peakRssMb, double tower) {}
+            TopologySettings topics,
+            RecordSerdes serdes,
+            E2eBench.Run run,
+            long peakRssMb,
+            double towerBefore,
+            double towerAfter) {
+        double tower() {
+            return (towerBefore + towerAfter) / 2;
+        }
+    }
 
     /** What the Python side of a round gave: the bench's measurement and its own JSON line. */
     private record Python(String output, E2eBench.Run run, long peakRssMb, Map<String, Object> self) {}
 
     /**
-     * The service as its own process on fresh topics and application id, exactly-once; then the tower alone in a
-     * JVM of its own ({@link TowerAlone}), the service stopped.
+     * The tower alone in a JVM of its own ({@link TowerAlone}); the service as its own process on fresh topics and
+     * application id, exactly-once; the tower alone again, the service stopped.
      */
     private Clipstream clipstream(
             int round,
@@ -345,6 +361,7 @@ final class CompareBench implements Callable<Integer> {
         ServiceConfig config = ServiceConfig.from(settings);
         TopologySettings topics = config.topology();
         RecordSerdes serdes = RecordSerdes.configured(config.serdeConfig());
+        double towerBefore = towerAlone(model, jpeg, "before");
         err.printf("compare: round %d, clipstream (service process)%n", round);
         E2eBench.Run run;
         long rss;
@@ -372,11 +389,16 @@ final class CompareBench implements Callable<Integer> {
                     warm);
             rss = service.peakRssMb();
         }
-        double towerRate = TowerAlone.inChildJvm(model, jpeg, runOptions.batch, streamThreads, towerSeconds);
+        double towerAfter = towerAlone(model, jpeg, "after");
+        return new Clipstream(topics, serdes, run, rss, towerBefore, towerAfter);
+    }
+
+    private double towerAlone(Path model, Path jpeg, String when) throws IOException {
+        double rate = TowerAlone.inChildJvm(model, jpeg, runOptions.batch, streamThreads, towerSeconds);
         err.printf(
-                "compare: image tower alone (own JVM), batch %d x %d threads: %.2f images/s%n",
-                runOptions.batch, streamThreads, towerRate);
-        return new Clipstream(topics, serdes, run, rss, towerRate);
+                "compare: image tower alone (own JVM, %s the service), batch %d x %d threads: %.2f images/s%n",
+                when, runOptions.batch, streamThreads, rate);
+        return rate;
     }
 
     /** The sum of the end offsets of {@code topic}'s partitions. */
