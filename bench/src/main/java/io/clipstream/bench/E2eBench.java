@@ -6,8 +6,8 @@ import io.clipstream.model.ClipModel;
 import io.clipstream.model.TinyModel;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.InlineImage;
-import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
+import io.clipstream.schemas.LabelSets;
 import io.clipstream.schemas.registry.SchemaRegistryHttpServer;
 import io.clipstream.service.EmbeddedBroker;
 import io.clipstream.service.LocalCluster;
@@ -682,22 +682,7 @@ final class E2eBench implements Callable<Integer> {
 
     /** Version 1 of a set of the given labels, each named by text through one template. */
     static LabelSet labelSet(String id, List<String> names, String template, String description) {
-        List<Label> labels = new ArrayList<>(names.size());
-        for (String name : names) {
-            labels.add(Label.newBuilder()
-                    .setName(name)
-                    .setPrompts(null)
-                    .setThreshold(null)
-                    .build());
-        }
-        return LabelSet.newBuilder()
-                .setId(id)
-                .setVersion(1)
-                .setLabels(labels)
-                .setTemplates(List.of(template))
-                .setTopK(5)
-                .setDescription(description)
-                .build();
+        return LabelSets.of(id, 1, names, List.of(template), 5, description);
     }
 
     /** Writes {@code set} to the label-set topic, keyed by its id, and waits for the broker's acknowledgement. */

@@ -2,8 +2,8 @@ package io.clipstream.service;
 
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.InlineImage;
-import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
+import io.clipstream.schemas.LabelSets;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +32,7 @@ public final class DemoData {
 
     /** The label set, with each label used as its own prompt (template {@code "{}"}), as open_clip's test does. */
     public static LabelSet labelSet() {
-        List<Label> labels = new ArrayList<>();
-        for (String name : LABELS) {
-            labels.add(Label.newBuilder()
-                    .setName(name)
-                    .setPrompts(null)
-                    .setThreshold(null)
-                    .build());
-        }
-        return LabelSet.newBuilder()
-                .setId(LABEL_SET)
-                .setVersion(1)
-                .setLabels(labels)
-                .setTemplates(List.of("{}"))
-                .setTopK(3)
-                .setDescription("clipstream demo labels")
-                .build();
+        return LabelSets.of(LABEL_SET, 1, LABELS, List.of("{}"), 3, "clipstream demo labels");
     }
 
     /** Image id → PNG bytes, in the order they are sent. */

@@ -3,8 +3,8 @@ package io.clipstream.reliability;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.ImageUrl;
 import io.clipstream.schemas.InlineImage;
-import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelSet;
+import io.clipstream.schemas.LabelSets;
 import io.clipstream.topology.RecordSerdes;
 import io.clipstream.topology.TinyClip;
 import java.nio.ByteBuffer;
@@ -160,22 +160,7 @@ final class Workload implements AutoCloseable {
     }
 
     static LabelSet labelSet(String id, List<String> templates, String... names) {
-        List<Label> labels = new ArrayList<>();
-        for (String n : names) {
-            labels.add(Label.newBuilder()
-                    .setName(n)
-                    .setPrompts(null)
-                    .setThreshold(null)
-                    .build());
-        }
-        return LabelSet.newBuilder()
-                .setId(id)
-                .setVersion(1)
-                .setLabels(labels)
-                .setTemplates(templates)
-                .setTopK(3)
-                .setDescription(null)
-                .build();
+        return LabelSets.of(id, 1, List.of(names), templates, 3, null);
     }
 
     static ImageEvent inline(String id, String labelSet, byte[] image) {

@@ -6,9 +6,9 @@ import io.clipstream.schemas.ImageEmbedding;
 import io.clipstream.schemas.ImageEvent;
 import io.clipstream.schemas.ImageUrl;
 import io.clipstream.schemas.InlineImage;
-import io.clipstream.schemas.Label;
 import io.clipstream.schemas.LabelEmbedding;
 import io.clipstream.schemas.LabelSet;
+import io.clipstream.schemas.LabelSets;
 import io.clipstream.search.SearchWindows;
 import io.clipstream.topology.catalog.LabelCatalog;
 import io.clipstream.topology.labelsets.TextTowerThread;
@@ -178,22 +178,7 @@ public final class Harness implements AutoCloseable {
     }
 
     public static LabelSet labelSet(String id, long version, List<String> templates, String... names) {
-        List<Label> labels = new ArrayList<>();
-        for (String name : names) {
-            labels.add(Label.newBuilder()
-                    .setName(name)
-                    .setPrompts(null)
-                    .setThreshold(null)
-                    .build());
-        }
-        return LabelSet.newBuilder()
-                .setId(id)
-                .setVersion(version)
-                .setLabels(labels)
-                .setTemplates(templates)
-                .setTopK(5)
-                .setDescription(null)
-                .build();
+        return LabelSets.of(id, version, List.of(names), templates, 5, null);
     }
 
     public static ImageEvent inline(String id, String labelSet, byte[] image) {
