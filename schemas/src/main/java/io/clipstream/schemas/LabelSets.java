@@ -1,6 +1,8 @@
 package io.clipstream.schemas;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Label sets built in code (the demo's, the benchmarks', the tests'): labels named by their text, nothing more. */
 public final class LabelSets {
@@ -15,9 +17,9 @@ public final class LabelSets {
         return LabelSet.newBuilder()
                 .setId(id)
                 .setVersion(version)
-                .setLabels(names.stream()
+                .setLabels(names.stream() // a mutable list, as Avro's readers give: callers may edit the set
                         .map(name -> Label.newBuilder().setName(name).build())
-                        .toList())
+                        .collect(Collectors.toCollection(ArrayList::new)))
                 .setTemplates(templates)
                 .setTopK(topK)
                 .setDescription(description)

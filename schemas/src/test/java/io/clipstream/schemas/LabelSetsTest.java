@@ -22,5 +22,7 @@ class LabelSetsTest {
         assertThat(cat.getThreshold()).isNull();
         assertThat(cat.getExamples()).isEmpty();
         assertThat(cat.getExampleWeight()).isNull();
+        set.getLabels().add(Label.newBuilder().setName("bird").build()); // editable, as a set read by Avro is
+        assertThat(set.getLabels()).hasSize(3);
     }
 }
