@@ -66,11 +66,7 @@ public final class ImageDecoder {
     }
 
     public ImageDecoder(long maxBytes, long maxPixels) {
-        this(maxBytes, maxPixels, TurboJpeg.shared().orElse(null));
-    }
-
-    private ImageDecoder(long maxBytes, long maxPixels, TurboJpeg turboJpeg) {
-        this(maxBytes, maxPixels, turboJpeg, false);
+        this(maxBytes, maxPixels, TurboJpeg.shared().orElse(null), false);
     }
 
     private ImageDecoder(long maxBytes, long maxPixels, TurboJpeg turboJpeg, boolean jpegDraft) {
@@ -103,7 +99,7 @@ public final class ImageDecoder {
 
     /** A decoder that leaves every JPEG to ImageIO, whatever the host has: same pixels, slower. */
     public static ImageDecoder imageIoOnly(long maxBytes, long maxPixels) {
-        return new ImageDecoder(maxBytes, maxPixels, null);
+        return new ImageDecoder(maxBytes, maxPixels, null, false);
     }
 
     /** What decodes this decoder's JPEGs: {@code "libjpeg-turbo"} or {@code "ImageIO"}. */

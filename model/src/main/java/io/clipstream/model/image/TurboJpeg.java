@@ -55,16 +55,9 @@ final class TurboJpeg {
 
     /**
      * The decoded image, or null when this JPEG is for ImageIO (see the class comment). With {@code buffers} the
-     * pixels are written into its reused arrays, as {@link ImageDecoder} does.
-     */
-    DecodedImage decode(byte[] jpeg, PixelLimit limit, DecodeBuffers buffers) throws ImageRejectedException {
-        return decode(jpeg, limit, buffers, 0);
-    }
-
-    /**
-     * As {@link #decode(byte[], PixelLimit, DecodeBuffers)}, but at 1/2, 1/4 or 1/8 of the size in the IDCT, the
-     * smallest of these scales whose shorter side is still at least {@code draftSide}, as Pillow's
-     * {@code Image.draft} picks its scale (0: full size). The limit applies to the full size.
+     * pixels are written into its reused arrays, as {@link ImageDecoder} does. With {@code draftSide} over 0 it
+     * decodes at 1/2, 1/4 or 1/8 of the size in the IDCT, the smallest of these scales whose shorter side is still at
+     * least {@code draftSide}, as Pillow's {@code Image.draft} picks its scale. The limit applies to the full size.
      */
     DecodedImage decode(byte[] jpeg, PixelLimit limit, DecodeBuffers buffers, int draftSide)
             throws ImageRejectedException {

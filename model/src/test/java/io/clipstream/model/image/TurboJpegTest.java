@@ -34,7 +34,7 @@ class TurboJpegTest {
     @MethodSource("jpegInputs")
     void decodesEveryJpegFixtureAsImageIoDoesOrLeavesItToImageIo(Golden golden) throws Exception {
         byte[] jpeg = TestImages.resource(golden.file());
-        DecodedImage turbo = TurboJpeg.shared().orElseThrow().decode(jpeg, (w, h) -> {}, null);
+        DecodedImage turbo = TurboJpeg.shared().orElseThrow().decode(jpeg, (w, h) -> {}, null, 0);
 
         if (golden.pillowMode().equals("CMYK")) {
             assertThat(turbo).as("CMYK is left to ImageIO").isNull();
@@ -50,7 +50,7 @@ class TurboJpegTest {
         for (int[] size : sizes) {
             for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY}) {
                 byte[] jpeg = jpeg(size[0], size[1], type, size[0] * 31L + type);
-                DecodedImage turbo = TurboJpeg.shared().orElseThrow().decode(jpeg, (w, h) -> {}, null);
+                DecodedImage turbo = TurboJpeg.shared().orElseThrow().decode(jpeg, (w, h) -> {}, null, 0);
                 assertThat(turbo).as("%dx%d type %d", size[0], size[1], type).isNotNull();
                 assertSame(turbo, imageIo.decode(jpeg));
             }
