@@ -30,12 +30,10 @@ public final class SearchEntryCodec {
             strings.add(utf8(k));
             strings.add(utf8(v));
         });
-        int size = 1 + 8 + 8 + 4 + 4 + e.top().size() * 8 + 4 + e.vector().dimension() * 2;
-        for (byte[] s : strings) {
-            size += 4 + s.length;
-        }
-        ByteBuffer b =
-                ByteBuffer.allocate(size).put(FORMAT).putLong(e.eventTime()).putLong(e.enteredMs());
+        ByteBuffer b = ByteBuffer.allocate(encodedSize(e))
+                .put(FORMAT)
+                .putLong(e.eventTime())
+                .putLong(e.enteredMs());
         int next = 0;
         putString(b, strings.get(next++));
         putString(b, strings.get(next++));
